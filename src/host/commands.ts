@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import { detectTraceIds, normalizeTraceId } from '../core/ids/detect';
+import { Commands, type CopyTraceIdArgs, type OpenTraceArgs } from './commandIds';
+import type { TracePanels } from './tracePanel';
+
+const HEX_16 = /^[0-9a-f]{16}$/;
+
+/** What the "Open Trace…" box understood from its input. */
+export interface ParsedTraceInput {
+  traceId: string;
+  spanId?: string;
+}
+
+/**
+ * Reads a trace ID from what a person pasted: a bare ID (any case, 16 or 32 hex, Tempo-style
+ * short IDs padded), a log line, a header or a URL.
+ */
+export function parseTraceInput(input: string): ParsedTraceInput | undefined {
+  const text = input.trim();
+  if (!text) return undefined;
+  const direct = normalizeTraceId(text);
+  if (direct) return { traceId: direct };
+  const found = detectTraceIds(text, { includeLow: true })[0];
+  if (!found) return undefined;
+  return found.spanId ? { traceId: found.traceId, spanId: found.spanId } : { traceId: found.traceId };
+}
+
+function readOpenArgs(arg: unknown): OpenTraceArgs | undefined {
+  const a = (Array.isArray(arg) ? arg[0] : arg) as Partial<OpenTraceArgs> | string | undefined;
+  if (typeof a === 'string') return parseTraceInput(a);
+  if (!a || typeof a !== 'object' || typeof a.traceId !== 'string') return undefined;
+  const traceId = normalizeTraceId(a.traceId);
+  if (!traceId) return undefined;
+  const spanId = typeof a.spanId === 'string' && HEX_16.test(a.spanId.toLowerCase()) ? a.spanId.toLowerCase() : undefined;
+  return spanId ? { traceId, spanId } : { traceId };
+}
+
+/** Registers the commands of the palette, hovers and context menus. */
+export function registerCommands(panels: TracePanels, log: vscode.LogOutputChannel): vscode.Disposable {
+  const handlers: Record<(typeof Commands)[keyof typeof Commands], (...args: unknown[]) => unknown> = {
+    [Commands.openTrace]: async () => {
+      const input = await vscode.window.showInputBox({
+        title: vscode.l10n.t('Trace Lens: Open Trace'),
+        prompt: vscode.l10n.t('A trace ID, or a log line, header or URL that contains one'),
+        placeHolder: '4bf92f3577b34da6a3ce929d0e0e4736',
+        ignoreFocusOut: true,
+        validateInput: (value) =>
+          value.trim() === '' || parseTraceInput(value)
+            ? undefined
+            : vscode.l10n.t('No trace ID found: paste 32 (or 16) hex digits, a traceparent header, a log line or a URL.'),
+      });
+      if (input === undefined) return;
+      const parsed = parseTraceInput(input);
+      if (!parsed) return;
+      panels.open(parsed.traceId, parsed.spanId);
+    },
+    [Commands.openTraceById]: (arg: unknown) => {
+      const parsed = readOpenArgs(arg);
+      if (!parsed) {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Trace Lens: that is not a valid trace ID.'));
+        return;
+      }
+      panels.open(parsed.traceId, parsed.spanId);
+    },
+    [Commands.copyTraceId]: async (arg: unknown) => {
+      const a = (Array.isArray(arg) ? arg[0] : arg) as Partial<CopyTraceIdArgs> | undefined;
+      const id = typeof a?.traceId === 'string' ? normalizeTraceId(a.traceId) : undefined;
+      if (!id) return;
+      await vscode.env.clipboard.writeText(id);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Trace ID copied'), 2000);
+    },
+    [Commands.showLog]: () => log.show(),
+  };
+  return vscode.Disposable.from(
+    ...Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn)),
+  );
+}
