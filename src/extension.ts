@@ -5,24 +5,44 @@ import { TraceService } from './host/traceService';
 import { registerHover } from './host/hover';
 import { TRACE_VIEW_TYPE, TracePanels } from './host/tracePanel';
 import { registerCommands } from './host/commands';
+import { RecentTraces } from './host/recentTraces';
+import { registerLinks } from './host/links';
+import { registerTerminalLinks } from './host/terminalLinks';
+import { registerDebugTracker } from './host/debugTracker';
+import { registerUriHandler } from './host/uriHandler';
+
+/** What the extension exposes to other extensions and to the in-host test tier. */
+export interface TraceLensApi {
+  recentTraces(): ReadonlyArray<{ traceId: string; source: string; summary?: string }>;
+  openTraceIds(): string[];
+}
 
 /** Wires the services and contributions; each lives in its own file under `host/`. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): TraceLensApi {
   const log = createLog();
   try {
     const config = new Config();
     const traces = new TraceService(config, log);
-    const panels = new TracePanels(traces, context.extensionUri, log);
+    const recent = new RecentTraces(context.workspaceState, traces);
+    traces.onDidLoad((traceId) => recent.noteLoaded(traceId));
+    const panels = new TracePanels(traces, context.extensionUri, log, config);
     context.subscriptions.push(
       log,
       config,
       traces,
+      recent,
       panels,
-      registerHover(traces),
-      registerCommands(panels, log),
+      registerHover(traces, recent),
+      registerLinks(config),
+      registerTerminalLinks(recent),
+      registerDebugTracker(recent),
+      registerUriHandler(recent),
+      registerCommands({ panels, recent, config, log }),
+      vscode.window.registerTreeDataProvider('traceLens.recent', recent),
       vscode.window.registerWebviewPanelSerializer(TRACE_VIEW_TYPE, panels.serializer()),
     );
     log.info(`Trace Lens activated; Tempo at ${config.tempoUrl}`);
+    return { recentTraces: () => recent.list(), openTraceIds: () => panels.openTraceIds };
   } catch (err) {
     // Surface activation failures instead of leaving a silently dead extension.
     log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));

@@ -1,11 +1,17 @@
 /**
- * Command IDs and their argument types. A handler missing for an ID here fails to compile in
- * `commands.ts`, and the e2e tier checks that every manifest command is registered.
+ * Command IDs and their argument types. `commands.ts` must register a handler for each ID here
+ * (its handler table is typed over this object), and the e2e tier checks that every manifest
+ * command is registered.
  */
 export const Commands = {
   openTrace: 'traceLens.openTrace',
+  openTraceAtCursor: 'traceLens.openTraceAtCursor',
+  copyTraceIdAtCursor: 'traceLens.copyTraceIdAtCursor',
   openTraceById: 'traceLens.openTraceById',
   copyTraceId: 'traceLens.copyTraceId',
+  openInGrafana: 'traceLens.openInGrafana',
+  removeRecentTrace: 'traceLens.removeRecentTrace',
+  clearRecentTraces: 'traceLens.clearRecentTraces',
   showLog: 'traceLens.showLog',
 } as const;
 

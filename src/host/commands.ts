@@ -2,6 +2,10 @@ import * as vscode from 'vscode';
 import { detectTraceIds, normalizeTraceId } from '../core/ids/detect';
 import { Commands, type CopyTraceIdArgs, type OpenTraceArgs } from './commandIds';
 import type { TracePanels } from './tracePanel';
+import { RecentTraceItem, type RecentTraces } from './recentTraces';
+import type { Config } from './config';
+import { idAt } from './hover';
+import { grafanaExploreUrl } from '../core/grafana';
 
 const HEX_16 = /^[0-9a-f]{16}$/;
 
@@ -35,8 +39,37 @@ function readOpenArgs(arg: unknown): OpenTraceArgs | undefined {
   return spanId ? { traceId, spanId } : { traceId };
 }
 
-/** Registers the commands of the palette, hovers and context menus. */
-export function registerCommands(panels: TracePanels, log: vscode.LogOutputChannel): vscode.Disposable {
+/** What the command handlers need. */
+export interface CommandDeps {
+  panels: TracePanels;
+  recent: RecentTraces;
+  config: Config;
+  log: vscode.LogOutputChannel;
+}
+
+function idFromArg(arg: unknown): string | undefined {
+  if (arg instanceof RecentTraceItem) return arg.entry.traceId;
+  const a = (Array.isArray(arg) ? arg[0] : arg) as Partial<CopyTraceIdArgs> | undefined;
+  return typeof a?.traceId === 'string' ? normalizeTraceId(a.traceId) : undefined;
+}
+
+function idAtCursor(): ParsedTraceInput | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const id = idAt(editor.document, editor.selection.active);
+  if (id) return id.spanId ? { traceId: id.traceId, spanId: id.spanId } : { traceId: id.traceId };
+  // A selection that holds an ID in any form.
+  const selected = editor.document.getText(editor.selection);
+  return selected ? parseTraceInput(selected.slice(0, 4096)) : undefined;
+}
+
+/** Registers the commands of the palette, hovers, context menus and views. */
+export function registerCommands(deps: CommandDeps): vscode.Disposable {
+  const { panels, recent, config, log } = deps;
+  const open = (parsed: ParsedTraceInput) => {
+    recent.add(parsed.traceId, 'opened', parsed.spanId);
+    panels.open(parsed.traceId, parsed.spanId);
+  };
   const handlers: Record<(typeof Commands)[keyof typeof Commands], (...args: unknown[]) => unknown> = {
     [Commands.openTrace]: async () => {
       const input = await vscode.window.showInputBox({
@@ -51,8 +84,24 @@ export function registerCommands(panels: TracePanels, log: vscode.LogOutputChann
       });
       if (input === undefined) return;
       const parsed = parseTraceInput(input);
-      if (!parsed) return;
-      panels.open(parsed.traceId, parsed.spanId);
+      if (parsed) open(parsed);
+    },
+    [Commands.openTraceAtCursor]: () => {
+      const parsed = idAtCursor();
+      if (!parsed) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Trace Lens: no trace ID at the cursor.'));
+        return;
+      }
+      open(parsed);
+    },
+    [Commands.copyTraceIdAtCursor]: async () => {
+      const parsed = idAtCursor();
+      if (!parsed) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Trace Lens: no trace ID at the cursor.'));
+        return;
+      }
+      await vscode.env.clipboard.writeText(parsed.traceId);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Trace ID copied'), 2000);
     },
     [Commands.openTraceById]: (arg: unknown) => {
       const parsed = readOpenArgs(arg);
@@ -60,15 +109,32 @@ export function registerCommands(panels: TracePanels, log: vscode.LogOutputChann
         void vscode.window.showErrorMessage(vscode.l10n.t('Trace Lens: that is not a valid trace ID.'));
         return;
       }
-      panels.open(parsed.traceId, parsed.spanId);
+      open(parsed);
     },
     [Commands.copyTraceId]: async (arg: unknown) => {
-      const a = (Array.isArray(arg) ? arg[0] : arg) as Partial<CopyTraceIdArgs> | undefined;
-      const id = typeof a?.traceId === 'string' ? normalizeTraceId(a.traceId) : undefined;
+      const id = idFromArg(arg);
       if (!id) return;
       await vscode.env.clipboard.writeText(id);
       void vscode.window.setStatusBarMessage(vscode.l10n.t('Trace ID copied'), 2000);
     },
+    [Commands.openInGrafana]: async (arg: unknown) => {
+      const id = idFromArg(arg);
+      if (!id) return;
+      const base = config.grafanaUrl;
+      const url = base ? grafanaExploreUrl(base, config.grafanaDatasourceUid, id) : undefined;
+      if (!url) {
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('Trace Lens: set traceLens.grafana.url (http or https) to open traces in Grafana.'),
+        );
+        return;
+      }
+      await vscode.env.openExternal(vscode.Uri.parse(url, true));
+    },
+    [Commands.removeRecentTrace]: (arg: unknown) => {
+      const id = idFromArg(arg);
+      if (id) recent.remove(id);
+    },
+    [Commands.clearRecentTraces]: () => recent.clear(),
     [Commands.showLog]: () => log.show(),
   };
   return vscode.Disposable.from(

@@ -35,6 +35,23 @@ export class Config {
     return Number.isFinite(s) && s > 0 ? Math.min(s, 600) * 1000 : 30_000;
   }
 
+  /** How bare 32-hex tokens are treated: links, hover only, or ignored. */
+  get bareIds(): BareIdMode {
+    const v = this.section.get<string>('detection.bareIds', 'hover');
+    return v === 'link' || v === 'off' ? v : 'hover';
+  }
+
+  /** Grafana base URL for "Open in Grafana", or undefined when not set. */
+  get grafanaUrl(): string | undefined {
+    const v = this.section.get<string>('grafana.url', '').trim();
+    return v ? v.replace(/\/+$/, '') : undefined;
+  }
+
+  /** UID of the Tempo datasource in Grafana. */
+  get grafanaDatasourceUid(): string {
+    return this.section.get<string>('grafana.datasourceUid', 'tempo').trim() || 'tempo';
+  }
+
   dispose(): void {
     this.subscription.dispose();
     this.emitter.dispose();

@@ -3,6 +3,7 @@ import { detectTraceIds, type DetectedId } from '../core/ids/detect';
 import { formatDuration } from '../core/analysis/format';
 import { Commands, commandUri } from './commandIds';
 import type { LoadedTrace, TraceService } from './traceService';
+import type { RecentTraces } from './recentTraces';
 
 /** Lines longer than this are scanned only up to it (minified logs, base64 blobs). */
 export const MAX_SCAN = 64 * 1024;
@@ -20,7 +21,10 @@ export function idAt(document: vscode.TextDocument, position: vscode.Position): 
 
 /** Shows the summary of the trace whose ID is under the mouse. */
 export class TraceHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly traces: TraceService) {}
+  constructor(
+    private readonly traces: TraceService,
+    private readonly recent: RecentTraces,
+  ) {}
 
   async provideHover(
     document: vscode.TextDocument,
@@ -34,6 +38,7 @@ export class TraceHoverProvider implements vscode.HoverProvider {
     const sub = token.onCancellationRequested(() => controller.abort());
     try {
       const loaded = await this.traces.load(id.traceId, controller.signal);
+      this.recent.add(id.traceId, 'hover', id.spanId);
       return new vscode.Hover(renderSummary(loaded, id), range);
     } catch (err) {
       if (token.isCancellationRequested || err instanceof vscode.CancellationError) return undefined;
@@ -119,9 +124,9 @@ function spanNameById(loaded: LoadedTrace, spanId: string): string | undefined {
 }
 
 /** Registers the hover for every text document scheme we serve. */
-export function registerHover(traces: TraceService): vscode.Disposable {
+export function registerHover(traces: TraceService, recent: RecentTraces): vscode.Disposable {
   return vscode.languages.registerHoverProvider(
     TEXT_SCHEMES.map((scheme) => ({ scheme })),
-    new TraceHoverProvider(traces),
+    new TraceHoverProvider(traces, recent),
   );
 }

@@ -9,6 +9,7 @@ import {
 } from '../shared/protocol';
 import type { LoadedTrace, TraceService } from './traceService';
 import { Commands } from './commandIds';
+import type { Config } from './config';
 
 /** The webview type; also the serializer's key. */
 export const TRACE_VIEW_TYPE = 'traceLens.trace';
@@ -56,6 +57,7 @@ class TracePanel implements vscode.Disposable {
     private readonly traces: TraceService,
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    private readonly config: Config,
     private readonly onDispose: (p: TracePanel) => void,
     selectSpanId?: string,
   ) {
@@ -93,7 +95,7 @@ class TracePanel implements vscode.Disposable {
       if (this.ready) {
         this.post({
           type: 'trace',
-          trace: toWire(this.loaded, false),
+          trace: toWire(this.loaded, this.config.grafanaUrl !== undefined),
           ...(this.pendingSelect ? { selectSpanId: this.pendingSelect } : {}),
         });
         this.pendingSelect = undefined;
@@ -127,7 +129,7 @@ class TracePanel implements vscode.Disposable {
           this.post({
             type: 'init',
             inReplyTo: msg.requestId,
-            trace: toWire(this.loaded, false),
+            trace: toWire(this.loaded, this.config.grafanaUrl !== undefined),
             ...(this.pendingSelect ? { selectSpanId: this.pendingSelect } : {}),
           });
           this.pendingSelect = undefined;
@@ -160,7 +162,7 @@ class TracePanel implements vscode.Disposable {
         );
         return;
       case 'openInGrafana':
-        void vscode.window.showInformationMessage(vscode.l10n.t('Set a Grafana URL to open traces in Grafana.'));
+        await vscode.commands.executeCommand(Commands.openInGrafana, { traceId: this.traceId });
         return;
       case 'selectionChanged':
         return;
@@ -217,6 +219,7 @@ export class TracePanels implements vscode.Disposable {
     private readonly traces: TraceService,
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    private readonly config: Config,
   ) {}
 
   /** Opens (or reveals) the panel of `traceId`, selecting `spanId` when given. */
@@ -242,6 +245,7 @@ export class TracePanels implements vscode.Disposable {
       this.traces,
       this.extensionUri,
       this.log,
+      this.config,
       (gone) => {
         if (this.panels.get(gone.traceId) === gone) this.panels.delete(gone.traceId);
       },

@@ -25,6 +25,9 @@ export class TraceService implements vscode.Disposable {
   private readonly cache = new Map<string, LoadedTrace>();
   private readonly inflight = new Map<string, Promise<LoadedTrace>>();
   private readonly subscription: vscode.Disposable;
+  private readonly loadedEmitter = new vscode.EventEmitter<string>();
+  /** Fires with the trace ID after a trace was fetched. */
+  readonly onDidLoad = this.loadedEmitter.event;
 
   constructor(
     private readonly config: Config,
@@ -105,6 +108,7 @@ export class TraceService implements vscode.Disposable {
         if (oldest === undefined) break;
         this.cache.delete(oldest);
       }
+      this.loadedEmitter.fire(traceId);
       this.log.info(
         `trace ${traceId}: ${summary.spanCount} spans from ${backendName} (${result.route}) in ${Date.now() - started} ms`,
       );
@@ -118,6 +122,7 @@ export class TraceService implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.loadedEmitter.dispose();
     this.cache.clear();
   }
 }
