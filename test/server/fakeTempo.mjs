@@ -1,0 +1,589 @@
+// A fake Grafana Tempo HTTP API for tests and `npm run demo`, served from the recorded fixtures in
+// ../shared/fixtures/tempo (plain Node, no dependencies).
+//
+//   import { startFakeTempo } from './test/server/fakeTempo.mjs';
+//   const tempo = await startFakeTempo({ mode: '2.0.1' }); // or 'v2'
+//   ... tempo.url, tempo.requests ...
+//   await tempo.close();
+//
+//   node test/server/fakeTempo.mjs [--port N] [--host H] [--mode 2.0.1|v2] [--fixtures DIR] [--quiet]
+//
+// Modes:
+//   '2.0.1'  what the recorded Tempo 2.0.1 answers: no /api/v2 routes (404 `404 page not found`), no
+//            buildinfo, an unknown trace gives 404 `trace not found`, protobuf only for the exact
+//            `Accept: application/protobuf`.
+//   'v2'     a current Tempo (2.10+): /api/v2/traces envelope (200 `{"trace":{},...}` when not found),
+//            v1 404 with an empty body, buildinfo, v2 tag routes, `spanSets` in search results,
+//            protobuf when Accept contains `application/protobuf`.
+import { createServer } from 'node:http';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '..', '..');
+
+/** Where the fixtures live: the shared folder next to the repository. */
+export const DEFAULT_FIXTURES_DIR = resolve(repoRoot, '..', 'shared', 'fixtures', 'tempo');
+
+const MODES = new Set(['2.0.1', 'v2']);
+
+// ---------------------------------------------------------------------------------------------
+// IDs
+
+/** Tempo's `util.HexStringToTraceID`: validates, left-pads to 32 hex, lower-cases. */
+export function parseTraceIdLikeTempo(id) {
+  for (let i = 0; i < id.length; i++) {
+    if (!/[0-9a-fA-F]/.test(id[i])) {
+      return {
+        error: `trace IDs can only contain hex characters: invalid character '${id[i]}' at position ${i + 1}`,
+      };
+    }
+  }
+  const even = id.length % 2 === 1 ? `0${id}` : id;
+  if (even.length > 32) return { error: "trace IDs can't be larger than 128 bits" };
+  return { id: even.padStart(32, '0').toLowerCase() };
+}
+
+/** base64 (Tempo JSON) or hex (OTLP JSON) ID → lower-case hex. */
+function idToHex(value) {
+  if (typeof value !== 'string' || value === '') return '';
+  if (/^[0-9a-fA-F]+$/.test(value) && (value.length === 32 || value.length === 16))
+    return value.toLowerCase();
+  return Buffer.from(value, 'base64').toString('hex');
+}
+
+function idToBytes(value) {
+  const hex = idToHex(value);
+  return Buffer.from(hex, 'hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Minimal protobuf writer (OTLP TracesData), used for fixtures that have no recorded `.pb`.
+
+function varint(n) {
+  let v = BigInt(n);
+  if (v < 0n) v += 1n << 64n;
+  const out = [];
+  while (v > 127n) {
+    out.push(Number((v & 127n) | 128n));
+    v >>= 7n;
+  }
+  out.push(Number(v));
+  return Buffer.from(out);
+}
+
+const tag = (field, wire) => varint((field << 3) | wire);
+const lenField = (field, buf) => Buffer.concat([tag(field, 2), varint(buf.length), buf]);
+const strField = (field, s) => (s ? lenField(field, Buffer.from(String(s), 'utf8')) : Buffer.alloc(0));
+const bytesField = (field, b) => (b && b.length ? lenField(field, b) : Buffer.alloc(0));
+const varintField = (field, n) =>
+  n && BigInt(n) !== 0n ? Buffer.concat([tag(field, 0), varint(n)]) : Buffer.alloc(0);
+function fixed64Field(field, n) {
+  if (!n || BigInt(n) === 0n) return Buffer.alloc(0);
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return Buffer.concat([tag(field, 1), b]);
+}
+function fixed32Field(field, n) {
+  if (!n) return Buffer.alloc(0);
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(Number(n) >>> 0);
+  return Buffer.concat([tag(field, 5), b]);
+}
+const msgField = (field, parts) => lenField(field, Buffer.concat(parts));
+
+const SPAN_KINDS = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
+const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+const enumValue = (names, v) => (typeof v === 'number' ? v : Math.max(0, names.indexOf(v ?? '')));
+
+function encAnyValue(v = {}) {
+  if ('stringValue' in v) return lenField(1, Buffer.from(String(v.stringValue), 'utf8'));
+  if ('boolValue' in v) return Buffer.concat([tag(2, 0), varint(v.boolValue ? 1 : 0)]);
+  if ('intValue' in v) return Buffer.concat([tag(3, 0), varint(v.intValue)]);
+  if ('doubleValue' in v) {
+    const b = Buffer.alloc(8);
+    b.writeDoubleLE(Number(v.doubleValue));
+    return Buffer.concat([tag(4, 1), b]);
+  }
+  if ('arrayValue' in v)
+    return msgField(
+      5,
+      (v.arrayValue.values ?? []).map((x) => msgField(1, [encAnyValue(x)])),
+    );
+  if ('kvlistValue' in v)
+    return msgField(
+      6,
+      (v.kvlistValue.values ?? []).map((kv) => msgField(1, encKeyValue(kv))),
+    );
+  if ('bytesValue' in v) return lenField(7, Buffer.from(v.bytesValue, 'base64'));
+  return Buffer.alloc(0);
+}
+const encKeyValue = (kv) => [strField(1, kv.key), msgField(2, [encAnyValue(kv.value)])];
+const encAttributes = (field, attrs) => (attrs ?? []).map((kv) => msgField(field, encKeyValue(kv)));
+
+function encSpan(s) {
+  return [
+    bytesField(1, idToBytes(s.traceId)),
+    bytesField(2, idToBytes(s.spanId)),
+    strField(3, s.traceState),
+    bytesField(4, idToBytes(s.parentSpanId)),
+    strField(5, s.name),
+    varintField(6, enumValue(SPAN_KINDS, s.kind)),
+    fixed64Field(7, s.startTimeUnixNano),
+    fixed64Field(8, s.endTimeUnixNano),
+    ...encAttributes(9, s.attributes),
+    varintField(10, s.droppedAttributesCount),
+    ...(s.events ?? []).map((e) =>
+      msgField(11, [
+        fixed64Field(1, e.timeUnixNano),
+        strField(2, e.name),
+        ...encAttributes(3, e.attributes),
+        varintField(4, e.droppedAttributesCount),
+      ]),
+    ),
+    varintField(12, s.droppedEventsCount),
+    ...(s.links ?? []).map((l) =>
+      msgField(13, [
+        bytesField(1, idToBytes(l.traceId)),
+        bytesField(2, idToBytes(l.spanId)),
+        strField(3, l.traceState),
+        ...encAttributes(4, l.attributes),
+        varintField(5, l.droppedAttributesCount),
+        fixed32Field(6, l.flags),
+      ]),
+    ),
+    varintField(14, s.droppedLinksCount),
+    ...(s.status
+      ? [
+          msgField(15, [
+            strField(2, s.status.message),
+            varintField(3, enumValue(STATUS_CODES, s.status.code)),
+          ]),
+        ]
+      : []),
+    fixed32Field(16, s.flags),
+  ];
+}
+
+/** OTLP JSON ResourceSpans[] (`scopeSpans` or legacy `instrumentationLibrarySpans`) → TracesData bytes. */
+export function encodeTracesData(resourceSpans) {
+  return Buffer.concat(
+    resourceSpans.map((rs) =>
+      msgField(1, [
+        ...(rs.resource ? [msgField(1, encAttributes(1, rs.resource.attributes))] : []),
+        ...(rs.scopeSpans ?? rs.instrumentationLibrarySpans ?? []).map((ss) => {
+          const scope = ss.scope ?? ss.instrumentationLibrary;
+          return msgField(2, [
+            ...(scope
+              ? [
+                  msgField(1, [
+                    strField(1, scope.name),
+                    strField(2, scope.version),
+                    ...encAttributes(3, scope.attributes),
+                  ]),
+                ]
+              : []),
+            ...(ss.spans ?? []).map((s) => msgField(2, encSpan(s))),
+            strField(3, ss.schemaUrl),
+          ]);
+        }),
+        strField(3, rs.schemaUrl),
+      ]),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixture index
+
+function resourceSpansOf(json) {
+  if (Array.isArray(json?.batches)) return { list: json.batches, key: 'batches' };
+  if (Array.isArray(json?.resourceSpans)) return { list: json.resourceSpans, key: 'resourceSpans' };
+  if (Array.isArray(json?.trace?.resourceSpans)) return { list: json.trace.resourceSpans, key: 'trace' };
+  return undefined;
+}
+
+function* spansOf(resourceSpans) {
+  for (const rs of resourceSpans) {
+    const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ?? '';
+    for (const ss of rs.scopeSpans ?? rs.instrumentationLibrarySpans ?? []) {
+      for (const span of ss.spans ?? []) yield { span, service, resource: rs.resource };
+    }
+  }
+}
+
+/** Reads every `*trace*.json` fixture that holds a trace, keyed by its 32-hex trace ID. */
+export function indexFixtures(fixturesDir) {
+  const traces = new Map();
+  const files = readdirSync(fixturesDir).filter((f) => f.includes('trace') && f.endsWith('.json'));
+  for (const file of files.sort()) {
+    const text = readFileSync(join(fixturesDir, file), 'utf8');
+    let json;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    const found = resourceSpansOf(json);
+    if (!found || found.list.length === 0) continue;
+    const first = spansOf(found.list).next().value;
+    if (!first) continue;
+    const traceId = idToHex(first.span.traceId).padStart(32, '0');
+    if (traces.has(traceId)) continue;
+    // v1 JSON: the recorded bytes when they already have Tempo's v1 shape, else re-keyed.
+    const v1Json = found.key === 'batches' ? text.trim() : JSON.stringify({ batches: found.list });
+    const pbFile = join(fixturesDir, file.replace(/\.json$/, '.pb'));
+    traces.set(traceId, {
+      traceId,
+      file,
+      resourceSpans: found.list,
+      v1Json,
+      pbFile: existsSync(pbFile) ? pbFile : undefined,
+      _pb: undefined,
+    });
+  }
+  return traces;
+}
+
+function protobufOf(entry) {
+  if (!entry._pb)
+    entry._pb = entry.pbFile ? readFileSync(entry.pbFile) : encodeTracesData(entry.resourceSpans);
+  return entry._pb;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+function stringAttr(attrs, key) {
+  const v = attrs?.find((a) => a.key === key)?.value;
+  if (!v) return undefined;
+  return v.stringValue ?? v.intValue ?? v.doubleValue ?? v.boolValue;
+}
+
+/** Reads `service.name = "x"` (any scope prefix) from TraceQL, or `service.name=x` from logfmt tags. */
+function serviceFilter(params) {
+  const q = params.get('q');
+  if (q) return q.match(/service\.name\s*=\s*"([^"]*)"/)?.[1];
+  const tags = params.get('tags');
+  if (tags)
+    return tags
+      .match(/service\.name=(?:"([^"]*)"|(\S+))/)
+      ?.slice(1)
+      .find((x) => x !== undefined);
+  return params.get('service.name') ?? undefined;
+}
+
+function searchTraces(index, params, mode) {
+  const service = serviceFilter(params);
+  const limit = Number(params.get('limit') ?? 20);
+  const spssParam = params.get('spss');
+  const spss = spssParam === null ? 3 : Number(spssParam);
+  const minMs = durationMs(params.get('minDuration'));
+  const maxMs = durationMs(params.get('maxDuration'));
+  const traceql = params.has('q');
+  const out = [];
+  for (const entry of index.values()) {
+    const all = [...spansOf(entry.resourceSpans)];
+    let start = Infinity;
+    let end = -Infinity;
+    for (const { span } of all) {
+      start = Math.min(start, Number(span.startTimeUnixNano));
+      end = Math.max(end, Number(span.endTimeUnixNano));
+    }
+    const root = all.find(({ span }) => !span.parentSpanId);
+    // Tempo leaves the order inside a span set unspecified; span ID order reproduces the recorded
+    // 2.0.1 response byte for byte.
+    const matched = (service === undefined ? all : all.filter((s) => s.service === service)).sort((a, b) =>
+      idToHex(a.span.spanId).localeCompare(idToHex(b.span.spanId)),
+    );
+    if (matched.length === 0) continue;
+    const dur = Math.round((end - start) / 1e6);
+    if (minMs !== undefined && dur < minMs) continue;
+    if (maxMs !== undefined && dur > maxMs) continue;
+    const starts = all.map(({ span }) => BigInt(span.startTimeUnixNano));
+    const minStart = starts.reduce((a, b) => (b < a ? b : a));
+    const meta = {
+      traceID: entry.traceId.replace(/^0+(?=.)/, ''),
+      rootServiceName: root ? root.service : '<root span not yet received>',
+      ...(root ? { rootTraceName: root.span.name } : {}),
+      startTimeUnixNano: String(minStart),
+      ...(dur > 0 ? { durationMs: dur } : {}),
+    };
+    if (traceql) {
+      const spans = (spss === 0 ? matched : matched.slice(0, spss)).map(({ span, service: svc }) => ({
+        spanID: idToHex(span.spanId).padStart(16, '0'),
+        ...(mode === 'v2' ? { name: span.name } : {}),
+        startTimeUnixNano: String(span.startTimeUnixNano),
+        durationNanos: String(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)),
+        attributes: [{ key: 'service.name', value: { stringValue: svc } }],
+      }));
+      const spanSet = { spans, matched: matched.length };
+      meta.spanSet = spanSet;
+      if (mode === 'v2') meta.spanSets = [spanSet];
+    }
+    out.push(meta);
+  }
+  // Newest first, like Tempo's combiner.
+  out.sort((a, b) => {
+    const x = BigInt(a.startTimeUnixNano);
+    const y = BigInt(b.startTimeUnixNano);
+    return x === y ? 0 : x < y ? 1 : -1;
+  });
+  return {
+    traces: out.slice(0, limit),
+    metrics:
+      mode === 'v2'
+        ? { inspectedTraces: index.size, completedJobs: 1, totalJobs: 1 }
+        : { inspectedBlocks: 1 },
+  };
+}
+
+/** Go duration (`100ms`, `1.5s`, `2m`) → milliseconds. */
+function durationMs(text) {
+  if (!text) return undefined;
+  const units = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+  let total = 0;
+  const re = /([\d.]+)(ns|us|µs|ms|s|m|h)/g;
+  let m;
+  let any = false;
+  while ((m = re.exec(text))) {
+    total += Number(m[1]) * units[m[2]];
+    any = true;
+  }
+  return any ? total : NaN;
+}
+
+function tagValues(index, tagName) {
+  const values = new Set();
+  for (const entry of index.values()) {
+    for (const { span, resource } of spansOf(entry.resourceSpans)) {
+      const v = stringAttr(resource?.attributes, tagName) ?? stringAttr(span.attributes, tagName);
+      if (v !== undefined) values.add(String(v));
+    }
+  }
+  return [...values].sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+/**
+ * Starts the fake Tempo. `log` is a function that receives one line per request, or `true` for
+ * console.log. `requests` records every request: { method, path, query, accept, status }.
+ */
+export async function startFakeTempo({
+  port = 0,
+  host = '127.0.0.1',
+  fixturesDir = DEFAULT_FIXTURES_DIR,
+  mode = '2.0.1',
+  log,
+} = {}) {
+  if (!MODES.has(mode)) throw new Error(`fakeTempo: unknown mode ${mode} (use '2.0.1' or 'v2')`);
+  if (!existsSync(fixturesDir)) throw new Error(`fakeTempo: fixtures folder not found: ${fixturesDir}`);
+  const logLine = typeof log === 'function' ? log : log ? (line) => console.log(line) : undefined;
+  const index = indexFixtures(fixturesDir);
+  const fixture = (name) => readFileSync(join(fixturesDir, name));
+  const requests = [];
+  const modern = mode === 'v2';
+
+  function handle(req, res) {
+    const url = new URL(req.url ?? '/', 'http://fake-tempo');
+    const path = url.pathname;
+    const accept = req.headers.accept ?? '';
+    const wantsProtobuf = modern
+      ? accept.includes('application/protobuf')
+      : accept === 'application/protobuf';
+    const record = { method: req.method, path, query: url.search, accept, status: 0 };
+    requests.push(record);
+
+    const send = (status, body = '', type = 'text/plain; charset=utf-8') => {
+      record.status = status;
+      const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
+      const headers = { 'Content-Length': buf.length };
+      if (buf.length > 0 || status !== 404) headers['Content-Type'] = type;
+      if (type.startsWith('text/plain')) headers['X-Content-Type-Options'] = 'nosniff';
+      res.writeHead(status, headers);
+      res.end(req.method === 'HEAD' ? undefined : buf);
+      logLine?.(`${req.method} ${path}${url.search} ${accept ? `[${accept}] ` : ''}→ ${status}`);
+    };
+    const json = (status, value) =>
+      send(status, typeof value === 'string' ? value : JSON.stringify(value), 'application/json');
+    const routeNotFound = () => send(404, '404 page not found\n');
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
+
+    if (path === '/ready') return send(200, 'ready\n');
+    if (path === '/api/echo') return send(200, 'echo\n');
+    if (path === '/api/status/buildinfo') {
+      if (!modern) return routeNotFound();
+      return json(200, {
+        version: '2.10.0',
+        revision: 'fake',
+        branch: 'HEAD',
+        buildUser: 'fake-tempo',
+        buildDate: '2026-01-01T00:00:00Z',
+        goVersion: 'go1.25.0',
+      });
+    }
+
+    const v1 = path.match(/^\/api\/traces\/([^/]+)$/);
+    const v2 = path.match(/^\/api\/v2\/traces\/([^/]+)$/);
+    if (v1 || v2) {
+      if (v2 && !modern) return routeNotFound();
+      const parsed = parseTraceIdLikeTempo(decodeURIComponent((v1 ?? v2)[1]));
+      if (parsed.error) return send(400, `${parsed.error}\n`);
+      const start = url.searchParams.get('start');
+      const end = url.searchParams.get('end');
+      if (start !== null && end !== null && Number(end) <= Number(start)) {
+        return send(400, `http parameter start must be before end. received start=${start} end=${end}\n`);
+      }
+      const entry = index.get(parsed.id);
+      if (v1) {
+        if (!entry) return modern ? send(404, '') : send(404, 'trace not found\n');
+        return wantsProtobuf ? send(200, protobufOf(entry), 'application/protobuf') : json(200, entry.v1Json);
+      }
+      // v2 envelope; not found is 200 with an empty trace.
+      if (wantsProtobuf) {
+        const traceBytes = entry ? protobufOf(entry) : Buffer.alloc(0);
+        const metrics = varintField(1, traceBytes.length);
+        return send(
+          200,
+          Buffer.concat([lenField(1, traceBytes), lenField(2, metrics)]),
+          'application/protobuf',
+        );
+      }
+      if (!entry) return json(200, '{"trace":{},"metrics":{}}');
+      const body = `{"trace":{"resourceSpans":${JSON.stringify(entry.resourceSpans)}},"metrics":{"inspectedBytes":"${Buffer.byteLength(entry.v1Json)}"}}`;
+      return json(200, body);
+    }
+
+    if (path === '/api/search') {
+      const p = url.searchParams;
+      if (p.has('q') && p.has('tags'))
+        return send(400, "invalid request: can't specify tags and q in the same query\n");
+      if (p.get('limit') === '0') return send(400, 'invalid limit: must be a positive number\n');
+      const result = searchTraces(index, p, mode);
+      return json(200, result);
+    }
+    if (path === '/api/search/tags')
+      return json(200, fixture('tempo-2.0.1-search-tags.json').toString('utf8').trim());
+    const tv = path.match(/^\/api\/search\/tag\/([^/]+)\/values$/);
+    if (tv) {
+      const tagName = decodeURIComponent(tv[1]);
+      if (tagName === 'service.name')
+        return json(200, fixture('tempo-2.0.1-tag-values.json').toString('utf8').trim());
+      return json(200, { tagValues: tagValues(index, tagName) });
+    }
+    if (path === '/api/v2/search/tags') {
+      if (!modern) return routeNotFound();
+      const names = JSON.parse(fixture('tempo-2.0.1-search-tags.json').toString('utf8')).tagNames;
+      const resource = names.filter((n) => n.startsWith('service.'));
+      const intrinsic = ['duration', 'kind', 'name', 'status', 'statusMessage'];
+      const span = names.filter(
+        (n) => !resource.includes(n) && !['name', 'root.name', 'root.service.name'].includes(n),
+      );
+      return json(200, {
+        scopes: [
+          { name: 'resource', tags: resource },
+          { name: 'span', tags: span },
+          { name: 'intrinsic', tags: intrinsic },
+        ],
+        metrics: { inspectedBytes: '0' },
+      });
+    }
+    const tv2 = path.match(/^\/api\/v2\/search\/tag\/([^/]+)\/values$/);
+    if (tv2) {
+      if (!modern) return routeNotFound();
+      const tagName = decodeURIComponent(tv2[1]).replace(/^(resource|span)?\./, '');
+      return json(200, {
+        tagValues: tagValues(index, tagName).map((value) => ({ type: 'string', value })),
+        metrics: { inspectedBytes: '0' },
+      });
+    }
+    return routeNotFound();
+  }
+
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      logLine?.(`fakeTempo: ${err?.stack ?? err}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(`internal error: ${err?.message ?? err}\n`);
+    }
+  });
+  await new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  const actualPort = server.address().port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${actualPort}`,
+    port: actualPort,
+    mode,
+    requests,
+    traceIds: [...index.keys()],
+    close: () =>
+      new Promise((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLI
+
+function parseArgs(argv) {
+  const opts = { log: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--port') opts.port = Number(value());
+    else if (flag === '--host') opts.host = value();
+    else if (flag === '--mode') opts.mode = value();
+    else if (flag === '--fixtures') opts.fixturesDir = resolve(value());
+    else if (flag === '--quiet') opts.log = false;
+    else if (flag === '--help' || flag === '-h') {
+      console.log(
+        'usage: node test/server/fakeTempo.mjs [--port N] [--host H] [--mode 2.0.1|v2] [--fixtures DIR] [--quiet]',
+      );
+      process.exit(0);
+    } else throw new Error(`unknown argument: ${a}`);
+  }
+  return opts;
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  let tempo;
+  try {
+    tempo = await startFakeTempo(parseArgs(process.argv.slice(2)));
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  }
+  console.log(`listening on ${tempo.url}`);
+  const stop = async () => {
+    await tempo.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
