@@ -1,0 +1,975 @@
+/**
+ * Finds trace IDs in text: log lines, JSON, HTTP headers, URLs and terminal output.
+ *
+ * One forward pass over the text with a charCode table. The pass splits the text into word runs
+ * (`[0-9A-Za-z_]`, ANSI colour escapes and `%XX` URL escapes count as separators) and looks only
+ * at runs that could be an ID; for those it reads a bounded window before (the key) and after
+ * (the rest of a structured header). No regular expressions, so the time is linear in the input.
+ */
+
+/** Which textual form a trace ID was found in. */
+export type IdFormat =
+  | 'traceparent'
+  | 'key'
+  | 'json'
+  | 'b3'
+  | 'b3-single'
+  | 'jaeger'
+  | 'xray'
+  | 'datadog'
+  | 'spring'
+  | 'dotnet'
+  | 'gcp'
+  | 'url'
+  | 'grafana-url'
+  | 'base64'
+  | 'bare';
+
+/** How sure we are that the text names a trace: high for explicit trace context, medium for a bare ID. */
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** One trace ID found in the text. */
+export interface DetectedId {
+  /** 32 lowercase hex digits. */
+  traceId: string;
+  /** 16 lowercase hex digits, when the text names the span too. */
+  spanId?: string;
+  /** UTF-16 offset of the first character of the ID text in the input. */
+  start: number;
+  /** UTF-16 offset just past the ID text (exclusive). */
+  end: number;
+  format: IdFormat;
+  confidence: Confidence;
+}
+
+/** Knobs for {@link detectTraceIds}. */
+export interface DetectOptions {
+  /** Scan at most this many characters of the input (default: all of it). */
+  maxLength?: number;
+  /** Also report low-confidence hits, such as a 32-hex value under a `checksum` key (default false). */
+  includeLow?: boolean;
+}
+
+// Character classes. Bits, so a word run's classes can be OR-ed into one mask.
+const DIGIT = 1;
+const HEXL = 2; // a-f, A-F
+const WORD = 4; // other letters, '_', most non-ASCII
+const SEP = 8;
+const SPECIAL = 16; // separators that need a look: ESC, '%', quotes, newline
+const TOKEN = DIGIT | HEXL | WORD;
+
+const CLS = new Uint8Array(128).fill(SEP);
+for (let c = 48; c <= 57; c++) CLS[c] = DIGIT;
+for (let c = 65; c <= 90; c++) CLS[c] = c <= 70 ? HEXL : WORD;
+for (let c = 97; c <= 122; c++) CLS[c] = c <= 102 ? HEXL : WORD;
+CLS[95] = WORD; // _
+CLS[27] = SPECIAL; // ESC
+CLS[37] = SPECIAL; // %
+CLS[34] = SPECIAL; // "
+CLS[39] = SPECIAL; // '
+CLS[10] = SPECIAL; // \n
+
+/** Class of a non-ASCII character: letters glue to IDs, spaces and symbols (box drawing, arrows) do not. */
+function highClass(c: number): number {
+  if (c === 0xa0 || c === 0x3000 || c === 0xfeff) return SEP;
+  if (c >= 0x2000 && c <= 0x2bff) return SEP; // punctuation, arrows, box drawing, symbols
+  if (c >= 0xff01 && c <= 0xff0f) return SEP; // full-width punctuation
+  if (c >= 0xd800 && c <= 0xdfff) return SEP; // astral symbols (emoji)
+  return WORD;
+}
+
+function cls(c: number): number {
+  return c < 0 ? SEP : c < 128 ? CLS[c]! : highClass(c);
+}
+
+function isHex(c: number): boolean {
+  return c >= 0 && c < 128 && (CLS[c]! & (DIGIT | HEXL)) !== 0;
+}
+
+function lower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+const HEX_DIGITS = '0123456789abcdef';
+const B64 = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) {
+  B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+}
+const MAX_U64 = (1n << 64n) - 1n;
+
+// Key kinds, from the key text before a value.
+const K_NONE = 0;
+const K_TRACE = 1;
+const K_TRACE_B3 = 2;
+const K_TRACE_DD = 3;
+const K_UBER = 4;
+const K_GCP_CTX = 5;
+const K_SPAN = 6;
+const K_SPAN_B3 = 7;
+const K_SPAN_DD = 8;
+const K_B3 = 9;
+const K_NEG = 10;
+const K_NEUTRAL = 11;
+
+/** Key words that say the value is some other kind of hex: such values are only low-confidence IDs. */
+const NEGATIVE_KEY_PARTS = [
+  'md5',
+  'sha',
+  'checksum',
+  'hash',
+  'digest',
+  'etag',
+  'integrity',
+  'session',
+  'token',
+  'key',
+  'secret',
+  'nonce',
+  'signature',
+  'fingerprint',
+  'hmac',
+  'csrf',
+  'cookie',
+  'password',
+  'salt',
+];
+
+const NORM = new Uint8Array(48); // the key's letters and digits, lowercased, last one first
+
+/** Per-call scanner state. A class so V8 sees one stable shape. */
+class Scanner {
+  readonly out: DetectedId[] = [];
+  private line = 0;
+  // Hits that may take a span ID from a span key elsewhere on the line.
+  private wantIdx: number[] = [];
+  private wantLine: number[] = [];
+  private wantB3: boolean[] = [];
+  // Span IDs found under span keys.
+  private spanPos: number[] = [];
+  private spanLine: number[] = [];
+  private spanHex: string[] = [];
+  private spanB3: boolean[] = [];
+  // Result of the last findKey().
+  private kStart = 0;
+  private kEnd = 0;
+  private kQuoted = false;
+  private kColon = false;
+  private normLen = 0;
+  // Cache for urlStart(): the last query position and its answer.
+  private uHi = -1;
+  private uRes = -1;
+  private gUrl = -1;
+  private gRes = false;
+
+  constructor(
+    private readonly t: string,
+    private readonly n: number,
+    private readonly includeLow: boolean,
+  ) {}
+
+  run(): DetectedId[] {
+    const t = this.t;
+    const n = this.n;
+    let i = 0;
+    while (i < n) {
+      const c = t.charCodeAt(i);
+      const k = c < 128 ? CLS[c]! : highClass(c);
+      if (k === SEP) {
+        i++;
+        continue;
+      }
+      if (k === SPECIAL) {
+        i = this.special(i, c);
+        continue;
+      }
+      const start = i;
+      let mask = k;
+      i++;
+      while (i < n) {
+        const d = t.charCodeAt(i);
+        const kk = d < 128 ? CLS[d]! : highClass(d);
+        if ((kk & TOKEN) === 0) break;
+        mask |= kk;
+        i++;
+      }
+      if ((mask & WORD) === 0 && i - start <= 32) i = this.token(start, i, mask);
+    }
+    if (this.wantIdx.length > 0 && this.spanPos.length > 0) this.pairSpans();
+    return this.out;
+  }
+
+  private ch(p: number): number {
+    return p >= 0 && p < this.n ? this.t.charCodeAt(p) : -1;
+  }
+
+  /** Handles ESC, '%', quotes and newline in separator position; returns the next index. */
+  private special(i: number, c: number): number {
+    const t = this.t;
+    if (c === 10) {
+      this.line++;
+      return i + 1;
+    }
+    if (c === 27) return this.skipAnsi(i);
+    if (c === 37) return isHex(this.ch(i + 1)) && isHex(this.ch(i + 2)) ? i + 3 : i + 1;
+    // A quote: maybe a base64 ID (OTLP JSON) under a trace or span key.
+    const n = this.n;
+    if (i + 25 < n && t.charCodeAt(i + 24) === 61 && t.charCodeAt(i + 23) === 61) {
+      const close = t.charCodeAt(i + 25);
+      if ((close === c || close === 92) && this.isBase64(i + 1, i + 23)) {
+        const next = this.base64Id(i, 16);
+        if (next > 0) return next;
+      }
+    }
+    if (i + 13 < n && t.charCodeAt(i + 12) === 61 && t.charCodeAt(i + 11) !== 61) {
+      const close = t.charCodeAt(i + 13);
+      if ((close === c || close === 92) && this.isBase64(i + 1, i + 12)) {
+        const next = this.base64Id(i, 8);
+        if (next > 0) return next;
+      }
+    }
+    return i + 1;
+  }
+
+  /** Skips `ESC [ params final` (CSI) or a lone ESC. */
+  private skipAnsi(i: number): number {
+    if (this.ch(i + 1) !== 91) return i + 1;
+    let p = i + 2;
+    for (;;) {
+      const c = this.ch(p);
+      if (c >= 0x20 && c <= 0x3f) p++;
+      else if (c >= 0x40 && c <= 0x7e) return p + 1;
+      else return p;
+    }
+  }
+
+  /** If `p` is the final byte of a CSI sequence, the index of its ESC; otherwise -1. */
+  private ansiStartBefore(p: number): number {
+    const t = this.t;
+    const stop = Math.max(0, p - 24);
+    let q = p - 1;
+    while (q >= stop) {
+      const c = t.charCodeAt(q);
+      if (c === 91) return q > 0 && t.charCodeAt(q - 1) === 27 ? q - 1 : -1;
+      if (c < 0x20 || c > 0x3f) return -1;
+      q--;
+    }
+    return -1;
+  }
+
+  private isBase64(from: number, to: number): boolean {
+    const t = this.t;
+    for (let p = from; p < to; p++) {
+      const c = t.charCodeAt(p);
+      if (c >= 128 || B64[c]! < 0) return false;
+    }
+    return true;
+  }
+
+  /** A base64 value of `bytes` bytes starting after the quote at `q`; returns the index past it or 0. */
+  private base64Id(q: number, bytes: 16 | 8): number {
+    if (!this.findKey(q)) return 0;
+    const kind = this.keyKind();
+    const len = bytes === 16 ? 24 : 12;
+    const hex = this.decodeBase64(q + 1, q + 1 + len, bytes);
+    if (hex === undefined) return 0;
+    if (bytes === 16) {
+      if (kind !== K_TRACE && kind !== K_TRACE_B3 && kind !== K_TRACE_DD) return 0;
+      this.emit(hex, undefined, q + 1, q + 1 + len, 'base64', 'high', 1);
+    } else {
+      if (kind !== K_SPAN && kind !== K_SPAN_B3 && kind !== K_SPAN_DD) return 0;
+      this.addSpan(q + 1, hex, false);
+    }
+    return q + 1 + len;
+  }
+
+  private decodeBase64(from: number, to: number, bytes: number): string | undefined {
+    const t = this.t;
+    let hex = '';
+    let acc = 0;
+    let bits = 0;
+    let zero = true;
+    for (let p = from; p < to && hex.length < bytes * 2; p++) {
+      const c = t.charCodeAt(p);
+      if (c === 61) break;
+      acc = ((acc << 6) | B64[c]!) & 0xffffff;
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        const b = (acc >> bits) & 0xff;
+        if (b !== 0) zero = false;
+        hex += HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!;
+      }
+    }
+    return hex.length === bytes * 2 && !zero ? hex : undefined;
+  }
+
+  /** Looks at one all-hex word run; returns where the main loop resumes. */
+  private token(s: number, e: number, mask: number): number {
+    const n = this.n;
+    // A run cut by maxLength may be longer than it looks.
+    if (e === n && n < this.t.length && (cls(this.t.charCodeAt(n)) & TOKEN) !== 0) return e;
+    const len = e - s;
+    if (mask === DIGIT && len <= 20) {
+      const next = this.datadog(s, e);
+      if (next > 0) return next;
+    }
+    if (len === 32) return this.hex32(s, e);
+    const nc = this.ch(e);
+    if (nc === 58 || (nc === 37 && this.ch(e + 1) === 51 && lower(this.ch(e + 2)) === 97)) {
+      const next = this.jaeger(s, e);
+      if (next > 0) return next;
+    }
+    if (len === 24 && this.ch(s - 1) === 45) return this.xray(s, e);
+    if (len < 16) return e;
+    return this.shortTrace(s, e);
+  }
+
+  /** A 32-hex run. */
+  private hex32(s: number, e: number): number {
+    if (this.allZero(s, e)) return e;
+    const pc = this.ch(s - 1);
+    const nc = this.ch(e);
+    if (pc === 45) {
+      // `00-<trace>-<span>-<flags>`; any other `x-<32>` is glued to something else.
+      if (
+        isHex(this.ch(s - 2)) &&
+        isHex(this.ch(s - 3)) &&
+        (cls(this.ch(s - 4)) & TOKEN) === 0 &&
+        nc === 45
+      ) {
+        const spanEnd = this.hexRun(e + 1, 16);
+        if (spanEnd === e + 17 && this.ch(spanEnd) === 45) {
+          const flagsEnd = this.hexRun(spanEnd + 1, 2);
+          if (flagsEnd === spanEnd + 3 && (cls(this.ch(flagsEnd)) & TOKEN) === 0) {
+            this.emit(this.lowerSlice(s, e), this.spanAt(e + 1), s, e, 'traceparent', 'high', 0);
+            return flagsEnd;
+          }
+        }
+      }
+      return e;
+    }
+    if (nc === 45) return this.dashed(s, e);
+    if (nc === 58 || nc === 37) {
+      const next = this.jaeger(s, e);
+      if (next > 0) return next;
+    }
+    if (pc === 47) {
+      const f = this.pathFormat(s);
+      if (f !== undefined) {
+        this.emit(this.lowerSlice(s, e), undefined, s, e, f, 'high', 0);
+        return e;
+      }
+    }
+    if (pc === 44) {
+      const next = this.spring(s, e);
+      if (next > 0) return next;
+    }
+    const kind = this.findKey(s) ? this.keyKind() : K_NONE;
+    switch (kind) {
+      case K_TRACE:
+      case K_TRACE_B3:
+      case K_TRACE_DD:
+      case K_UBER:
+        this.emit(
+          this.lowerSlice(s, e),
+          undefined,
+          s,
+          e,
+          this.keyFormat(kind),
+          'high',
+          kind === K_TRACE_B3 ? 2 : 1,
+        );
+        return e;
+      case K_GCP_CTX: {
+        // X-Cloud-Trace-Context: <trace>/<decimal span>;o=1
+        let span: string | undefined;
+        if (nc === 47) {
+          let p = e + 1;
+          while (p < e + 22 && (cls(this.ch(p)) & TOKEN) === DIGIT) p++;
+          if (p > e + 1 && (cls(this.ch(p)) & TOKEN) === 0) span = decimalToHex(this.t.slice(e + 1, p), 16);
+        }
+        this.emit(this.lowerSlice(s, e), span, s, e, 'gcp', 'high', span ? 0 : 1);
+        return e;
+      }
+      case K_B3:
+        this.emit(this.lowerSlice(s, e), undefined, s, e, 'b3-single', 'high', 0);
+        return e;
+      case K_SPAN:
+      case K_SPAN_B3:
+      case K_SPAN_DD:
+      case K_NEG:
+        this.emit(this.lowerSlice(s, e), undefined, s, e, 'bare', 'low', 0);
+        return e;
+      default: {
+        const grafana = this.inGrafanaUrl(s);
+        this.emit(
+          this.lowerSlice(s, e),
+          undefined,
+          s,
+          e,
+          grafana ? 'grafana-url' : 'bare',
+          grafana ? 'high' : 'medium',
+          0,
+        );
+        return e;
+      }
+    }
+  }
+
+  /** `<trace>-<span>[-<flag>[-<parent>]]`: B3 single header, Spring Boot 3 `[trace-span]`, or glued junk. */
+  private dashed(s: number, e: number): number {
+    const spanEnd = this.hexRun(e + 1, 16);
+    if (spanEnd !== e + 17 || (cls(this.ch(spanEnd)) & TOKEN) !== 0) return e;
+    let end = spanEnd;
+    let flagged = false;
+    if (this.ch(end) === 45) {
+      const f = this.ch(end + 1);
+      if ((f === 48 || f === 49 || f === 100) && (cls(this.ch(end + 2)) & TOKEN) === 0) {
+        flagged = true;
+        end += 2;
+        if (this.ch(end) === 45) {
+          const parentEnd = this.hexRun(end + 1, 16);
+          if (parentEnd === end + 17 && (cls(this.ch(parentEnd)) & TOKEN) === 0) end = parentEnd;
+        }
+      } else if (this.hexRun(end + 1, 16) === end + 17 && (cls(this.ch(end + 17)) & TOKEN) === 0) {
+        // b3 with a parent but no sampling flag is not a form; treat as glued.
+        return e;
+      }
+    }
+    const traceId = this.padSlice(s, e, 32);
+    if (traceId === undefined) return end;
+    const spanId = this.spanAt(e + 1);
+    const kind = this.findKey(s) ? this.keyKind() : K_NONE;
+    if (kind === K_B3) this.emit(traceId, spanId, s, e, 'b3-single', 'high', 0);
+    else if (kind === K_TRACE || kind === K_TRACE_B3 || kind === K_TRACE_DD)
+      this.emit(traceId, spanId, s, e, this.keyFormat(kind), 'high', 0);
+    else if (e - s === 32 && this.ch(s - 1) === 91 && this.ch(spanEnd) === 93)
+      this.emit(traceId, spanId, s, e, 'spring', 'high', 0);
+    else if (e - s !== 32) return end;
+    else if (kind === K_NEG || kind === K_SPAN || kind === K_SPAN_B3 || kind === K_SPAN_DD)
+      this.emit(traceId, spanId, s, e, 'bare', 'low', 0);
+    else this.emit(traceId, spanId, s, e, flagged ? 'b3-single' : 'bare', 'medium', 0);
+    return end;
+  }
+
+  /** Spring Sleuth / Micrometer `[service,<trace>,<span>]` or `[service,<trace>,<span>,<exportable>]`. */
+  private spring(s: number, e: number): number {
+    if (this.ch(e) !== 44) return 0;
+    const spanEnd = this.hexRun(e + 1, 16);
+    if (spanEnd !== e + 17) return 0;
+    let end = spanEnd;
+    let c = this.ch(end);
+    if (c === 44) {
+      end++;
+      const stop = end + 8;
+      while (end < stop && (cls(this.ch(end)) & TOKEN) !== 0) end++;
+      c = this.ch(end);
+    }
+    if (c !== 93) return 0;
+    // Back from the comma before the trace to '[': the service name, possibly empty.
+    const t = this.t;
+    const stop = Math.max(0, s - 130);
+    let p = s - 2;
+    for (; p >= stop; p--) {
+      const d = t.charCodeAt(p);
+      if (d === 91) break;
+      if (d === 93 || d === 44 || d === 10 || d === 34 || d === 32) return 0;
+    }
+    if (p < stop) return 0;
+    const traceId = this.padSlice(s, e, 32);
+    if (traceId === undefined) return end + 1;
+    this.emit(traceId, this.spanAt(e + 1), s, e, 'spring', 'high', 0);
+    return end + 1;
+  }
+
+  /** Jaeger `uber-trace-id: trace:span:parent:flags` (also `%3A`-encoded). Returns 0 if not one. */
+  private jaeger(s: number, e: number): number {
+    let p = this.jaegerSep(e);
+    if (p < 0) return 0;
+    const spanStart = p;
+    const spanEnd = this.hexRun(p, 16);
+    if (spanEnd === p || (cls(this.ch(spanEnd)) & TOKEN) !== 0) return 0;
+    p = this.jaegerSep(spanEnd);
+    if (p < 0) return 0;
+    const parentEnd = this.hexRun(p, 16);
+    if (parentEnd === p || (cls(this.ch(parentEnd)) & TOKEN) !== 0) return 0;
+    p = this.jaegerSep(parentEnd);
+    if (p < 0) return 0;
+    const flagsEnd = this.hexRun(p, 2);
+    if (flagsEnd === p || (cls(this.ch(flagsEnd)) & TOKEN) !== 0) return 0;
+    if (!this.findKey(s) || this.keyKind() !== K_UBER) return 0;
+    const traceId = this.padSlice(s, e, 32);
+    if (traceId === undefined) return flagsEnd;
+    const spanId = this.padSlice(spanStart, spanEnd, 16);
+    this.emit(traceId, spanId, s, e, 'jaeger', 'high', 0);
+    return flagsEnd;
+  }
+
+  private jaegerSep(p: number): number {
+    const c = this.ch(p);
+    if (c === 58) return p + 1;
+    if (c === 37 && this.ch(p + 1) === 51 && lower(this.ch(p + 2)) === 97) return p + 3;
+    return -1;
+  }
+
+  /** AWS X-Ray `1-<8 hex>-<24 hex>`, where `s..e` is the 24-hex part. */
+  private xray(s: number, e: number): number {
+    const t = this.t;
+    if (this.hexRunBack(s - 1, 8) !== s - 9 || this.ch(s - 10) !== 45 || this.ch(s - 11) !== 49) return e;
+    if ((cls(this.ch(s - 12)) & TOKEN) !== 0 || (cls(this.ch(e)) & TOKEN) !== 0) return e;
+    const idStart = s - 11;
+    const traceId = (t.slice(s - 9, s - 1) + t.slice(s, e)).toLowerCase();
+    if (isZero(traceId)) return e;
+    let confidence: Confidence = 'medium';
+    if (this.ch(idStart - 1) === 61) {
+      const w = this.wordBefore(idStart - 1);
+      if (this.eqIgnoreCase(w, idStart - 1, 'root')) confidence = 'high';
+      else if (this.eqIgnoreCase(w, idStart - 1, 'self')) return e; // the load balancer's own segment
+    }
+    if (confidence === 'medium' && this.findKey(idStart)) {
+      const k = this.keyKind();
+      if (k === K_TRACE || k === K_TRACE_B3 || k === K_TRACE_DD) confidence = 'high';
+    }
+    // `;Parent=<16 hex>` right after names the span.
+    let spanId: string | undefined;
+    let end = e;
+    if (this.ch(e) === 59) {
+      const w = e + 1;
+      if (this.ch(w + 6) === 61 && this.eqIgnoreCase(w, w + 6, 'parent')) {
+        const spanEnd = this.hexRun(w + 7, 16);
+        if (spanEnd === w + 23 && (cls(this.ch(spanEnd)) & TOKEN) === 0) {
+          spanId = this.spanAt(w + 7);
+          end = spanEnd;
+        }
+      }
+    }
+    this.emit(traceId, spanId, idStart, e, 'xray', confidence, spanId ? 0 : 1);
+    return end;
+  }
+
+  /** Datadog decimal IDs under `dd.trace_id` / `dd.span_id` (or `"dd":{"trace_id":…}`). 0 if not one. */
+  private datadog(s: number, e: number): number {
+    // Cheap filter before reading the key: the value follows '=' or ':' (maybe a quote and spaces).
+    let p = s - 1;
+    let c = this.ch(p);
+    while ((c === 34 || c === 39 || c === 32) && p > s - 4) c = this.ch(--p);
+    if (c !== 61 && c !== 58) return 0;
+    if (!this.findKey(s)) return 0;
+    let kind = this.keyKind();
+    if ((kind === K_TRACE || kind === K_SPAN) && this.nestedUnderDd())
+      kind = kind === K_TRACE ? K_TRACE_DD : K_SPAN_DD;
+    if (kind !== K_TRACE_DD && kind !== K_SPAN_DD) return 0;
+    if ((cls(this.ch(e)) & TOKEN) !== 0) return 0;
+    const hex = decimalToHex(this.t.slice(s, e), kind === K_TRACE_DD ? 32 : 16);
+    if (hex === undefined) return e;
+    if (kind === K_TRACE_DD) this.emit(hex, undefined, s, e, 'datadog', 'high', 1);
+    else this.addSpan(s, hex, false);
+    return e;
+  }
+
+  /** Whether the key just found sits in `"dd":{…}`, as Datadog's JSON log injection writes it. */
+  private nestedUnderDd(): boolean {
+    let p = this.kStart - 1;
+    const stop = Math.max(0, p - 200);
+    // Walk back over earlier members of the same object: stop at '{'.
+    while (p >= stop) {
+      const c = this.t.charCodeAt(p);
+      if (c === 123) break;
+      if (c === 125 || c === 10) return false;
+      p--;
+    }
+    if (p < stop) return false;
+    p--;
+    while (
+      p >= 0 &&
+      (this.t.charCodeAt(p) === 32 || this.t.charCodeAt(p) === 58 || this.t.charCodeAt(p) === 34)
+    )
+      p--;
+    return (
+      p >= 1 &&
+      lower(this.t.charCodeAt(p)) === 100 &&
+      lower(this.t.charCodeAt(p - 1)) === 100 &&
+      (cls(this.ch(p - 2)) & TOKEN) === 0
+    );
+  }
+
+  /** A 16–31 hex run: a trace ID only under a trace key or in a trace URL; a span ID under a span key. */
+  private shortTrace(s: number, e: number): number {
+    const len = e - s;
+    const pc = this.ch(s - 1);
+    const nc = this.ch(e);
+    if (pc === 45) return e;
+    if (nc === 45) return len === 16 ? this.dashed(s, e) : e;
+    if (pc === 47) {
+      const f = this.pathFormat(s);
+      if (f === 'url') {
+        const traceId = this.padSlice(s, e, 32);
+        if (traceId !== undefined) this.emit(traceId, undefined, s, e, 'url', 'high', 0);
+        return e;
+      }
+    }
+    if (pc === 44 && len === 16) {
+      const next = this.spring(s, e);
+      if (next > 0) return next;
+    }
+    if (!this.findKey(s)) return e;
+    const kind = this.keyKind();
+    if (kind === K_TRACE || kind === K_TRACE_B3 || kind === K_TRACE_DD) {
+      const traceId = this.padSlice(s, e, 32);
+      if (traceId !== undefined)
+        this.emit(traceId, undefined, s, e, this.keyFormat(kind), 'high', kind === K_TRACE_B3 ? 2 : 1);
+    } else if ((kind === K_SPAN || kind === K_SPAN_B3) && len === 16 && !this.allZero(s, e)) {
+      this.addSpan(s, this.lowerSlice(s, e), kind === K_SPAN_B3);
+    }
+    return e;
+  }
+
+  /** `/api/traces/<id>`, `/api/v2/traces/<id>`, `/trace/<id>` → url; `projects/<p>/traces/<id>` → gcp. */
+  private pathFormat(s: number): IdFormat | undefined {
+    const aEnd = s - 1;
+    const aStart = this.segmentBefore(aEnd);
+    if (this.eqIgnoreCase(aStart, aEnd, 'trace')) return 'url';
+    if (!this.eqIgnoreCase(aStart, aEnd, 'traces') || this.ch(aStart - 1) !== 47) return undefined;
+    const bEnd = aStart - 1;
+    const bStart = this.segmentBefore(bEnd);
+    if (this.eqIgnoreCase(bStart, bEnd, 'api')) return 'url';
+    if (bStart === bEnd || this.ch(bStart - 1) !== 47) return undefined;
+    const cEnd = bStart - 1;
+    const cStart = this.segmentBefore(cEnd);
+    if (this.eqIgnoreCase(bStart, bEnd, 'v2') && this.eqIgnoreCase(cStart, cEnd, 'api')) return 'url';
+    if (this.eqIgnoreCase(cStart, cEnd, 'projects')) return 'gcp';
+    return undefined;
+  }
+
+  /** Start of the path segment that ends at `end` (exclusive), at most 64 characters back. */
+  private segmentBefore(end: number): number {
+    const stop = Math.max(0, end - 64);
+    let p = end - 1;
+    while (p >= stop) {
+      const c = this.t.charCodeAt(p);
+      if (c === 47 || c <= 32 || c === 34 || c === 39) break;
+      p--;
+    }
+    return p + 1;
+  }
+
+  /** Start of the word (letters, digits, '_', '-') ending at `end`, at most 32 characters back. */
+  private wordBefore(end: number): number {
+    const stop = Math.max(0, end - 32);
+    let p = end - 1;
+    while (p >= stop && ((cls(this.t.charCodeAt(p)) & TOKEN) !== 0 || this.t.charCodeAt(p) === 45)) p--;
+    return p + 1;
+  }
+
+  private eqIgnoreCase(from: number, to: number, word: string): boolean {
+    if (to - from !== word.length || from < 0) return false;
+    for (let i = 0; i < word.length; i++) {
+      if (lower(this.t.charCodeAt(from + i)) !== word.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Reads the key before a value starting at `pos`: separators (spaces, quotes, backslashes, ANSI
+   * escapes, `%22`-style escapes) with at least one '=' or ':' among them, then the key itself.
+   * Bounded windows on both, so the cost per call is constant. Sets kStart/kEnd/kQuoted/kColon.
+   */
+  private findKey(pos: number): boolean {
+    const t = this.t;
+    let p = pos - 1;
+    let assign = false;
+    let colon = false;
+    let quoted = false;
+    const stop = Math.max(0, pos - 32);
+    while (p >= stop) {
+      const c = t.charCodeAt(p);
+      if (c === 32 || c === 9 || c === 92 || c === 96) {
+        p--;
+      } else if (c === 34 || c === 39) {
+        quoted = true;
+        p--;
+      } else if (c === 61) {
+        assign = true;
+        p--;
+      } else if (c === 58) {
+        assign = true;
+        colon = true;
+        p--;
+      } else if (c === 62 && p > 0 && t.charCodeAt(p - 1) === 61) {
+        assign = true;
+        p -= 2;
+      } else if (p >= 2 && t.charCodeAt(p - 2) === 37 && isHex(t.charCodeAt(p - 1)) && isHex(c)) {
+        // %22 " , %27 ' , %3A : , %3D = , %20 space
+        const hi = t.charCodeAt(p - 1);
+        const lo = lower(c);
+        if (hi === 50 && (lo === 50 || lo === 55)) quoted = true;
+        else if (hi === 51 && lo === 97) {
+          assign = true;
+          colon = true;
+        } else if (hi === 51 && lo === 100) assign = true;
+        else if (!(hi === 50 && lo === 48)) break;
+        p -= 3;
+      } else if (c >= 0x40 && c <= 0x7e) {
+        const q = this.ansiStartBefore(p);
+        if (q < 0) break;
+        p = q - 1;
+      } else {
+        break;
+      }
+    }
+    if (!assign) return false;
+    const keyEnd = p + 1;
+    const kstop = Math.max(0, keyEnd - 64);
+    while (p >= kstop) {
+      const c = t.charCodeAt(p);
+      if ((cls(c) & TOKEN) !== 0 || c === 46 || c === 45) p--;
+      else break;
+    }
+    let keyStart = p + 1;
+    // The key may start inside an escape that the backward read cannot tell from letters.
+    if (this.ch(keyStart - 1) === 37) keyStart += 2;
+    else if (this.ch(keyStart - 1) === 91 && this.ch(keyStart - 2) === 27) {
+      while (keyStart < keyEnd && t.charCodeAt(keyStart) <= 0x3f) keyStart++;
+      keyStart++;
+    }
+    if (keyStart >= keyEnd) return false;
+    this.kStart = keyStart;
+    this.kEnd = keyEnd;
+    this.kQuoted = quoted;
+    this.kColon = colon;
+    return true;
+  }
+
+  /** Classifies the key found by findKey() by its letters and digits, ignoring case and `_ - .`. */
+  private keyKind(): number {
+    const t = this.t;
+    let len = 0;
+    for (let p = this.kEnd - 1; p >= this.kStart && len < NORM.length; p--) {
+      const c = lower(t.charCodeAt(p));
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) NORM[len++] = c;
+    }
+    this.normLen = len;
+    if (this.normEnds('traceid')) {
+      if (this.normEnds('xb3traceid')) return K_TRACE_B3;
+      if (this.normEnds('ddtraceid')) return K_TRACE_DD;
+      if (this.normEnds('ubertraceid')) return K_UBER;
+      return K_TRACE;
+    }
+    if (this.normEnds('spanid')) {
+      if (this.normEnds('parentspanid')) return K_NEUTRAL;
+      if (this.normEnds('xb3spanid')) return K_SPAN_B3;
+      if (this.normEnds('ddspanid')) return K_SPAN_DD;
+      return K_SPAN;
+    }
+    if (this.normEnds('tracecontext')) return K_GCP_CTX;
+    if (len === 2 && NORM[0] === 51 && NORM[1] === 98) return K_B3;
+    if (this.normEnds('trace') && !this.normEnds('stacktrace')) return K_TRACE;
+    let word = '';
+    for (let i = len - 1; i >= 0; i--) word += String.fromCharCode(NORM[i]!);
+    for (const part of NEGATIVE_KEY_PARTS) if (word.includes(part)) return K_NEG;
+    if (word.includes('span')) return K_SPAN;
+    return K_NEUTRAL;
+  }
+
+  private normEnds(word: string): boolean {
+    const w = word.length;
+    if (this.normLen < w) return false;
+    for (let i = 0; i < w; i++) if (NORM[i] !== word.charCodeAt(w - 1 - i)) return false;
+    return true;
+  }
+
+  private keyFormat(kind: number): IdFormat {
+    if (kind === K_TRACE_B3) return 'b3';
+    if (kind === K_TRACE_DD) return 'datadog';
+    if (kind === K_UBER) return 'jaeger';
+    if (
+      this.kColon &&
+      !this.kQuoted &&
+      this.kEnd - this.kStart === 7 &&
+      this.t.startsWith('TraceId', this.kStart)
+    )
+      return 'dotnet';
+    return this.kQuoted && this.kColon ? 'json' : 'key';
+  }
+
+  /** Whether `s` lies in an http(s) URL whose host or path names Grafana or Explore. */
+  private inGrafanaUrl(s: number): boolean {
+    const u = this.urlStart(s);
+    if (u < 0) return false;
+    if (u === this.gUrl) return this.gRes;
+    const t = this.t;
+    const stop = Math.min(this.n, u + 256);
+    let res = false;
+    for (let p = u + 3; p < stop; p++) {
+      const c = t.charCodeAt(p);
+      if (c === 63 || c === 35 || c <= 32 || c === 34 || c === 39) break;
+      if (lower(c) === 103 && this.eqIgnoreCase(p, p + 7, 'grafana')) res = true;
+      else if (c === 47 && this.eqIgnoreCase(p, p + 8, '/explore')) res = true;
+      if (res) break;
+    }
+    this.gUrl = u;
+    this.gRes = res;
+    return res;
+  }
+
+  /**
+   * Position of the `://` of the URL that contains `s`, or -1. Queries come in increasing order,
+   * so each call scans back only to the previous query: linear overall.
+   */
+  private urlStart(s: number): number {
+    const t = this.t;
+    const stop = Math.max(this.uHi, s - 8192, 0);
+    let p = s - 1;
+    for (; p >= stop; p--) {
+      const c = t.charCodeAt(p);
+      if (c <= 32 || c === 34 || c === 39 || c === 60 || c === 62 || c === 96) {
+        this.uRes = -1;
+        break;
+      }
+      if (c === 58 && t.charCodeAt(p + 1) === 47 && this.ch(p + 2) === 47) {
+        this.uRes = p;
+        break;
+      }
+    }
+    if (p < stop && stop !== this.uHi) this.uRes = -1;
+    this.uHi = s;
+    return this.uRes;
+  }
+
+  private hexRun(from: number, max: number): number {
+    let p = from;
+    const stop = Math.min(this.n, from + max + 1);
+    while (p < stop && isHex(this.t.charCodeAt(p))) p++;
+    return p > from + max ? from : p;
+  }
+
+  /** Start of a hex run of at most `max` ending at `end` (exclusive), or `end` if longer/empty. */
+  private hexRunBack(end: number, max: number): number {
+    let p = end - 1;
+    const stop = Math.max(0, end - max - 1);
+    while (p >= stop && isHex(this.t.charCodeAt(p))) p--;
+    if (p >= 0 && p === stop && isHex(this.t.charCodeAt(p))) return end;
+    return (cls(this.ch(p)) & TOKEN) === 0 ? p + 1 : end;
+  }
+
+  private allZero(s: number, e: number): boolean {
+    for (let p = s; p < e; p++) if (this.t.charCodeAt(p) !== 48) return false;
+    return true;
+  }
+
+  private lowerSlice(s: number, e: number): string {
+    return this.t.slice(s, e).toLowerCase();
+  }
+
+  /** The hex at s..e lowercased and left-padded to `width`, or undefined if all zeros. */
+  private padSlice(s: number, e: number, width: number): string | undefined {
+    if (this.allZero(s, e)) return undefined;
+    return this.lowerSlice(s, e).padStart(width, '0');
+  }
+
+  /** The 16 hex digits at `p` as a span ID, or undefined if they are all zero. */
+  private spanAt(p: number): string | undefined {
+    return this.allZero(p, p + 16) ? undefined : this.lowerSlice(p, p + 16);
+  }
+
+  /** want: 0 no span wanted, 1 a span key on the same line, 2 B3 (the span header may be on a nearby line). */
+  private emit(
+    traceId: string,
+    spanId: string | undefined,
+    start: number,
+    end: number,
+    format: IdFormat,
+    confidence: Confidence,
+    want: 0 | 1 | 2,
+  ): void {
+    if (confidence === 'low' && !this.includeLow) return;
+    if (spanId === undefined) {
+      if (want !== 0) {
+        this.wantIdx.push(this.out.length);
+        this.wantLine.push(this.line);
+        this.wantB3.push(want === 2);
+      }
+      this.out.push({ traceId, start, end, format, confidence });
+    } else {
+      this.out.push({ traceId, spanId, start, end, format, confidence });
+    }
+  }
+
+  private addSpan(pos: number, hex: string, b3: boolean): void {
+    this.spanPos.push(pos);
+    this.spanLine.push(this.line);
+    this.spanHex.push(hex);
+    this.spanB3.push(b3);
+  }
+
+  /**
+   * Gives each hit that wants one the nearest span ID on its line (B3: within a few lines, since
+   * each header has its own line). Both lists are in text order, so a moving pointer keeps it linear.
+   */
+  private pairSpans(): void {
+    let j = 0;
+    const spans = this.spanPos.length;
+    for (let w = 0; w < this.wantIdx.length; w++) {
+      const hit = this.out[this.wantIdx[w]!]!;
+      const line = this.wantLine[w]!;
+      const b3 = this.wantB3[w]!;
+      while (j < spans && this.spanPos[j]! < hit.start) j++;
+      let best = -1;
+      let bestDist = Infinity;
+      const ok = (k: number): boolean => {
+        const dl = Math.abs(this.spanLine[k]! - line);
+        return dl === 0 || (b3 && this.spanB3[k]! && dl <= 4);
+      };
+      for (let k = j - 1; k >= 0 && k >= j - 8; k--) {
+        if (ok(k)) {
+          best = k;
+          bestDist = hit.start - this.spanPos[k]!;
+          break;
+        }
+      }
+      for (let k = j; k < spans && k < j + 8; k++) {
+        if (ok(k)) {
+          if (this.spanPos[k]! - hit.start < bestDist) best = k;
+          break;
+        }
+      }
+      if (best >= 0) hit.spanId = this.spanHex[best]!;
+    }
+  }
+}
+
+function isZero(hex: string): boolean {
+  for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return false;
+  return true;
+}
+
+/** A decimal up to 2^64-1 as lowercase hex left-padded to `width`; undefined if zero or too big. */
+function decimalToHex(dec: string, width: number): string | undefined {
+  if (dec.length === 0 || dec.length > 20) return undefined;
+  const v = BigInt(dec);
+  if (v === 0n || v > MAX_U64) return undefined;
+  return v.toString(16).padStart(width, '0');
+}
+
+/** Finds trace IDs in `text`, in order of position. */
+export function detectTraceIds(text: string, options?: DetectOptions): DetectedId[] {
+  const max = options?.maxLength;
+  const n = max !== undefined && max >= 0 && max < text.length ? Math.floor(max) : text.length;
+  return new Scanner(text, n, options?.includeLow === true).run();
+}
+
+/**
+ * Normalises a typed or pasted trace ID: 1–32 hex digits in any case, surrounding whitespace
+ * ignored, left-padded with zeros to 32 the way Tempo does. Undefined if invalid or all zeros.
+ */
+export function normalizeTraceId(input: string): string | undefined {
+  const s = input.trim();
+  if (s.length < 1 || s.length > 32) return undefined;
+  let zero = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!isHex(c)) return undefined;
+    if (c !== 48) zero = false;
+  }
+  return zero ? undefined : s.toLowerCase().padStart(32, '0');
+}
