@@ -1,0 +1,46 @@
+// State shared between the runner (run.mjs) and the Playwright scenarios (scenarios.mjs): the runner
+// fills it in before mocha loads the scenarios.
+import { join } from 'node:path';
+
+export const e2e = {
+  /** @type {import('playwright-core').Page} */
+  page: undefined,
+  /** The per-run copy of test/fixtures/e2e-workspace. */
+  workspace: '',
+  /** test-results/e2e */
+  resultsDir: '',
+  /** The fake Tempo server ({ url, requests, ... }). */
+  tempo: undefined,
+  /** The trace that tempo-2.0.1-trace-v1.json holds. */
+  traceId: 'a8e00f77b50a734539bf0e48eec6bec4',
+};
+
+/** Saves a screenshot of the whole window into test-results/e2e/<name>.png. */
+export async function screenshot(name) {
+  const file = join(e2e.resultsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await e2e.page.screenshot({ path: file });
+  return file;
+}
+
+/**
+ * Polls `check` until it returns a truthy value and returns that value; throws after `timeoutMs`
+ * with `what` and the last value or error. For conditions that no locator expresses.
+ */
+export async function waitUntil(what, check, { timeoutMs = 30000, intervalMs = 100 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+      last = value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      const detail = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${detail})`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

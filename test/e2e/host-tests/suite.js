@@ -1,0 +1,114 @@
+// In-host API tests: run by ./extension.js inside the extension host of code-server, with mocha's
+// BDD globals. Inputs come from global.__traceLensE2E (see extension.js).
+'use strict';
+/* global require, global, describe, it, after */
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS, loaded by the extension host */
+const assert = require('assert');
+const vscode = require('vscode');
+
+const config = global.__traceLensE2E;
+const EXTENSION_ID = 'tracelens.trace-lens';
+const TRACE_ID = config.traceId;
+
+/** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+async function waitFor(what, check, timeoutMs = 30000, intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+function hoverText(hovers) {
+  const parts = [];
+  for (const hover of hovers || []) {
+    for (const c of hover.contents) parts.push(typeof c === 'string' ? c : c.value);
+  }
+  return parts.join('\n');
+}
+
+function traceTabs() {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('traceLens.trace'));
+}
+
+async function appLog() {
+  const folder = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
+  assert.ok(folder, 'a workspace folder is open');
+  const uri = vscode.Uri.joinPath(folder.uri, 'app.log');
+  return vscode.workspace.openTextDocument(uri);
+}
+
+describe('Trace Lens in the extension host', function () {
+  let extension;
+
+  after(async function () {
+    // Leave the window as the UI scenarios expect to find it: no editors, no panels.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('is installed and activates', async function () {
+    extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed`);
+    await extension.activate();
+    assert.strictEqual(extension.isActive, true);
+  });
+
+  it('registers every command its package.json declares', async function () {
+    const ext = extension || vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `${EXTENSION_ID} is installed`);
+    await ext.activate();
+    const declared = ((ext.packageJSON.contributes || {}).commands || []).map((c) => c.command);
+    assert.ok(declared.length > 0, 'the manifest declares commands');
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = declared.filter((id) => !registered.has(id));
+    assert.deepStrictEqual(missing, [], `declared but not registered: ${missing.join(', ')}`);
+  });
+
+  it('hovers a trace ID in app.log with the trace summary', async function () {
+    const doc = await appLog();
+    const line = [...Array(doc.lineCount).keys()].find((i) =>
+      doc.lineAt(i).text.includes(`trace_id=${TRACE_ID}`),
+    );
+    assert.notStrictEqual(line, undefined, `app.log has a line with trace_id=${TRACE_ID}`);
+    const character = doc.lineAt(line).text.indexOf(TRACE_ID) + 5;
+    const position = new vscode.Position(line, character);
+    // The first hover can race the extension's startup; ask again until it answers.
+    const text = await waitFor(
+      'a Trace Lens hover',
+      async () => {
+        const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, position);
+        const t = hoverText(hovers);
+        return t.includes('workflow.execute') ? t : undefined;
+      },
+      30000,
+      250,
+    );
+    assert.ok(text.includes('workflow.execute'), `hover names the root span:\n${text}`);
+    assert.ok(text.includes('5.2 s'), `hover shows the duration 5.2 s:\n${text}`);
+  });
+
+  it('opens a trace panel with traceLens.openTraceById', async function () {
+    await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: TRACE_ID });
+    const tabs = await waitFor('a traceLens.trace webview tab', () => {
+      const found = traceTabs();
+      return found.length > 0 ? found : undefined;
+    });
+    assert.strictEqual(tabs.length, 1, 'exactly one trace panel');
+    assert.ok(tabs[0].label.includes(TRACE_ID.slice(0, 8)), `the tab names the trace: ${tabs[0].label}`);
+    await vscode.window.tabGroups.close(tabs);
+    await waitFor('the trace panel to close', () => traceTabs().length === 0, 10000);
+  });
+});
