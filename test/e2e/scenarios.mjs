@@ -80,6 +80,10 @@ describe('Trace Lens in the workbench (Playwright)', function () {
     const text = await hover.innerText();
     assert.match(text, /workflow\.execute/);
     assert.match(text, /5\.2 s/);
+    assert.ok(
+      e2e.tempo.requests.some((r) => r.path.toLowerCase().includes(traceId)),
+      `the fake Tempo at ${e2e.tempo.url} was asked for the trace`,
+    );
     await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');
   });

@@ -420,6 +420,11 @@ export async function startFakeTempo({
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
 
+    // Not Tempo: lets tests that run elsewhere (the extension host) see what was asked.
+    if (path === '/__requests') {
+      requests.pop();
+      return json(200, requests);
+    }
     if (path === '/ready') return send(200, 'ready\n');
     if (path === '/api/echo') return send(200, 'echo\n');
     if (path === '/api/status/buildinfo') {

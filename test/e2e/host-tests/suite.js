@@ -30,6 +30,13 @@ async function waitFor(what, check, timeoutMs = 30000, intervalMs = 100) {
   }
 }
 
+/** Whether the fake Tempo served a request for `traceId` (it lists its requests at /__requests). */
+async function tempoSaw(traceId) {
+  const res = await fetch(`${config.tempoUrl}/__requests`);
+  const requests = await res.json();
+  return requests.some((r) => r.path.toLowerCase().includes(traceId));
+}
+
 function hoverText(hovers) {
   const parts = [];
   for (const hover of hovers || []) {
@@ -57,6 +64,11 @@ describe('Trace Lens in the extension host', function () {
   after(async function () {
     // Leave the window as the UI scenarios expect to find it: no editors, no panels.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('reads traceLens.tempo.url from the settings the runner wrote (the fake Tempo)', function () {
+    const url = vscode.workspace.getConfiguration('traceLens').get('tempo.url');
+    assert.strictEqual(url, config.tempoUrl);
   });
 
   it('is installed and activates', async function () {
@@ -98,6 +110,7 @@ describe('Trace Lens in the extension host', function () {
     );
     assert.ok(text.includes('workflow.execute'), `hover names the root span:\n${text}`);
     assert.ok(text.includes('5.2 s'), `hover shows the duration 5.2 s:\n${text}`);
+    assert.ok(await tempoSaw(TRACE_ID), `the fake Tempo at ${config.tempoUrl} was asked for ${TRACE_ID}`);
   });
 
   it('opens a trace panel with traceLens.openTraceById', async function () {
