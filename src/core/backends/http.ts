@@ -333,7 +333,7 @@ export class HttpTransport {
     this.boundHeaders = {};
     this.secrets = [];
     for (const [name, value] of Object.entries(options.headers ?? {})) {
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(value)) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
         throw new BackendError(
           'bad-request',
           `header "${quoteText(name, [], 60)}" is not a valid HTTP header`,
@@ -352,6 +352,19 @@ export class HttpTransport {
       this.secrets.push(authorization, authorization.replace(/^\w+ /, ''));
       if (auth.kind === 'basic') this.secrets.push(auth.password);
       if (auth.kind === 'bearer') this.secrets.push(auth.token);
+    }
+    for (const [name, value] of Object.entries(this.boundHeaders)) {
+      // fetch rejects such values with a TypeError that would read like a network failure.
+      if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
+        const what = name === 'Authorization' ? 'the credentials contain' : `header "${name}" contains`;
+        throw new BackendError(
+          'bad-request',
+          `${what} characters HTTP headers cannot carry (line breaks or non-Latin-1)`,
+          {
+            url: redactUrl(this.baseUrl),
+          },
+        );
+      }
     }
   }
 
@@ -473,7 +486,7 @@ export class HttpTransport {
         if (op.reason || attempt.idle) throw this.abortError(op, attempt, finalUrl);
         throw new BackendError(
           'unreachable',
-          `GET ${redactUrl(finalUrl.origin + finalUrl.pathname)}: could not reach ${this.wording.product} (${networkReason(err)}); check ${this.wording.urlSetting} and that the server is running`,
+          `GET ${redactUrl(finalUrl.origin + finalUrl.pathname)}: could not reach ${this.wording.product} (${this.scrub(networkReason(err), 160)}); check ${this.wording.urlSetting} and that the server is running`,
           { url: redactUrl(finalUrl), cause: err },
         );
       } finally {
@@ -578,6 +591,9 @@ export class HttpTransport {
           { status: res.status, url: redactUrl(url) },
         );
       }
+      // A Location with user info would put someone's credentials in a URL (and fetch refuses it).
+      next.username = '';
+      next.password = '';
       if (hop + 1 > MAX_REDIRECTS) {
         throw new BackendError(
           'redirect-blocked',

@@ -884,6 +884,29 @@ describe('TempoClient (loopback server)', () => {
       assert.throws(() => new TempoClient({ baseUrl: 'not a url' }), /is not a URL/);
     });
 
+    it('refuses credentials and headers that HTTP cannot carry, before any request', () => {
+      assert.throws(
+        () => client({ auth: { kind: 'bearer', token: 'abc\ndef' } }),
+        /credentials contain characters/,
+      );
+      assert.throws(() => client({ headers: { 'X-Key': 'a\r\nInjected: 1' } }), /header "X-Key" contains/);
+      assert.throws(() => client({ headers: { 'Bad Name': 'x' } }), /not a valid HTTP header/);
+    });
+
+    it('uses the injected fetch', async () => {
+      tempo.handle((_req, res) => send(res, 200, '{"traces":[]}', JSON_TYPE));
+      const seen: string[] = [];
+      const c = client({
+        fetch: (input, init) => {
+          seen.push(input);
+          return globalThis.fetch(input, init);
+        },
+      });
+      await c.search({ q: '{}' });
+      assert.equal(seen.length, 1);
+      assert.match(seen[0]!, /^http:\/\/127\.0\.0\.1:\d+\/api\/search\?q=/);
+    });
+
     it('validates tenants like Tempo', () => {
       assert.equal(tenantProblem('a|b'), undefined);
       assert.equal(tenantProblem("team_1.prod!*'()-x"), undefined);
