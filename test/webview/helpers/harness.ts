@@ -1,0 +1,235 @@
+/**
+ * Opens the BUILT webview (dist/webview.js and dist/webview.css) in Chromium under the host's CSP.
+ * Requests to http://tracelens.test/ are answered by route interception: the stub page, dist/,
+ * the stub scripts and a generated fixture script. Nothing else is reachable.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { SpanDetail } from '../../../src/shared/model';
+import type { WireTrace } from '../../../src/shared/protocol';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+const DIST = join(ROOT, 'dist');
+const STUB = join(__dirname, '..', 'stub');
+export const ORIGIN = 'http://tracelens.test';
+export const SHOTS = join(ROOT, 'test-results', 'webview');
+
+/** Chromium flags for a quiet, offline, headless run. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** What the stub host does; mirrors window.__tlFixture in stub/host.js. */
+export interface Fixture {
+  theme?: 'dark' | 'light' | 'hc';
+  trace?: WireTrace;
+  /** Generate a synthetic trace of n spans in the page instead. */
+  synth?: { n: number; seed?: number };
+  details?: Record<number, SpanDetail | null>;
+  selectSpanId?: string;
+  initialState?: unknown;
+  /** Answer `ready` (default true). */
+  autoInit?: boolean;
+  /** Answer `ready` with this error instead of a trace. */
+  initError?: string;
+  answerDetails?: boolean;
+  detailDelayMs?: number;
+}
+
+/** Typed arrays become {"$typed", "data"} so the fixture survives JSON. */
+export function encode(v: unknown): unknown {
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    return { $typed: v.constructor.name, data: Array.from(v as unknown as ArrayLike<number>) };
+  }
+  if (Array.isArray(v)) return v.map(encode);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = encode(x);
+    return out;
+  }
+  return v;
+}
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json',
+  '.html': 'text/html',
+};
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(join(DIST, 'webview.js')) || !existsSync(join(DIST, 'webview.css'))) {
+    throw new Error('dist/webview.js is missing: run `node scripts/build.mjs` first');
+  }
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** The page as the host writes it (tracePanel.ts), plus the stub scripts before the bundle. */
+function pageHtml(nonce: string): string {
+  const csp = [
+    "default-src 'none'",
+    `img-src ${ORIGIN} data:`,
+    `style-src ${ORIGIN} 'nonce-${nonce}'`,
+    `font-src ${ORIGIN}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${ORIGIN}/stub/themes.css" nonce="${nonce}">
+<link rel="stylesheet" href="${ORIGIN}/dist/codicon.css" nonce="${nonce}">
+<link rel="stylesheet" href="${ORIGIN}/dist/webview.css" nonce="${nonce}">
+<title>Trace</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${ORIGIN}/fixture.js"></script>
+<script nonce="${nonce}" src="${ORIGIN}/stub/synth.js"></script>
+<script nonce="${nonce}" src="${ORIGIN}/stub/host.js"></script>
+<script nonce="${nonce}" src="${ORIGIN}/dist/webview.js"></script>
+</body>
+</html>`;
+}
+
+/** A page showing the webview, with access to what the stub host recorded. */
+export class View {
+  readonly consoleErrors: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => this.consoleErrors.push(String(e)));
+  }
+
+  /** Messages the webview posted to the host. */
+  posted(): Promise<{ type: string; [k: string]: unknown }[]> {
+    return this.page.evaluate(
+      () => (window as unknown as { __tl: { posted: { type: string }[] } }).__tl.posted,
+    );
+  }
+
+  async postedOfType(type: string): Promise<{ type: string; [k: string]: unknown }[]> {
+    return (await this.posted()).filter((m) => m.type === type);
+  }
+
+  /** The last state the webview saved with setState. */
+  state(): Promise<Record<string, unknown> | undefined> {
+    return this.page.evaluate(
+      () => (window as unknown as { __tl: { state: Record<string, unknown> } }).__tl.state,
+    );
+  }
+
+  /** CSP violations seen by the page. */
+  cspViolations(): Promise<{ directive: string; blocked: string; sample: string }[]> {
+    return this.page.evaluate(() => (window as unknown as { __tl: { csp: [] } }).__tl.csp);
+  }
+
+  /** Sends a host → webview message (typed arrays encoded with `encode`). */
+  async send(msg: unknown): Promise<void> {
+    await this.page.evaluate(
+      (m) => (window as unknown as { __tl: { send(m: unknown): void } }).__tl.send(m),
+      encode(msg),
+    );
+  }
+
+  /** Waits until the state was saved (saves are debounced). */
+  async waitForState(
+    pred: (s: Record<string, unknown>) => boolean = () => true,
+  ): Promise<Record<string, unknown>> {
+    for (let k = 0; k < 100; k++) {
+      const s = await this.state();
+      if (s && pred(s)) return s;
+      await this.page.waitForTimeout(50);
+    }
+    throw new Error(`state never matched; last: ${JSON.stringify(await this.state())}`);
+  }
+
+  /** Waits for the next two animation frames (rendering is batched per frame). */
+  async frames(): Promise<void> {
+    await this.page.evaluate(
+      () => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))),
+    );
+  }
+
+  async screenshot(name: string): Promise<void> {
+    mkdirSync(SHOTS, { recursive: true });
+    await this.frames();
+    await this.page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  }
+
+  /** Texts of the rendered rows' names, top to bottom. */
+  rowNames(): Promise<string[]> {
+    return this.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('.tl-row:not([hidden])'))
+        .map((r) => ({ y: r.getBoundingClientRect().top, t: r.querySelector('.tl-name')?.textContent ?? '' }))
+        .sort((a, b) => a.y - b.y)
+        .map((r) => r.t),
+    );
+  }
+
+  /** Span indexes of the rendered rows, top to bottom. */
+  rowIndexes(): Promise<number[]> {
+    return this.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('.tl-row:not([hidden])'))
+        .map((r) => ({ y: r.getBoundingClientRect().top, i: Number(r.dataset.spanIndex) }))
+        .sort((a, b) => a.y - b.y)
+        .map((r) => r.i),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.page.close();
+  }
+}
+
+/** Opens the stub page with a fixture and waits for the first rows (unless the fixture says otherwise). */
+export async function openView(
+  browser: Browser,
+  fixture: Fixture,
+  opts: { width?: number; height?: number; waitForRows?: boolean } = {},
+): Promise<View> {
+  const page = await browser.newPage({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 760 } });
+  const nonce = randomBytes(16).toString('base64');
+  const fixtureJs = `window.__tlFixture = ${JSON.stringify(encode(fixture))};`;
+  await page.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin !== ORIGIN) return route.abort();
+    const path = decodeURIComponent(url.pathname);
+    if (path === '/' || path === '/index.html') {
+      return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(nonce) });
+    }
+    if (path === '/fixture.js')
+      return route.fulfill({ status: 200, contentType: 'text/javascript', body: fixtureJs });
+    const base = path.startsWith('/dist/') ? DIST : path.startsWith('/stub/') ? STUB : undefined;
+    if (!base) return route.fulfill({ status: 404, body: 'not found' });
+    const file = normalize(join(base, path.replace(/^\/(dist|stub)\//, '')));
+    if (!file.startsWith(base) || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+    return route.fulfill({
+      status: 200,
+      contentType: TYPES[extname(file)] ?? 'application/octet-stream',
+      body: readFileSync(file),
+    });
+  });
+  const view = new View(page);
+  await page.goto(`${ORIGIN}/index.html`);
+  if (opts.waitForRows ?? (fixture.autoInit !== false && !fixture.initError)) {
+    await page.waitForSelector('.tl-row', { timeout: 20000 });
+    await view.frames();
+  }
+  return view;
+}

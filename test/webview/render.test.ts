@@ -1,0 +1,155 @@
+/** Rendering: the header, one row per span, the DOM contract the e2e tests rely on, loading and error states. */
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { CHECKOUT, indexOf, makeTrace } from './helpers/fixtures';
+import { launchBrowser, openView, type View } from './helpers/harness';
+
+describe('webview: rendering', () => {
+  let browser: Browser;
+  let view: View | undefined;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    if (view) {
+      assert.deepEqual(await view.cspViolations(), [], 'no CSP violation');
+      assert.deepEqual(view.consoleErrors, [], 'no console error');
+      await view.close();
+    }
+    view = undefined;
+  });
+
+  it('posts ready first, then renders the header and one row per span on init', async () => {
+    const trace = makeTrace(CHECKOUT, { canOpenInGrafana: true });
+    view = await openView(browser, { trace });
+    const posted = await view.posted();
+    assert.equal(posted[0]?.type, 'ready');
+    assert.equal(typeof posted[0]?.requestId, 'number');
+
+    const page = view.page;
+    assert.equal(await page.textContent('#tl-header .tl-root-name'), 'POST /checkout');
+    assert.equal(await page.textContent('#tl-header .tl-root-service'), 'frontend');
+    assert.equal(await page.textContent('#tl-header .tl-trace-id'), '4bf92f3577b34da6a3ce929d0e0e4736');
+    assert.equal(await page.textContent('#tl-header [data-testid="span-count"]'), '9');
+    assert.equal(await page.textContent('#tl-header [data-testid="duration"]'), '5.2 s');
+    assert.equal(await page.textContent('#tl-header [data-testid="error-count"]'), '2');
+    assert.equal(await page.textContent('#tl-header [data-testid="backend"]'), 'Tempo (127.0.0.1:3200)');
+    assert.ok(await page.$('#tl-detail'), 'the detail pane exists');
+    assert.ok(await page.$('#tl-search'), 'the search box exists');
+
+    assert.deepEqual(await view.rowNames(), [
+      'POST /checkout',
+      'authenticate',
+      'GET /cart',
+      'SELECT cart_items',
+      'redis GET session',
+      'charge card',
+      'fraud check',
+      'POST /v1/charges',
+      'send receipt',
+    ]);
+    await view.screenshot('render-dark');
+  });
+
+  it('follows the row DOM contract: index, role, level, label, name, service, duration', async () => {
+    const trace = makeTrace(CHECKOUT);
+    view = await openView(browser, { trace });
+    const rows = await view.page.$$eval('.tl-row', (els) =>
+      els
+        .filter((e) => !(e as HTMLElement).hidden)
+        .map((e) => ({
+          index: e.getAttribute('data-span-index'),
+          role: e.getAttribute('role'),
+          level: e.getAttribute('aria-level'),
+          label: e.getAttribute('aria-label'),
+          name: e.querySelector('.tl-name')?.textContent,
+          service: e.querySelector('.tl-service')?.textContent,
+          duration: e.querySelector('.tl-duration')?.textContent,
+        })),
+    );
+    const byIndex = new Map(rows.map((r) => [Number(r.index), r]));
+    const expect = [
+      ['root', 'POST /checkout', 'frontend', '5.2 s', '1'],
+      ['pay', 'charge card', 'payment', '4.2 s', '2'],
+      ['cart', 'GET /cart', 'cart', '850 ms', '2'],
+      ['cartdb', 'SELECT cart_items', 'cart', '12.5 ms', '3'],
+      ['redis', 'redis GET session', 'cart', '420 µs', '3'],
+      ['gw', 'POST /v1/charges', 'payment-gateway', '3 s', '3'],
+      ['lost', 'send receipt', 'email', '90 ms', '1'],
+    ] as const;
+    for (const [id, name, service, duration, level] of expect) {
+      const r = byIndex.get(indexOf(trace, id));
+      assert.ok(r, `row for ${id}`);
+      assert.equal(r.role, 'treeitem');
+      assert.equal(r.level, level, `aria-level of ${id}`);
+      assert.equal(r.name, name);
+      assert.equal(r.service, service);
+      assert.equal(r.duration, duration);
+      assert.equal(r.label, `${name}, ${service}, ${duration}`);
+    }
+    assert.equal(await view.page.getAttribute('.tl-scroller', 'role'), 'tree');
+  });
+
+  it('places bars on the time axis as fractions of the trace', async () => {
+    const trace = makeTrace(CHECKOUT);
+    view = await openView(browser, { trace });
+    const geo = await view.page.evaluate(() => {
+      const track = document.querySelector('.tl-row .tl-track')!.getBoundingClientRect();
+      const out: Record<string, { l: number; w: number }> = {};
+      for (const r of Array.from(document.querySelectorAll<HTMLElement>('.tl-row'))) {
+        const b = r.querySelector('.tl-bar')!.getBoundingClientRect();
+        out[r.dataset.spanIndex!] = { l: (b.left - track.left) / track.width, w: b.width / track.width };
+      }
+      return out;
+    });
+    const pay = geo[indexOf(trace, 'pay')]!;
+    assert.ok(Math.abs(pay.l - 1000 / 5200) < 0.01, `charge card starts at 19%: ${pay.l}`);
+    assert.ok(Math.abs(pay.w - 4200 / 5200) < 0.01, `charge card spans 81%: ${pay.w}`);
+    const root = geo[indexOf(trace, 'root')]!;
+    assert.ok(root.l < 0.001 && root.w > 0.99);
+    const ticks = await view.page.$$eval('.tl-axis .tl-tick', (t) => t.map((x) => x.textContent));
+    assert.ok(ticks.includes('0') && ticks.includes('1 s') && ticks.includes('5 s'), `axis ticks: ${ticks}`);
+  });
+
+  it('shows the loading state before init and an error panel for error', async () => {
+    view = await openView(browser, { autoInit: false }, { waitForRows: false });
+    await view.page.waitForSelector('[data-testid="loading"]');
+    await view.send({ type: 'loading', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    assert.match((await view.page.textContent('[data-testid="loading"]')) ?? '', /Loading trace/);
+    assert.equal(await view.page.isVisible('.tl-progress'), true);
+    await view.screenshot('loading');
+    await view.send({
+      type: 'error',
+      message: 'GET /api/v2/traces/4bf92f35… → 401: check the token in Trace Lens: Set Token',
+    });
+    const box = await view.page.waitForSelector('[data-testid="error"]');
+    assert.equal(await box.getAttribute('role'), 'alert');
+    assert.equal(
+      await view.page.textContent('.tl-error-message'),
+      'GET /api/v2/traces/4bf92f35… → 401: check the token in Trace Lens: Set Token',
+    );
+    assert.equal(await view.page.isVisible('.tl-progress'), false);
+    await view.screenshot('error');
+    await view.page.click('[data-testid="error"] button');
+    assert.equal((await view.postedOfType('refresh')).length, 1);
+  });
+
+  it('keeps the old trace under a progress bar while refreshing, then shows the new one', async () => {
+    view = await openView(browser, { trace: makeTrace(CHECKOUT) });
+    await view.send({ type: 'loading', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    assert.equal(await view.page.isVisible('.tl-progress'), true);
+    assert.equal((await view.rowNames()).length, 9);
+    const more = makeTrace([
+      ...CHECKOUT,
+      { id: 'late', parent: 'root', name: 'late span', service: 'frontend', start: 5000, dur: 100 },
+    ]);
+    await view.send({ type: 'trace', trace: more });
+    await view.frames();
+    assert.equal(await view.page.isVisible('.tl-progress'), false);
+    assert.equal(await view.page.textContent('[data-testid="span-count"]'), '10');
+    assert.ok((await view.rowNames()).includes('late span'));
+  });
+});

@@ -1,0 +1,110 @@
+// The host's side of the protocol, played in the test page before the real bundle loads:
+// defines `acquireVsCodeApi` (recording every posted message and the state), answers `ready`
+// with `init` and `getSpanDetail` with `spanDetail`, and records CSP violations and errors.
+// Reads its script from `window.__tlFixture` (set by fixture.js, written by the test helper).
+(function () {
+  'use strict';
+  const fx = window.__tlFixture || {};
+  // Typed arrays travel in the fixture as {"$typed": "Float64Array", "data": [...]}.
+  function decode(v) {
+    if (Array.isArray(v)) return v.map(decode);
+    if (v && typeof v === 'object') {
+      if (typeof v.$typed === 'string') return new globalThis[v.$typed](v.data);
+      const out = {};
+      for (const k of Object.keys(v)) out[k] = decode(v[k]);
+      return out;
+    }
+    return v;
+  }
+  const tl = {
+    posted: [],
+    states: [],
+    state: fx.initialState,
+    csp: [],
+    errors: [],
+    fixture: fx,
+    trace: undefined,
+    /** Posts a host → webview message the way VS Code delivers it (a window message). */
+    send(msg) {
+      window.postMessage(decode(msg), '*');
+    },
+    sendRaw(msg) {
+      window.postMessage(msg, '*');
+    },
+  };
+  window.__tl = tl;
+  document.documentElement.setAttribute('data-theme', fx.theme || 'dark');
+  document.addEventListener('DOMContentLoaded', () => {
+    document.body.classList.add(
+      fx.theme === 'light' ? 'vscode-light' : fx.theme === 'hc' ? 'vscode-high-contrast' : 'vscode-dark',
+    );
+  });
+  document.addEventListener('securitypolicyviolation', (e) => {
+    tl.csp.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
+  });
+  window.addEventListener('error', (e) => tl.errors.push(String(e.message)));
+
+  function trace() {
+    if (tl.trace) return tl.trace;
+    if (fx.synth) tl.trace = window.__tlSynth(fx.synth.n, fx.synth.seed || 1);
+    else if (fx.trace) tl.trace = decode(fx.trace);
+    return tl.trace;
+  }
+
+  function detailFor(index) {
+    if (fx.details && fx.details[index] !== undefined) return decode(fx.details[index]);
+    const t = trace();
+    if (!t || index >= t.model.spanCount) return null;
+    const w = t.model.columns.spanIdWords;
+    const hex = (x) => (x >>> 0).toString(16).padStart(8, '0');
+    return {
+      index,
+      spanId: hex(w[2 * index]) + hex(w[2 * index + 1]),
+      attributes: [{ key: 'synthetic', value: true }],
+      resource: [{ key: 'service.name', value: t.model.services[t.model.columns.service[index]] }],
+      scope: { name: 'synthetic', attributes: [] },
+      events: [],
+      links: [],
+    };
+  }
+
+  function onPosted(m) {
+    if (m.type === 'ready' && fx.autoInit !== false) {
+      setTimeout(() => {
+        if (fx.initError) tl.send({ type: 'error', message: fx.initError });
+        else
+          tl.sendRaw({
+            type: 'init',
+            inReplyTo: m.requestId,
+            trace: trace(),
+            ...(fx.selectSpanId ? { selectSpanId: fx.selectSpanId } : {}),
+          });
+      }, 0);
+    } else if (m.type === 'getSpanDetail' && fx.answerDetails !== false) {
+      setTimeout(
+        () => tl.sendRaw({ type: 'spanDetail', inReplyTo: m.requestId, detail: detailFor(m.index) }),
+        fx.detailDelayMs || 0,
+      );
+    }
+  }
+
+  let acquired = false;
+  window.acquireVsCodeApi = function () {
+    if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
+    acquired = true;
+    return Object.freeze({
+      postMessage(m) {
+        tl.posted.push(JSON.parse(JSON.stringify(m)));
+        onPosted(m);
+      },
+      getState() {
+        return tl.state;
+      },
+      setState(s) {
+        tl.state = JSON.parse(JSON.stringify(s));
+        tl.states.push(tl.state);
+        return s;
+      },
+    });
+  };
+})();

@@ -1,0 +1,74 @@
+/**
+ * What the webview keeps across hide/show and window reloads with `setState`. Spans are named by
+ * ID, not index, so the state survives a refresh that adds spans. The host's panel serializer
+ * reads `traceId` and `selectSpanId` (keep those names).
+ */
+
+/** Collapsed spans: either the listed ones, or every span with children except the listed ones. */
+export interface CollapsedState {
+  mode: 'listed' | 'allBut';
+  ids: string[];
+}
+
+/** The persisted view state. */
+export interface ViewState {
+  traceId: string;
+  /** The selected span (the serializer selects it again after a reload). */
+  selectSpanId?: string;
+  collapsed?: CollapsedState;
+  /** Zoom window in ns from the trace start. */
+  zoom?: [number, number];
+  query?: string;
+  /** Service name of the service picker. */
+  service?: string;
+  onlyMatches?: boolean;
+  critical?: boolean;
+  detailOpen?: boolean;
+  detailWidth?: number;
+  labelWidth?: number;
+  scrollTop?: number;
+}
+
+/** At most this many IDs are stored for the collapsed set (state is posted on every change). */
+export const MAX_COLLAPSED_IDS = 20000;
+
+const HEX_16 = /^[0-9a-f]{16}$/;
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Reads a state object defensively: anything malformed is dropped field by field. */
+export function readState(raw: unknown): ViewState | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const s = raw as Record<string, unknown>;
+  if (typeof s.traceId !== 'string') return undefined;
+  const out: ViewState = { traceId: s.traceId };
+  if (typeof s.selectSpanId === 'string' && HEX_16.test(s.selectSpanId)) out.selectSpanId = s.selectSpanId;
+  const col = s.collapsed as Record<string, unknown> | undefined;
+  if (col && (col.mode === 'listed' || col.mode === 'allBut') && Array.isArray(col.ids)) {
+    out.collapsed = {
+      mode: col.mode,
+      ids: col.ids
+        .filter((x): x is string => typeof x === 'string' && HEX_16.test(x))
+        .slice(0, MAX_COLLAPSED_IDS),
+    };
+  }
+  if (Array.isArray(s.zoom) && s.zoom.length === 2) {
+    const a = num(s.zoom[0]);
+    const b = num(s.zoom[1]);
+    if (a !== undefined && b !== undefined && b > a) out.zoom = [a, b];
+  }
+  if (typeof s.query === 'string') out.query = s.query.slice(0, 1000);
+  if (typeof s.service === 'string') out.service = s.service;
+  if (typeof s.onlyMatches === 'boolean') out.onlyMatches = s.onlyMatches;
+  if (typeof s.critical === 'boolean') out.critical = s.critical;
+  if (typeof s.detailOpen === 'boolean') out.detailOpen = s.detailOpen;
+  const dw = num(s.detailWidth);
+  if (dw !== undefined) out.detailWidth = dw;
+  const lw = num(s.labelWidth);
+  if (lw !== undefined) out.labelWidth = lw;
+  const st = num(s.scrollTop);
+  if (st !== undefined) out.scrollTop = st;
+  return out;
+}

@@ -1,0 +1,221 @@
+/** The toolbar under the header: search and filter, tree and zoom controls. */
+import { el, icon, iconButton } from './dom';
+import { formatCount } from './format';
+
+/** What the toolbar asks its owner to do. */
+export interface ToolbarActions {
+  search(query: string): void;
+  nextMatch(delta: 1 | -1): void;
+  setOnlyMatches(on: boolean): void;
+  setService(service: number): void;
+  expandAll(): void;
+  collapseToDepth(depth: number): void;
+  collapseShorterThan(text: string): void;
+  toggleCritical(): void;
+  resetZoom(): void;
+  clearSearch(): void;
+}
+
+export class Toolbar {
+  readonly element: HTMLDivElement;
+  readonly search: HTMLInputElement;
+  private readonly count: HTMLSpanElement;
+  private readonly problem: HTMLDivElement;
+  private readonly only: HTMLButtonElement;
+  private readonly services: HTMLSelectElement;
+  private readonly depth: HTMLSelectElement;
+  private readonly shorter: HTMLInputElement;
+  private readonly critical: HTMLButtonElement;
+  private readonly resetZoomBtn: HTMLButtonElement;
+  private readonly clearBtn: HTMLButtonElement;
+  private debounce = 0;
+  /** Milliseconds to wait after a keystroke before searching (longer for big traces). */
+  delay = 0;
+
+  constructor(private readonly actions: ToolbarActions) {
+    this.search = el('input', {
+      class: 'tl-search-input',
+      attrs: {
+        id: 'tl-search',
+        type: 'search',
+        spellcheck: 'false',
+        autocomplete: 'off',
+        placeholder: 'Search  ·  service=cart  status=error  kind=server  >500ms',
+        'aria-label':
+          'Search spans: free text over names and services, or service=, name=, status=, kind=, >500ms, <2s',
+      },
+    });
+    this.count = el('span', {
+      class: 'tl-match-count',
+      attrs: { 'data-testid': 'match-count', 'aria-live': 'polite' },
+    });
+    const prev = iconButton('arrow-up', 'Previous match (Shift+N)', () => actions.nextMatch(-1));
+    prev.setAttribute('data-testid', 'prev-match');
+    const next = iconButton('arrow-down', 'Next match (N)', () => actions.nextMatch(1));
+    next.setAttribute('data-testid', 'next-match');
+    this.clearBtn = iconButton('close', 'Clear the search (Esc)', () => actions.clearSearch());
+    this.clearBtn.classList.add('tl-search-clear');
+    this.only = iconButton('filter', 'Show only matching spans (and their ancestors)', () => {
+      const on = this.only.getAttribute('aria-pressed') !== 'true';
+      this.setOnlyMatches(on);
+      actions.setOnlyMatches(on);
+    });
+    this.only.setAttribute('aria-pressed', 'false');
+    this.only.setAttribute('data-testid', 'only-matches');
+    this.search.addEventListener('input', () => {
+      clearTimeout(this.debounce);
+      if (this.delay <= 0) actions.search(this.search.value);
+      else this.debounce = window.setTimeout(() => actions.search(this.search.value), this.delay);
+    });
+    this.search.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter') {
+        ev.preventDefault();
+        clearTimeout(this.debounce);
+        actions.search(this.search.value);
+        actions.nextMatch(ev.shiftKey ? -1 : 1);
+      }
+    });
+    const searchBox = el('div', { class: 'tl-search-box' }, [
+      icon('search', 'tl-search-icon'),
+      this.search,
+      this.clearBtn,
+      this.count,
+      prev,
+      next,
+      this.only,
+    ]);
+
+    this.services = el('select', {
+      class: 'tl-select',
+      attrs: {
+        'aria-label': 'Service',
+        'data-testid': 'service-picker',
+        title: 'Only spans of this service',
+      },
+    });
+    this.services.addEventListener('change', () => actions.setService(Number(this.services.value)));
+
+    const expand = iconButton('expand-all', 'Expand all', () => actions.expandAll());
+    expand.setAttribute('data-testid', 'expand-all');
+    this.depth = el('select', {
+      class: 'tl-select',
+      attrs: {
+        'aria-label': 'Collapse below depth',
+        'data-testid': 'collapse-depth',
+        title: 'Collapse every span below this depth',
+      },
+    });
+    this.depth.addEventListener('change', () => {
+      const v = Number(this.depth.value);
+      if (v >= 0) actions.collapseToDepth(v);
+      this.depth.value = '-1';
+    });
+    this.shorter = el('input', {
+      class: 'tl-input tl-shorter',
+      attrs: {
+        type: 'text',
+        placeholder: '< ms',
+        'aria-label': 'Collapse spans shorter than (for example 5ms), then press Enter',
+        title: 'Collapse spans shorter than this (e.g. 5ms, 1s), then press Enter',
+        'data-testid': 'collapse-shorter',
+        spellcheck: 'false',
+      },
+    });
+    this.shorter.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter') {
+        ev.preventDefault();
+        actions.collapseShorterThan(this.shorter.value);
+      }
+    });
+    const collapseAll = iconButton('collapse-all', 'Collapse all', () => actions.collapseToDepth(0));
+    collapseAll.setAttribute('data-testid', 'collapse-all');
+    this.critical = iconButton(
+      'pulse',
+      'Highlight the critical path (C)',
+      () => actions.toggleCritical(),
+      'Critical path',
+    );
+    this.critical.setAttribute('aria-pressed', 'false');
+    this.critical.setAttribute('data-testid', 'critical-toggle');
+    this.resetZoomBtn = iconButton(
+      'zoom-out',
+      'Show the whole trace (double-click the overview)',
+      () => actions.resetZoom(),
+      'Reset zoom',
+    );
+    this.resetZoomBtn.setAttribute('data-testid', 'reset-zoom');
+    this.resetZoomBtn.hidden = true;
+    this.problem = el('div', {
+      class: 'tl-search-problem',
+      attrs: { role: 'status', 'data-testid': 'search-problem' },
+    });
+    this.problem.hidden = true;
+
+    this.element = el(
+      'div',
+      { class: 'tl-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Trace tools' } },
+      [
+        el('div', { class: 'tl-toolbar-row' }, [
+          searchBox,
+          this.services,
+          el('div', { class: 'tl-toolbar-group' }, [expand, collapseAll, this.depth, this.shorter]),
+          el('div', { class: 'tl-toolbar-group' }, [this.critical, this.resetZoomBtn]),
+        ]),
+        this.problem,
+      ],
+    );
+    this.setCount(0, 0, false);
+  }
+
+  /** Fills the service picker and the depth menu for a new trace. */
+  setTrace(services: string[], maxDepth: number): void {
+    const opts = [el('option', { text: 'All services', attrs: { value: '-1' } })];
+    const order = services.map((s, i) => [s, i] as const).sort((a, b) => a[0].localeCompare(b[0]));
+    for (const [s, i] of order) opts.push(el('option', { text: s, attrs: { value: String(i) } }));
+    this.services.replaceChildren(...opts);
+    const depths = [el('option', { text: 'Collapse to depth…', attrs: { value: '-1' } })];
+    for (let d = 1; d <= Math.min(maxDepth, 12); d++)
+      depths.push(el('option', { text: `Depth ${d}`, attrs: { value: String(d) } }));
+    this.depth.replaceChildren(...depths);
+    this.depth.value = '-1';
+  }
+
+  setService(service: number): void {
+    this.services.value = String(service);
+  }
+
+  setQuery(q: string): void {
+    this.search.value = q;
+  }
+
+  setOnlyMatches(on: boolean): void {
+    this.only.setAttribute('aria-pressed', String(on));
+    this.only.classList.toggle('tl-on', on);
+  }
+
+  setCritical(on: boolean): void {
+    this.critical.setAttribute('aria-pressed', String(on));
+    this.critical.classList.toggle('tl-on', on);
+  }
+
+  setZoomed(zoomed: boolean): void {
+    this.resetZoomBtn.hidden = !zoomed;
+  }
+
+  /** "3 of 12" (current is 1-based, 0 when no match is selected). */
+  setCount(current: number, total: number, active: boolean): void {
+    this.clearBtn.hidden = this.search.value === '';
+    this.count.hidden = !active;
+    this.element.classList.toggle('tl-no-match', active && total === 0);
+    if (!active) this.count.textContent = '';
+    else if (total === 0) this.count.textContent = 'No matches';
+    else
+      this.count.textContent =
+        current > 0 ? `${formatCount(current)} of ${formatCount(total)}` : `${formatCount(total)} found`;
+  }
+
+  setProblem(text: string): void {
+    this.problem.textContent = text;
+    this.problem.hidden = text === '';
+  }
+}

@@ -1,0 +1,529 @@
+/**
+ * The waterfall: a virtual list of span rows over a time axis.
+ *
+ * Rows have a fixed height, so the visible window is index arithmetic: only the rows in view plus
+ * an overscan buffer exist in the DOM, recycled as the list scrolls. Scroll and resize work is
+ * batched into one animation frame. Bars are placed as percentages of the view window, so zooming
+ * only rewrites a few style properties of the rows on screen and never lays out the list again.
+ */
+import { SpanFlag } from '../src/shared/model';
+import { el, icon } from './dom';
+import { formatDuration, niceTicks } from './format';
+import { selfIntervals, type RowList } from './rowModel';
+import { spanName, spanService, type TraceData } from './trace';
+
+/** Row height in CSS pixels (also in style.css as --tl-row-h). */
+export const ROW_H = 22;
+/** Rows rendered above and below the viewport. */
+const OVERSCAN = 12;
+/** Indentation per depth level in pixels. */
+const INDENT = 12;
+/** Number of colours in the service palette (style.css defines --tl-svc-0 … --tl-svc-N). */
+export const PALETTE_SIZE = 12;
+/** Bars are clamped to this range (in % of the track) so deep zoom never overflows layout units. */
+const CLAMP_LO = -5;
+const CLAMP_HI = 105;
+
+/** What the waterfall tells its owner. */
+export interface WaterfallEvents {
+  /** A row was clicked (`open`: the detail should show it). */
+  select(index: number, open: boolean): void;
+  /** A twistie was clicked or a row double-clicked. */
+  toggle(index: number): void;
+}
+
+interface RowEls {
+  row: HTMLDivElement;
+  guides: HTMLSpanElement;
+  twistie: HTMLSpanElement;
+  marks: HTMLSpanElement;
+  name: HTMLSpanElement;
+  service: HTMLSpanElement;
+  bar: HTMLDivElement;
+  dur: HTMLSpanElement;
+  /** Span shown, or -1. */
+  span: number;
+  /** Row position the element is placed at. */
+  pos: number;
+  /** View version the bar was positioned for. */
+  viewVersion: number;
+  /** Indent in levels the guides show. */
+  indent: number;
+}
+
+/** Self-time gradients per span, as fractions of the span (zoom independent). */
+type SelfCache = Map<number, number[]>;
+
+export class Waterfall {
+  readonly element: HTMLDivElement;
+  readonly scroller: HTMLDivElement;
+  private readonly spacer: HTMLDivElement;
+  private readonly axis: HTMLDivElement;
+  private readonly grid: HTMLDivElement;
+  private readonly labelHead: HTMLDivElement;
+  private trace: TraceData | undefined;
+  private list: RowList = { rows: new Int32Array(0), count: 0 };
+  private readonly live = new Map<number, RowEls>();
+  private readonly free: RowEls[] = [];
+  private frame = 0;
+  private viewStart = 0;
+  private viewEnd = 1;
+  private viewVersion = 0;
+  private selected = -1;
+  private matches: Uint8Array | undefined;
+  private critical = false;
+  private collapsed: Uint8Array = new Uint8Array(0);
+  private selfCache: SelfCache = new Map();
+  private lastTickKey = '';
+  private labelWidth = 340;
+  /** Called after each paint of rows (the benchmark and tests hook here). */
+  onPaint: (() => void) | undefined;
+
+  constructor(private readonly events: WaterfallEvents) {
+    this.labelHead = el('div', { class: 'tl-axis-label', text: 'Service & operation' });
+    const colSplit = el('div', {
+      class: 'tl-col-splitter',
+      title: 'Drag to resize the name column',
+      attrs: { role: 'separator', 'aria-orientation': 'vertical', 'aria-label': 'Resize the name column' },
+    });
+    this.axis = el('div', { class: 'tl-axis', attrs: { 'aria-hidden': 'true' } });
+    const head = el('div', { class: 'tl-axis-row' }, [this.labelHead, colSplit, this.axis]);
+    this.grid = el('div', { class: 'tl-grid', attrs: { 'aria-hidden': 'true' } });
+    this.spacer = el('div', { class: 'tl-spacer' });
+    this.scroller = el(
+      'div',
+      {
+        class: 'tl-scroller',
+        attrs: { role: 'tree', tabindex: '0', 'aria-label': 'Spans', 'aria-multiselectable': 'false' },
+      },
+      [this.spacer],
+    );
+    const body = el('div', { class: 'tl-body' }, [this.grid, this.scroller]);
+    this.element = el('div', { class: 'tl-waterfall' }, [head, body]);
+    this.setLabelWidth(this.labelWidth);
+
+    this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
+    new ResizeObserver(() => {
+      this.lastTickKey = '';
+      this.schedule();
+    }).observe(this.scroller);
+    this.spacer.addEventListener('click', (ev) => this.onClick(ev));
+    this.spacer.addEventListener('dblclick', (ev) => {
+      const i = this.spanAt(ev.target);
+      if (i >= 0 && !(ev.target as HTMLElement).closest('.tl-twistie')) this.events.toggle(i);
+    });
+    dragResize(
+      colSplit,
+      () => this.labelWidth,
+      (w) => this.setLabelWidth(w),
+    );
+  }
+
+  /** Width of the name column in pixels. */
+  get nameColumnWidth(): number {
+    return this.labelWidth;
+  }
+
+  setLabelWidth(w: number): void {
+    const avail = this.scroller.clientWidth;
+    const max = avail > 0 ? Math.max(160, avail - 120) : 2000;
+    this.labelWidth = Math.round(Math.min(Math.max(w, 140), max));
+    this.element.style.setProperty('--tl-label-w', `${this.labelWidth}px`);
+    for (const r of this.live.values()) r.indent = -1;
+    this.lastTickKey = '';
+    this.schedule();
+  }
+
+  setTrace(t: TraceData, collapsed: Uint8Array): void {
+    this.trace = t;
+    this.collapsed = collapsed;
+    this.selfCache = new Map();
+    for (const r of this.live.values()) this.release(r);
+    this.live.clear();
+    this.viewStart = 0;
+    this.viewEnd = t.totalNs;
+    this.viewVersion++;
+    this.lastTickKey = '';
+  }
+
+  /** Sets the rows to show (after a collapse, expand or filter change). */
+  setRows(list: RowList): void {
+    this.list = list;
+    this.spacer.style.height = `${list.count * ROW_H}px`;
+    for (const r of this.live.values()) r.pos = -1;
+    this.schedule();
+  }
+
+  get rows(): RowList {
+    return this.list;
+  }
+
+  /** Sets the visible time window in ns from the trace start. */
+  setView(start: number, end: number): void {
+    if (start === this.viewStart && end === this.viewEnd) return;
+    this.viewStart = start;
+    this.viewEnd = Math.max(end, start + 1);
+    this.viewVersion++;
+    this.lastTickKey = '';
+    this.schedule();
+  }
+
+  setSelection(i: number): void {
+    this.selected = i;
+    this.schedule();
+  }
+
+  setMatches(mask: Uint8Array | undefined): void {
+    this.matches = mask;
+    this.element.classList.toggle('tl-searching', mask !== undefined);
+    this.schedule();
+  }
+
+  setCritical(on: boolean): void {
+    this.critical = on;
+    this.element.classList.toggle('tl-critical-on', on);
+    this.schedule();
+  }
+
+  /** Scrolls so that row position `pos` is visible (`center`: in the middle when it was off screen). */
+  revealRow(pos: number, center = false): void {
+    if (pos < 0) return;
+    const top = pos * ROW_H;
+    const h = this.scroller.clientHeight;
+    const cur = this.scroller.scrollTop;
+    if (top >= cur && top + ROW_H <= cur + h) return;
+    this.scroller.scrollTop = center
+      ? Math.max(0, top - h / 2 + ROW_H / 2)
+      : top < cur
+        ? top
+        : top + ROW_H - h;
+    this.schedule();
+  }
+
+  /** Rows that fit in the viewport (for Page Up / Page Down). */
+  get pageRows(): number {
+    return Math.max(1, Math.floor(this.scroller.clientHeight / ROW_H) - 1);
+  }
+
+  /** Renders now instead of at the next frame (used after a state change that must be visible). */
+  flush(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.render();
+  }
+
+  schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private spanAt(target: EventTarget | null): number {
+    const row = (target as HTMLElement | null)?.closest?.('.tl-row');
+    const v = row?.getAttribute('data-span-index');
+    return v == null ? -1 : Number(v);
+  }
+
+  private onClick(ev: MouseEvent): void {
+    const i = this.spanAt(ev.target);
+    if (i < 0) return;
+    if ((ev.target as HTMLElement).closest('.tl-twistie')) {
+      this.events.toggle(i);
+      return;
+    }
+    this.events.select(i, true);
+  }
+
+  private release(r: RowEls): void {
+    r.span = -1;
+    r.row.hidden = true;
+    r.row.removeAttribute('id');
+    this.free.push(r);
+  }
+
+  private createRow(): RowEls {
+    const guides = el('span', { class: 'tl-guides' });
+    const twistie = el('span', { class: 'tl-twistie codicon', attrs: { 'aria-hidden': 'true' } });
+    const marks = el('span', { class: 'tl-marks' });
+    const name = el('span', { class: 'tl-name' });
+    const service = el('span', { class: 'tl-service' });
+    const label = el('div', { class: 'tl-label' }, [guides, twistie, marks, name, service]);
+    const bar = el('div', { class: 'tl-bar' });
+    const dur = el('span', { class: 'tl-duration' });
+    const track = el('div', { class: 'tl-track' }, [bar, dur]);
+    const row = el('div', { class: 'tl-row', attrs: { role: 'treeitem' } }, [label, track]);
+    this.spacer.append(row);
+    return {
+      row,
+      guides,
+      twistie,
+      marks,
+      name,
+      service,
+      bar,
+      dur,
+      span: -1,
+      pos: -1,
+      viewVersion: -1,
+      indent: -1,
+    };
+  }
+
+  private render(): void {
+    const t = this.trace;
+    if (!t) return;
+    this.renderAxis();
+    const { rows, count } = this.list;
+    const h = this.scroller.clientHeight || 600;
+    const top = this.scroller.scrollTop;
+    const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
+    const last = Math.min(count, Math.ceil((top + h) / ROW_H) + OVERSCAN);
+
+    // Keep the elements of spans still in the window, release the others, then fill the gaps.
+    const next = new Map<number, RowEls | undefined>();
+    for (let p = first; p < last; p++) {
+      const span = rows[p]!;
+      next.set(span, this.live.get(span));
+      this.live.delete(span);
+    }
+    for (const r of this.live.values()) this.release(r);
+    this.live.clear();
+    let activeId = '';
+    for (let p = first; p < last; p++) {
+      const span = rows[p]!;
+      let r = next.get(span);
+      if (!r) r = this.free.pop() ?? this.createRow();
+      this.live.set(span, r);
+      this.update(r, span, p, t);
+      if (span === this.selected) activeId = r.row.id;
+    }
+    // Elements beyond what a tall window needs are dropped rather than hoarded.
+    while (this.free.length > 2 * OVERSCAN) this.free.pop()!.row.remove();
+    if (activeId) this.scroller.setAttribute('aria-activedescendant', activeId);
+    else this.scroller.removeAttribute('aria-activedescendant');
+    this.onPaint?.();
+  }
+
+  private update(r: RowEls, span: number, pos: number, t: TraceData): void {
+    const c = t.c;
+    const row = r.row;
+    if (r.span !== span) {
+      r.span = span;
+      r.viewVersion = -1;
+      r.indent = -1;
+      const name = spanName(t, span);
+      const service = spanService(t, span);
+      const dur = formatDuration(c.durationNs[span]!);
+      const flags = c.flags[span]!;
+      row.hidden = false;
+      row.id = `tl-row-${span}`;
+      row.setAttribute('data-span-index', String(span));
+      row.setAttribute('aria-level', String(c.depth[span]! + 1));
+      row.setAttribute('aria-label', `${name}, ${service}, ${dur}`);
+      const notes: string[] = [];
+      if (flags & SpanFlag.Error) notes.push('error');
+      if (flags & SpanFlag.Orphan) notes.push('parent span missing');
+      if (flags & SpanFlag.ClockSkew) notes.push('clock skew');
+      if (t.onCritical[span]) notes.push('on the critical path');
+      if (notes.length) row.setAttribute('aria-description', notes.join('; '));
+      else row.removeAttribute('aria-description');
+      r.name.textContent = name;
+      r.service.textContent = service;
+      r.dur.textContent = dur;
+      row.classList.toggle('tl-error', (flags & SpanFlag.Error) !== 0);
+      row.classList.toggle('tl-on-path', t.onCritical[span] === 1);
+      r.bar.style.setProperty('--svc', `var(--tl-svc-${c.service[span]! % PALETTE_SIZE})`);
+      r.service.style.setProperty('--svc', `var(--tl-svc-${c.service[span]! % PALETTE_SIZE})`);
+      this.renderMarks(r.marks, flags);
+      const selfNs = t.selfTimeNs[span]!;
+      r.bar.title = `${name} · ${dur}${c.durationNs[span]! > 0 ? ` · self ${formatDuration(selfNs)}` : ''}`;
+    }
+    if (r.pos !== pos) {
+      r.pos = pos;
+      row.style.transform = `translateY(${pos * ROW_H}px)`;
+      row.setAttribute('aria-posinset', String(pos + 1));
+      row.setAttribute('aria-setsize', String(this.list.count));
+    }
+    const hasKids = c.childCount[span]! > 0 && t.subtreeEnd[span]! > span + 1;
+    const isCollapsed = this.collapsed[span] === 1;
+    const indent = this.indentFor(c.depth[span]!);
+    if (r.indent !== indent) {
+      r.indent = indent;
+      r.guides.style.width = `${indent * INDENT}px`;
+    }
+    if (hasKids) {
+      row.setAttribute('aria-expanded', String(!isCollapsed));
+      r.twistie.className = `tl-twistie codicon codicon-chevron-${isCollapsed ? 'right' : 'down'}`;
+    } else {
+      row.removeAttribute('aria-expanded');
+      r.twistie.className = 'tl-twistie codicon tl-leaf';
+    }
+    row.classList.toggle('tl-selected', span === this.selected);
+    row.setAttribute('aria-selected', String(span === this.selected));
+    row.classList.toggle('tl-match', this.matches !== undefined && this.matches[span] === 1);
+    if (r.viewVersion !== this.viewVersion) {
+      r.viewVersion = this.viewVersion;
+      this.placeBar(r, span, t);
+    }
+  }
+
+  private indentFor(depth: number): number {
+    // Deep trees would push names out of the column: cap the indent at half its width.
+    const cap = Math.max(4, Math.floor((this.labelWidth * 0.5) / INDENT));
+    return Math.min(depth, cap);
+  }
+
+  private renderMarks(marks: HTMLSpanElement, flags: number): void {
+    while (marks.firstChild) marks.removeChild(marks.firstChild);
+    if (flags & SpanFlag.Error) marks.append(mark('error', 'tl-mark-error', 'Error'));
+    if (flags & SpanFlag.Orphan)
+      marks.append(mark('debug-disconnect', 'tl-mark-orphan', 'Parent span missing from the trace'));
+    if (flags & SpanFlag.ClockSkew)
+      marks.append(mark('warning', 'tl-mark-skew', 'Clock skew: starts before or ends after its parent'));
+    if (flags & SpanFlag.NegativeDuration)
+      marks.append(mark('warning', 'tl-mark-skew', 'End was before start: duration set to zero'));
+    if (flags & SpanFlag.CycleBroken)
+      marks.append(mark('debug-disconnect', 'tl-mark-orphan', 'Parent link dropped to break a cycle'));
+  }
+
+  private placeBar(r: RowEls, span: number, t: TraceData): void {
+    const c = t.c;
+    const vs = this.viewStart;
+    const vw = this.viewEnd - this.viewStart;
+    const s = c.startNs[span]!;
+    const d = c.durationNs[span]!;
+    const rawL = ((s - vs) / vw) * 100;
+    const rawR = ((s + d - vs) / vw) * 100;
+    const bar = r.bar;
+    const dur = r.dur;
+    if (rawR < 0 || rawL > 100) {
+      bar.hidden = true;
+      dur.className = `tl-duration tl-dur-off ${rawR < 0 ? 'tl-dur-left' : 'tl-dur-right'}`;
+      dur.style.left = rawR < 0 ? '2px' : '';
+      dur.style.right = rawR < 0 ? '' : '2px';
+      return;
+    }
+    bar.hidden = false;
+    const l = Math.max(CLAMP_LO, rawL);
+    const rr = Math.min(CLAMP_HI, rawR);
+    bar.style.left = `${l}%`;
+    bar.style.width = `${Math.max(0, rr - l)}%`;
+    bar.style.backgroundImage = this.selfGradient(span, t, rawL, rawR, l, rr);
+    if (rr <= 78) {
+      dur.className = 'tl-duration tl-dur-after';
+      dur.style.left = `calc(${rr}% + 4px)`;
+      dur.style.right = '';
+    } else if (l >= 22) {
+      dur.className = 'tl-duration tl-dur-before';
+      dur.style.left = '';
+      dur.style.right = `calc(${100 - l}% + 4px)`;
+    } else {
+      dur.className = 'tl-duration tl-dur-inside';
+      dur.style.left = '';
+      dur.style.right = `calc(${Math.max(0, 100 - rr)}% + 4px)`;
+    }
+  }
+
+  /**
+   * The bar's fill: self time solid, time covered by children translucent. Stops are fractions
+   * of the span mapped into the (possibly clamped) bar.
+   */
+  private selfGradient(span: number, t: TraceData, rawL: number, rawR: number, l: number, r: number): string {
+    const c = t.c;
+    if (c.childCount[span] === 0) return 'none';
+    let iv = this.selfCache.get(span);
+    if (!iv) {
+      iv = selfIntervals(span, c.startNs, c.durationNs, c.depth, t.subtreeEnd, 12);
+      this.selfCache.set(span, iv);
+    }
+    const w = r - l;
+    if (!(w > 0)) return 'none';
+    const full = 'var(--svc)';
+    const faint = 'var(--tl-child-fill)';
+    const stops: string[] = [];
+    let at = 0;
+    const toBar = (f: number) => {
+      const pct = ((rawL + f * (rawR - rawL) - l) / w) * 100;
+      return Math.min(100, Math.max(0, pct));
+    };
+    for (let k = 0; k < iv.length; k += 2) {
+      const a = toBar(iv[k]!);
+      const b = toBar(iv[k + 1]!);
+      if (b <= a) continue;
+      if (a > at) stops.push(`${faint} ${at.toFixed(3)}% ${a.toFixed(3)}%`);
+      stops.push(`${full} ${a.toFixed(3)}% ${b.toFixed(3)}%`);
+      at = b;
+    }
+    if (at < 100) stops.push(`${faint} ${at.toFixed(3)}% 100%`);
+    if (stops.length === 1)
+      return stops[0]!.startsWith(full) ? 'none' : `linear-gradient(90deg, ${faint}, ${faint})`;
+    return `linear-gradient(90deg, ${stops.join(', ')})`;
+  }
+
+  private renderAxis(): void {
+    const width = Math.max(0, this.scroller.clientWidth - this.labelWidth);
+    const key = `${this.viewStart}:${this.viewEnd}:${width}`;
+    if (key === this.lastTickKey) return;
+    this.lastTickKey = key;
+    const ticks = niceTicks(this.viewStart, this.viewEnd, Math.max(2, Math.floor(width / 80)));
+    const vw = this.viewEnd - this.viewStart;
+    this.axis.replaceChildren();
+    this.grid.replaceChildren();
+    for (const tk of ticks) {
+      const pct = ((tk - this.viewStart) / vw) * 100;
+      if (pct < 0 || pct > 100) continue;
+      const label = el('span', { class: 'tl-tick', text: tk === 0 ? '0' : formatDuration(tk) });
+      label.style.left = `${pct}%`;
+      if (pct > 92) label.classList.add('tl-tick-end');
+      this.axis.append(label);
+      const line = el('span', { class: 'tl-gridline' });
+      line.style.left = `${pct}%`;
+      this.grid.append(line);
+    }
+  }
+}
+
+function mark(name: string, cls: string, label: string): HTMLSpanElement {
+  const m = icon(name, `tl-mark ${cls}`);
+  m.title = label;
+  return m;
+}
+
+/**
+ * Makes `handle` a drag handle that resizes something horizontally. `dir` is +1 when moving right
+ * grows the size, -1 when it shrinks it (a pane on the right). Arrow keys resize too.
+ */
+export function dragResize(
+  handle: HTMLElement,
+  get: () => number,
+  set: (w: number) => void,
+  dir: 1 | -1 = 1,
+): void {
+  handle.tabIndex = 0;
+  handle.addEventListener('pointerdown', (ev) => {
+    ev.preventDefault();
+    handle.setPointerCapture(ev.pointerId);
+    const x0 = ev.clientX;
+    const w0 = get();
+    handle.classList.add('tl-dragging');
+    const move = (e: PointerEvent) => set(w0 + dir * (e.clientX - x0));
+    const up = () => {
+      handle.classList.remove('tl-dragging');
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+      handle.removeEventListener('pointercancel', up);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+    handle.addEventListener('pointercancel', up);
+  });
+  handle.addEventListener('keydown', (ev) => {
+    const step = ev.shiftKey ? 50 : 10;
+    if (ev.key === 'ArrowLeft') set(get() - dir * step);
+    else if (ev.key === 'ArrowRight') set(get() + dir * step);
+    else return;
+    ev.preventDefault();
+  });
+}
