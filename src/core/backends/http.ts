@@ -408,10 +408,9 @@ export class HttpTransport {
     for (;;) {
       attempts++;
       const attempt = new AttemptGuard(op, this.idleTimeoutMs);
-      let finalUrl = first;
+      const track = { url: first };
       try {
-        const { res, url } = await this.fetchFollowingRedirects(first, spec.accept, attempt);
-        finalUrl = url;
+        const { res, url } = await this.fetchFollowingRedirects(first, spec.accept, attempt, track);
         const sentCredentials = url.origin === this.baseUrl.origin && this.hasCredentials;
         const redirectedTo = url.origin === this.baseUrl.origin ? undefined : url.origin;
         const prefix = `GET ${redirectedTo ? redactUrl(url.origin + url.pathname) : url.pathname} → ${res.status}`;
@@ -483,6 +482,7 @@ export class HttpTransport {
         });
       } catch (err) {
         if (err instanceof BackendError) throw err;
+        const finalUrl = track.url;
         if (op.reason || attempt.idle) throw this.abortError(op, attempt, finalUrl);
         throw new BackendError(
           'unreachable',
@@ -539,9 +539,11 @@ export class HttpTransport {
     start: URL,
     accept: string,
     attempt: AttemptGuard,
+    track: { url: URL },
   ): Promise<{ res: Response; url: URL }> {
     let url = start;
     for (let hop = 0; ; hop++) {
+      track.url = url;
       const res = await this.fetchFn(url.toString(), {
         method: 'GET',
         headers: this.headersFor(url, accept),
