@@ -73,11 +73,13 @@ describe('Trace Lens in the workbench (Playwright)', function () {
       },
       { timeoutMs: 45000, intervalMs: 0 },
     );
-    await waitUntil('the hover to show 5.2 s', async () => (await hover.innerText()).includes('5.2 s'), {
+    // Rendered markdown keeps the extension's non-breaking spaces.
+    const hoverText = async () => (await hover.innerText()).replace(/\u00a0/g, ' ');
+    await waitUntil('the hover to show 5.2 s', async () => (await hoverText()).includes('5.2 s'), {
       timeoutMs: UI_TIMEOUT,
     });
     await screenshot('01-hover');
-    const text = await hover.innerText();
+    const text = await hoverText();
     assert.match(text, /workflow\.execute/);
     assert.match(text, /5\.2 s/);
     assert.ok(

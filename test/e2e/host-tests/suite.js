@@ -37,12 +37,19 @@ async function tempoSaw(traceId) {
   return requests.some((r) => r.path.toLowerCase().includes(traceId));
 }
 
+/**
+ * The text a person reads in the hovers' markdown: MarkdownString.appendText escapes punctuation
+ * (`5\\.2`) and turns spaces into `&nbsp;`, which this undoes.
+ */
 function hoverText(hovers) {
   const parts = [];
   for (const hover of hovers || []) {
     for (const c of hover.contents) parts.push(typeof c === 'string' ? c : c.value);
   }
-  return parts.join('\n');
+  return parts
+    .join('\n')
+    .replace(/&nbsp;|&#160;|\u00a0/g, ' ')
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
 function traceTabs() {
