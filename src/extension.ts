@@ -10,6 +10,7 @@ import { registerLinks } from './host/links';
 import { registerTerminalLinks } from './host/terminalLinks';
 import { registerDebugTracker } from './host/debugTracker';
 import { registerUriHandler } from './host/uriHandler';
+import { Credentials } from './host/credentials';
 
 /** What the extension exposes to other extensions and to the in-host test tier. */
 export interface TraceLensApi {
@@ -22,7 +23,8 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   const log = createLog();
   try {
     const config = new Config();
-    const traces = new TraceService(config, log);
+    const credentials = new Credentials(context.secrets);
+    const traces = new TraceService(config, credentials, log);
     const recent = new RecentTraces(context.workspaceState, traces);
     traces.onDidLoad((traceId) => recent.noteLoaded(traceId));
     const panels = new TracePanels(traces, context.extensionUri, log, config);
@@ -37,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       registerTerminalLinks(recent),
       registerDebugTracker(recent),
       registerUriHandler(recent),
-      registerCommands({ panels, recent, config, log }),
+      registerCommands({ panels, recent, config, log, traces, credentials }),
       vscode.window.registerTreeDataProvider('traceLens.recent', recent),
       vscode.window.registerWebviewPanelSerializer(TRACE_VIEW_TYPE, panels.serializer()),
     );

@@ -12,6 +12,8 @@ export const Commands = {
   openInGrafana: 'traceLens.openInGrafana',
   removeRecentTrace: 'traceLens.removeRecentTrace',
   clearRecentTraces: 'traceLens.clearRecentTraces',
+  setCredentials: 'traceLens.setCredentials',
+  testConnection: 'traceLens.testConnection',
   showLog: 'traceLens.showLog',
 } as const;
 

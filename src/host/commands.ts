@@ -6,6 +6,9 @@ import { RecentTraceItem, type RecentTraces } from './recentTraces';
 import type { Config } from './config';
 import { idAt } from './hover';
 import { grafanaExploreUrl } from '../core/grafana';
+import type { TraceService } from './traceService';
+import type { Credentials } from './credentials';
+import type { BackendConfig } from '../core/backends';
 
 const HEX_16 = /^[0-9a-f]{16}$/;
 
@@ -42,6 +45,8 @@ function readOpenArgs(arg: unknown): OpenTraceArgs | undefined {
 /** What the command handlers need. */
 export interface CommandDeps {
   panels: TracePanels;
+  traces: TraceService;
+  credentials: Credentials;
   recent: RecentTraces;
   config: Config;
   log: vscode.LogOutputChannel;
@@ -65,7 +70,7 @@ function idAtCursor(): ParsedTraceInput | undefined {
 
 /** Registers the commands of the palette, hovers, context menus and views. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
-  const { panels, recent, config, log } = deps;
+  const { panels, recent, config, log, traces, credentials } = deps;
   const open = (parsed: ParsedTraceInput) => {
     recent.add(parsed.traceId, 'opened', parsed.spanId);
     panels.open(parsed.traceId, parsed.spanId);
@@ -135,9 +140,72 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       if (id) recent.remove(id);
     },
     [Commands.clearRecentTraces]: () => recent.clear(),
+    [Commands.setCredentials]: () => setCredentials(config, credentials),
+    [Commands.testConnection]: () => testConnection(traces, log),
     [Commands.showLog]: () => log.show(),
   };
   return vscode.Disposable.from(
     ...Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn)),
   );
+}
+
+async function pickBackend(config: Config): Promise<BackendConfig | undefined> {
+  const all = config.backends;
+  if (all.length === 1) return all[0];
+  const pick = await vscode.window.showQuickPick(
+    all.map((b) => ({ label: b.name, description: `${b.kind} · ${b.url}`, backend: b })),
+    { title: vscode.l10n.t('Trace Lens: which backend?') },
+  );
+  return pick?.backend;
+}
+
+/** Asks for a token or a user and password, and stores them in SecretStorage. */
+async function setCredentials(config: Config, credentials: Credentials): Promise<void> {
+  const backend = await pickBackend(config);
+  if (!backend) return;
+  const kind = await vscode.window.showQuickPick(
+    [
+      { label: vscode.l10n.t('Bearer token'), detail: vscode.l10n.t('Grafana service account token, or a gateway token'), id: 'bearer' },
+      { label: vscode.l10n.t('User and password'), detail: vscode.l10n.t('Basic auth, e.g. Grafana Cloud: the Tempo user and an access policy token'), id: 'basic' },
+      { label: vscode.l10n.t('None'), detail: vscode.l10n.t('Forget the stored credentials'), id: 'none' },
+    ],
+    { title: vscode.l10n.t('Trace Lens: credentials for {0}', backend.name) },
+  );
+  if (!kind) return;
+  if (kind.id === 'none') {
+    await credentials.set(backend, {});
+    void vscode.window.showInformationMessage(vscode.l10n.t('Trace Lens: credentials for {0} removed.', backend.name));
+    return;
+  }
+  let user: string | undefined;
+  if (kind.id === 'basic') {
+    user = await vscode.window.showInputBox({ title: vscode.l10n.t('User'), ignoreFocusOut: true });
+    if (!user) return;
+  }
+  const secret = await vscode.window.showInputBox({
+    title: kind.id === 'basic' ? vscode.l10n.t('Password or token') : vscode.l10n.t('Token'),
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (!secret) return;
+  await credentials.set(backend, user ? { user, password: secret } : { token: secret });
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Trace Lens: credentials for {0} saved in the system keychain, bound to {1}.', backend.name, backend.url),
+  );
+}
+
+/** Checks that the backend answers and says what failed and why. */
+async function testConnection(traces: TraceService, log: vscode.LogOutputChannel): Promise<void> {
+  try {
+    const { backend } = await traces.getBackend();
+    const report = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Trace Lens: testing {0}…', backend.name) },
+      () => backend.testConnection(),
+    );
+    for (const c of report.checks) log.info(`test connection: ${c.name} ${c.ok ? 'ok' : 'FAILED'} ${c.url}: ${c.message}`);
+    if (report.ok) void vscode.window.showInformationMessage(`Trace Lens: ${report.summary}`);
+    else void vscode.window.showErrorMessage(`Trace Lens: ${report.summary}`, vscode.l10n.t('Show Log')).then((a) => a && log.show());
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Trace Lens: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

@@ -86,10 +86,9 @@ class TracePanel implements vscode.Disposable {
   }
 
   private async load(refresh: boolean): Promise<void> {
-    if (refresh) this.traces.invalidate(this.traceId);
     if (this.ready) this.post({ type: 'loading', traceId: this.traceId });
     try {
-      this.loaded = await this.traces.load(this.traceId);
+      this.loaded = await this.traces.load(this.traceId, undefined, refresh);
       const s = this.loaded.summary;
       this.panel.title = `${s.rootName} · ${this.traceId.slice(0, 8)}`;
       if (this.ready) {

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { DecodedTrace } from '../core/model';
 import { summarize, type TraceSummary } from '../core/analysis';
-import { TempoClient } from '../core/backends/tempo/client';
+import { createBackend, type BackendConfig, type TraceBackend } from '../core/backends';
 import { describeError } from './errors';
 import type { Config } from './config';
+import type { Credentials } from './credentials';
 
 /** A fetched trace with what the hover, the panel and the views need. */
 export interface LoadedTrace {
@@ -17,41 +18,44 @@ export interface LoadedTrace {
 const CACHE_SIZE = 16;
 
 /**
- * Fetches traces from the configured backend and keeps the last few, so a hover followed by
- * "Open Trace" costs one request. Concurrent loads of one ID share one fetch.
+ * Fetches traces from the configured backend and keeps the last few summarised, so a hover
+ * followed by "Open Trace" costs one request. Concurrent loads of one ID share one fetch.
  */
 export class TraceService implements vscode.Disposable {
-  private client: TempoClient | undefined;
+  private backend: Promise<{ backend: TraceBackend; config: BackendConfig }> | undefined;
   private readonly cache = new Map<string, LoadedTrace>();
   private readonly inflight = new Map<string, Promise<LoadedTrace>>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
   private readonly loadedEmitter = new vscode.EventEmitter<string>();
   /** Fires with the trace ID after a trace was fetched. */
   readonly onDidLoad = this.loadedEmitter.event;
 
   constructor(
     private readonly config: Config,
+    private readonly credentials: Credentials,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscription = config.onDidChange(() => {
-      this.client = undefined;
+    const reset = () => {
+      this.backend = undefined;
       this.cache.clear();
-    });
+    };
+    this.subscriptions = [config.onDidChange(reset), credentials.onDidChange(reset)];
   }
 
-  /** Display name of the current backend, e.g. "Tempo 127.0.0.1:3200". */
-  get backendName(): string {
-    try {
-      const u = new URL(this.config.tempoUrl);
-      return `Tempo ${u.host}${u.pathname === '/' ? '' : u.pathname}`;
-    } catch {
-      return 'Tempo';
-    }
-  }
-
-  private getClient(): TempoClient {
-    this.client ??= new TempoClient({ baseUrl: this.config.tempoUrl, timeoutMs: this.config.timeoutMs });
-    return this.client;
+  /** The current backend, built from settings and secrets on first use after a change. */
+  getBackend(): Promise<{ backend: TraceBackend; config: BackendConfig }> {
+    this.backend ??= (async () => {
+      const { config, problems } = this.config.backend;
+      for (const p of problems) this.log.warn(`settings: ${p}`);
+      const secrets = await this.credentials.get(config);
+      const backend = createBackend(config, secrets, {
+        readFile: async (path) => new Uint8Array(await vscode.workspace.fs.readFile(vscode.Uri.file(path))),
+      });
+      return { backend, config };
+    })();
+    // A failed build (bad settings) is not kept, so fixing the setting is enough.
+    this.backend.catch(() => (this.backend = undefined));
+    return this.backend;
   }
 
   /** The cached trace, if it was loaded recently. */
@@ -68,9 +72,9 @@ export class TraceService implements vscode.Disposable {
    * Loads a trace. Rejects with an Error whose message is one sentence for a person.
    * `signal` cancels this caller's wait; a shared fetch keeps going for the other callers.
    */
-  async load(traceId: string, signal?: AbortSignal): Promise<LoadedTrace> {
+  async load(traceId: string, signal?: AbortSignal, fresh = false): Promise<LoadedTrace> {
     const cached = this.cache.get(traceId);
-    if (cached) {
+    if (cached && !fresh) {
       // Refresh its place in the LRU order.
       this.cache.delete(traceId);
       this.cache.set(traceId, cached);
@@ -78,7 +82,7 @@ export class TraceService implements vscode.Disposable {
     }
     let pending = this.inflight.get(traceId);
     if (!pending) {
-      pending = this.fetch(traceId).finally(() => this.inflight.delete(traceId));
+      pending = this.fetch(traceId, fresh).finally(() => this.inflight.delete(traceId));
       this.inflight.set(traceId, pending);
     }
     if (!signal) return pending;
@@ -90,17 +94,17 @@ export class TraceService implements vscode.Disposable {
     });
   }
 
-  private async fetch(traceId: string): Promise<LoadedTrace> {
+  private async fetch(traceId: string, fresh: boolean): Promise<LoadedTrace> {
     const started = Date.now();
-    const backendName = this.backendName;
     try {
-      const result = await this.getClient().getTrace(traceId);
+      const { backend } = await this.getBackend();
+      const result = await backend.getTrace(traceId, fresh ? { noCache: true } : {});
       const summary = summarize(result.decoded.model);
       const loaded: LoadedTrace = {
         decoded: result.decoded,
         summary,
-        backendName,
-        ...(result.partial ? { partialMessage: result.message ?? 'Tempo returned a partial trace.' } : {}),
+        backendName: backend.name,
+        ...(result.partial ? { partialMessage: result.message ?? 'the backend returned a partial trace' } : {}),
       };
       this.cache.set(traceId, loaded);
       while (this.cache.size > CACHE_SIZE) {
@@ -110,7 +114,7 @@ export class TraceService implements vscode.Disposable {
       }
       this.loadedEmitter.fire(traceId);
       this.log.info(
-        `trace ${traceId}: ${summary.spanCount} spans from ${backendName} (${result.route}) in ${Date.now() - started} ms`,
+        `trace ${traceId}: ${summary.spanCount} spans from ${backend.name}${result.route ? ` (${result.route})` : ''} in ${Date.now() - started} ms`,
       );
       return loaded;
     } catch (err) {
@@ -121,7 +125,7 @@ export class TraceService implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.loadedEmitter.dispose();
     this.cache.clear();
   }
