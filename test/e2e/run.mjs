@@ -69,12 +69,15 @@ const T = {
 // Bookkeeping: phases with timings, children to stop, output to show on failure.
 
 const phases = [];
+let currentPhase;
 function phase(name) {
   const started = Date.now();
+  currentPhase = { name, started };
   console.log(`\n[e2e] ${name}…`);
   return (note = '') => {
     const seconds = (Date.now() - started) / 1000;
     phases.push({ name, seconds });
+    currentPhase = undefined;
     console.log(`[e2e] ${name}: ${seconds.toFixed(1)} s${note ? ` (${note})` : ''}`);
   };
 }
@@ -87,6 +90,8 @@ const state = {
   tempo: undefined,
   userDataDir: undefined,
   cleaningUp: undefined,
+  /** Short-lived commands (setup, package, install) that are running now. */
+  running: new Set(),
 };
 
 function remember(lines, chunk) {
@@ -98,6 +103,8 @@ function remember(lines, chunk) {
 function run(cmd, argv, { env = process.env, timeoutMs, cwd = root, quiet = false } = {}) {
   return new Promise((resolveRun) => {
     const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    state.running.add(child);
+    child.on('exit', () => state.running.delete(child));
     let text = '';
     const onData = (stream) => (chunk) => {
       text += chunk;
@@ -146,11 +153,18 @@ function stopChild(child, graceMs = 5000) {
   });
 }
 
+/** Stops everything this run started, keeps VS Code's logs, removes the temp folder. */
 async function cleanup() {
   state.cleaningUp ??= (async () => {
+    await Promise.all([...state.running].map((child) => stopChild(child)));
     await state.browser?.close().catch(() => undefined);
     await stopChild(state.codeServer);
     await state.tempo?.close().catch(() => undefined);
+    if (state.userDataDir && existsSync(join(state.userDataDir, 'logs'))) {
+      // VS Code's own logs (extension host, remote agent, …) outlive the temp folder.
+      cpSync(join(state.userDataDir, 'logs'), join(resultsDir, 'vscode-logs'), { recursive: true });
+    }
+    if (state.tmp && !args.has('--keep')) rmSync(state.tmp, { recursive: true, force: true, maxRetries: 3 });
   })();
   return state.cleaningUp;
 }
@@ -179,6 +193,10 @@ function tail(text, lines) {
 
 function printDiagnostics() {
   console.log('\n[e2e] ---- diagnostics ----');
+  if (!state.codeServer) {
+    if (state.tmp) console.log(`[e2e] temp folder: ${state.tmp}`);
+    return;
+  }
   const logs = state.userDataDir ? findFiles(join(state.userDataDir, 'logs'), /exthost\.log$/) : [];
   if (logs.length === 0) console.log('[e2e] no extension host log found');
   for (const file of logs) {
@@ -204,7 +222,12 @@ function printDiagnostics() {
 
 function finish(passed, failed) {
   console.log('\n[e2e] timings:');
-  for (const p of phases) console.log(`  ${p.name.padEnd(34)} ${p.seconds.toFixed(1).padStart(6)} s`);
+  if (currentPhase)
+    phases.push({
+      name: `${currentPhase.name} (failed)`,
+      seconds: (Date.now() - currentPhase.started) / 1000,
+    });
+  for (const p of phases) console.log(`  ${p.name.padEnd(54)} ${p.seconds.toFixed(1).padStart(6)} s`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
 }
@@ -419,6 +442,11 @@ async function openWorkbench(url, workspace) {
     args: CHROMIUM_FLAGS,
     headless: !args.has('--headed'),
     timeout: 60000,
+    // This runner's own handlers stop Chromium together with code-server and the fake Tempo;
+    // Playwright's would exit the process first and leave code-server running.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
   const context = await state.browser.newContext({ viewport: { width: 1920, height: 1080 } });
   const page = await context.newPage();
@@ -549,12 +577,5 @@ try {
   exitCode = finish(0, 1);
 } finally {
   await cleanup();
-  if (state.userDataDir && existsSync(join(state.userDataDir, 'logs'))) {
-    // VS Code's own logs (extension host, renderer, …) survive the temp folder.
-    cpSync(join(state.userDataDir, 'logs'), join(resultsDir, 'vscode-logs'), { recursive: true });
-  }
-  if (state.tmp && !args.has('--keep')) {
-    rmSync(state.tmp, { recursive: true, force: true, maxRetries: 3 });
-  }
 }
 process.exit(exitCode);
