@@ -55,19 +55,14 @@ const DIGIT = 1;
 const HEXL = 2; // a-f, A-F
 const WORD = 4; // other letters, '_', most non-ASCII
 const SEP = 8;
-const SPECIAL = 16; // separators that need a look: ESC, '%', quotes, newline
 const TOKEN = DIGIT | HEXL | WORD;
+const HEX = DIGIT | HEXL;
 
 const CLS = new Uint8Array(128).fill(SEP);
 for (let c = 48; c <= 57; c++) CLS[c] = DIGIT;
 for (let c = 65; c <= 90; c++) CLS[c] = c <= 70 ? HEXL : WORD;
 for (let c = 97; c <= 122; c++) CLS[c] = c <= 102 ? HEXL : WORD;
 CLS[95] = WORD; // _
-CLS[27] = SPECIAL; // ESC
-CLS[37] = SPECIAL; // %
-CLS[34] = SPECIAL; // "
-CLS[39] = SPECIAL; // '
-CLS[10] = SPECIAL; // \n
 
 /** Class of a non-ASCII character: letters glue to IDs, spaces and symbols (box drawing, arrows) do not. */
 function highClass(c: number): number {
@@ -134,21 +129,42 @@ const NEGATIVE_KEY_PARTS = [
   'salt',
 ];
 
+/** NEGATIVE_KEY_PARTS (and 'span') by first character code minus 48, for a scan without allocation. */
+const NEGATIVE_BY_FIRST: Array<string[] | undefined> = [];
+for (const part of [...NEGATIVE_KEY_PARTS, 'span'])
+  (NEGATIVE_BY_FIRST[part.charCodeAt(0) - 48] ??= []).push(part);
+
 const NORM = new Uint8Array(48); // the key's letters and digits, lowercased, last one first
+
+// Needles for values the hex-run probe cannot see (short or not hex), searched with indexOf. Each
+// starts with a character that is rare in logs, because indexOf skips to the first character.
+const A_B64 = 0; // "traceId": "<base64>" and "spanId": "<base64>" (OTLP JSON)
+const A_JAEGER = 1; // uber-trace-id: <short trace>:...
+const A_DD = 2; // dd.trace_id=<short decimal>, "dd":{"trace_id":"<short decimal>"}
+const ANCHOR_NEEDLES: readonly string[] = ['Id":', '_id', 'ber-', 'BER-'];
+const ANCHOR_KINDS: readonly number[] = [A_B64, A_DD, A_JAEGER, A_JAEGER];
+
+/** How far apart a trace ID and a span key may be to pair up. */
+const NEAR = 1024;
 
 /** Per-call scanner state. A class so V8 sees one stable shape. */
 class Scanner {
   readonly out: DetectedId[] = [];
-  private line = 0;
-  // Hits that may take a span ID from a span key elsewhere on the line.
-  private wantIdx: number[] = [];
-  private wantLine: number[] = [];
+  private lastStart = -1;
+  private sorted = true;
+  // Hits that may take a span ID from a span key nearby.
+  private wants: DetectedId[] = [];
   private wantB3: boolean[] = [];
   // Span IDs found under span keys.
   private spanPos: number[] = [];
-  private spanLine: number[] = [];
   private spanHex: string[] = [];
   private spanB3: boolean[] = [];
+  private spansSorted = true;
+  // The text searched for anchors (cut to maxLength) and each needle's next position.
+  private readonly src: string;
+  private readonly anchorAt: number[];
+  private nextAnchor = Infinity;
+  private consumed = 0;
   // Result of the last findKey().
   private kStart = 0;
   private kEnd = 0;
@@ -165,36 +181,55 @@ class Scanner {
     private readonly t: string,
     private readonly n: number,
     private readonly includeLow: boolean,
-  ) {}
+  ) {
+    this.src = n < t.length ? t.slice(0, n) : t;
+    this.anchorAt = ANCHOR_NEEDLES.map((needle) => this.findNeedle(needle, 0));
+    this.nextAnchor = Math.min(...this.anchorAt);
+  }
 
+  /**
+   * The main loop. Every trace ID except a few keyed short forms contains a run of at least 16
+   * hex digits, so it probes every 16th character: a non-hex probe rules out the 16 characters
+   * up to it. Only around a hex probe does it look closer. The keyed short forms come from the
+   * anchors, handled in position order with the probe's finds.
+   */
   run(): DetectedId[] {
     const t = this.t;
     const n = this.n;
-    let i = 0;
-    while (i < n) {
-      const c = t.charCodeAt(i);
-      const k = c < 128 ? CLS[c]! : highClass(c);
-      if (k === SEP) {
-        i++;
+    let pos = 0;
+    for (;;) {
+      let p = pos + 15;
+      while (p < n) {
+        const c = t.charCodeAt(p);
+        if (c < 128 && (CLS[c]! & HEX) !== 0) break;
+        p += 16;
+      }
+      if (p >= n) break;
+      let a = p;
+      while (a > 0 && isHex(t.charCodeAt(a - 1))) a--;
+      let b = p + 1;
+      while (b < n && isHex(t.charCodeAt(b))) b++;
+      if (b - a < 16) {
+        pos = b + 1;
         continue;
       }
-      if (k === SPECIAL) {
-        i = this.special(i, c);
+      // Letters right after (also past maxLength): part of a longer word, not an ID.
+      if (b < t.length && (cls(t.charCodeAt(b)) & TOKEN) !== 0) {
+        pos = this.wordEnd(b);
         continue;
       }
-      const start = i;
-      let mask = k;
-      i++;
-      while (i < n) {
-        const d = t.charCodeAt(i);
-        const kk = d < 128 ? CLS[d]! : highClass(d);
-        if ((kk & TOKEN) === 0) break;
-        mask |= kk;
-        i++;
-      }
-      if ((mask & WORD) === 0 && i - start <= 32) i = this.token(start, i, mask);
+      const s = this.tokenStart(a);
+      pos = b + 1;
+      if (s < 0 || b - s < 16 || b - s > 32) continue;
+      if (this.nextAnchor < b) this.flushAnchors(b);
+      if (s < this.consumed) continue;
+      let mask = DIGIT;
+      for (let q = s; q < b; q++) mask |= CLS[t.charCodeAt(q)]!;
+      pos = Math.max(pos, this.token(s, b, mask));
     }
-    if (this.wantIdx.length > 0 && this.spanPos.length > 0) this.pairSpans();
+    if (this.nextAnchor < n) this.flushAnchors(n);
+    if (!this.sorted) this.out.sort((x, y) => x.start - y.start);
+    if (this.wants.length > 0 && this.spanPos.length > 0) this.pairSpans();
     return this.out;
   }
 
@@ -202,32 +237,108 @@ class Scanner {
     return p >= 0 && p < this.n ? this.t.charCodeAt(p) : -1;
   }
 
-  /** Handles ESC, '%', quotes and newline in separator position; returns the next index. */
-  private special(i: number, c: number): number {
+  private findNeedle(needle: string, from: number): number {
+    const q = this.src.indexOf(needle, from);
+    return q < 0 ? Infinity : q;
+  }
+
+  /** Handles the anchors before `limit`, in position order. */
+  private flushAnchors(limit: number): void {
+    const at = this.anchorAt;
+    while (this.nextAnchor < limit) {
+      const q = this.nextAnchor;
+      let k = 0;
+      while (at[k] !== q) k++;
+      const needle = ANCHOR_NEEDLES[k]!;
+      at[k] = this.findNeedle(needle, q + 1);
+      let min = Infinity;
+      for (let i = 0; i < at.length; i++) if (at[i]! < min) min = at[i]!;
+      this.nextAnchor = min;
+      if (q < this.consumed) continue;
+      const end = this.anchor(ANCHOR_KINDS[k]!, q + needle.length);
+      if (end > this.consumed) this.consumed = end;
+    }
+  }
+
+  /** One anchor whose needle ends at `p`; returns the end of what it consumed, or 0. */
+  private anchor(kind: number, p: number): number {
+    if (kind === A_B64) {
+      const v = this.skipSpaces(p);
+      return this.ch(v) === 34 ? this.base64At(v) : 0;
+    }
+    if (kind === A_JAEGER) {
+      if (!this.eqIgnoreCase(p, p + 8, 'trace-id')) return 0;
+      const v = this.skipValueSeparators(p + 8);
+      const e = this.hexRun(v, 16);
+      // Nothing, or long enough for the probe to find.
+      return e === v || e - v >= 16 ? 0 : this.jaeger(v, e);
+    }
+    const v = this.skipValueSeparators(p);
+    let e = v;
+    while (e < v + 16 && (cls(this.ch(e)) & TOKEN) === DIGIT) e++;
+    if (e === v || e - v >= 16 || (cls(this.ch(e)) & TOKEN) !== 0) return 0;
+    return this.datadog(v, e);
+  }
+
+  private skipSpaces(p: number): number {
+    while (this.ch(p) === 32 || this.ch(p) === 9) p++;
+    return p;
+  }
+
+  /** Skips `: `, `=`, quotes and spaces between a key and its value (at most 8 characters). */
+  private skipValueSeparators(p: number): number {
+    const stop = p + 8;
+    while (p < stop) {
+      const c = this.ch(p);
+      if (c === 32 || c === 9 || c === 34 || c === 39 || c === 58 || c === 61 || c === 92) p++;
+      else break;
+    }
+    return p;
+  }
+
+  /** A base64 ID (OTLP JSON) in quotes starting at `q`; returns the end or 0. */
+  private base64At(q: number): number {
     const t = this.t;
-    if (c === 10) {
-      this.line++;
-      return i + 1;
-    }
-    if (c === 27) return this.skipAnsi(i);
-    if (c === 37) return isHex(this.ch(i + 1)) && isHex(this.ch(i + 2)) ? i + 3 : i + 1;
-    // A quote: maybe a base64 ID (OTLP JSON) under a trace or span key.
     const n = this.n;
-    if (i + 25 < n && t.charCodeAt(i + 24) === 61 && t.charCodeAt(i + 23) === 61) {
-      const close = t.charCodeAt(i + 25);
-      if ((close === c || close === 92) && this.isBase64(i + 1, i + 23)) {
-        const next = this.base64Id(i, 16);
-        if (next > 0) return next;
-      }
+    const c = t.charCodeAt(q);
+    if (q + 25 < n && t.charCodeAt(q + 24) === 61 && t.charCodeAt(q + 23) === 61) {
+      const close = t.charCodeAt(q + 25);
+      if ((close === c || close === 92) && this.isBase64(q + 1, q + 23)) return this.base64Id(q, 16);
     }
-    if (i + 13 < n && t.charCodeAt(i + 12) === 61 && t.charCodeAt(i + 11) !== 61) {
-      const close = t.charCodeAt(i + 13);
-      if ((close === c || close === 92) && this.isBase64(i + 1, i + 12)) {
-        const next = this.base64Id(i, 8);
-        if (next > 0) return next;
-      }
+    if (q + 13 < n && t.charCodeAt(q + 12) === 61 && t.charCodeAt(q + 11) !== 61) {
+      const close = t.charCodeAt(q + 13);
+      if ((close === c || close === 92) && this.isBase64(q + 1, q + 12)) return this.base64Id(q, 8);
     }
-    return i + 1;
+    return 0;
+  }
+
+  /** End of the word run (letters, digits, '_') from `p`. */
+  private wordEnd(p: number): number {
+    const t = this.t;
+    const n = this.n;
+    while (p < n && (cls(t.charCodeAt(p)) & TOKEN) !== 0) p++;
+    return p;
+  }
+
+  /**
+   * Where the word that holds the hex run starting at `a` begins, treating `%XX` and ANSI escapes
+   * as separators; -1 if a letter glues the run to a longer word.
+   */
+  private tokenStart(a: number): number {
+    if (a === 0) return 0;
+    const t = this.t;
+    const before = t.charCodeAt(a - 1);
+    if (before === 37) return a + 2; // %22<hex>: the escape's two digits lead the run
+    if ((cls(before) & TOKEN) !== 0) return this.ansiStartBefore(a - 1) >= 0 ? a : -1;
+    if (before === 91 || (before >= 0x30 && before <= 0x3f)) {
+      // ESC [ 1 A <hex>: a CSI sequence whose parameters or final byte are hex digits.
+      let q = a - 1;
+      const stop = Math.max(0, a - 24);
+      while (q > stop && t.charCodeAt(q) !== 91 && t.charCodeAt(q) >= 0x30 && t.charCodeAt(q) <= 0x3f) q--;
+      if (t.charCodeAt(q) === 91 && q > 0 && t.charCodeAt(q - 1) === 27)
+        return Math.max(a, this.skipAnsi(q - 1));
+    }
+    return a;
   }
 
   /** Skips `ESC [ params final` (CSI) or a lone ESC. */
@@ -398,7 +509,7 @@ class Scanner {
       case K_SPAN_B3:
       case K_SPAN_DD:
       case K_NEG:
-        this.emit(this.lowerSlice(s, e), undefined, s, e, 'bare', 'low', 0);
+        if (this.includeLow) this.emit(this.lowerSlice(s, e), undefined, s, e, 'bare', 'low', 0);
         return e;
       default: {
         const grafana = this.inGrafanaUrl(s);
@@ -764,11 +875,20 @@ class Scanner {
     if (this.normEnds('tracecontext')) return K_GCP_CTX;
     if (len === 2 && NORM[0] === 51 && NORM[1] === 98) return K_B3;
     if (this.normEnds('trace') && !this.normEnds('stacktrace')) return K_TRACE;
-    let word = '';
-    for (let i = len - 1; i >= 0; i--) word += String.fromCharCode(NORM[i]!);
-    for (const part of NEGATIVE_KEY_PARTS) if (word.includes(part)) return K_NEG;
-    if (word.includes('span')) return K_SPAN;
+    // NORM holds the key backwards: a part starts at index i and runs down from there.
+    for (let i = len - 1; i >= 0; i--) {
+      const parts = NEGATIVE_BY_FIRST[NORM[i]! - 48];
+      if (parts === undefined) continue;
+      for (const part of parts) if (this.normHas(part, i)) return part === 'span' ? K_SPAN : K_NEG;
+    }
     return K_NEUTRAL;
+  }
+
+  /** Whether `part` occurs in the key starting at NORM index `i` (NORM runs backwards). */
+  private normHas(part: string, i: number): boolean {
+    if (i + 1 < part.length) return false;
+    for (let k = 0; k < part.length; k++) if (NORM[i - k] !== part.charCodeAt(k)) return false;
+    return true;
   }
 
   private normEnds(word: string): boolean {
@@ -883,59 +1003,88 @@ class Scanner {
     want: 0 | 1 | 2,
   ): void {
     if (confidence === 'low' && !this.includeLow) return;
+    if (start < this.lastStart) this.sorted = false;
+    this.lastStart = start;
     if (spanId === undefined) {
+      const hit: DetectedId = { traceId, start, end, format, confidence };
       if (want !== 0) {
-        this.wantIdx.push(this.out.length);
-        this.wantLine.push(this.line);
+        this.wants.push(hit);
         this.wantB3.push(want === 2);
       }
-      this.out.push({ traceId, start, end, format, confidence });
+      this.out.push(hit);
     } else {
       this.out.push({ traceId, spanId, start, end, format, confidence });
     }
   }
 
   private addSpan(pos: number, hex: string, b3: boolean): void {
+    const last = this.spanPos.length - 1;
+    if (last >= 0 && pos < this.spanPos[last]!) this.spansSorted = false;
     this.spanPos.push(pos);
-    this.spanLine.push(this.line);
     this.spanHex.push(hex);
     this.spanB3.push(b3);
   }
 
+  /** Whether `from`..`to` (either order) is at most NEAR apart with at most `lines` line breaks between. */
+  private near(from: number, to: number, lines: number): boolean {
+    if (Math.abs(to - from) > NEAR) return false;
+    const t = this.t;
+    let breaks = 0;
+    if (from < to) {
+      for (let p = from; p < to; p++) if (t.charCodeAt(p) === 10 && ++breaks > lines) return false;
+    } else {
+      for (let p = from - 1; p >= to; p--) if (t.charCodeAt(p) === 10 && ++breaks > lines) return false;
+    }
+    return true;
+  }
+
   /**
    * Gives each hit that wants one the nearest span ID on its line (B3: within a few lines, since
-   * each header has its own line). Both lists are in text order, so a moving pointer keeps it linear.
+   * each header has its own line). Both lists are in text order, so a moving pointer keeps it
+   * linear, and each check scans only from the hit towards a span that could still be nearest.
    */
   private pairSpans(): void {
+    const wants = this.wants;
+    const spanPos = this.spanPos;
+    // Almost always both lists are already in text order; sort index lists only when not.
+    const wantOrder = this.sorted ? undefined : sortedIndex(wants.length, (i) => wants[i]!.start);
+    const spanOrder = this.spansSorted ? undefined : sortedIndex(spanPos.length, (i) => spanPos[i]!);
+    const spans = spanPos.length;
     let j = 0;
-    const spans = this.spanPos.length;
-    for (let w = 0; w < this.wantIdx.length; w++) {
-      const hit = this.out[this.wantIdx[w]!]!;
-      const line = this.wantLine[w]!;
+    for (let i = 0; i < wants.length; i++) {
+      const w = wantOrder ? wantOrder[i]! : i;
+      const hit = wants[w]!;
       const b3 = this.wantB3[w]!;
-      while (j < spans && this.spanPos[j]! < hit.start) j++;
+      while (j < spans && spanPos[spanOrder ? spanOrder[j]! : j]! < hit.start) j++;
       let best = -1;
-      let bestDist = Infinity;
-      const ok = (k: number): boolean => {
-        const dl = Math.abs(this.spanLine[k]! - line);
-        return dl === 0 || (b3 && this.spanB3[k]! && dl <= 4);
-      };
-      for (let k = j - 1; k >= 0 && k >= j - 8; k--) {
-        if (ok(k)) {
+      let bestDist = NEAR + 1;
+      for (let x = j; x < spans && x < j + 8; x++) {
+        const k = spanOrder ? spanOrder[x]! : x;
+        const at = spanPos[k]!;
+        if (at - hit.start >= bestDist) break;
+        if (this.near(hit.end, at, 0) || (b3 && this.spanB3[k]! && this.near(hit.end, at, 4))) {
           best = k;
-          bestDist = hit.start - this.spanPos[k]!;
+          bestDist = at - hit.start;
           break;
         }
       }
-      for (let k = j; k < spans && k < j + 8; k++) {
-        if (ok(k)) {
-          if (this.spanPos[k]! - hit.start < bestDist) best = k;
+      for (let x = j - 1; x >= 0 && x >= j - 8; x--) {
+        const k = spanOrder ? spanOrder[x]! : x;
+        const at = spanPos[k]!;
+        if (hit.start - at > bestDist) break;
+        if (this.near(hit.start, at, 0) || (b3 && this.spanB3[k]! && this.near(hit.start, at, 4))) {
+          best = k;
           break;
         }
       }
       if (best >= 0) hit.spanId = this.spanHex[best]!;
     }
   }
+}
+
+/** 0..count-1 ordered by `at`. */
+function sortedIndex(count: number, at: (i: number) => number): number[] {
+  return Array.from({ length: count }, (_, i) => i).sort((x, y) => at(x) - at(y));
 }
 
 function isZero(hex: string): boolean {
