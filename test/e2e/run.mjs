@@ -463,7 +463,6 @@ async function openWorkbench(url, workspace) {
     .locator('.explorer-folders-view .monaco-list-row', { hasText: 'app.log' })
     .waitFor({ state: 'visible', timeout: T.workbench });
   e2e.page = page;
-  await page.screenshot({ path: join(resultsDir, '00-workbench.png') });
   done();
   return page;
 }
@@ -490,6 +489,8 @@ async function waitForHostResults(resultsPath) {
   }
   const results = JSON.parse(readFileSync(resultsPath, 'utf8'));
   done(`${results.passed} passed, ${results.failed} failed`);
+  // The window as the UI scenarios find it (the in-host suite closes what it opened).
+  await e2e.page.screenshot({ path: join(resultsDir, '00-workbench.png') });
   return results;
 }
 

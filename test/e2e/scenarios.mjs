@@ -35,10 +35,16 @@ async function textBox(page, lineText, needle) {
   return box;
 }
 
-/** Gives keyboard focus to the workbench (it starts elsewhere, e.g. in the Chat view). */
+/**
+ * Gives keyboard focus to the workbench (it starts elsewhere, e.g. in the Chat view): a click into
+ * the editor area, low enough to land below the last line of app.log or on the empty editor part.
+ */
 async function focusWorkbench(page) {
   await page.keyboard.press('Escape');
-  await page.locator('.part.statusbar').click({ position: { x: 5, y: 5 } });
+  const editorPart = page.locator('.part.editor');
+  const box = await editorPart.boundingBox();
+  assert.ok(box, 'the editor part is visible');
+  await editorPart.click({ position: { x: Math.min(300, box.width / 2), y: box.height - 60 } });
 }
 
 describe('Trace Lens in the workbench (Playwright)', function () {
