@@ -138,11 +138,19 @@ describe('Trace Lens in the workbench (Playwright)', function () {
     const tab = page.locator('.tabs-container .tab', { hasText: traceId.slice(0, 8) });
     await tab.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     const doc = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-    const rows = doc.locator('.tl-row');
-    await rows.first().waitFor({ state: 'visible', timeout: 60000 });
+    // The waterfall recycles row elements and hides the spare ones.
+    const rows = doc.locator('.tl-row:not([hidden])');
+    const error = doc.locator('[data-testid="error"]');
+    // Rows, or the panel's error box: an error is the answer, no point in waiting longer.
+    const shown = await waitUntil(
+      'the panel to render span rows',
+      async () => ((await error.isVisible()) ? 'error' : (await rows.first().isVisible()) && 'rows'),
+      { timeoutMs: 60000 },
+    );
+    if (shown === 'error') assert.fail(`the panel shows an error: ${await error.innerText()}`);
     await waitUntil('six span rows', async () => (await rows.count()) === 6, { timeoutMs: UI_TIMEOUT });
-    await doc.locator('.tl-name', { hasText: 'workflow.execute' }).first().waitFor({ timeout: UI_TIMEOUT });
-    await doc.locator('.tl-name', { hasText: 'node.DataFetchNode' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await rows.locator('.tl-name', { hasText: 'workflow.execute' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await rows.locator('.tl-name', { hasText: 'node.DataFetchNode' }).first().waitFor({ timeout: UI_TIMEOUT });
     const count = doc.locator('[data-testid="span-count"]');
     await waitUntil('the span count to say 6', async () => /\b6\b/.test(await count.innerText()), {
       timeoutMs: UI_TIMEOUT,
