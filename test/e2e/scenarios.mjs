@@ -150,7 +150,10 @@ describe('Trace Lens in the workbench (Playwright)', function () {
     if (shown === 'error') assert.fail(`the panel shows an error: ${await error.innerText()}`);
     await waitUntil('six span rows', async () => (await rows.count()) === 6, { timeoutMs: UI_TIMEOUT });
     await rows.locator('.tl-name', { hasText: 'workflow.execute' }).first().waitFor({ timeout: UI_TIMEOUT });
-    await rows.locator('.tl-name', { hasText: 'node.DataFetchNode' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await rows
+      .locator('.tl-name', { hasText: 'node.DataFetchNode' })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
     const count = doc.locator('[data-testid="span-count"]');
     await waitUntil('the span count to say 6', async () => /\b6\b/.test(await count.innerText()), {
       timeoutMs: UI_TIMEOUT,
