@@ -502,6 +502,8 @@ export class App {
     const changed = i !== this.selected;
     this.selectQuiet(i);
     if (opts.reveal) this.waterfall.revealRow(rowOf(this.list, i), opts.center);
+    // Render now: the selection (and aria-activedescendant) must be current when the key handler returns.
+    this.waterfall.flush();
     if (opts.open && !this.detailOpen) this.setDetailOpen(true);
     if (this.detailOpen && (changed || this.detail.index !== i)) this.showDetail(i);
     this.updateCount();
@@ -661,6 +663,7 @@ export class App {
       } else if (this.selected >= 0) {
         this.selected = -1;
         this.waterfall.setSelection(-1);
+        this.waterfall.flush();
         this.updateCount();
         this.saveSoon();
       }
