@@ -153,13 +153,20 @@ class Scanner {
   private lastStart = -1;
   private sorted = true;
   // Hits that may take a span ID from a span key nearby.
-  private wants: DetectedId[] = [];
-  private wantB3: boolean[] = [];
+  // Hits waiting for a span: each with the span before it (position, hex) as the fallback.
+  private pendHit: DetectedId[] = [];
+  private pendB3: boolean[] = [];
+  private pendBack: number[] = [];
+  private pendBackHex: Array<string | undefined> = [];
+  private pendB3Back: number[] = [];
+  private pendB3BackHex: Array<string | undefined> = [];
+  private pendCount = 0; // the arrays are reused: only the first pendCount entries are live
   // Span IDs found under span keys.
-  private spanPos: number[] = [];
-  private spanHex: string[] = [];
-  private spanB3: boolean[] = [];
-  private spansSorted = true;
+  // The last span ID found under a span key (hex undefined: the 16 hex digits at pos), and the last B3 one.
+  private spanPos = -1;
+  private spanHex: string | undefined = undefined;
+  private b3SpanPos = -1;
+  private b3SpanHex: string | undefined = undefined;
   // The text searched for anchors (cut to maxLength) and each needle's next position.
   private readonly src: string;
   private readonly anchorAt: number[];
@@ -228,8 +235,8 @@ class Scanner {
       pos = Math.max(pos, this.token(s, b, mask));
     }
     if (this.nextAnchor < n) this.flushAnchors(n);
+    for (let i = 0; i < this.pendCount; i++) this.pairBack(i);
     if (!this.sorted) this.out.sort((x, y) => x.start - y.start);
-    if (this.wants.length > 0 && this.spanPos.length > 0) this.pairSpans();
     return this.out;
   }
 
@@ -730,7 +737,7 @@ class Scanner {
       if (traceId !== undefined)
         this.emit(traceId, undefined, s, e, this.keyFormat(kind), 'high', kind === K_TRACE_B3 ? 2 : 1);
     } else if ((kind === K_SPAN || kind === K_SPAN_B3) && len === 16 && !this.allZero(s, e)) {
-      this.addSpan(s, this.lowerSlice(s, e), kind === K_SPAN_B3);
+      this.addSpan(s, undefined, kind === K_SPAN_B3);
     }
     return e;
   }
@@ -992,7 +999,11 @@ class Scanner {
     return this.allZero(p, p + 16) ? undefined : this.lowerSlice(p, p + 16);
   }
 
-  /** want: 0 no span wanted, 1 a span key on the same line, 2 B3 (the span header may be on a nearby line). */
+  /**
+   * Records a hit. want: 0 no span wanted, 1 the nearest span key on the same line, 2 B3 (the
+   * span header may be a few lines away). Pairing happens as the scan goes: the last span before
+   * the hit is the candidate now, and the first span after it may replace it if closer.
+   */
   private emit(
     traceId: string,
     spanId: string | undefined,
@@ -1005,24 +1016,76 @@ class Scanner {
     if (confidence === 'low' && !this.includeLow) return;
     if (start < this.lastStart) this.sorted = false;
     this.lastStart = start;
-    if (spanId === undefined) {
-      const hit: DetectedId = { traceId, start, end, format, confidence };
-      if (want !== 0) {
-        this.wants.push(hit);
-        this.wantB3.push(want === 2);
-      }
-      this.out.push(hit);
-    } else {
+    if (spanId !== undefined) {
       this.out.push({ traceId, spanId, start, end, format, confidence });
+      return;
+    }
+    const hit: DetectedId = { traceId, start, end, format, confidence };
+    this.out.push(hit);
+    if (want === 0) return;
+    const i = this.pendCount++;
+    this.pendHit[i] = hit;
+    this.pendB3[i] = want === 2;
+    this.pendBack[i] = this.spanPos < start ? this.spanPos : -1;
+    this.pendBackHex[i] = this.spanHex;
+    this.pendB3Back[i] = this.b3SpanPos < start ? this.b3SpanPos : -1;
+    this.pendB3BackHex[i] = this.b3SpanHex;
+  }
+
+  /** A span ID under a span key at `pos`; `hex` undefined means the 16 hex digits there. */
+  private addSpan(pos: number, hex: string | undefined, b3: boolean): void {
+    const hits = this.pendHit;
+    let keep = 0;
+    for (let i = 0; i < this.pendCount; i++) {
+      const hit = hits[i]!;
+      const dist = pos - hit.start;
+      if (dist <= 0) {
+        this.movePending(i, keep++);
+        continue;
+      }
+      const hitB3 = this.pendB3[i]!;
+      const back = this.pendBack[i]!;
+      // The span before wins ties; check the one after first, since it is usually a few characters away.
+      if (
+        (back < 0 || dist < hit.start - back) &&
+        (this.near(hit.end, pos, 0) || (hitB3 && b3 && this.near(hit.end, pos, 4)))
+      ) {
+        hit.spanId = hex ?? this.lowerSlice(pos, pos + 16);
+      } else if (hitB3 && dist <= NEAR && !this.near(hit.end, pos, 0)) {
+        this.movePending(i, keep++); // a B3 span header may still follow on a later line
+      } else {
+        this.pairBack(i);
+      }
+    }
+    this.pendCount = keep;
+    this.spanPos = pos;
+    this.spanHex = hex;
+    if (b3) {
+      this.b3SpanPos = pos;
+      this.b3SpanHex = hex;
     }
   }
 
-  private addSpan(pos: number, hex: string, b3: boolean): void {
-    const last = this.spanPos.length - 1;
-    if (last >= 0 && pos < this.spanPos[last]!) this.spansSorted = false;
-    this.spanPos.push(pos);
-    this.spanHex.push(hex);
-    this.spanB3.push(b3);
+  /** Settles pending hit `i` with the span before it, if that one is near enough. */
+  private pairBack(i: number): void {
+    const hit = this.pendHit[i]!;
+    const back = this.pendBack[i]!;
+    const b3Back = this.pendB3Back[i]!;
+    if (back >= 0 && this.near(hit.start, back, 0)) {
+      hit.spanId = this.pendBackHex[i] ?? this.lowerSlice(back, back + 16);
+    } else if (this.pendB3[i]! && b3Back >= 0 && this.near(hit.start, b3Back, 4)) {
+      hit.spanId = this.pendB3BackHex[i] ?? this.lowerSlice(b3Back, b3Back + 16);
+    }
+  }
+
+  private movePending(from: number, to: number): void {
+    if (from === to) return;
+    this.pendHit[to] = this.pendHit[from]!;
+    this.pendB3[to] = this.pendB3[from]!;
+    this.pendBack[to] = this.pendBack[from]!;
+    this.pendBackHex[to] = this.pendBackHex[from];
+    this.pendB3Back[to] = this.pendB3Back[from]!;
+    this.pendB3BackHex[to] = this.pendB3BackHex[from];
   }
 
   /** Whether `from`..`to` (either order) is at most NEAR apart with at most `lines` line breaks between. */
@@ -1037,54 +1100,6 @@ class Scanner {
     }
     return true;
   }
-
-  /**
-   * Gives each hit that wants one the nearest span ID on its line (B3: within a few lines, since
-   * each header has its own line). Both lists are in text order, so a moving pointer keeps it
-   * linear, and each check scans only from the hit towards a span that could still be nearest.
-   */
-  private pairSpans(): void {
-    const wants = this.wants;
-    const spanPos = this.spanPos;
-    // Almost always both lists are already in text order; sort index lists only when not.
-    const wantOrder = this.sorted ? undefined : sortedIndex(wants.length, (i) => wants[i]!.start);
-    const spanOrder = this.spansSorted ? undefined : sortedIndex(spanPos.length, (i) => spanPos[i]!);
-    const spans = spanPos.length;
-    let j = 0;
-    for (let i = 0; i < wants.length; i++) {
-      const w = wantOrder ? wantOrder[i]! : i;
-      const hit = wants[w]!;
-      const b3 = this.wantB3[w]!;
-      while (j < spans && spanPos[spanOrder ? spanOrder[j]! : j]! < hit.start) j++;
-      let best = -1;
-      let bestDist = NEAR + 1;
-      for (let x = j; x < spans && x < j + 8; x++) {
-        const k = spanOrder ? spanOrder[x]! : x;
-        const at = spanPos[k]!;
-        if (at - hit.start >= bestDist) break;
-        if (this.near(hit.end, at, 0) || (b3 && this.spanB3[k]! && this.near(hit.end, at, 4))) {
-          best = k;
-          bestDist = at - hit.start;
-          break;
-        }
-      }
-      for (let x = j - 1; x >= 0 && x >= j - 8; x--) {
-        const k = spanOrder ? spanOrder[x]! : x;
-        const at = spanPos[k]!;
-        if (hit.start - at > bestDist) break;
-        if (this.near(hit.start, at, 0) || (b3 && this.spanB3[k]! && this.near(hit.start, at, 4))) {
-          best = k;
-          break;
-        }
-      }
-      if (best >= 0) hit.spanId = this.spanHex[best]!;
-    }
-  }
-}
-
-/** 0..count-1 ordered by `at`. */
-function sortedIndex(count: number, at: (i: number) => number): number[] {
-  return Array.from({ length: count }, (_, i) => i).sort((x, y) => at(x) - at(y));
 }
 
 function isZero(hex: string): boolean {
