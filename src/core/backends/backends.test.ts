@@ -137,10 +137,9 @@ describe('backends (loopback server)', () => {
         if (log.path.includes('/api/v2/')) return send(res, 404, '404 page not found');
         send(res, 200, fixture('tempo-2.0.1-trace-v1.pb'), 'application/protobuf');
       });
-      const r = await grafana()
-        .getTrace(V1_ID)
-        .catch((e: unknown) => e);
-      // The decoder may not be present in every checkout stage; the route is what matters here.
+      const r = await grafana().getTrace(V1_ID);
+      assert.equal(r.route, 'v1');
+      assert.equal(r.decoded.model.traceId, V1_ID);
       assert.deepEqual(
         server.requests.map((x) => x.path),
         [
@@ -148,7 +147,6 @@ describe('backends (loopback server)', () => {
           '/api/datasources/proxy/uid/tempo-main/api/traces/' + V1_ID,
         ],
       );
-      assert.ok(!(r instanceof BackendError) || r.kind === 'bad-response', String(r));
     });
 
     it('refuses a URL that is not a datasource proxy URL', () => {

@@ -391,7 +391,7 @@ describe('TempoClient (loopback server)', () => {
       });
       try {
         await rejectsWith(
-          client({ timeoutMs: 300, idleTimeoutMs: 250 }).getTrace(V1_ID),
+          client({ timeoutMs: 300, idleTimeoutMs: 5000 }).getTrace(V1_ID),
           'timeout',
           /after 0\.3 s/,
         );
