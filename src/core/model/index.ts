@@ -1,34 +1,132 @@
 /**
- * Public entry of the trace decoders. PLACEHOLDER SIGNATURES: the decoder helper replaces the
- * bodies; the signatures below are what the rest of the code calls.
+ * Public entry of the trace decoders: `decodeTrace` turns a backend's response body into the
+ * columnar `TraceModel` plus on-demand span details, whatever the wire format.
  */
-import type { SpanDetail, TraceModel } from '../../shared/model';
+import { obj, type JsonObject } from './json';
+import { decodeOtlpJson, notFound } from './otlpJson';
+import { assertProtoStart, decodeOtlpProto, looksLikeTraceByIdResponse } from './otlpProto';
+import { decodeJaegerJson } from './jaeger';
+import { decodeZipkinJson } from './zipkin';
+import { TraceDecodeError, type DecodedTrace, type TraceFormat } from './types';
 
-/** A decoded trace: the columnar model plus on-demand details for one span. */
-export interface DecodedTrace {
-  model: TraceModel;
-  /** Attributes, events, links, resource and scope of span `index` (depth-first index). */
-  detail(index: number): SpanDetail | undefined;
+export { TraceDecodeError, type DecodeErrorKind, type DecodedTrace, type TraceFormat } from './types';
+
+const utf8 = new TextDecoder('utf-8');
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-/** Wire formats the decoders understand. */
-export type TraceFormat =
-  | 'tempo-json' // Tempo v1 (`batches`), 1.x (`instrumentationLibrarySpans`), OTLP/JSON (`resourceSpans`), v2 envelope
-  | 'otlp-proto' // OTLP TracesData / tempopb.Trace (Tempo v1 protobuf)
-  | 'tempo-v2-proto' // tempopb.TraceByIDResponse (Tempo v2 protobuf)
-  | 'jaeger-json'
-  | 'zipkin-json';
+/** Index of the first byte that is not JSON whitespace. */
+function firstNonSpace(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length && isSpace(bytes[i]!)) i++;
+  return i;
+}
 
-/** Why decoding failed. `not-found` is an empty trace (Tempo v2 answers 200 with `trace: {}`). */
-export type DecodeErrorKind = 'not-found' | 'malformed' | 'unsupported' | 'too-large';
-
-/** A decoding failure with a sentence a person can act on. */
-export class TraceDecodeError extends Error {
-  constructor(
-    readonly kind: DecodeErrorKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TraceDecodeError';
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const head = text.trimStart();
+    if (head.startsWith('<')) {
+      throw new TraceDecodeError(
+        'malformed',
+        'The response is HTML, not a trace: a proxy, gateway or login page answered instead of the trace backend.',
+      );
+    }
+    const why = err instanceof Error ? err.message : String(err);
+    throw new TraceDecodeError('malformed', `The response is not valid JSON (${why}); it may be truncated.`);
   }
+}
+
+/** Which JSON decoder fits a parsed document, by its keys. */
+function jsonShape(doc: unknown): 'tempo-json' | 'jaeger-json' | 'zipkin-json' {
+  if (Array.isArray(doc)) return 'zipkin-json';
+  const o: JsonObject | undefined = obj(doc);
+  if (!o) {
+    throw new TraceDecodeError(
+      'malformed',
+      'The response is JSON but not an object or array, so it is not a trace.',
+    );
+  }
+  if ('data' in o && !('batches' in o) && !('resourceSpans' in o)) return 'jaeger-json';
+  if ('traces' in o) {
+    throw new TraceDecodeError(
+      'unsupported',
+      'The response is a search result (it has "traces"), not a single trace.',
+    );
+  }
+  return 'tempo-json';
+}
+
+function decodeJson(text: string, format: TraceFormat | undefined): DecodedTrace {
+  if (text.trim().length === 0) throw notFound();
+  const doc = parseJson(text);
+  const shape =
+    format === 'tempo-json' || format === 'jaeger-json' || format === 'zipkin-json' ? format : jsonShape(doc);
+  switch (shape) {
+    case 'tempo-json':
+      return decodeOtlpJson(doc);
+    case 'jaeger-json':
+      return decodeJaegerJson(doc);
+    case 'zipkin-json':
+      return decodeZipkinJson(doc);
+  }
+}
+
+/**
+ * Decodes a trace. `format` names the wire format when the caller knows it; without it, the
+ * body is JSON when its first non-space byte is `{` or `[` (protobuf traces never start so) and
+ * protobuf otherwise, and the JSON dialect is told by its keys.
+ *
+ * Throws `TraceDecodeError`: `not-found` for an empty trace (including Tempo v2's `{"trace":{}}`),
+ * `malformed` for anything that is not a readable trace.
+ */
+export function decodeTrace(input: Uint8Array | string, format?: TraceFormat): DecodedTrace {
+  if (typeof input === 'string') {
+    const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+    return decodeJson(text, format);
+  }
+  const bytes = input;
+  const first = firstNonSpace(bytes);
+  if (first === bytes.length) throw notFound();
+  const c = bytes[first]!;
+  const jsonStart = c === 0x7b || c === 0x5b; // { [
+  const bom = c === 0xef && bytes[first + 1] === 0xbb && bytes[first + 2] === 0xbf;
+  const wantsProto = format === 'otlp-proto' || format === 'tempo-v2-proto';
+  if (bom || (jsonStart && bytes[0] !== 0x0a))
+    return decodeJson(utf8.decode(bytes), wantsProto ? undefined : format);
+  if (jsonStart) {
+    // A newline then `{`: JSON with a leading blank line, or protobuf whose field-1 tag (0x0a)
+    // is followed by a length of 123 or 91. Try the likelier reading first, then the other.
+    const asJson = (): DecodedTrace => decodeJson(utf8.decode(bytes), wantsProto ? undefined : format);
+    const asProto = (): DecodedTrace => decodeProto(bytes, wantsProto ? format : undefined);
+    const [likely, other] = wantsProto ? [asProto, asJson] : [asJson, asProto];
+    try {
+      return likely();
+    } catch (err) {
+      if (!(err instanceof TraceDecodeError) || err.kind !== 'malformed') throw err;
+      try {
+        return other();
+      } catch {
+        throw err;
+      }
+    }
+  }
+  if (format === 'tempo-json' || format === 'jaeger-json' || format === 'zipkin-json') {
+    const hex = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new TraceDecodeError(
+      'malformed',
+      `The response should be JSON but starts with bytes ${hex}; it may be protobuf or compressed.`,
+    );
+  }
+  return decodeProto(bytes, format);
+}
+
+function decodeProto(bytes: Uint8Array, format: TraceFormat | undefined): DecodedTrace {
+  assertProtoStart(bytes);
+  // TracesData has only field 1, so a body with fields 2 to 4 is a v2 response whatever we were told.
+  const v2 = format === 'tempo-v2-proto' || looksLikeTraceByIdResponse(bytes);
+  return decodeOtlpProto(bytes, v2);
 }

@@ -1,0 +1,147 @@
+/**
+ * What every decoder produces before the tree is built: one growable column per span field, in
+ * the order the spans arrived, plus string tables. The builder (`build.ts`) turns this into the
+ * depth-first `TraceModel`.
+ *
+ * Times are kept as exact integer offsets in nanoseconds from a reference instant, the first
+ * timestamp the decoder saw. The reference itself is `major * scale + minor` (seconds and
+ * nanoseconds for decimal strings, high and low 32-bit words for protobuf fixed64), so no
+ * absolute nanosecond value ever passes through a lossy `Number`.
+ */
+
+/** The reference instant offsets are measured from: `major * scale + minor` nanoseconds. */
+export interface TimeRef {
+  major: number;
+  minor: number;
+  scale: number;
+}
+
+/** Growable columns of raw spans in arrival order. */
+export class RawSpans {
+  count = 0;
+  /** Span ID high and low words. */
+  idHi: Uint32Array;
+  idLo: Uint32Array;
+  /** Parent span ID words; meaningful only where `hasParent` is 1. */
+  parentHi: Uint32Array;
+  parentLo: Uint32Array;
+  hasParent: Uint8Array;
+  /** Start and end as nanosecond offsets from the time reference. */
+  start: Float64Array;
+  end: Float64Array;
+  /** Index into the decoder's name table. */
+  name: Uint32Array;
+  /** Index into the decoder's service table. */
+  service: Uint32Array;
+  kind: Uint8Array;
+  status: Uint8Array;
+  /** `SpanFlag.Error` / `SpanFlag.HasCode` bits the decoder could see. */
+  flags: Uint8Array;
+
+  constructor(capacity = 64) {
+    const n = Math.max(8, capacity);
+    this.idHi = new Uint32Array(n);
+    this.idLo = new Uint32Array(n);
+    this.parentHi = new Uint32Array(n);
+    this.parentLo = new Uint32Array(n);
+    this.hasParent = new Uint8Array(n);
+    this.start = new Float64Array(n);
+    this.end = new Float64Array(n);
+    this.name = new Uint32Array(n);
+    this.service = new Uint32Array(n);
+    this.kind = new Uint8Array(n);
+    this.status = new Uint8Array(n);
+    this.flags = new Uint8Array(n);
+  }
+
+  /** Reserves the next slot and returns its index; all fields start at zero. */
+  add(): number {
+    if (this.count === this.idHi.length) this.grow(this.count * 2);
+    return this.count++;
+  }
+
+  private grow(n: number): void {
+    const g = <T extends Uint32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.idHi = g(this.idHi, (k) => new Uint32Array(k));
+    this.idLo = g(this.idLo, (k) => new Uint32Array(k));
+    this.parentHi = g(this.parentHi, (k) => new Uint32Array(k));
+    this.parentLo = g(this.parentLo, (k) => new Uint32Array(k));
+    this.hasParent = g(this.hasParent, (k) => new Uint8Array(k));
+    this.start = g(this.start, (k) => new Float64Array(k));
+    this.end = g(this.end, (k) => new Float64Array(k));
+    this.name = g(this.name, (k) => new Uint32Array(k));
+    this.service = g(this.service, (k) => new Uint32Array(k));
+    this.kind = g(this.kind, (k) => new Uint8Array(k));
+    this.status = g(this.status, (k) => new Uint8Array(k));
+    this.flags = g(this.flags, (k) => new Uint8Array(k));
+  }
+}
+
+/** Interns strings: equal strings share one index. */
+export class StringTable {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  intern(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
+
+/**
+ * Converts decimal-string (or number) Unix nanoseconds into offsets from the first value seen,
+ * exactly: the string is split into seconds and a 9-digit nanosecond part.
+ */
+export class DecimalClock {
+  ref: TimeRef | undefined;
+  /** Set when a value could not be read; the caller turns it into a warning. */
+  bad = 0;
+
+  /** Offset in ns of `v` (a decimal string or a number) from the reference. */
+  offset(v: unknown): number {
+    let sec: number;
+    let ns: number;
+    if (typeof v === 'string') {
+      const len = v.length;
+      if (len > 9) {
+        sec = +v.slice(0, len - 9);
+        ns = +v.slice(len - 9);
+      } else {
+        sec = 0;
+        ns = len === 0 ? NaN : +v;
+      }
+    } else if (typeof v === 'number') {
+      // A bare number above 2^53 has already lost precision in JSON.parse; keep what is left.
+      sec = Math.floor(v / 1e9);
+      ns = v - sec * 1e9;
+    } else {
+      this.bad++;
+      return this.ref ? -this.ref.major * 1e9 - this.ref.minor : 0;
+    }
+    if (!Number.isInteger(sec) || !Number.isInteger(ns) || sec < 0 || ns < 0) {
+      this.bad++;
+      return this.ref ? -this.ref.major * 1e9 - this.ref.minor : 0;
+    }
+    const ref = this.ref;
+    if (!ref) {
+      this.ref = { major: sec, minor: ns, scale: 1e9 };
+      return 0;
+    }
+    return (sec - ref.major) * 1e9 + (ns - ref.minor);
+  }
+}
+
+/** The absolute time `ref + offset` as a decimal string of Unix nanoseconds. */
+export function absoluteNanos(ref: TimeRef | undefined, offset: number): bigint {
+  if (!ref) return BigInt(Math.round(offset));
+  return BigInt(ref.major) * BigInt(ref.scale) + BigInt(ref.minor) + BigInt(Math.round(offset));
+}
