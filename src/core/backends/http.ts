@@ -106,8 +106,11 @@ export interface HttpResponse {
   redirectedTo?: string;
 }
 
+/** Default deadline for one operation. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default time a response body may stall. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+/** Default cap on decoded response bytes. */
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 const MAX_REDIRECTS = 3;
 const ERROR_BODY_BYTES = 64 * 1024;

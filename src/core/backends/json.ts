@@ -7,6 +7,7 @@ import type { Attribute, AttributeValue } from '../../shared/model';
 /** A plain JSON object. */
 export type JsonObject = Record<string, unknown>;
 
+/** True for a JSON object (not an array, not null). */
 export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
