@@ -9,6 +9,7 @@ import { el, icon } from './dom';
 import { parseDuration } from './format';
 import { renderHeader } from './header';
 import { Overview } from './overview';
+import { applyPalette } from './palette';
 import {
   collapseBelowDepth,
   collapseShorterThan,
@@ -128,6 +129,13 @@ export class App {
     this.viewer.hidden = true;
     this.shell = el('div', { class: 'tl-shell' }, [this.progress, this.status, this.viewer]);
     root.replaceChildren(this.shell);
+    const probe = el('span', { class: 'tl-probe', attrs: { 'aria-hidden': 'true' } });
+    this.shell.append(probe);
+    const theme = () => {
+      applyPalette(this.shell, probe);
+      this.overview.invalidate();
+    };
+    theme();
     this.showLoading(this.saved?.traceId);
     this.setDetailWidth(this.saved?.detailWidth ?? this.detailWidth);
 
@@ -135,7 +143,7 @@ export class App {
     this.waterfall.scroller.addEventListener('scroll', () => this.saveSoon(), { passive: true });
     document.addEventListener('keydown', (ev) => this.onGlobalKey(ev));
     // VS Code swaps the theme by changing body classes and the --vscode-* variables.
-    const themeWatch = new MutationObserver(() => this.overview.invalidate());
+    const themeWatch = new MutationObserver(theme);
     themeWatch.observe(document.body, {
       attributes: true,
       attributeFilter: ['class', 'data-vscode-theme-kind'],

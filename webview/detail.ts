@@ -12,7 +12,7 @@ import {
 import { el, icon, iconButton } from './dom';
 import { formatDuration, formatPercent } from './format';
 import { spanIdOf, spanName, spanService, type TraceData } from './trace';
-import { PALETTE_SIZE } from './waterfall';
+import { PALETTE_SIZE } from './palette';
 
 /** What the pane asks its owner to do. */
 export interface DetailActions {

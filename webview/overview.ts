@@ -8,7 +8,7 @@ import { SpanFlag } from '../src/shared/model';
 import { el } from './dom';
 import { formatDuration, niceTicks } from './format';
 import type { TraceData } from './trace';
-import { PALETTE_SIZE } from './waterfall';
+import { PALETTE_SIZE } from './palette';
 
 /** Overview height in CSS pixels. */
 const HEIGHT = 44;

@@ -9,6 +9,7 @@
 import { SpanFlag } from '../src/shared/model';
 import { el, icon } from './dom';
 import { formatDuration, niceTicks } from './format';
+import { PALETTE_SIZE } from './palette';
 import { selfIntervals, type RowList } from './rowModel';
 import { spanName, spanService, type TraceData } from './trace';
 
@@ -18,8 +19,6 @@ export const ROW_H = 22;
 const OVERSCAN = 12;
 /** Indentation per depth level in pixels. */
 const INDENT = 12;
-/** Number of colours in the service palette (style.css defines --tl-svc-0 … --tl-svc-N). */
-export const PALETTE_SIZE = 12;
 /** Bars are clamped to this range (in % of the track) so deep zoom never overflows layout units. */
 const CLAMP_LO = -5;
 const CLAMP_HI = 105;
