@@ -271,11 +271,12 @@ function resolveLocation(
   }
   // (2) Already a workspace path (local runs).
   const direct = underFolder(p, ctx);
-  if (direct)
+  if (direct) {
     return {
       found: [{ path: direct.path, how: `inside workspace folder ${direct.folder}` }],
       outside: false,
     };
+  }
   // (3) The longest path suffix shared with a workspace file.
   for (const q of queries) {
     const found = bySuffix(q, ctx, prefer);

@@ -664,6 +664,18 @@ const cases: Case[] = [
       node('/app/src/clients/Upstream.ts', 20, 7, 'Upstream.call', false),
     ],
   },
+  {
+    name: 'a line longer than 4096 characters is skipped, the frames around it are kept',
+    text: [
+      '    at SmtpClient.send (/app/src/clients/SmtpClient.ts:61:13)',
+      `    at X.y (/app/${'a/'.repeat(2100)}x.ts:1:1)`,
+      '    at NotifyNode.send (/app/src/nodes/NotifyNode.ts:14:22)',
+    ].join('\n'),
+    want: [
+      node('/app/src/clients/SmtpClient.ts', 61, 13, 'SmtpClient.send', false),
+      node('/app/src/nodes/NotifyNode.ts', 14, 22, 'NotifyNode.send', false),
+    ],
+  },
   { name: 'empty text', text: '', want: [] },
   { name: 'a message with no frames', text: 'Error: connection refused\nretrying in 5s', want: [] },
 ];

@@ -128,6 +128,9 @@ const PHP_FRAME = /^\s*#(\d+)\s+(.+?)\((\d+)\):\s*(.*?)\s*$/;
 const PHP_INTERNAL = /^\s*#(\d+)\s+\[internal function\]:\s*(.*?)\s*$/;
 const PHP_IN = /\bin\s+(\S+?\.(?:php|phtml|inc))(?::(\d+)| on line (\d+))/;
 
+/** Longest line parsed as a frame, in UTF-16 units. */
+const MAX_LINE = 4096;
+
 function toInt(s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
   const n = Number(s);
@@ -265,6 +268,12 @@ export function parseStackTrace(text: string): StackFrame[] {
   };
 
   for (const line of text.split(/\r\n|\r|\n/)) {
+    // No real frame is this long; a crafted one could make the patterns below backtrack for seconds.
+    if (line.length > MAX_LINE) {
+      if (pyStart >= 0) closePython();
+      goFunc = undefined;
+      continue;
+    }
     const py = PY_FRAME.exec(line);
     if (py) {
       if (pyStart < 0) pyStart = out.length;
