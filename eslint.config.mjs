@@ -6,7 +6,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'test-results/**', '.vscode-test/**', '*.vsix', 'demo/workspace/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      '.vscode-test/**',
+      '*.vsix',
+      'demo/workspace/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -58,7 +65,10 @@ export default tseslint.config(
         {
           paths: [{ name: 'vscode', message: 'The webview runs in a browser.' }],
           patterns: [
-            { group: ['../src/*', '!../src/shared', '../src/core/*', '../src/host/*'], message: 'The webview may only import src/shared.' },
+            {
+              group: ['../src/*', '!../src/shared', '../src/core/*', '../src/host/*'],
+              message: 'The webview may only import src/shared.',
+            },
           ],
         },
       ],

@@ -13,8 +13,16 @@ const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice(7).split(',')) : undefined;
 
 const suites = [
-  { name: 'decode', script: 'scripts/bench-decode.mjs', nodeArgs: ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx'] },
-  { name: 'detect', script: 'scripts/bench-detect.mjs', nodeArgs: ['--max-old-space-size=4096', '--import', 'tsx'] },
+  {
+    name: 'decode',
+    script: 'scripts/bench-decode.mjs',
+    nodeArgs: ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx'],
+  },
+  {
+    name: 'detect',
+    script: 'scripts/bench-detect.mjs',
+    nodeArgs: ['--max-old-space-size=4096', '--import', 'tsx'],
+  },
   { name: 'webview', script: 'scripts/bench-webview.mjs', nodeArgs: [] },
 ];
 

@@ -101,7 +101,9 @@ for (const tier of tiers) {
 
 console.log('\n=== summary ===');
 for (const s of summary) {
-  console.log(`${s.tier.padEnd(8)} ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (${s.seconds} s)`);
+  console.log(
+    `${s.tier.padEnd(8)} ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (${s.seconds} s)`,
+  );
 }
 const total = summary.reduce((a, s) => ({ passed: a.passed + s.passed, failed: a.failed + s.failed }), {
   passed: 0,

@@ -48,7 +48,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   } catch (err) {
     // Surface activation failures instead of leaving a silently dead extension.
     log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    void vscode.window.showErrorMessage(`Trace Lens failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(
+      `Trace Lens failed to start: ${err instanceof Error ? err.message : String(err)}`,
+    );
     throw err;
   }
 }

@@ -71,13 +71,17 @@ function readInput(path: string | undefined): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new CliError(EXIT.usage, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new CliError(
+      EXIT.usage,
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
 }
 
 /** `scan`: one line per ID, `LINE:COL traceId` or a JSON object. */
 function scan(args: Parsed, out: (s: string) => void): number {
-  if (args.positional.length > 1) throw new CliError(EXIT.usage, 'scan takes one FILE (or - for standard input)');
+  if (args.positional.length > 1)
+    throw new CliError(EXIT.usage, 'scan takes one FILE (or - for standard input)');
   const text = readInput(args.positional[0]);
   const json = args.flags.has('--json');
   let lineNo = 0;
@@ -133,7 +137,10 @@ async function loadTrace(target: string, args: Parsed): Promise<DecodedTrace> {
   if (!traceId) {
     throw new CliError(EXIT.usage, `"${target}" is neither a file nor a trace ID (1 to 32 hex digits)`);
   }
-  const url = (args.flags.get('--tempo') as string | undefined) ?? process.env.TRACE_LENS_TEMPO_URL ?? 'http://127.0.0.1:3200';
+  const url =
+    (args.flags.get('--tempo') as string | undefined) ??
+    process.env.TRACE_LENS_TEMPO_URL ??
+    'http://127.0.0.1:3200';
   const format = args.flags.get('--format');
   if (format !== undefined && format !== 'json' && format !== 'proto') {
     throw new CliError(EXIT.usage, '--format must be json or proto');
@@ -173,14 +180,17 @@ async function loadTrace(target: string, args: Parsed): Promise<DecodedTrace> {
 /** `show`: a summary, as text with a tree or as one JSON object. */
 async function show(args: Parsed, out: (s: string) => void): Promise<number> {
   const target = args.positional[0];
-  if (!target || args.positional.length > 1) throw new CliError(EXIT.usage, 'show takes one trace ID or FILE');
+  if (!target || args.positional.length > 1)
+    throw new CliError(EXIT.usage, 'show takes one trace ID or FILE');
   const decoded = await loadTrace(target, args);
   const model = decoded.model;
   const s = summarize(model);
   if (args.flags.has('--json')) {
     const ids = (i: number) => {
       const w = model.columns.spanIdWords;
-      return (w[2 * i]! >>> 0).toString(16).padStart(8, '0') + (w[2 * i + 1]! >>> 0).toString(16).padStart(8, '0');
+      return (
+        (w[2 * i]! >>> 0).toString(16).padStart(8, '0') + (w[2 * i + 1]! >>> 0).toString(16).padStart(8, '0')
+      );
     };
     out(
       JSON.stringify({
@@ -236,6 +246,11 @@ export async function main(
 }
 
 if (require.main === module) {
+  // `trace-lens show … | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -32,7 +32,9 @@ export function renderTree(model: TraceModel, s: TraceSummary, opts: TreeOptions
   lines.push(
     `${clean(s.rootService)} · ${clean(s.rootName)} · ${formatDuration(s.durationNs)} · ${s.spanCount} spans · ${s.serviceCount} services${errors}`,
   );
-  lines.push(`trace ${model.traceId}${model.partial ? ` (PARTIAL: ${clean(model.partialMessage ?? '')})` : ''}`);
+  lines.push(
+    `trace ${model.traceId}${model.partial ? ` (PARTIAL: ${clean(model.partialMessage ?? '')})` : ''}`,
+  );
   lines.push('');
   const onPath = new Uint8Array(model.spanCount);
   for (const i of s.criticalPath) onPath[i] = 1;
@@ -48,8 +50,12 @@ export function renderTree(model: TraceModel, s: TraceSummary, opts: TreeOptions
     const label = `${'  '.repeat(Math.min(c.depth[i]!, 20))}${clean(model.strings[c.name[i]!] ?? '')} (${clean(model.services[c.service[i]!] ?? '')})`;
     const from = Math.floor((c.startNs[i]! / total) * barWidth);
     const len = Math.max(1, Math.round((c.durationNs[i]! / total) * barWidth));
-    const bar = ' '.repeat(Math.min(from, barWidth - 1)) + '█'.repeat(Math.min(len, barWidth - Math.min(from, barWidth - 1)));
-    lines.push(`${mark}${err}${fit(label, labelWidth)} ${formatDuration(c.durationNs[i]!).padStart(8)} |${bar.padEnd(barWidth)}|`);
+    const bar =
+      ' '.repeat(Math.min(from, barWidth - 1)) +
+      '█'.repeat(Math.min(len, barWidth - Math.min(from, barWidth - 1)));
+    lines.push(
+      `${mark}${err}${fit(label, labelWidth)} ${formatDuration(c.durationNs[i]!).padStart(8)} |${bar.padEnd(barWidth)}|`,
+    );
   }
   if (model.spanCount > n) lines.push(`… ${model.spanCount - n} more spans`);
   lines.push('');

@@ -2,7 +2,11 @@
  * Grafana Explore URL for a trace, for "Open in Grafana". Pure: the host passes the settings.
  * The pane state is Grafana's `panes` JSON (Grafana 10 and later).
  */
-export function grafanaExploreUrl(grafanaUrl: string, datasourceUid: string, traceId: string): string | undefined {
+export function grafanaExploreUrl(
+  grafanaUrl: string,
+  datasourceUid: string,
+  traceId: string,
+): string | undefined {
   let base: URL;
   try {
     base = new URL(grafanaUrl);

@@ -38,7 +38,8 @@ function readOpenArgs(arg: unknown): OpenTraceArgs | undefined {
   if (!a || typeof a !== 'object' || typeof a.traceId !== 'string') return undefined;
   const traceId = normalizeTraceId(a.traceId);
   if (!traceId) return undefined;
-  const spanId = typeof a.spanId === 'string' && HEX_16.test(a.spanId.toLowerCase()) ? a.spanId.toLowerCase() : undefined;
+  const spanId =
+    typeof a.spanId === 'string' && HEX_16.test(a.spanId.toLowerCase()) ? a.spanId.toLowerCase() : undefined;
   return spanId ? { traceId, spanId } : { traceId };
 }
 
@@ -85,7 +86,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
         validateInput: (value) =>
           value.trim() === '' || parseTraceInput(value)
             ? undefined
-            : vscode.l10n.t('No trace ID found: paste 32 (or 16) hex digits, a traceparent header, a log line or a URL.'),
+            : vscode.l10n.t(
+                'No trace ID found: paste 32 (or 16) hex digits, a traceparent header, a log line or a URL.',
+              ),
       });
       if (input === undefined) return;
       const parsed = parseTraceInput(input);
@@ -165,8 +168,16 @@ async function setCredentials(config: Config, credentials: Credentials): Promise
   if (!backend) return;
   const kind = await vscode.window.showQuickPick(
     [
-      { label: vscode.l10n.t('Bearer token'), detail: vscode.l10n.t('Grafana service account token, or a gateway token'), id: 'bearer' },
-      { label: vscode.l10n.t('User and password'), detail: vscode.l10n.t('Basic auth, e.g. Grafana Cloud: the Tempo user and an access policy token'), id: 'basic' },
+      {
+        label: vscode.l10n.t('Bearer token'),
+        detail: vscode.l10n.t('Grafana service account token, or a gateway token'),
+        id: 'bearer',
+      },
+      {
+        label: vscode.l10n.t('User and password'),
+        detail: vscode.l10n.t('Basic auth, e.g. Grafana Cloud: the Tempo user and an access policy token'),
+        id: 'basic',
+      },
       { label: vscode.l10n.t('None'), detail: vscode.l10n.t('Forget the stored credentials'), id: 'none' },
     ],
     { title: vscode.l10n.t('Trace Lens: credentials for {0}', backend.name) },
@@ -174,7 +185,9 @@ async function setCredentials(config: Config, credentials: Credentials): Promise
   if (!kind) return;
   if (kind.id === 'none') {
     await credentials.set(backend, {});
-    void vscode.window.showInformationMessage(vscode.l10n.t('Trace Lens: credentials for {0} removed.', backend.name));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Trace Lens: credentials for {0} removed.', backend.name),
+    );
     return;
   }
   let user: string | undefined;
@@ -190,7 +203,11 @@ async function setCredentials(config: Config, credentials: Credentials): Promise
   if (!secret) return;
   await credentials.set(backend, user ? { user, password: secret } : { token: secret });
   void vscode.window.showInformationMessage(
-    vscode.l10n.t('Trace Lens: credentials for {0} saved in the system keychain, bound to {1}.', backend.name, backend.url),
+    vscode.l10n.t(
+      'Trace Lens: credentials for {0} saved in the system keychain, bound to {1}.',
+      backend.name,
+      backend.url,
+    ),
   );
 }
 
@@ -199,12 +216,19 @@ async function testConnection(traces: TraceService, log: vscode.LogOutputChannel
   try {
     const { backend } = await traces.getBackend();
     const report = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Trace Lens: testing {0}…', backend.name) },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Trace Lens: testing {0}…', backend.name),
+      },
       () => backend.testConnection(),
     );
-    for (const c of report.checks) log.info(`test connection: ${c.name} ${c.ok ? 'ok' : 'FAILED'} ${c.url}: ${c.message}`);
+    for (const c of report.checks)
+      log.info(`test connection: ${c.name} ${c.ok ? 'ok' : 'FAILED'} ${c.url}: ${c.message}`);
     if (report.ok) void vscode.window.showInformationMessage(`Trace Lens: ${report.summary}`);
-    else void vscode.window.showErrorMessage(`Trace Lens: ${report.summary}`, vscode.l10n.t('Show Log')).then((a) => a && log.show());
+    else
+      void vscode.window
+        .showErrorMessage(`Trace Lens: ${report.summary}`, vscode.l10n.t('Show Log'))
+        .then((a) => a && log.show());
   } catch (err) {
     void vscode.window.showErrorMessage(`Trace Lens: ${err instanceof Error ? err.message : String(err)}`);
   }

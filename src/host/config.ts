@@ -91,10 +91,13 @@ export class Config {
   get backend(): { config: BackendConfig; problems: string[] } {
     const problems: string[] = [];
     const list = this.section.get<unknown[]>('backends', []);
-    const entries = (Array.isArray(list) ? list : []).map((b) => readBackend(b, problems)).filter((b) => b !== undefined);
+    const entries = (Array.isArray(list) ? list : [])
+      .map((b) => readBackend(b, problems))
+      .filter((b) => b !== undefined);
     const wanted = this.section.get<string>('defaultBackend', '').trim();
     let chosen = wanted ? entries.find((b) => b.name === wanted) : entries[0];
-    if (wanted && !chosen) problems.push(`traceLens.defaultBackend names "${wanted}", which is not in traceLens.backends`);
+    if (wanted && !chosen)
+      problems.push(`traceLens.defaultBackend names "${wanted}", which is not in traceLens.backends`);
     chosen ??= {
       name: 'Tempo',
       kind: 'tempo',
@@ -109,7 +112,9 @@ export class Config {
   get backends(): BackendConfig[] {
     const problems: string[] = [];
     const list = this.section.get<unknown[]>('backends', []);
-    const entries = (Array.isArray(list) ? list : []).map((b) => readBackend(b, problems)).filter((b) => b !== undefined);
+    const entries = (Array.isArray(list) ? list : [])
+      .map((b) => readBackend(b, problems))
+      .filter((b) => b !== undefined);
     return entries.length ? entries : [this.backend.config];
   }
 

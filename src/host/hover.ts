@@ -106,7 +106,10 @@ function renderSummary(loaded: LoadedTrace, id: DetectedId): vscode.MarkdownStri
     md.appendText(spanName ? `${spanName} (${id.spanId})` : `${id.spanId} (not in the trace)`);
     md.appendMarkdown('\n\n');
   }
-  const open = commandUri(Commands.openTraceById, { traceId: id.traceId, ...(id.spanId ? { spanId: id.spanId } : {}) });
+  const open = commandUri(Commands.openTraceById, {
+    traceId: id.traceId,
+    ...(id.spanId ? { spanId: id.spanId } : {}),
+  });
   const copy = commandUri(Commands.copyTraceId, { traceId: id.traceId });
   md.appendMarkdown(`[$(go-to-file) Open Trace](${open}) · [$(copy) Copy ID](${copy})`);
   return md;

@@ -14,7 +14,10 @@ const FULL_SCAN_LINES = 20_000;
 export class TraceLinkProvider implements vscode.DocumentLinkProvider {
   constructor(private readonly config: Config) {}
 
-  provideDocumentLinks(document: vscode.TextDocument, token: vscode.CancellationToken): vscode.DocumentLink[] {
+  provideDocumentLinks(
+    document: vscode.TextDocument,
+    token: vscode.CancellationToken,
+  ): vscode.DocumentLink[] {
     const mode = this.config.bareIds;
     const links: vscode.DocumentLink[] = [];
     for (const [from, to] of this.lineRanges(document)) {
@@ -26,7 +29,10 @@ export class TraceLinkProvider implements vscode.DocumentLinkProvider {
           const link = new vscode.DocumentLink(
             new vscode.Range(line, id.start, line, id.end),
             vscode.Uri.parse(
-              commandUri(Commands.openTraceById, { traceId: id.traceId, ...(id.spanId ? { spanId: id.spanId } : {}) }),
+              commandUri(Commands.openTraceById, {
+                traceId: id.traceId,
+                ...(id.spanId ? { spanId: id.spanId } : {}),
+              }),
             ),
           );
           link.tooltip = vscode.l10n.t('Open trace in Trace Lens');

@@ -104,7 +104,9 @@ export class TraceService implements vscode.Disposable {
         decoded: result.decoded,
         summary,
         backendName: backend.name,
-        ...(result.partial ? { partialMessage: result.message ?? 'the backend returned a partial trace' } : {}),
+        ...(result.partial
+          ? { partialMessage: result.message ?? 'the backend returned a partial trace' }
+          : {}),
       };
       this.cache.set(traceId, loaded);
       while (this.cache.size > CACHE_SIZE) {

@@ -6,7 +6,11 @@ describe('parseWebviewMessage', () => {
   const cases: Array<[string, unknown, unknown]> = [
     ['ready', { type: 'ready', requestId: 1 }, { type: 'ready', requestId: 1 }],
     ['ready without id', { type: 'ready' }, undefined],
-    ['detail', { type: 'getSpanDetail', requestId: 2, index: 5 }, { type: 'getSpanDetail', requestId: 2, index: 5 }],
+    [
+      'detail',
+      { type: 'getSpanDetail', requestId: 2, index: 5 },
+      { type: 'getSpanDetail', requestId: 2, index: 5 },
+    ],
     ['detail with negative index', { type: 'getSpanDetail', requestId: 2, index: -1 }, undefined],
     ['detail with fractional index', { type: 'getSpanDetail', requestId: 2, index: 1.5 }, undefined],
     ['openTrace', { type: 'openTrace', traceId: id }, { type: 'openTrace', traceId: id }],
@@ -15,7 +19,11 @@ describe('parseWebviewMessage', () => {
       { type: 'openTrace', traceId: id, spanId: 'b7ad6b7169203331' },
       { type: 'openTrace', traceId: id, spanId: 'b7ad6b7169203331' },
     ],
-    ['openTrace with a URL instead of an id', { type: 'openTrace', traceId: 'javascript:alert(1)' }, undefined],
+    [
+      'openTrace with a URL instead of an id',
+      { type: 'openTrace', traceId: 'javascript:alert(1)' },
+      undefined,
+    ],
     ['openTrace with uppercase id', { type: 'openTrace', traceId: id.toUpperCase() }, undefined],
     ['copy', { type: 'copy', text: 'x' }, { type: 'copy', text: 'x' }],
     ['copy of a huge text', { type: 'copy', text: 'x'.repeat(2 << 20) }, undefined],

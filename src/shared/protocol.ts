@@ -78,12 +78,7 @@ export interface SelectSpanMessage {
 }
 
 export type HostMessage =
-  | InitMessage
-  | LoadingMessage
-  | TraceMessage
-  | ErrorMessage
-  | SpanDetailMessage
-  | SelectSpanMessage;
+  InitMessage | LoadingMessage | TraceMessage | ErrorMessage | SpanDetailMessage | SelectSpanMessage;
 
 // ---- webview → host ---------------------------------------------------------------------------
 
@@ -169,7 +164,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
         : undefined;
     case 'openTrace': {
       if (typeof m.traceId !== 'string' || !HEX_32.test(m.traceId)) return undefined;
-      if (m.spanId !== undefined && (typeof m.spanId !== 'string' || !HEX_16.test(m.spanId))) return undefined;
+      if (m.spanId !== undefined && (typeof m.spanId !== 'string' || !HEX_16.test(m.spanId)))
+        return undefined;
       return m.spanId === undefined
         ? { type: 'openTrace', traceId: m.traceId }
         : { type: 'openTrace', traceId: m.traceId, spanId: m.spanId };
@@ -177,7 +173,9 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'goToSource':
       return isIndex(m.index) ? { type: 'goToSource', index: m.index } : undefined;
     case 'copy':
-      return typeof m.text === 'string' && m.text.length <= MAX_COPY ? { type: 'copy', text: m.text } : undefined;
+      return typeof m.text === 'string' && m.text.length <= MAX_COPY
+        ? { type: 'copy', text: m.text }
+        : undefined;
     case 'openInGrafana':
       return { type: 'openInGrafana' };
     case 'refresh':
