@@ -187,7 +187,7 @@ const formatCases: Case[] = [
   {
     name: 'GCP trace resource name',
     input: `"logging.googleapis.com/trace":"projects/my-proj/traces/${T}","logging.googleapis.com/spanId":"${S}"`,
-    want: [{ text: T, traceId: T, format: 'gcp', confidence: 'high' }],
+    want: [{ text: T, traceId: T, spanId: S, format: 'gcp', confidence: 'high' }],
   },
   {
     name: 'Tempo API URLs',

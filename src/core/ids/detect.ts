@@ -153,20 +153,21 @@ class Scanner {
   private lastStart = -1;
   private sorted = true;
   // Hits that may take a span ID from a span key nearby.
-  // Hits waiting for a span: each with the span before it (position, hex) as the fallback.
-  private pendHit: DetectedId[] = [];
+  // Hits waiting for a span: each with the span before it (an index into sPos, or -1) as the fallback.
+  private pendHit: Array<DetectedId | undefined> = [];
   private pendB3: boolean[] = [];
   private pendBack: number[] = [];
-  private pendBackHex: Array<string | undefined> = [];
   private pendB3Back: number[] = [];
-  private pendB3BackHex: Array<string | undefined> = [];
   private pendCount = 0; // the arrays are reused: only the first pendCount entries are live
   // Span IDs found under span keys.
-  // The last span ID found under a span key (hex undefined: the 16 hex digits at pos), and the last B3 one.
-  private spanPos = -1;
-  private spanHex: string | undefined = undefined;
-  private b3SpanPos = -1;
-  private b3SpanHex: string | undefined = undefined;
+  // Span IDs found under span keys: where they are, their hex (undefined: the 16 hex digits at
+  // sPos), and whether the trace just before them has claimed them.
+  private sPos: number[] = [];
+  private sEnd: number[] = [];
+  private sHex: Array<string | undefined> = [];
+  private sUsed: boolean[] = [];
+  private lastSpan = -1;
+  private lastB3Span = -1;
   // The text searched for anchors (cut to maxLength) and each needle's next position.
   private readonly src: string;
   private readonly anchorAt: number[];
@@ -297,7 +298,7 @@ class Scanner {
     const stop = p + 8;
     while (p < stop) {
       const c = this.ch(p);
-      if (c === 32 || c === 9 || c === 34 || c === 39 || c === 58 || c === 61 || c === 92) p++;
+      if (c === 32 || c === 9 || c === 34 || c === 39 || c === 58 || c === 61 || c === 92 || c === 91) p++;
       else break;
     }
     return p;
@@ -395,7 +396,7 @@ class Scanner {
       this.emit(hex, undefined, q + 1, q + 1 + len, 'base64', 'high', 1);
     } else {
       if (kind !== K_SPAN && kind !== K_SPAN_B3 && kind !== K_SPAN_DD) return 0;
-      this.addSpan(q + 1, hex, false);
+      this.addSpan(q + 1, q + 13, hex, false);
     }
     return q + 1 + len;
   }
@@ -474,7 +475,7 @@ class Scanner {
     if (pc === 47) {
       const f = this.pathFormat(s);
       if (f !== undefined) {
-        this.emit(this.lowerSlice(s, e), undefined, s, e, f, 'high', 0);
+        this.emit(this.lowerSlice(s, e), undefined, s, e, f, 'high', f === 'gcp' ? 1 : 0);
         return e;
       }
     }
@@ -681,7 +682,7 @@ class Scanner {
     const hex = decimalToHex(this.t.slice(s, e), kind === K_TRACE_DD ? 32 : 16);
     if (hex === undefined) return e;
     if (kind === K_TRACE_DD) this.emit(hex, undefined, s, e, 'datadog', 'high', 1);
-    else this.addSpan(s, hex, false);
+    else this.addSpan(s, e, hex, false);
     return e;
   }
 
@@ -737,7 +738,7 @@ class Scanner {
       if (traceId !== undefined)
         this.emit(traceId, undefined, s, e, this.keyFormat(kind), 'high', kind === K_TRACE_B3 ? 2 : 1);
     } else if ((kind === K_SPAN || kind === K_SPAN_B3) && len === 16 && !this.allZero(s, e)) {
-      this.addSpan(s, undefined, kind === K_SPAN_B3);
+      this.addSpan(s, s + 16, undefined, kind === K_SPAN_B3);
     }
     return e;
   }
@@ -801,7 +802,7 @@ class Scanner {
     const stop = Math.max(0, pos - 32);
     while (p >= stop) {
       const c = t.charCodeAt(p);
-      if (c === 32 || c === 9 || c === 92 || c === 96) {
+      if (c === 32 || c === 9 || c === 92 || c === 96 || c === 91) {
         p--;
       } else if (c === 34 || c === 39) {
         quoted = true;
@@ -813,6 +814,8 @@ class Scanner {
         assign = true;
         colon = true;
         p--;
+      } else if (c === 47 && p > 0 && t.charCodeAt(p - 1) === 87 && t.charCodeAt(p + 1) === 34) {
+        p -= 2; // ETag: W/"<hex>", a weak validator
       } else if (c === 62 && p > 0 && t.charCodeAt(p - 1) === 61) {
         assign = true;
         p -= 2;
@@ -881,6 +884,11 @@ class Scanner {
     }
     if (this.normEnds('tracecontext')) return K_GCP_CTX;
     if (len === 2 && NORM[0] === 51 && NORM[1] === 98) return K_B3;
+    // Serilog's compact JSON (CLEF): "@tr" trace ID, "@sp" span ID.
+    if (len === 2 && this.ch(this.kStart - 1) === 64) {
+      if (NORM[0] === 114 && NORM[1] === 116) return K_TRACE;
+      if (NORM[0] === 112 && NORM[1] === 115) return K_SPAN;
+    }
     if (this.normEnds('trace') && !this.normEnds('stacktrace')) return K_TRACE;
     // NORM holds the key backwards: a part starts at index i and runs down from there.
     for (let i = len - 1; i >= 0; i--) {
@@ -1026,66 +1034,77 @@ class Scanner {
     const i = this.pendCount++;
     this.pendHit[i] = hit;
     this.pendB3[i] = want === 2;
-    this.pendBack[i] = this.spanPos < start ? this.spanPos : -1;
-    this.pendBackHex[i] = this.spanHex;
-    this.pendB3Back[i] = this.b3SpanPos < start ? this.b3SpanPos : -1;
-    this.pendB3BackHex[i] = this.b3SpanHex;
+    this.pendBack[i] = this.lastSpan >= 0 && this.sPos[this.lastSpan]! < start ? this.lastSpan : -1;
+    this.pendB3Back[i] = this.lastB3Span >= 0 && this.sPos[this.lastB3Span]! < start ? this.lastB3Span : -1;
   }
 
-  /** A span ID under a span key at `pos`; `hex` undefined means the 16 hex digits there. */
-  private addSpan(pos: number, hex: string | undefined, b3: boolean): void {
+  /**
+   * A span ID under a span key at `pos..end`; `hex` undefined means the 16 hex digits at `pos`.
+   * The nearest waiting trace before it may claim it, if the span before that trace is not nearer;
+   * the others settle for the span before them.
+   */
+  private addSpan(pos: number, end: number, hex: string | undefined, b3: boolean): void {
+    const k = this.sPos.length;
+    this.sPos.push(pos);
+    this.sEnd.push(end);
+    this.sHex.push(hex);
+    this.sUsed.push(false);
     const hits = this.pendHit;
-    let keep = 0;
-    for (let i = 0; i < this.pendCount; i++) {
+    for (let i = this.pendCount - 1; i >= 0; i--) {
       const hit = hits[i]!;
-      const dist = pos - hit.start;
-      if (dist <= 0) {
-        this.movePending(i, keep++);
-        continue;
-      }
+      const gap = pos - hit.end;
+      if (gap < 0) continue;
       const hitB3 = this.pendB3[i]!;
       const back = this.pendBack[i]!;
-      // The span before wins ties; check the one after first, since it is usually a few characters away.
+      const backGap = back >= 0 && !this.sUsed[back]! ? hit.start - this.sEnd[back]! : Infinity;
       if (
-        (back < 0 || dist < hit.start - back) &&
+        !this.sUsed[k]! &&
+        gap < backGap &&
         (this.near(hit.end, pos, 0) || (hitB3 && b3 && this.near(hit.end, pos, 4)))
       ) {
-        hit.spanId = hex ?? this.lowerSlice(pos, pos + 16);
-      } else if (hitB3 && dist <= NEAR && !this.near(hit.end, pos, 0)) {
-        this.movePending(i, keep++); // a B3 span header may still follow on a later line
+        hit.spanId = this.spanText(k);
+        this.sUsed[k] = true;
+      } else if (hitB3 && gap <= NEAR && !this.near(hit.end, pos, 0)) {
+        continue; // a B3 span header may still follow on a later line
       } else {
         this.pairBack(i);
       }
+      hits[i] = undefined;
+    }
+    let keep = 0;
+    for (let i = 0; i < this.pendCount; i++) {
+      if (hits[i] === undefined) continue;
+      hits[keep] = hits[i];
+      this.pendB3[keep] = this.pendB3[i]!;
+      this.pendBack[keep] = this.pendBack[i]!;
+      this.pendB3Back[keep] = this.pendB3Back[i]!;
+      keep++;
     }
     this.pendCount = keep;
-    this.spanPos = pos;
-    this.spanHex = hex;
-    if (b3) {
-      this.b3SpanPos = pos;
-      this.b3SpanHex = hex;
-    }
+    this.lastSpan = k;
+    if (b3) this.lastB3Span = k;
   }
 
-  /** Settles pending hit `i` with the span before it, if that one is near enough. */
+  private spanText(k: number): string {
+    const at = this.sPos[k]!;
+    return this.sHex[k] ?? this.lowerSlice(at, at + 16);
+  }
+
+  /** Settles pending hit `i` with the span before it, if that one is free and near enough. */
   private pairBack(i: number): void {
     const hit = this.pendHit[i]!;
     const back = this.pendBack[i]!;
     const b3Back = this.pendB3Back[i]!;
-    if (back >= 0 && this.near(hit.start, back, 0)) {
-      hit.spanId = this.pendBackHex[i] ?? this.lowerSlice(back, back + 16);
-    } else if (this.pendB3[i]! && b3Back >= 0 && this.near(hit.start, b3Back, 4)) {
-      hit.spanId = this.pendB3BackHex[i] ?? this.lowerSlice(b3Back, b3Back + 16);
+    if (back >= 0 && !this.sUsed[back]! && this.near(hit.start, this.sEnd[back]!, 0)) {
+      hit.spanId = this.spanText(back);
+    } else if (
+      this.pendB3[i]! &&
+      b3Back >= 0 &&
+      !this.sUsed[b3Back]! &&
+      this.near(hit.start, this.sEnd[b3Back]!, 4)
+    ) {
+      hit.spanId = this.spanText(b3Back);
     }
-  }
-
-  private movePending(from: number, to: number): void {
-    if (from === to) return;
-    this.pendHit[to] = this.pendHit[from]!;
-    this.pendB3[to] = this.pendB3[from]!;
-    this.pendBack[to] = this.pendBack[from]!;
-    this.pendBackHex[to] = this.pendBackHex[from];
-    this.pendB3Back[to] = this.pendB3Back[from]!;
-    this.pendB3BackHex[to] = this.pendB3BackHex[from];
   }
 
   /** Whether `from`..`to` (either order) is at most NEAR apart with at most `lines` line breaks between. */
