@@ -1,6 +1,7 @@
 /** Themes: dark, light and high contrast read only --vscode-* variables; service colours stay apart. */
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import { labDistance, rgbToOklab } from '../../webview/palette';
 import { CHECKOUT, indexOf, makeDetail, makeTrace, type SpanSpec } from './helpers/fixtures';
 import { launchBrowser, openView } from './helpers/harness';
 
@@ -33,23 +34,9 @@ const rainbow: SpanSpec[] = [
 
 type Rgb = [number, number, number];
 
-/** CIE76 distance in Lab: about 2.3 is "just noticeable"; 12+ reads as a different colour at a glance. */
-function labDistance(a: Rgb, b: Rgb): number {
-  const lab = ([r, g, b2]: Rgb) => {
-    const lin = (v: number) => {
-      const c = v / 255;
-      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    };
-    const [R, G, B] = [lin(r), lin(g), lin(b2)];
-    const x = (0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047;
-    const y = 0.2126 * R + 0.7152 * G + 0.0722 * B;
-    const z = (0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883;
-    const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
-    return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
-  };
-  const [l1, a1, b1] = lab(a);
-  const [l2, a2, bb2] = lab(b);
-  return Math.hypot(l1 - l2, a1 - a2, b1 - bb2);
+/** Distance in OKLab (0.02 just noticeable, 0.1 a different colour at a glance). */
+function distance(a: Rgb, b: Rgb): number {
+  return labDistance(rgbToOklab(a), rgbToOklab(b));
 }
 
 describe('webview: themes', () => {
@@ -86,8 +73,8 @@ describe('webview: themes', () => {
         let min = Infinity;
         for (let i = 0; i < colours.length; i++)
           for (let j = i + 1; j < colours.length; j++)
-            min = Math.min(min, labDistance(colours[i] as Rgb, colours[j] as Rgb));
-        assert.ok(min > 12, `closest pair of service colours is ΔE ${min.toFixed(1)}`);
+            min = Math.min(min, distance(colours[i] as Rgb, colours[j] as Rgb));
+        assert.ok(min > 0.09, `closest pair of service colours is ΔE(OKLab) ${min.toFixed(3)}`);
         const bg = await view.page.evaluate(() => {
           const c = getComputedStyle(document.body).backgroundColor.match(/\d+/g)!.map(Number);
           return c.slice(0, 3);

@@ -11,7 +11,8 @@ import type { SpanDetail } from '../../../src/shared/model';
 import type { WireTrace } from '../../../src/shared/protocol';
 
 export const ROOT = join(__dirname, '..', '..', '..');
-const DIST = join(ROOT, 'dist');
+// TRACE_LENS_DIST points at another build output (e.g. a private one while others rebuild dist/).
+const DIST = process.env.TRACE_LENS_DIST ?? join(ROOT, 'dist');
 const STUB = join(__dirname, '..', 'stub');
 export const ORIGIN = 'http://tracelens.test';
 export const SHOTS = join(ROOT, 'test-results', 'webview');
@@ -67,7 +68,7 @@ const TYPES: Record<string, string> = {
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(join(DIST, 'webview.js')) || !existsSync(join(DIST, 'webview.css'))) {
-    throw new Error('dist/webview.js is missing: run `node scripts/build.mjs` first');
+    throw new Error(`${DIST}/webview.js is missing: run \`node scripts/build.mjs\` first`);
   }
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
