@@ -185,6 +185,7 @@ export function buildModel(input: BuildInput): BuiltTrace {
   const rawToDfs = new Int32Array(n);
   const cParent = new Int32Array(n);
   const cDepth = new Uint16Array(n);
+  const trueDepth = new Int32Array(n);
   const cChildCount = new Uint32Array(n);
   let sp = 0;
   for (let r = roots.length - 1; r >= 0; r--) stack[sp++] = roots[r]!;
@@ -198,7 +199,8 @@ export function buildModel(input: BuildInput): BuiltTrace {
     if (p >= 0) {
       const pd = rawToDfs[p]!;
       cParent[k] = pd;
-      const d = cDepth[pd]! + 1;
+      const d = trueDepth[pd]! + 1;
+      trueDepth[k] = d;
       if (d > deepest) deepest = d;
       cDepth[k] = d > MAX_DEPTH ? MAX_DEPTH : d;
     } else {
@@ -212,7 +214,7 @@ export function buildModel(input: BuildInput): BuiltTrace {
   }
   if (deepest > MAX_DEPTH)
     warnings.push(
-      `The trace is ${deepest} levels deep; depths above ${MAX_DEPTH} are shown as ${MAX_DEPTH}.`,
+      `The trace is ${deepest + 1} levels deep; depths above ${MAX_DEPTH} are shown as ${MAX_DEPTH}.`,
     );
 
   // Times, flags, and string tables renumbered in depth-first order of first use.

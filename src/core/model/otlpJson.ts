@@ -203,7 +203,7 @@ export function decodeOtlpJson(doc: unknown): DecodedTrace {
   if (!Array.isArray(batches)) {
     throw new TraceDecodeError(
       'malformed',
-      `"batches"/"resourceSpans" is ${typeName(batches)}, not an array.`,
+      `The trace's "batches"/"resourceSpans" is ${typeName(batches)}, not an array.`,
     );
   }
   batches = batches as unknown[];
