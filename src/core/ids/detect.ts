@@ -57,6 +57,7 @@ const WORD = 4; // other letters, '_', most non-ASCII
 const SEP = 8;
 const TOKEN = DIGIT | HEXL | WORD;
 const HEX = DIGIT | HEXL;
+const UPPER = 32; // A-F, only in CLS16: tells whether a hex run needs lowercasing
 
 const CLS = new Uint8Array(128).fill(SEP);
 for (let c = 48; c <= 57; c++) CLS[c] = DIGIT;
@@ -72,6 +73,11 @@ function highClass(c: number): number {
   if (c >= 0xd800 && c <= 0xdfff) return SEP; // astral symbols (emoji)
   return WORD;
 }
+
+/** CLS over all UTF-16 code units (plus UPPER), so the main loop needs no range check. */
+const CLS16 = new Uint8Array(65536);
+for (let c = 0; c < 65536; c++) CLS16[c] = c < 128 ? CLS[c]! : highClass(c);
+for (let c = 65; c <= 70; c++) CLS16[c] = HEXL | UPPER;
 
 function cls(c: number): number {
   return c < 0 ? SEP : c < 128 ? CLS[c]! : highClass(c);
@@ -173,6 +179,10 @@ class Scanner {
   private readonly anchorAt: number[];
   private nextAnchor = Infinity;
   private consumed = 0;
+  // The hex run the main loop is handling, and whether it has upper-case letters.
+  private runStart = 0;
+  private runEnd = 0;
+  private runUpper = true;
   // Result of the last findKey().
   private kStart = 0;
   private kEnd = 0;
@@ -207,16 +217,24 @@ class Scanner {
     let pos = 0;
     for (;;) {
       let p = pos + 15;
-      while (p < n) {
-        const c = t.charCodeAt(p);
-        if (c < 128 && (CLS[c]! & HEX) !== 0) break;
-        p += 16;
-      }
+      while (p < n && (CLS16[t.charCodeAt(p)]! & HEX) === 0) p += 16;
       if (p >= n) break;
+      // The run of hex digits through p, and the OR of its characters' classes.
+      let mask = CLS16[t.charCodeAt(p)]!;
       let a = p;
-      while (a > 0 && isHex(t.charCodeAt(a - 1))) a--;
+      while (a > 0) {
+        const k = CLS16[t.charCodeAt(a - 1)]!;
+        if ((k & HEX) === 0) break;
+        mask |= k;
+        a--;
+      }
       let b = p + 1;
-      while (b < n && isHex(t.charCodeAt(b))) b++;
+      while (b < n) {
+        const k = CLS16[t.charCodeAt(b)]!;
+        if ((k & HEX) === 0) break;
+        mask |= k;
+        b++;
+      }
       if (b - a < 16) {
         pos = b + 1;
         continue;
@@ -231,8 +249,14 @@ class Scanner {
       if (s < 0 || b - s < 16 || b - s > 32) continue;
       if (this.nextAnchor < b) this.flushAnchors(b);
       if (s < this.consumed) continue;
-      let mask = DIGIT;
-      for (let q = s; q < b; q++) mask |= CLS[t.charCodeAt(q)]!;
+      if (s !== a) {
+        mask = 0; // an escape led the run: classes of the token alone
+        for (let q = s; q < b; q++) mask |= CLS16[t.charCodeAt(q)]!;
+      }
+      this.runStart = s;
+      this.runEnd = b;
+      this.runUpper = (mask & UPPER) !== 0;
+      mask &= TOKEN;
       pos = Math.max(pos, this.token(s, b, mask));
     }
     if (this.nextAnchor < n) this.flushAnchors(n);
@@ -993,6 +1017,8 @@ class Scanner {
   }
 
   private lowerSlice(s: number, e: number): string {
+    // Inside the run being handled the main loop already knows whether there is upper case.
+    if (s >= this.runStart && e <= this.runEnd && !this.runUpper) return this.t.slice(s, e);
     return this.t.slice(s, e).toLowerCase();
   }
 
