@@ -127,6 +127,18 @@ export class DecimalClock {
       this.bad++;
       return this.ref ? -this.ref.major * 1e9 - this.ref.minor : 0;
     }
+    return this.parts(sec, ns);
+  }
+
+  /** Offset in ns of `v` microseconds (Jaeger and Zipkin), a number or a decimal string. */
+  offsetMicros(v: unknown): number {
+    const us = typeof v === 'string' && v.length > 0 ? Number(v) : v;
+    if (typeof us !== 'number' || !Number.isSafeInteger(us)) return this.parts(NaN, NaN);
+    const sec = Math.floor(us / 1e6);
+    return this.parts(sec, (us - sec * 1e6) * 1000);
+  }
+
+  private parts(sec: number, ns: number): number {
     if (!Number.isInteger(sec) || !Number.isInteger(ns) || sec < 0 || ns < 0) {
       this.bad++;
       return this.ref ? -this.ref.major * 1e9 - this.ref.minor : 0;
