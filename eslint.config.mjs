@@ -76,6 +76,23 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', 'test/**/*.ts', 'test/**/*.js'],
-    languageOptions: { globals: { document: 'readonly', window: 'readonly' } },
+    // Scripts and tests pass functions to page.evaluate(), which run in the browser.
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        navigator: 'readonly',
+        requestAnimationFrame: 'readonly',
+        cancelAnimationFrame: 'readonly',
+        MessageChannel: 'readonly',
+        MessageEvent: 'readonly',
+        PerformanceObserver: 'readonly',
+        getComputedStyle: 'readonly',
+        HTMLElement: 'readonly',
+        Event: 'readonly',
+        KeyboardEvent: 'readonly',
+        MouseEvent: 'readonly',
+      },
+    },
   },
 );
