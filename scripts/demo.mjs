@@ -3,7 +3,8 @@
 //
 //   node scripts/demo.mjs                 VS Code (`code` on PATH) or else code-server; Ctrl+C stops
 //   node scripts/demo.mjs --code-server   code-server even when `code` is on PATH
-//   node scripts/demo.mjs --smoke         code-server, check that everything answers, stop, exit 0/1
+//   node scripts/demo.mjs --smoke         the same with code-server on a temporary copy of the
+//                                         workspace: check that everything answers, stop, exit 0/1
 //
 // Environment: DEMO_PORT (code-server port, default 8080, a free one when taken),
 // TRACE_LENS_CACHE (where scripts/setup-tools.sh put Node 24 and code-server).
@@ -43,7 +44,8 @@ if (argv.includes('--help') || argv.includes('-h')) {
 const SMOKE = argv.includes('--smoke');
 
 const TEMPLATE = join(root, 'demo', 'template');
-const WORKSPACE = join(root, 'demo', 'workspace');
+/** demo/workspace/ (git-ignored); a temporary folder for --smoke, so a running demo keeps its copy. */
+let WORKSPACE = join(root, 'demo', 'workspace');
 const FIXTURES = resolve(root, '..', 'shared', 'fixtures', 'tempo');
 const DEMO_TRACE = 'a8e00f77b50a734539bf0e48eec6bec4';
 const BATCH_TRACE = '85c5a3cd3c3f9a71b94e6401754cd3e0';
@@ -142,6 +144,11 @@ async function startTempo() {
 }
 
 function prepareWorkspace() {
+  if (SMOKE) {
+    WORKSPACE = mkdtempSync(join(tmpdir(), 'trace-lens-demo-workspace-'));
+    const dir = WORKSPACE;
+    stops.push(() => rmSync(dir, { recursive: true, force: true }));
+  }
   rmSync(WORKSPACE, { recursive: true, force: true });
   cpSync(TEMPLATE, WORKSPACE, { recursive: true });
   log(`workspace: ${WORKSPACE} (fresh copy of demo/template)`);
