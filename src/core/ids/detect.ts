@@ -1155,6 +1155,11 @@ function isZero(hex: string): boolean {
 /** A decimal up to 2^64-1 as lowercase hex left-padded to `width`; undefined if zero or too big. */
 function decimalToHex(dec: string, width: number): string | undefined {
   if (dec.length === 0 || dec.length > 20) return undefined;
+  if (dec.length <= 15) {
+    // Below 2^53 a Number is exact and much cheaper than a BigInt.
+    const small = Number(dec);
+    return small === 0 ? undefined : small.toString(16).padStart(width, '0');
+  }
   const v = BigInt(dec);
   if (v === 0n || v > MAX_U64) return undefined;
   return v.toString(16).padStart(width, '0');
