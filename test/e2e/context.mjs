@@ -18,6 +18,23 @@ export const e2e = {
 /** Saves a screenshot of the whole window into test-results/e2e/<name>.png. */
 export async function screenshot(name) {
   const file = join(e2e.resultsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  // Let fade-ins (hovers, quick input) finish so the picture shows what a person would see;
+  // endless animations (progress bars, cursors) are not waited for.
+  await e2e.page
+    .evaluate(() =>
+      Promise.race([
+        Promise.all(
+          document
+            .getAnimations()
+            .filter(
+              (a) => a.playState === 'running' && Number.isFinite(a.effect?.getComputedTiming().endTime),
+            )
+            .map((a) => a.finished.catch(() => undefined)),
+        ),
+        new Promise((r) => setTimeout(r, 2000)),
+      ]),
+    )
+    .catch(() => undefined);
   await e2e.page.screenshot({ path: file });
   return file;
 }

@@ -361,7 +361,7 @@ function writeUserSettings(tmp) {
   mkdirSync(machineDir, { recursive: true });
   writeFileSync(
     join(machineDir, 'settings.json'),
-    JSON.stringify({ 'traceLens.tempo.url': state.tempo.url }, null, 2),
+    JSON.stringify({ 'traceLens.tempo.url': state.tempo.url, 'remote.autoForwardPorts': false }, null, 2),
   );
   const settings = {
     'traceLens.tempo.url': state.tempo.url,
@@ -383,6 +383,8 @@ function writeUserSettings(tmp) {
     'git.openRepositoryInParentFolders': 'never',
     'editor.minimap.enabled': false,
     'window.restoreWindows': 'none',
+    // code-server would announce every port that opens on the machine (the fake Tempo's too).
+    'remote.autoForwardPorts': false,
   };
   writeFileSync(join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
 }

@@ -8,31 +8,40 @@ import { e2e, screenshot, waitUntil } from './context.mjs';
 
 const UI_TIMEOUT = 30000;
 
-/** The screen rectangle of `needle` in the first editor line that contains `lineText`. */
+/** The screen rectangle of `needle` in the visible editor line that contains `lineText`. */
 async function textBox(page, lineText, needle) {
-  const line = page.locator('.monaco-editor .view-line', { hasText: lineText }).first();
+  const line = page
+    .locator('.monaco-editor .view-lines .view-line')
+    .filter({ hasText: lineText, visible: true })
+    .first();
   await line.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  const box = await line.evaluate((el, needle) => {
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    const nodes = [];
-    let full = '';
-    while (walker.nextNode()) {
-      nodes.push({ node: walker.currentNode, at: full.length });
-      full += walker.currentNode.data;
-    }
-    const start = full.indexOf(needle);
-    if (start < 0) return undefined;
-    const end = start + needle.length;
-    const from = nodes.findLast((n) => n.at <= start);
-    const to = nodes.findLast((n) => n.at < end);
-    const range = document.createRange();
-    range.setStart(from.node, start - from.at);
-    range.setEnd(to.node, end - to.at);
-    const r = range.getBoundingClientRect();
-    return { x: r.left, y: r.top, width: r.width, height: r.height };
-  }, needle);
-  assert.ok(box && box.width > 0, `"${needle}" is rendered in the editor`);
-  return box;
+  // The line may be in the DOM before the editor has laid it out: wait for a real rectangle.
+  return waitUntil(
+    `"${needle}" to be laid out in the editor`,
+    () =>
+      line.evaluate((el, needle) => {
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        const nodes = [];
+        let full = '';
+        while (walker.nextNode()) {
+          nodes.push({ node: walker.currentNode, at: full.length });
+          full += walker.currentNode.data;
+        }
+        const start = full.indexOf(needle);
+        if (start < 0) return undefined;
+        const end = start + needle.length;
+        const from = nodes.findLast((n) => n.at <= start);
+        const to = nodes.findLast((n) => n.at < end);
+        const range = document.createRange();
+        range.setStart(from.node, start - from.at);
+        range.setEnd(to.node, end - to.at);
+        const r = range.getBoundingClientRect();
+        return r.width > 0 && r.height > 0
+          ? { x: r.left, y: r.top, width: r.width, height: r.height }
+          : undefined;
+      }, needle),
+    { timeoutMs: UI_TIMEOUT },
+  );
 }
 
 /**
