@@ -313,6 +313,8 @@ describe('detectTraceIds', () => {
     assert.equal(detectTraceIds(line, { maxLength: 60 }).length, 1);
     assert.equal(detectTraceIds(line).length, 2);
     assert.deepEqual(detectTraceIds(`x ${T}ab`, { maxLength: 34 }), []);
+    assert.deepEqual(detectTraceIds(line, { maxLength: 0 }), []);
+    assert.deepEqual(detectTraceIds(line, { maxLength: -5 }), []);
   });
 
   describe('pathological input', () => {
@@ -338,6 +340,25 @@ describe('detectTraceIds', () => {
       assert.deepEqual(detectTraceIds(withId), [
         { traceId: T, start: line.length, end: line.length + 32, format: 'key', confidence: 'high' },
       ]);
+    });
+
+    it('repeated anchors and structures give exact results', () => {
+      const fill = (unit: string, count: number) => unit.repeat(count);
+      assert.deepEqual(detectTraceIds(fill('_id=1 ', 40_000)), []);
+      assert.deepEqual(detectTraceIds(fill('uber-trace-id: 1:', 20_000)), []);
+      const dd = detectTraceIds(fill('dd.trace_id=7 ', 20_000));
+      assert.equal(dd.length, 20_000);
+      assert.ok(dd.every((d) => d.traceId === '00000000000000000000000000000007' && d.format === 'datadog'));
+      const url = detectTraceIds('https://grafana.example.com/explore?x=' + fill(`%22${T}`, 8_000));
+      assert.equal(url.length, 8_000);
+      assert.ok(url.every((d) => d.format === 'grafana-url' && d.confidence === 'high'));
+      const b3 = detectTraceIds(fill(`X-B3-TraceId: ${T}\n`, 8_000) + `X-B3-SpanId: ${S}\n`);
+      assert.equal(b3.length, 8_000);
+      // The nearest trace header claims the span header; a claimed span is not handed out again.
+      assert.deepEqual(
+        b3.map((d) => d.spanId ?? ''),
+        [...Array<string>(7_999).fill(''), S],
+      );
     });
 
     it('long runs of separators, quotes, escapes and colons', () => {

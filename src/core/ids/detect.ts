@@ -1,10 +1,12 @@
 /**
  * Finds trace IDs in text: log lines, JSON, HTTP headers, URLs and terminal output.
  *
- * One forward pass over the text with a charCode table. The pass splits the text into word runs
- * (`[0-9A-Za-z_]`, ANSI colour escapes and `%XX` URL escapes count as separators) and looks only
- * at runs that could be an ID; for those it reads a bounded window before (the key) and after
- * (the rest of a structured header). No regular expressions, so the time is linear in the input.
+ * Linear time, no regular expressions. Nearly every form holds a run of at least 16 hex digits,
+ * so the scan probes every 16th character and looks closer only where a probe lands on a hex
+ * digit; for each run of 16–32 it reads a bounded window before it (the key, skipping quotes,
+ * ANSI colour escapes and `%XX` escapes) and after it (the rest of a structured header). The few
+ * keyed forms that can be shorter (Jaeger's unpadded IDs, small Datadog decimals, base64) are
+ * found from their keys with indexOf, in position order with the probe's finds.
  */
 
 /** Which textual form a trace ID was found in. */
@@ -1168,7 +1170,7 @@ function decimalToHex(dec: string, width: number): string | undefined {
 /** Finds trace IDs in `text`, in order of position. */
 export function detectTraceIds(text: string, options?: DetectOptions): DetectedId[] {
   const max = options?.maxLength;
-  const n = max !== undefined && max >= 0 && max < text.length ? Math.floor(max) : text.length;
+  const n = max !== undefined && max < text.length ? Math.max(0, Math.floor(max)) : text.length;
   return new Scanner(text, n, options?.includeLow === true).run();
 }
 
