@@ -243,6 +243,11 @@ const formatCases: Case[] = [
     want: [{ text: T, traceId: T, spanId: S, format: 'key', confidence: 'high' }],
   },
   {
+    name: 'ANSI colour between traceparent= and its value (stern, kubectl)',
+    input: `\x1b[33mtraceparent=\x1b[36m00-${T}-${S}-01\x1b[0m`,
+    want: [{ text: T, traceId: T, spanId: S, format: 'traceparent', confidence: 'high' }],
+  },
+  {
     name: 'bare 32-hex token',
     input: `failed request ${T} after 3 retries`,
     want: [{ text: T, traceId: T, format: 'bare', confidence: 'medium' }],

@@ -479,7 +479,7 @@ class Scanner {
       if (
         isHex(this.ch(s - 2)) &&
         isHex(this.ch(s - 3)) &&
-        (cls(this.ch(s - 4)) & TOKEN) === 0 &&
+        ((cls(this.ch(s - 4)) & TOKEN) === 0 || this.ansiStartBefore(s - 4) >= 0) &&
         nc === 45
       ) {
         const spanEnd = this.hexRun(e + 1, 16);
