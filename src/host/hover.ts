@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { detectTraceIds, type DetectedId } from '../core/ids/detect';
 import { formatDuration } from '../core/analysis/format';
+import { SpanFlag } from '../shared/model';
 import { Commands, commandUri } from './commandIds';
 import type { LoadedTrace, TraceService } from './traceService';
 import type { RecentTraces } from './recentTraces';
+import type { BareIdMode, Config } from './config';
 
 /** Lines longer than this are scanned only up to it (minified logs, base64 blobs). */
 export const MAX_SCAN = 64 * 1024;
@@ -24,6 +26,7 @@ export class TraceHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly traces: TraceService,
     private readonly recent: RecentTraces,
+    private readonly bareIds: () => BareIdMode = () => 'hover',
   ) {}
 
   async provideHover(
@@ -33,6 +36,7 @@ export class TraceHoverProvider implements vscode.HoverProvider {
   ): Promise<vscode.Hover | undefined> {
     const id = idAt(document, position);
     if (!id) return undefined;
+    if (id.confidence !== 'high' && this.bareIds() === 'off') return undefined;
     const range = new vscode.Range(position.line, id.start, position.line, id.end);
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
@@ -56,7 +60,7 @@ export class TraceHoverProvider implements vscode.HoverProvider {
 /** Markdown that may run our own commands and nothing else; trace text goes in as text. */
 function trustedMarkdown(): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
-  md.isTrusted = { enabledCommands: [Commands.openTraceById, Commands.copyTraceId] };
+  md.isTrusted = { enabledCommands: [Commands.openTraceById, Commands.copyTraceId, Commands.goToSpanSource] };
   md.supportHtml = false;
   return md;
 }
@@ -112,7 +116,24 @@ function renderSummary(loaded: LoadedTrace, id: DetectedId): vscode.MarkdownStri
   });
   const copy = commandUri(Commands.copyTraceId, { traceId: id.traceId });
   md.appendMarkdown(`[$(go-to-file) Open Trace](${open}) · [$(copy) Copy ID](${copy})`);
+  if (id.spanId && spanHasCode(loaded, id.spanId)) {
+    const source = commandUri(Commands.goToSpanSource, { traceId: id.traceId, spanId: id.spanId });
+    md.appendMarkdown(` · [$(code) Go to Source](${source})`);
+  }
   return md;
+}
+
+/** Whether the span carries `code.*` attributes or a stack trace (the decoder's `HasCode` flag). */
+function spanHasCode(loaded: LoadedTrace, spanId: string): boolean {
+  const { model } = loaded.decoded;
+  const hi = parseInt(spanId.slice(0, 8), 16) >>> 0;
+  const lo = parseInt(spanId.slice(8), 16) >>> 0;
+  const words = model.columns.spanIdWords;
+  for (let i = 0; i < model.spanCount; i++) {
+    if (words[2 * i] === hi && words[2 * i + 1] === lo)
+      return ((model.columns.flags[i] ?? 0) & SpanFlag.HasCode) !== 0;
+  }
+  return false;
 }
 
 function spanNameById(loaded: LoadedTrace, spanId: string): string | undefined {
@@ -127,9 +148,13 @@ function spanNameById(loaded: LoadedTrace, spanId: string): string | undefined {
 }
 
 /** Registers the hover for every text document scheme we serve. */
-export function registerHover(traces: TraceService, recent: RecentTraces): vscode.Disposable {
+export function registerHover(
+  traces: TraceService,
+  recent: RecentTraces,
+  config?: Config,
+): vscode.Disposable {
   return vscode.languages.registerHoverProvider(
     TEXT_SCHEMES.map((scheme) => ({ scheme })),
-    new TraceHoverProvider(traces, recent),
+    new TraceHoverProvider(traces, recent, () => config?.bareIds ?? 'hover'),
   );
 }
