@@ -48,6 +48,34 @@ interface RowEls {
   viewVersion: number;
   /** Indent in levels the guides show. */
   indent: number;
+  /** What the row currently shows, to skip writes that change nothing. */
+  note: string;
+  error: boolean;
+  onPath: boolean;
+  svc: number;
+  marksShown: number;
+  setSize: number;
+  twistieState: '' | 'leaf' | 'open' | 'closed';
+  selected: boolean;
+  match: boolean;
+  durMode: string;
+  titled: boolean;
+}
+
+/** Flags shown as marks in the label. */
+const MARK_FLAGS =
+  SpanFlag.Error | SpanFlag.Orphan | SpanFlag.ClockSkew | SpanFlag.NegativeDuration | SpanFlag.CycleBroken;
+
+/** The row's aria-description: what the marks and the critical-path highlight show. */
+function describe(flags: number, onPath: boolean): string {
+  const notes: string[] = [];
+  if (flags & SpanFlag.Error) notes.push('error');
+  if (flags & SpanFlag.Orphan) notes.push('parent span missing');
+  if (flags & SpanFlag.ClockSkew) notes.push('clock skew');
+  if (flags & SpanFlag.NegativeDuration) notes.push('negative duration');
+  if (flags & SpanFlag.CycleBroken) notes.push('parent link dropped');
+  if (onPath) notes.push('on the critical path');
+  return notes.join('; ');
 }
 
 /** Self-time gradients per span, as fractions of the span (zoom independent). */
@@ -75,6 +103,9 @@ export class Waterfall {
   private selfCache: SelfCache = new Map();
   private lastTickKey = '';
   private labelWidth = 340;
+  private viewportH = 0;
+  private lastTop = 0;
+  private activeId = '';
   /** Called after each paint of rows (the benchmark and tests hook here). */
   onPaint: (() => void) | undefined;
 
@@ -102,11 +133,13 @@ export class Waterfall {
     this.setLabelWidth(this.labelWidth);
 
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
-    new ResizeObserver(() => {
+    new ResizeObserver((entries) => {
+      this.viewportH = entries[0]?.contentRect.height ?? 0;
       this.lastTickKey = '';
       this.schedule();
     }).observe(this.scroller);
     this.spacer.addEventListener('click', (ev) => this.onClick(ev));
+    this.spacer.addEventListener('mouseover', (ev) => this.onHover(ev));
     this.spacer.addEventListener('dblclick', (ev) => {
       const i = this.spanAt(ev.target);
       if (i >= 0 && !(ev.target as HTMLElement).closest('.tl-twistie')) this.events.toggle(i);
@@ -267,6 +300,17 @@ export class Waterfall {
       pos: -1,
       viewVersion: -1,
       indent: -1,
+      note: '',
+      error: false,
+      onPath: false,
+      svc: -1,
+      marksShown: 0,
+      setSize: -1,
+      twistieState: '',
+      selected: false,
+      match: false,
+      durMode: '',
+      titled: false,
     };
   }
 
@@ -275,97 +319,150 @@ export class Waterfall {
     if (!t) return;
     this.renderAxis();
     const { rows, count } = this.list;
-    const h = this.scroller.clientHeight || 600;
+    const h = this.viewportH || this.scroller.clientHeight || 600;
     const top = this.scroller.scrollTop;
-    const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
-    const last = Math.min(count, Math.ceil((top + h) / ROW_H) + OVERSCAN);
+    // A jump of more than a screen (a fast scroll, a drag of the scrollbar) renders only what is
+    // visible this frame; the overscan follows in the next frame once the list holds still.
+    const jumped = Math.abs(top - this.lastTop) > h;
+    this.lastTop = top;
+    const overscan = jumped ? 0 : OVERSCAN;
+    const first = Math.max(0, Math.floor(top / ROW_H) - overscan);
+    const last = Math.min(count, Math.ceil((top + h) / ROW_H) + overscan);
 
-    // Keep the elements of spans still in the window, release the others, then fill the gaps.
+    // Keep the elements of spans still in the window; reuse the others for the new spans.
     const next = new Map<number, RowEls | undefined>();
     for (let p = first; p < last; p++) {
       const span = rows[p]!;
       next.set(span, this.live.get(span));
       this.live.delete(span);
     }
-    for (const r of this.live.values()) this.release(r);
+    const spare = [...this.live.values()];
     this.live.clear();
     let activeId = '';
     for (let p = first; p < last; p++) {
       const span = rows[p]!;
       let r = next.get(span);
-      if (!r) r = this.free.pop() ?? this.createRow();
+      if (!r) r = spare.pop() ?? this.free.pop() ?? this.createRow();
       this.live.set(span, r);
       this.update(r, span, p, t);
       if (span === this.selected) activeId = r.row.id;
     }
+    for (const r of spare) this.release(r);
     // Elements beyond what a tall window needs are dropped rather than hoarded.
     while (this.free.length > 2 * OVERSCAN) this.free.pop()!.row.remove();
-    if (activeId) this.scroller.setAttribute('aria-activedescendant', activeId);
-    else this.scroller.removeAttribute('aria-activedescendant');
+    if (activeId !== this.activeId) {
+      this.activeId = activeId;
+      if (activeId) this.scroller.setAttribute('aria-activedescendant', activeId);
+      else this.scroller.removeAttribute('aria-activedescendant');
+    }
+    if (jumped) this.schedule();
     this.onPaint?.();
   }
 
   private update(r: RowEls, span: number, pos: number, t: TraceData): void {
+    // Every write is skipped when the value is already there: a fast scroll repaints every row
+    // each frame, and needless attribute and class writes cost style recalculation.
     const c = t.c;
     const row = r.row;
     if (r.span !== span) {
       r.span = span;
       r.viewVersion = -1;
       r.indent = -1;
+      r.titled = false;
       const name = spanName(t, span);
       const service = spanService(t, span);
       const dur = formatDuration(c.durationNs[span]!);
       const flags = c.flags[span]!;
-      row.hidden = false;
+      if (row.hidden) row.hidden = false;
       row.id = `tl-row-${span}`;
       row.setAttribute('data-span-index', String(span));
       row.setAttribute('aria-level', String(c.depth[span]! + 1));
       row.setAttribute('aria-label', `${name}, ${service}, ${dur}`);
-      const notes: string[] = [];
-      if (flags & SpanFlag.Error) notes.push('error');
-      if (flags & SpanFlag.Orphan) notes.push('parent span missing');
-      if (flags & SpanFlag.ClockSkew) notes.push('clock skew');
-      if (t.onCritical[span]) notes.push('on the critical path');
-      if (notes.length) row.setAttribute('aria-description', notes.join('; '));
-      else row.removeAttribute('aria-description');
+      const onPath = t.onCritical[span] === 1;
+      const markBits = flags & MARK_FLAGS;
+      const note = markBits === 0 && !onPath ? '' : describe(flags, onPath);
+      if (note !== r.note) {
+        r.note = note;
+        if (note) row.setAttribute('aria-description', note);
+        else row.removeAttribute('aria-description');
+      }
       r.name.textContent = name;
       r.service.textContent = service;
       r.dur.textContent = dur;
-      row.classList.toggle('tl-error', (flags & SpanFlag.Error) !== 0);
-      row.classList.toggle('tl-on-path', t.onCritical[span] === 1);
-      r.bar.style.setProperty('--svc', `var(--tl-svc-${c.service[span]! % PALETTE_SIZE})`);
-      r.service.style.setProperty('--svc', `var(--tl-svc-${c.service[span]! % PALETTE_SIZE})`);
-      this.renderMarks(r.marks, flags);
-      const selfNs = t.selfTimeNs[span]!;
-      r.bar.title = `${name} · ${dur}${c.durationNs[span]! > 0 ? ` · self ${formatDuration(selfNs)}` : ''}`;
+      const isError = (flags & SpanFlag.Error) !== 0;
+      if (isError !== r.error) {
+        r.error = isError;
+        row.classList.toggle('tl-error', isError);
+      }
+      if (onPath !== r.onPath) {
+        r.onPath = onPath;
+        row.classList.toggle('tl-on-path', onPath);
+      }
+      const svc = c.service[span]! % PALETTE_SIZE;
+      if (svc !== r.svc) {
+        r.svc = svc;
+        row.style.setProperty('--svc', `var(--tl-svc-${svc})`);
+      }
+      if (markBits !== r.marksShown) {
+        r.marksShown = markBits;
+        this.renderMarks(r.marks, markBits);
+      }
     }
     if (r.pos !== pos) {
       r.pos = pos;
       row.style.transform = `translateY(${pos * ROW_H}px)`;
       row.setAttribute('aria-posinset', String(pos + 1));
+    }
+    if (r.setSize !== this.list.count) {
+      r.setSize = this.list.count;
       row.setAttribute('aria-setsize', String(this.list.count));
     }
-    const hasKids = c.childCount[span]! > 0 && t.subtreeEnd[span]! > span + 1;
-    const isCollapsed = this.collapsed[span] === 1;
     const indent = this.indentFor(c.depth[span]!);
     if (r.indent !== indent) {
       r.indent = indent;
       r.guides.style.width = `${indent * INDENT}px`;
     }
-    if (hasKids) {
-      row.setAttribute('aria-expanded', String(!isCollapsed));
-      r.twistie.className = `tl-twistie codicon codicon-chevron-${isCollapsed ? 'right' : 'down'}`;
-    } else {
-      row.removeAttribute('aria-expanded');
-      r.twistie.className = 'tl-twistie codicon tl-leaf';
+    const hasKids = c.childCount[span]! > 0 && t.subtreeEnd[span]! > span + 1;
+    const twistie = hasKids ? (this.collapsed[span] === 1 ? 'closed' : 'open') : 'leaf';
+    if (twistie !== r.twistieState) {
+      r.twistieState = twistie;
+      if (twistie === 'leaf') {
+        row.removeAttribute('aria-expanded');
+        r.twistie.className = 'tl-twistie codicon tl-leaf';
+      } else {
+        row.setAttribute('aria-expanded', String(twistie === 'open'));
+        r.twistie.className = `tl-twistie codicon codicon-chevron-${twistie === 'open' ? 'down' : 'right'}`;
+      }
     }
-    row.classList.toggle('tl-selected', span === this.selected);
-    row.setAttribute('aria-selected', String(span === this.selected));
-    row.classList.toggle('tl-match', this.matches !== undefined && this.matches[span] === 1);
+    const selected = span === this.selected;
+    if (selected !== r.selected) {
+      r.selected = selected;
+      row.classList.toggle('tl-selected', selected);
+      row.setAttribute('aria-selected', String(selected));
+    }
+    const match = this.matches !== undefined && this.matches[span] === 1;
+    if (match !== r.match) {
+      r.match = match;
+      row.classList.toggle('tl-match', match);
+    }
     if (r.viewVersion !== this.viewVersion) {
       r.viewVersion = this.viewVersion;
       this.placeBar(r, span, t);
     }
+  }
+
+  /** Sets the bar's tooltip when the pointer reaches it (not on every scroll frame). */
+  private onHover(ev: MouseEvent): void {
+    const bar = (ev.target as HTMLElement | null)?.closest?.('.tl-bar');
+    const t = this.trace;
+    if (!bar || !t) return;
+    const i = this.spanAt(bar);
+    const r = this.live.get(i);
+    if (!r || r.titled) return;
+    r.titled = true;
+    const d = t.c.durationNs[i]!;
+    const self = d > 0 && t.c.childCount[i]! > 0 ? ` · self ${formatDuration(t.selfTimeNs[i]!)}` : '';
+    r.bar.title = `${spanName(t, i)} · ${formatDuration(d)} · starts at +${formatDuration(t.c.startNs[i]!)}${self}`;
   }
 
   private indentFor(depth: number): number {
@@ -397,29 +494,35 @@ export class Waterfall {
     const rawR = ((s + d - vs) / vw) * 100;
     const bar = r.bar;
     const dur = r.dur;
+    const setMode = (mode: string) => {
+      if (mode === r.durMode) return;
+      r.durMode = mode;
+      dur.className = `tl-duration ${mode}`;
+    };
     if (rawR < 0 || rawL > 100) {
-      bar.hidden = true;
-      dur.className = `tl-duration tl-dur-off ${rawR < 0 ? 'tl-dur-left' : 'tl-dur-right'}`;
+      if (!bar.hidden) bar.hidden = true;
+      setMode(`tl-dur-off ${rawR < 0 ? 'tl-dur-left' : 'tl-dur-right'}`);
       dur.style.left = rawR < 0 ? '2px' : '';
       dur.style.right = rawR < 0 ? '' : '2px';
       return;
     }
-    bar.hidden = false;
+    if (bar.hidden) bar.hidden = false;
     const l = Math.max(CLAMP_LO, rawL);
     const rr = Math.min(CLAMP_HI, rawR);
     bar.style.left = `${l}%`;
     bar.style.width = `${Math.max(0, rr - l)}%`;
-    bar.style.backgroundImage = this.selfGradient(span, t, rawL, rawR, l, rr);
+    const fill = c.childCount[span] === 0 ? 'none' : this.selfGradient(span, t, rawL, rawR, l, rr);
+    if (fill !== bar.style.backgroundImage) bar.style.backgroundImage = fill;
     if (rr <= 78) {
-      dur.className = 'tl-duration tl-dur-after';
+      setMode('tl-dur-after');
       dur.style.left = `calc(${rr}% + 4px)`;
       dur.style.right = '';
     } else if (l >= 22) {
-      dur.className = 'tl-duration tl-dur-before';
+      setMode('tl-dur-before');
       dur.style.left = '';
       dur.style.right = `calc(${100 - l}% + 4px)`;
     } else {
-      dur.className = 'tl-duration tl-dur-inside';
+      setMode('tl-dur-inside');
       dur.style.left = '';
       dur.style.right = `calc(${Math.max(0, 100 - rr)}% + 4px)`;
     }
