@@ -15,7 +15,32 @@ export const Commands = {
   setCredentials: 'traceLens.setCredentials',
   testConnection: 'traceLens.testConnection',
   showLog: 'traceLens.showLog',
+  goToSpanSource: 'traceLens.goToSpanSource',
+  clearOverlay: 'traceLens.clearOverlay',
+  showFunctionTraces: 'traceLens.showFunctionTraces',
+  searchTraces: 'traceLens.searchTraces',
+  clearSearch: 'traceLens.clearSearch',
 } as const;
+
+/** The commands of the source features (`host/source/`); their handlers come from there. */
+export type SourceCommandId =
+  | typeof Commands.goToSpanSource
+  | typeof Commands.clearOverlay
+  | typeof Commands.showFunctionTraces
+  | typeof Commands.searchTraces
+  | typeof Commands.clearSearch;
+
+/**
+ * Arguments of `traceLens.goToSpanSource`: a span by depth-first `index` (the panel) or by
+ * `spanId` (hovers); with `eventIndex` and `frameIndex`, one frame of that span's exception.
+ */
+export interface GoToSourceArgs {
+  traceId: string;
+  index?: number;
+  spanId?: string;
+  eventIndex?: number;
+  frameIndex?: number;
+}
 
 /** Arguments of `traceLens.openTraceById`, also used by hover links (JSON-encoded). */
 export interface OpenTraceArgs {

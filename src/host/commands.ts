@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { detectTraceIds, normalizeTraceId } from '../core/ids/detect';
-import { Commands, type CopyTraceIdArgs, type OpenTraceArgs } from './commandIds';
+import { Commands, type CopyTraceIdArgs, type OpenTraceArgs, type SourceCommandId } from './commandIds';
 import type { TracePanels } from './tracePanel';
 import { RecentTraceItem, type RecentTraces } from './recentTraces';
 import type { Config } from './config';
@@ -51,6 +51,8 @@ export interface CommandDeps {
   recent: RecentTraces;
   config: Config;
   log: vscode.LogOutputChannel;
+  /** Handlers of the source features' commands (`host/source/commands.ts`). */
+  source: Record<SourceCommandId, (...args: unknown[]) => unknown>;
 }
 
 function idFromArg(arg: unknown): string | undefined {
@@ -146,6 +148,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.setCredentials]: () => setCredentials(config, credentials),
     [Commands.testConnection]: () => testConnection(traces, log),
     [Commands.showLog]: () => log.show(),
+    ...deps.source,
   };
   return vscode.Disposable.from(
     ...Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn)),

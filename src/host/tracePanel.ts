@@ -50,6 +50,9 @@ class TracePanel implements vscode.Disposable {
   private pendingSelect: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private loading: Promise<void> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the panel's view state changes or its trace (re)loads; the source overlay follows it. */
+  readonly onDidChange = this.changed.event;
 
   constructor(
     readonly traceId: string,
@@ -72,6 +75,8 @@ class TracePanel implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => this.changed.fire()),
+      this.changed,
     );
     this.loading = this.load(false);
   }
@@ -106,6 +111,12 @@ class TracePanel implements vscode.Disposable {
       if (this.ready) this.post({ type: 'error', message });
       else this.error = message;
     }
+    this.changed.fire();
+  }
+
+  /** The loaded trace, once it has loaded. */
+  get trace(): LoadedTrace | undefined {
+    return this.loaded;
   }
 
   private error: string | undefined;
@@ -156,9 +167,18 @@ class TracePanel implements vscode.Disposable {
         this.loading = this.load(true);
         return;
       case 'goToSource':
-        void vscode.window.showInformationMessage(
-          vscode.l10n.t('Go to source is not available yet for this span.'),
-        );
+        await vscode.commands.executeCommand(Commands.goToSpanSource, {
+          traceId: this.traceId,
+          index: msg.index,
+        });
+        return;
+      case 'openStackFrame':
+        await vscode.commands.executeCommand(Commands.goToSpanSource, {
+          traceId: this.traceId,
+          index: msg.index,
+          eventIndex: msg.eventIndex,
+          frameIndex: msg.frameIndex,
+        });
         return;
       case 'openInGrafana':
         await vscode.commands.executeCommand(Commands.openInGrafana, { traceId: this.traceId });
@@ -213,6 +233,10 @@ class TracePanel implements vscode.Disposable {
 /** Keeps one panel per trace; opening a trace that is already open reveals it. */
 export class TracePanels implements vscode.Disposable {
   private readonly panels = new Map<string, TracePanel>();
+  private active: TracePanel | undefined;
+  private readonly activeChanged = new vscode.EventEmitter<void>();
+  /** Fires when the most recently active panel changes, or its trace (re)loads. */
+  readonly onDidChangeActiveTrace = this.activeChanged.event;
 
   constructor(
     private readonly traces: TraceService,
@@ -247,10 +271,36 @@ export class TracePanels implements vscode.Disposable {
       this.config,
       (gone) => {
         if (this.panels.get(gone.traceId) === gone) this.panels.delete(gone.traceId);
+        if (this.active === gone) {
+          this.active = undefined;
+          this.activeChanged.fire();
+        }
       },
       spanId,
     );
     this.panels.set(traceId, p);
+    const follow = () => {
+      if (p.panel.active && this.active !== p) this.active = p;
+      else if (this.active !== p) return;
+      this.activeChanged.fire();
+    };
+    p.onDidChange(follow);
+    follow();
+  }
+
+  /** The most recently active panel's trace (the source overlay shows it); `loaded` once fetched. */
+  get activeTrace(): { traceId: string; loaded: LoadedTrace | undefined } | undefined {
+    return this.active ? { traceId: this.active.traceId, loaded: this.active.trace } : undefined;
+  }
+
+  /** The trace an open panel shows and the column it is in (to open source beside it). */
+  panelTrace(
+    traceId: string,
+  ): { loaded: LoadedTrace | undefined; viewColumn?: vscode.ViewColumn } | undefined {
+    const p = this.panels.get(traceId);
+    if (!p) return undefined;
+    const column = p.panel.viewColumn;
+    return column === undefined ? { loaded: p.trace } : { loaded: p.trace, viewColumn: column };
   }
 
   /** Restores panels after a window reload: the trace is fetched again by its ID. */
@@ -276,5 +326,6 @@ export class TracePanels implements vscode.Disposable {
   dispose(): void {
     for (const p of [...this.panels.values()]) p.dispose();
     this.panels.clear();
+    this.activeChanged.dispose();
   }
 }

@@ -28,6 +28,17 @@ describe('parseWebviewMessage', () => {
     ['copy', { type: 'copy', text: 'x' }, { type: 'copy', text: 'x' }],
     ['copy of a huge text', { type: 'copy', text: 'x'.repeat(2 << 20) }, undefined],
     ['copy of a non-string', { type: 'copy', text: { toString: 1 } }, undefined],
+    [
+      'openStackFrame',
+      { type: 'openStackFrame', index: 3, eventIndex: 0, frameIndex: 2, path: '/etc/passwd' },
+      { type: 'openStackFrame', index: 3, eventIndex: 0, frameIndex: 2 },
+    ],
+    ['openStackFrame without a frame', { type: 'openStackFrame', index: 3, eventIndex: 0 }, undefined],
+    [
+      'openStackFrame with a string index',
+      { type: 'openStackFrame', index: 3, eventIndex: '0', frameIndex: 2 },
+      undefined,
+    ],
     ['unknown type', { type: 'eval', code: '1' }, undefined],
     ['null', null, undefined],
     ['string', 'ready', undefined],

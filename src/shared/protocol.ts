@@ -108,6 +108,18 @@ export interface GoToSourceMessage {
   index: number;
 }
 
+/**
+ * Open the source of one stack frame in the span detail pane: frame `frameIndex` of
+ * `parseStackTrace(exception.stacktrace)` of event `eventIndex` (an `exception` event) of span
+ * `index`. The host re-reads the frame from the trace; nothing about it is taken from the webview.
+ */
+export interface OpenStackFrameMessage {
+  type: 'openStackFrame';
+  index: number;
+  eventIndex: number;
+  frameIndex: number;
+}
+
 /** Copy text to the clipboard (IDs, attribute values). */
 export interface CopyMessage {
   type: 'copy';
@@ -135,6 +147,7 @@ export type WebviewMessage =
   | GetSpanDetailMessage
   | OpenTraceMessage
   | GoToSourceMessage
+  | OpenStackFrameMessage
   | CopyMessage
   | OpenInGrafanaMessage
   | RefreshMessage
@@ -172,6 +185,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     }
     case 'goToSource':
       return isIndex(m.index) ? { type: 'goToSource', index: m.index } : undefined;
+    case 'openStackFrame':
+      return isIndex(m.index) && isIndex(m.eventIndex) && isIndex(m.frameIndex)
+        ? { type: 'openStackFrame', index: m.index, eventIndex: m.eventIndex, frameIndex: m.frameIndex }
+        : undefined;
     case 'copy':
       return typeof m.text === 'string' && m.text.length <= MAX_COPY
         ? { type: 'copy', text: m.text }

@@ -1,0 +1,466 @@
+import * as vscode from 'vscode';
+import {
+  BackendError,
+  isBackendError,
+  type MetricsQuery,
+  type MetricsResult,
+  type TraceBackend,
+} from '../../core/backends';
+import { formatDuration } from '../../core/analysis/format';
+import { RequestBudget } from '../../core/source/budget';
+import {
+  statsFromMetrics,
+  statsFromSearch,
+  type SearchStats,
+  type TraceChoice,
+} from '../../core/source/spanStats';
+import { cleanText, formatAgo, lensTitle, type FunctionStats } from '../../core/source/text';
+import {
+  functionCondition,
+  functionCountQuery,
+  functionName,
+  functionQuantilesQuery,
+  functionQuery,
+  type FunctionTarget,
+} from '../../core/source/traceql';
+import { Commands, type OpenTraceArgs } from '../commandIds';
+import { describeError } from '../errors';
+import type { TraceService } from '../traceService';
+
+/** The window the figures cover. */
+const WINDOW_S = 3600;
+const WINDOW_LABEL = 'last 1 h';
+/** How long figures are reused before they are fetched again. */
+const TTL_MS = 5 * 60_000;
+/** Queries at a time, and started per minute (each lens costs one or two requests). */
+const CONCURRENCY = 2;
+const PER_MINUTE = 20;
+/** After the backend is unreachable or refuses us, stop asking for this long. */
+const PAUSE_MS = 2 * 60_000;
+const MAX_FUNCTIONS = 200;
+const MAX_RESULTS = 2000;
+
+const FUNCTION_KINDS = new Set([
+  vscode.SymbolKind.Function,
+  vscode.SymbolKind.Method,
+  vscode.SymbolKind.Constructor,
+]);
+const CONTAINER_KINDS = new Set([
+  vscode.SymbolKind.Class,
+  vscode.SymbolKind.Struct,
+  vscode.SymbolKind.Interface,
+  vscode.SymbolKind.Namespace,
+  vscode.SymbolKind.Module,
+  vscode.SymbolKind.Object,
+  vscode.SymbolKind.Enum,
+]);
+/** Names we can query: no anonymous `<function>`, `(anonymous)` or callbacks described in prose. */
+const QUERYABLE = /^[^\s<>()"'`]{1,200}$/;
+/** Go's `(*Server).Handle` / `(Server).Handle`. */
+const GO_METHOD = /^\(\*?([^()\s]+)\)\.([^()\s]+)$/;
+
+/** What one function's figures are, once asked. */
+interface Result {
+  at: number;
+  backend: string;
+  stats?: FunctionStats;
+  /** Present when the figures came from a search: the traces to offer on click. */
+  search?: SearchStats;
+  failed?: string;
+}
+
+/** A function in a document, where its lens goes. */
+interface FunctionAt {
+  target: FunctionTarget;
+  line: number;
+}
+
+/** The TempoClient/GrafanaBackend extras the lens uses. */
+interface MetricsBackend extends TraceBackend {
+  metricsQueryRange(query: MetricsQuery): Promise<MetricsResult>;
+}
+
+function hasMetrics(b: TraceBackend): b is MetricsBackend {
+  return typeof (b as Partial<MetricsBackend>).metricsQueryRange === 'function';
+}
+
+/** A 404 (no metrics API) or a 400 (this Tempo cannot run the query) means: use search instead. */
+function metricsUnsupported(err: unknown): boolean {
+  return (
+    isBackendError(err, 'unsupported') ||
+    (err instanceof BackendError && (err.status === 400 || err.status === 404))
+  );
+}
+
+/** Reads and checks a `FunctionTarget` from command arguments. */
+export function readTarget(arg: unknown): FunctionTarget | undefined {
+  const a = (Array.isArray(arg) ? arg[0] : arg) as Partial<FunctionTarget> | undefined;
+  if (!a || typeof a !== 'object') return undefined;
+  const ok = (v: unknown, max: number) => typeof v === 'string' && v !== '' && v.length <= max;
+  if (!ok(a.name, 200) || !ok(a.relativePath, 1024)) return undefined;
+  if (a.container !== undefined && !ok(a.container, 200)) return undefined;
+  const t: FunctionTarget = { name: a.name!, relativePath: a.relativePath! };
+  if (a.container !== undefined) t.container = a.container;
+  return t;
+}
+
+function qualified(t: FunctionTarget): string {
+  return t.container ? `${t.container}.${t.name}` : t.name;
+}
+
+/** Flattens document symbols into functions with the class (or namespace) that holds them. */
+function collect(
+  symbols: ReadonlyArray<vscode.DocumentSymbol | vscode.SymbolInformation>,
+  relativePath: string,
+  out: FunctionAt[],
+  container?: string,
+): void {
+  for (const s of symbols) {
+    if (out.length >= MAX_FUNCTIONS) return;
+    const isDocumentSymbol = 'children' in s && Array.isArray(s.children);
+    const own = isDocumentSymbol ? container : (s as vscode.SymbolInformation).containerName || undefined;
+    if (FUNCTION_KINDS.has(s.kind)) {
+      const go = GO_METHOD.exec(s.name);
+      const name = go ? go[2]! : functionName(s.name);
+      const holder = go ? go[1]! : own;
+      if (QUERYABLE.test(name) && (holder === undefined || QUERYABLE.test(holder))) {
+        const target: FunctionTarget = { name, relativePath };
+        if (holder) target.container = holder;
+        const range = isDocumentSymbol
+          ? (s as vscode.DocumentSymbol).range
+          : (s as vscode.SymbolInformation).location.range;
+        out.push({ target, line: range.start.line });
+      }
+    }
+    if (isDocumentSymbol) {
+      const next = CONTAINER_KINDS.has(s.kind) ? functionName(s.name) : container;
+      collect((s as vscode.DocumentSymbol).children, relativePath, out, next);
+    }
+  }
+}
+
+/**
+ * CodeLens over functions and methods with the spans the backend attributes to them in the last
+ * hour: "p50 120 ms · p95 4.2 s · 37 spans · 2 errors (last 1 h)". TraceQL metrics when the
+ * server has them (Tempo 2.4+), else a search whose spans are filtered again here. Visible,
+ * trusted documents only; queries are cached, limited to two at a time and a per-minute budget.
+ * A click lists the slowest and the failing traces.
+ */
+export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly results = new Map<string, Result>();
+  private readonly pending = new Map<string, Promise<boolean>>();
+  private readonly symbols = new Map<string, { version: number; functions: FunctionAt[] }>();
+  private readonly retries = new Map<string, number>();
+  /** Backend name → whether its metrics API answered (false: use search). */
+  private readonly metrics = new Map<string, boolean>();
+  private readonly budget = new RequestBudget(CONCURRENCY, PER_MINUTE);
+  private readonly logged = new Set<string>();
+  private pausedUntil = 0;
+  private fireTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly traces: TraceService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      this.changed,
+      vscode.languages.registerCodeLensProvider({ scheme: 'file' }, this),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.budget.sweep()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+      vscode.workspace.onDidCloseTextDocument((d) => this.symbols.delete(d.uri.toString())),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('traceLens')) return;
+        // Another backend (or none): what we knew no longer holds.
+        this.results.clear();
+        this.metrics.clear();
+        this.pausedUntil = 0;
+        this.changed.fire();
+      }),
+    );
+  }
+
+  private get enabled(): boolean {
+    return (
+      vscode.workspace.isTrusted &&
+      vscode.workspace.getConfiguration('traceLens').get<boolean>('codeLens.enabled', true) !== false
+    );
+  }
+
+  private isVisible(uri: string): boolean {
+    return vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri);
+  }
+
+  private fireSoon(): void {
+    if (this.fireTimer) return;
+    this.fireTimer = setTimeout(() => {
+      this.fireTimer = undefined;
+      this.changed.fire();
+    }, 250);
+  }
+
+  /** The functions of a document (cached per version). */
+  private async functionsOf(document: vscode.TextDocument): Promise<FunctionAt[]> {
+    const uri = document.uri.toString();
+    const cached = this.symbols.get(uri);
+    if (cached?.version === document.version) return cached.functions;
+    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    if (!folder) return [];
+    const relativePath = vscode.workspace.asRelativePath(document.uri, false).replace(/\\/g, '/');
+    let symbols: Array<vscode.DocumentSymbol | vscode.SymbolInformation> | undefined;
+    try {
+      symbols = await vscode.commands.executeCommand<Array<vscode.DocumentSymbol | vscode.SymbolInformation>>(
+        'vscode.executeDocumentSymbolProvider',
+        document.uri,
+      );
+    } catch {
+      symbols = undefined;
+    }
+    const functions: FunctionAt[] = [];
+    collect(symbols ?? [], relativePath, functions);
+    if (functions.length === 0) {
+      // The language server may not be up yet: ask again a few times before believing it.
+      const key = `${uri}@${document.version}`;
+      const n = this.retries.get(key) ?? 0;
+      if (n < 3) {
+        this.retries.set(key, n + 1);
+        setTimeout(() => this.changed.fire(), 3000 * (n + 1));
+        return [];
+      }
+    }
+    this.symbols.set(uri, { version: document.version, functions });
+    return functions;
+  }
+
+  private key(backend: string, t: FunctionTarget): string {
+    return `${backend}\n${functionQuery(t)}`;
+  }
+
+  private store(key: string, r: Result): void {
+    this.results.delete(key);
+    this.results.set(key, r);
+    while (this.results.size > MAX_RESULTS) {
+      const oldest = this.results.keys().next().value;
+      if (oldest === undefined) break;
+      this.results.delete(oldest);
+    }
+  }
+
+  /** Queues a fetch of `target`'s figures unless one is queued; resolves true once fetched. */
+  private request(backend: string, target: FunctionTarget, wanted: () => boolean): Promise<boolean> {
+    const key = this.key(backend, target);
+    const running = this.pending.get(key);
+    if (running) return running;
+    if (Date.now() < this.pausedUntil) return Promise.resolve(false);
+    const p = this.budget
+      .schedule(
+        () => this.fetch(key, target),
+        () => wanted() && this.enabled && Date.now() >= this.pausedUntil,
+      )
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, p);
+    return p;
+  }
+
+  private logOnce(message: string): void {
+    if (this.logged.has(message)) return;
+    if (this.logged.size > 100) this.logged.clear();
+    this.logged.add(message);
+    this.log.warn(message);
+  }
+
+  private async fetch(key: string, target: FunctionTarget): Promise<void> {
+    let backendName = '';
+    try {
+      const { backend } = await this.traces.getBackend();
+      backendName = backend.name;
+      const end = Math.floor(Date.now() / 1000);
+      const start = end - WINDOW_S;
+      if (hasMetrics(backend) && this.metrics.get(backend.name) !== false) {
+        try {
+          const step = `${WINDOW_S}s`;
+          const [quantiles, counts] = await Promise.all([
+            backend.metricsQueryRange({ q: functionQuantilesQuery(target), start, end, step, exemplars: 0 }),
+            backend.metricsQueryRange({ q: functionCountQuery(target), start, end, step, exemplars: 0 }),
+          ]);
+          this.metrics.set(backend.name, true);
+          const stats = statsFromMetrics(quantiles, counts);
+          this.store(key, { at: Date.now(), backend: backend.name, ...(stats ? { stats } : {}) });
+          return;
+        } catch (err) {
+          if (!metricsUnsupported(err)) throw err;
+          this.metrics.set(backend.name, false);
+          this.log.info(
+            `code lens: ${backend.name} cannot run TraceQL metrics (${describeError(err)}); using search`,
+          );
+        }
+      }
+      if (!backend.search) {
+        this.store(key, { at: Date.now(), backend: backend.name });
+        return;
+      }
+      const search = await this.searchStats(backend, target, start, end);
+      this.store(key, { at: Date.now(), backend: backend.name, stats: search, search });
+    } catch (err) {
+      const message = describeError(err);
+      this.store(key, { at: Date.now(), backend: backendName, failed: message });
+      if (
+        isBackendError(err, 'unreachable', 'unauthorized', 'forbidden', 'timeout', 'rate-limited', 'proxy')
+      ) {
+        this.pausedUntil = Date.now() + PAUSE_MS;
+      }
+      this.logOnce(`code lens: ${qualified(target)}: ${message}`);
+    }
+  }
+
+  private async searchStats(
+    backend: TraceBackend,
+    target: FunctionTarget,
+    start: number,
+    end: number,
+  ): Promise<SearchStats> {
+    const search = backend.search!.bind(backend);
+    const [all, failing] = await Promise.all([
+      search({ q: functionQuery(target), start, end, limit: 100, spss: 100 }),
+      search({ q: functionQuery(target, true), start, end, limit: 20, spss: 20 }),
+    ]);
+    return statsFromSearch(all, failing, functionCondition(target));
+  }
+
+  async provideCodeLenses(
+    document: vscode.TextDocument,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.CodeLens[]> {
+    if (!this.enabled || document.uri.scheme !== 'file') return [];
+    const uri = document.uri.toString();
+    if (!this.isVisible(uri)) return [];
+    const functions = await this.functionsOf(document);
+    if (functions.length === 0 || token.isCancellationRequested) return [];
+    let backend: TraceBackend;
+    try {
+      backend = (await this.traces.getBackend()).backend;
+    } catch {
+      return [];
+    }
+    if (!backend.search && !hasMetrics(backend)) return [];
+    const lenses: vscode.CodeLens[] = [];
+    const now = Date.now();
+    for (const fn of functions) {
+      const r = this.results.get(this.key(backend.name, fn.target));
+      if (!r || now - r.at > TTL_MS) {
+        void this.request(backend.name, fn.target, () => this.isVisible(uri)).then(
+          (ran) => ran && this.fireSoon(),
+        );
+      }
+      const lens = r?.stats && r.stats.count > 0 ? this.lens(fn, r.stats) : undefined;
+      if (lens && fn.line < document.lineCount) lenses.push(lens);
+    }
+    return lenses;
+  }
+
+  private lens(fn: FunctionAt, stats: FunctionStats): vscode.CodeLens {
+    const at = new vscode.Position(fn.line, 0);
+    return new vscode.CodeLens(new vscode.Range(at, at), {
+      title: lensTitle(stats, WINDOW_LABEL),
+      tooltip: vscode.l10n.t(
+        'Spans of {0} in the last hour: click for the slowest and the failing traces',
+        qualified(fn.target),
+      ),
+      command: Commands.showFunctionTraces,
+      arguments: [fn.target],
+    });
+  }
+
+  /** The lens titles of a document, fetching what is missing (for the in-host tests). */
+  async titles(uriText: string): Promise<string[]> {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uriText, true));
+    if (!this.enabled) return [];
+    const functions = await this.functionsOf(document);
+    let backend: TraceBackend;
+    try {
+      backend = (await this.traces.getBackend()).backend;
+    } catch {
+      return [];
+    }
+    await Promise.all(functions.map((fn) => this.request(backend.name, fn.target, () => true)));
+    return functions
+      .map((fn) => this.results.get(this.key(backend.name, fn.target))?.stats)
+      .filter((s): s is FunctionStats => s !== undefined && s.count > 0)
+      .map((s) => lensTitle(s, WINDOW_LABEL));
+  }
+
+  /** The lens's click: the slowest and the failing traces of a function; opens the one picked. */
+  async showTraces(arg: unknown): Promise<void> {
+    const target = readTarget(arg);
+    if (!target) return;
+    let stats: SearchStats;
+    try {
+      const { backend } = await this.traces.getBackend();
+      const cached = this.results.get(this.key(backend.name, target));
+      if (cached?.search && Date.now() - cached.at <= TTL_MS) stats = cached.search;
+      else {
+        if (!backend.search) {
+          void vscode.window.showWarningMessage(
+            vscode.l10n.t('Trace Lens: {0} has no TraceQL search to list traces with.', backend.name),
+          );
+          return;
+        }
+        const end = Math.floor(Date.now() / 1000);
+        stats = await vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Window,
+            title: vscode.l10n.t('Trace Lens: finding traces of {0}…', qualified(target)),
+          },
+          () => this.searchStats(backend, target, end - WINDOW_S, end),
+        );
+      }
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Trace Lens: ${describeError(err)}`);
+      return;
+    }
+    if (stats.slowest.length === 0 && stats.failing.length === 0) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Trace Lens: no spans of {0} in the last hour.', qualified(target)),
+      );
+      return;
+    }
+    type Item = vscode.QuickPickItem & { choice?: TraceChoice };
+    const now = Date.now();
+    const item = (c: TraceChoice): Item => ({
+      label: `${c.error ? '$(error)' : '$(clock)'} ${plain(c.rootName || vscode.l10n.t('(root span not received)'))}`,
+      description: `${formatDuration(c.spanDurationNs)} · ${vscode.l10n.t('trace {0}', formatDuration(c.traceDurationMs * 1e6))}`,
+      detail: `${plain(c.rootService)} · ${formatAgo(c.startMs, now)} · ${c.traceId}`,
+      choice: c,
+    });
+    const items: Item[] = [];
+    if (stats.slowest.length > 0) {
+      items.push({ label: vscode.l10n.t('Slowest'), kind: vscode.QuickPickItemKind.Separator });
+      items.push(...stats.slowest.map(item));
+    }
+    if (stats.failing.length > 0) {
+      items.push({ label: vscode.l10n.t('Failing'), kind: vscode.QuickPickItemKind.Separator });
+      items.push(...stats.failing.map(item));
+    }
+    const picked = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('Trace Lens: traces of {0} ({1})', qualified(target), WINDOW_LABEL),
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (!picked?.choice) return;
+    const args: OpenTraceArgs = { traceId: picked.choice.traceId, spanId: picked.choice.spanId };
+    await vscode.commands.executeCommand(Commands.openTraceById, args);
+  }
+
+  dispose(): void {
+    if (this.fireTimer) clearTimeout(this.fireTimer);
+    this.budget.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** Trace text for a QuickPick: no codicon syntax, no line breaks. */
+function plain(text: string): string {
+  return cleanText(text, 200).replace(/\$\(/g, '$\u200b(');
+}

@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import { normalizeTraceId } from '../../core/ids/detect';
+import { Commands, type GoToSourceArgs, type SourceCommandId } from '../commandIds';
+import type { TracePanels } from '../tracePanel';
+import type { LoadedTrace, TraceService } from '../traceService';
+import type { FunctionLenses } from './codeLens';
+import { indexOfSpan, type SourceNavigator } from './goToSource';
+import type { TraceOverlay } from './overlay';
+import type { TraceSearchView } from './searchView';
+
+const HEX_16 = /^[0-9a-f]{16}$/;
+const isIndex = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 31;
+
+/** Reads `traceLens.goToSpanSource` arguments; undefined for anything malformed. */
+export function readGoToSourceArgs(arg: unknown): GoToSourceArgs | undefined {
+  const a = (Array.isArray(arg) ? arg[0] : arg) as Record<string, unknown> | undefined;
+  if (!a || typeof a !== 'object') return undefined;
+  const traceId = typeof a.traceId === 'string' ? normalizeTraceId(a.traceId) : undefined;
+  if (!traceId) return undefined;
+  const out: GoToSourceArgs = { traceId };
+  if (isIndex(a.index)) out.index = a.index;
+  if (typeof a.spanId === 'string' && HEX_16.test(a.spanId.toLowerCase()))
+    out.spanId = a.spanId.toLowerCase();
+  if (out.index === undefined && out.spanId === undefined) return undefined;
+  if (a.eventIndex !== undefined || a.frameIndex !== undefined) {
+    if (!isIndex(a.eventIndex) || !isIndex(a.frameIndex)) return undefined;
+    out.eventIndex = a.eventIndex;
+    out.frameIndex = a.frameIndex;
+  }
+  return out;
+}
+
+/** What the source commands need. */
+export interface SourceCommandDeps {
+  panels: TracePanels;
+  traces: TraceService;
+  navigator: SourceNavigator;
+  overlay: TraceOverlay;
+  lenses: FunctionLenses;
+  search: TraceSearchView;
+}
+
+/** Handlers of the source features' commands, merged into the typed table in `commands.ts`. */
+export function sourceCommandHandlers(
+  deps: SourceCommandDeps,
+): Record<SourceCommandId, (...args: unknown[]) => unknown> {
+  const { panels, traces, navigator, overlay, lenses, search } = deps;
+  return {
+    [Commands.goToSpanSource]: async (arg: unknown) => {
+      const args = readGoToSourceArgs(arg);
+      if (!args) return;
+      const open = panels.panelTrace(args.traceId);
+      let loaded: LoadedTrace;
+      try {
+        loaded = open?.loaded ?? (await traces.load(args.traceId));
+      } catch (err) {
+        void vscode.window.showErrorMessage(
+          `Trace Lens: ${err instanceof Error ? err.message : String(err)}`,
+        );
+        return;
+      }
+      const index = args.index ?? (args.spanId ? indexOfSpan(loaded, args.spanId) : -1);
+      if (index < 0 || index >= loaded.decoded.model.spanCount) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('Trace Lens: that span is not in the trace.'));
+        return;
+      }
+      const ref = {
+        loaded,
+        index,
+        ...(open?.viewColumn !== undefined ? { panelColumn: open.viewColumn } : {}),
+      };
+      if (args.eventIndex !== undefined && args.frameIndex !== undefined) {
+        await navigator.goToFrame(ref, args.eventIndex, args.frameIndex);
+      } else {
+        await navigator.goToSpan(ref);
+      }
+    },
+    [Commands.clearOverlay]: () => overlay.clear(),
+    [Commands.showFunctionTraces]: (arg: unknown) => lenses.showTraces(arg),
+    [Commands.searchTraces]: () => search.search(),
+    [Commands.clearSearch]: () => search.clear(),
+  };
+}

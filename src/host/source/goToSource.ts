@@ -1,0 +1,438 @@
+import * as vscode from 'vscode';
+import { SpanFlag, spanIdAt, type SpanDetail } from '../../shared/model';
+import { resolveSpanSource, type SourceCandidate } from '../../core/source';
+import {
+  exceptionFrame,
+  outsideLocations,
+  resolveStackFrame,
+  type OutsideLocation,
+} from '../../core/source/frame';
+import { sourceAnnotationText, spanLabel, cleanText, type SpanFacts } from '../../core/source/text';
+import type { LoadedTrace } from '../traceService';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+/** A place in a workspace file, checked to be inside the workspace. */
+export interface SourcePlace {
+  path: string;
+  /** 1-based. */
+  line: number;
+  column?: number;
+  candidate: SourceCandidate;
+}
+
+/** A span of a loaded trace, and where its panel is. */
+export interface SpanRef {
+  loaded: LoadedTrace;
+  index: number;
+  /** The trace panel's column: source opens in another one. */
+  panelColumn?: vscode.ViewColumn;
+}
+
+const SYMBOL_KINDS = new Set([
+  vscode.SymbolKind.Function,
+  vscode.SymbolKind.Method,
+  vscode.SymbolKind.Constructor,
+]);
+
+/** The column to open source in: one with a text editor that is not the panel's, else the other side. */
+export function besideColumn(panelColumn: vscode.ViewColumn | undefined): vscode.ViewColumn {
+  if (panelColumn === undefined) return vscode.ViewColumn.Active;
+  const other = vscode.window.visibleTextEditors.find(
+    (e) => e.viewColumn !== undefined && e.viewColumn !== panelColumn,
+  );
+  if (other?.viewColumn !== undefined) return other.viewColumn;
+  return panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+}
+
+/** The `service.name` of a span: its resource's, else the model's service column. */
+export function serviceOf(loaded: LoadedTrace, index: number, detail?: SpanDetail): string {
+  const v = detail?.resource.find((a) => a.key === 'service.name')?.value;
+  if (typeof v === 'string' && v !== '') return v;
+  const { model } = loaded.decoded;
+  return model.services[model.columns.service[index] ?? 0] ?? '';
+}
+
+/** Span `index`'s duration, name (with peer host), share of the trace and critical-path mark. */
+export function spanFacts(loaded: LoadedTrace, index: number, detail?: SpanDetail): SpanFacts {
+  const { model } = loaded.decoded;
+  const durationNs = model.columns.durationNs[index] ?? 0;
+  const name = model.strings[model.columns.name[index] ?? 0] ?? '';
+  const critical =
+    ((model.columns.flags[index] ?? 0) & SpanFlag.CriticalPath) !== 0 ||
+    loaded.summary.criticalPath.includes(index);
+  return {
+    durationNs,
+    label: spanLabel(name, detail?.attributes ?? []),
+    share: model.durationNs > 0 ? durationNs / model.durationNs : 0,
+    critical,
+  };
+}
+
+/** The depth-first index of `spanId` in the trace, or -1. */
+export function indexOfSpan(loaded: LoadedTrace, spanId: string): number {
+  const { model } = loaded.decoded;
+  for (let i = 0; i < model.spanCount; i++) if (spanIdAt(model.columns, i) === spanId) return i;
+  return -1;
+}
+
+/** Text for a QuickPick label: no codicon syntax from trace data. */
+function plain(text: string): string {
+  return cleanText(text, 200).replace(/\$\(/g, '$\u200b(');
+}
+
+type Choice = { kind: 'file'; place: SourcePlace } | { kind: 'symbol'; candidate: SourceCandidate };
+
+/**
+ * From a span (or one of its stack frames) to the line of code: resolves candidates, follows
+ * symlinks and checks containment, asks when there are several or when the only file is outside
+ * the workspace, opens it beside the trace panel and marks the line with the span's figures.
+ */
+export class SourceNavigator implements vscode.Disposable {
+  private readonly lineDecoration = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
+  });
+  private readonly annotationDecoration = vscode.window.createTextEditorDecorationType({
+    after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 3em' },
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+  });
+  private marked: { editor: vscode.TextEditor; line: number } | undefined;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables = [
+      this.lineDecoration,
+      this.annotationDecoration,
+      // The mark goes away once the cursor leaves the line, like VS Code's own range highlight.
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (
+          this.marked &&
+          e.textEditor === this.marked.editor &&
+          e.selections[0]?.active.line !== this.marked.line
+        ) {
+          this.unmark();
+        }
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.marked && e.document === this.marked.editor.document && e.contentChanges.length > 0)
+          this.unmark();
+      }),
+    ];
+  }
+
+  /** Candidates for span `index`, best first (in-workspace by construction, not yet realpath-checked). */
+  async candidates(
+    ref: SpanRef,
+  ): Promise<{ detail: SpanDetail; candidates: SourceCandidate[]; outside: OutsideLocation[] } | undefined> {
+    const detail = ref.loaded.decoded.detail(ref.index);
+    if (!detail) return undefined;
+    const ctx = await this.index.context(serviceOf(ref.loaded, ref.index, detail));
+    return {
+      detail,
+      candidates: resolveSpanSource(detail.attributes, detail.events, ctx),
+      outside: outsideLocations(detail.attributes, detail.events, ctx),
+    };
+  }
+
+  /** The best candidate of span `index` that passes the real-path check (no prompts), for the overlay. */
+  async bestPlace(ref: SpanRef, detail?: SpanDetail, maxTries = 3): Promise<SourcePlace | undefined> {
+    const d = detail ?? ref.loaded.decoded.detail(ref.index);
+    if (!d) return undefined;
+    const ctx = await this.index.context(serviceOf(ref.loaded, ref.index, d));
+    let tries = 0;
+    for (const c of resolveSpanSource(d.attributes, d.events, ctx)) {
+      if (c.origin === 'symbol') continue;
+      if (tries++ >= maxTries) break;
+      const ok = await this.index.verify(c.path);
+      if (ok)
+        return {
+          path: ok.path,
+          line: c.line,
+          ...(c.column !== undefined ? { column: c.column } : {}),
+          candidate: c,
+        };
+    }
+    return undefined;
+  }
+
+  /** Go to Source for span `index`. */
+  async goToSpan(ref: SpanRef): Promise<void> {
+    const found = await this.candidates(ref);
+    if (!found) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Trace Lens: that span is not in the trace.'));
+      return;
+    }
+    const facts = spanFacts(ref.loaded, ref.index, found.detail);
+    await this.open(found.candidates, found.outside, facts, ref.panelColumn, facts.label);
+  }
+
+  /** Go to Source for frame `frameIndex` of exception event `eventIndex` of span `index`. */
+  async goToFrame(ref: SpanRef, eventIndex: number, frameIndex: number): Promise<void> {
+    const detail = ref.loaded.decoded.detail(ref.index);
+    const frame = detail ? exceptionFrame(detail.events, eventIndex, frameIndex) : undefined;
+    if (!detail || !frame) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Trace Lens: that stack frame is not in the span (or names no file).'),
+      );
+      return;
+    }
+    const ctx = await this.index.context(serviceOf(ref.loaded, ref.index, detail));
+    const { candidates, outside } = resolveStackFrame(
+      frame,
+      ctx,
+      `exception.stacktrace frame ${frameIndex + 1}`,
+    );
+    const facts = spanFacts(ref.loaded, ref.index, detail);
+    await this.open(candidates, outside, facts, ref.panelColumn, frame.functionName ?? frame.file);
+  }
+
+  private async open(
+    candidates: SourceCandidate[],
+    outside: OutsideLocation[],
+    facts: SpanFacts,
+    panelColumn: vscode.ViewColumn | undefined,
+    what: string,
+  ): Promise<void> {
+    const choices: Choice[] = [];
+    let refused = 0;
+    for (const c of candidates) {
+      if (c.origin === 'symbol') {
+        choices.push({ kind: 'symbol', candidate: c });
+        continue;
+      }
+      const ok = await this.index.verify(c.path);
+      if (!ok) {
+        refused++;
+        continue;
+      }
+      choices.push({
+        kind: 'file',
+        place: {
+          path: ok.path,
+          line: c.line,
+          ...(c.column !== undefined ? { column: c.column } : {}),
+          candidate: c,
+        },
+      });
+    }
+    if (refused > 0) {
+      this.log.info(
+        `go to source: ${refused} candidate(s) skipped (missing, or a symlink out of the workspace)`,
+      );
+    }
+    let choice: Choice | undefined;
+    if (choices.length === 1) choice = choices[0];
+    else if (choices.length > 1) {
+      choice = await this.pick(choices, what);
+      if (!choice) return;
+    }
+    if (choice?.kind === 'file') return this.show(choice.place, facts, panelColumn);
+    if (choice?.kind === 'symbol') {
+      const place = await this.searchSymbol(choice.candidate);
+      if (place) return this.show(place, facts, panelColumn);
+      if (outside.length === 0) {
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t(
+            'Trace Lens: no function named {0} in the workspace symbols.',
+            choice.candidate.functionName ?? '',
+          ),
+        );
+        return;
+      }
+    }
+    if (outside.length > 0) return this.openOutside(outside, facts, panelColumn);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Trace Lens: the span names no code in this workspace (no code.* attributes or stack frames that map here).',
+      ),
+    );
+  }
+
+  private async pick(choices: Choice[], what: string): Promise<Choice | undefined> {
+    const items = choices.map((c) => {
+      if (c.kind === 'symbol') {
+        return {
+          label: `$(symbol-method) ${vscode.l10n.t('Search workspace symbols for {0}', plain(c.candidate.functionName ?? ''))}`,
+          detail: plain(c.candidate.reason),
+          choice: c,
+        };
+      }
+      const rel = vscode.workspace.asRelativePath(c.place.path, true);
+      return {
+        label: `$(file-code) ${plain(rel)}:${c.place.line}`,
+        description: c.place.candidate.userCode
+          ? c.place.candidate.origin
+          : `${c.place.candidate.origin} · library`,
+        detail: plain(c.place.candidate.reason),
+        choice: c,
+      };
+    });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('Trace Lens: source of {0}', plain(what)),
+      placeHolder: vscode.l10n.t('Several places match; the best is first'),
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    return picked?.choice;
+  }
+
+  /** Finds the function a `symbol` candidate names through the workspace symbol providers. */
+  private async searchSymbol(candidate: SourceCandidate): Promise<SourcePlace | undefined> {
+    const qualified = candidate.functionName ?? '';
+    const parts = qualified.split(/::|[.#/\\]/).filter((p) => p !== '');
+    const name = parts[parts.length - 1];
+    if (!name) return undefined;
+    const container = parts.length > 1 ? parts[parts.length - 2] : undefined;
+    let symbols: vscode.SymbolInformation[] | undefined;
+    try {
+      symbols = await vscode.commands.executeCommand<vscode.SymbolInformation[]>(
+        'vscode.executeWorkspaceSymbolProvider',
+        name,
+      );
+    } catch (err) {
+      this.log.warn(`go to source: workspace symbol search failed: ${String(err)}`);
+      return undefined;
+    }
+    const scored = (symbols ?? [])
+      .filter((s) => s.location?.uri?.scheme === 'file' && s.name.replace(/\(.*$/, '') === name)
+      .map((s) => ({
+        s,
+        score:
+          (SYMBOL_KINDS.has(s.kind) ? 2 : 0) +
+          (container !== undefined && s.containerName?.split(/[.:]/).pop() === container ? 4 : 0),
+      }))
+      .sort((a, b) => b.score - a.score);
+    const best = scored[0]?.score;
+    const top = scored.filter((x) => x.score === best).slice(0, 20);
+    const places: SourcePlace[] = [];
+    for (const { s } of top) {
+      const ok = await this.index.verify(s.location.uri.fsPath);
+      if (!ok) continue;
+      places.push({
+        path: ok.path,
+        line: s.location.range.start.line + 1,
+        column: s.location.range.start.character + 1,
+        candidate: { ...candidate, path: ok.path, line: s.location.range.start.line + 1 },
+      });
+    }
+    if (places.length <= 1) return places[0];
+    const picked = await vscode.window.showQuickPick(
+      places.map((p) => ({
+        label: `$(symbol-method) ${plain(qualified)}`,
+        description: `${plain(vscode.workspace.asRelativePath(p.path, true))}:${p.line}`,
+        place: p,
+      })),
+      { title: vscode.l10n.t('Trace Lens: which {0}?', plain(name)) },
+    );
+    return picked?.place;
+  }
+
+  /** Asks before opening a file outside the workspace (its path came from another machine). */
+  private async openOutside(
+    outside: OutsideLocation[],
+    facts: SpanFacts,
+    panelColumn: vscode.ViewColumn | undefined,
+  ): Promise<void> {
+    for (const loc of outside.slice(0, 10)) {
+      const real = await this.index.realFile(loc.path);
+      if (!real) continue;
+      const inside = await this.index.verify(real);
+      if (!inside) {
+        const answer = await vscode.window.showWarningMessage(
+          vscode.l10n.t('Open {0}? It is outside the workspace.', real),
+          {
+            modal: true,
+            detail: vscode.l10n.t(
+              'The trace names this file and nothing maps it into the workspace. Paths in traces come from other machines; open it only if you expect this file. traceLens.pathMappings maps remote paths into the workspace.',
+            ),
+          },
+          vscode.l10n.t('Open'),
+        );
+        if (answer === undefined) return;
+      }
+      const place: SourcePlace = {
+        path: real,
+        line: loc.line ?? 1,
+        ...(loc.column !== undefined ? { column: loc.column } : {}),
+        candidate: {
+          path: real,
+          line: loc.line ?? 1,
+          reason: 'outside the workspace',
+          origin: 'code-attributes',
+          score: 0,
+          userCode: false,
+        },
+      };
+      return this.show(place, facts, panelColumn);
+    }
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Trace Lens: the span names {0}, which is not in the workspace or on this machine. Map it with traceLens.pathMappings.',
+        outside[0]?.path ?? '',
+      ),
+    );
+  }
+
+  /** Opens `place` beside the trace panel, selects and centres its line, and marks it. */
+  async show(
+    place: SourcePlace,
+    facts: SpanFacts | undefined,
+    panelColumn: vscode.ViewColumn | undefined,
+  ): Promise<void> {
+    let editor: vscode.TextEditor;
+    try {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(place.path));
+      const line = Math.min(Math.max(place.line - 1, 0), Math.max(doc.lineCount - 1, 0));
+      const text = doc.lineAt(line);
+      const character =
+        place.column !== undefined
+          ? Math.min(Math.max(place.column - 1, 0), text.range.end.character)
+          : text.firstNonWhitespaceCharacterIndex;
+      const at = new vscode.Position(line, character);
+      editor = await vscode.window.showTextDocument(doc, {
+        viewColumn: besideColumn(panelColumn),
+        preserveFocus: false,
+        selection: new vscode.Range(at, at),
+      });
+      editor.revealRange(text.range, vscode.TextEditorRevealType.InCenter);
+    } catch (err) {
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t(
+          'Trace Lens: could not open {0}: {1}',
+          place.path,
+          err instanceof Error ? err.message : String(err),
+        ),
+      );
+      return;
+    }
+    this.mark(editor, editor.selection.active.line, facts);
+  }
+
+  private mark(editor: vscode.TextEditor, line: number, facts: SpanFacts | undefined): void {
+    this.unmark();
+    const range = editor.document.lineAt(line).range;
+    editor.setDecorations(this.lineDecoration, [range]);
+    if (facts) {
+      const end = new vscode.Range(range.end, range.end);
+      editor.setDecorations(this.annotationDecoration, [
+        { range: end, renderOptions: { after: { contentText: sourceAnnotationText(facts) } } },
+      ]);
+    }
+    this.marked = { editor, line };
+  }
+
+  private unmark(): void {
+    if (!this.marked) return;
+    this.marked.editor.setDecorations(this.lineDecoration, []);
+    this.marked.editor.setDecorations(this.annotationDecoration, []);
+    this.marked = undefined;
+  }
+
+  dispose(): void {
+    this.unmark();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,363 @@
+import * as vscode from 'vscode';
+import type { SearchHit, TagsResult, TagValuesResult, TraceBackend } from '../../core/backends';
+import { formatDuration } from '../../core/analysis/format';
+import { cleanText, formatAgo, unixNanoToMs } from '../../core/source/text';
+import {
+  applyCompletion,
+  completionContext,
+  tagCompletions,
+  tagInsertion,
+  valueInsertion,
+  type CompletionContext,
+} from '../../core/source/traceql';
+import { Commands } from '../commandIds';
+import { describeError } from '../errors';
+import type { TraceService } from '../traceService';
+
+/** The view's ID in package.json. */
+export const SEARCH_VIEW_ID = 'traceLens.search';
+
+const HISTORY_KEY = 'traceLens.searchHistory';
+const MAX_HISTORY = 30;
+const MAX_QUERY = 4096;
+const RESULT_LIMIT = 50;
+const TAGS_TTL_MS = 5 * 60_000;
+const VALUES_TTL_MS = 60_000;
+
+/** Time ranges offered after the query. */
+const RANGES: ReadonlyArray<{ label: () => string; seconds: number }> = [
+  { label: () => vscode.l10n.t('Last 15 minutes'), seconds: 15 * 60 },
+  { label: () => vscode.l10n.t('Last 1 hour'), seconds: 3600 },
+  { label: () => vscode.l10n.t('Last 6 hours'), seconds: 6 * 3600 },
+  { label: () => vscode.l10n.t('Last 24 hours'), seconds: 24 * 3600 },
+  { label: () => vscode.l10n.t('Last 7 days'), seconds: 7 * 24 * 3600 },
+];
+
+/** The tags API of Tempo and Grafana backends. */
+interface TagsBackend extends TraceBackend {
+  tags(scope?: undefined, options?: { signal?: AbortSignal }): Promise<TagsResult>;
+  tagValues(tag: string, options?: { signal?: AbortSignal }): Promise<TagValuesResult>;
+}
+
+function hasTags(b: TraceBackend): b is TagsBackend {
+  const t = b as Partial<TagsBackend>;
+  return typeof t.tags === 'function' && typeof t.tagValues === 'function';
+}
+
+/** One search result; `traceId` lets the existing Copy Trace ID command take it as its argument. */
+export class SearchResultItem extends vscode.TreeItem {
+  readonly traceId: string;
+
+  constructor(hit: SearchHit, now: number) {
+    const root = cleanText(hit.rootTraceName ?? '', 120) || vscode.l10n.t('(root span not received)');
+    const startMs = unixNanoToMs(hit.startTimeUnixNano);
+    const duration = hit.durationMs > 0 ? formatDuration(hit.durationMs * 1e6) : '<1 ms';
+    super(
+      `${root} · ${cleanText(hit.rootServiceName, 80)} · ${duration} · ${formatAgo(startMs, now)}`,
+      vscode.TreeItemCollapsibleState.None,
+    );
+    this.traceId = hit.traceId;
+    this.id = hit.traceId;
+    this.description = vscode.l10n.t('{0} matched', hit.matched);
+    const tooltip = new vscode.MarkdownString(undefined, false);
+    tooltip.appendText(
+      `${hit.traceId}\n${root} (${cleanText(hit.rootServiceName, 80)})\n${duration}, started ${Number.isFinite(startMs) ? new Date(startMs).toLocaleString() : '?'}\n${hit.matched} matching spans`,
+    );
+    this.tooltip = tooltip;
+    this.iconPath = new vscode.ThemeIcon('pulse');
+    this.contextValue = 'traceLens.searchResult';
+    const firstSpan = hit.spanSets[0]?.spans[0]?.spanId;
+    this.command = {
+      command: Commands.openTraceById,
+      title: vscode.l10n.t('Open Trace'),
+      arguments: [{ traceId: hit.traceId, ...(firstSpan ? { spanId: firstSpan } : {}) }],
+    };
+  }
+}
+
+/** A one-line message in the view: an error, "no traces", or "searching". */
+class MessageItem extends vscode.TreeItem {
+  constructor(message: string, icon: string, tooltip?: string) {
+    super(message, vscode.TreeItemCollapsibleState.None);
+    this.iconPath = new vscode.ThemeIcon(icon);
+    if (tooltip) this.tooltip = tooltip;
+  }
+}
+
+type State =
+  | { kind: 'idle' }
+  | { kind: 'running'; query: string }
+  | { kind: 'results'; query: string; range: string; hits: SearchHit[]; at: number }
+  | { kind: 'error'; query: string; message: string };
+
+type BoxItem = vscode.QuickPickItem & { action: 'run' | 'history' | 'complete'; text: string };
+
+/**
+ * The Trace Search view: a TraceQL box (a QuickPick with history and tag completions), a time
+ * range, and the matching traces as tree items that open the trace at the first matched span.
+ */
+export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private state: State = { kind: 'idle' };
+  private readonly view: vscode.TreeView<vscode.TreeItem>;
+  private tags: { backend: string; at: number; result: TagsResult } | undefined;
+  private readonly values = new Map<string, { at: number; values: string[] }>();
+  private run = 0;
+
+  constructor(
+    private readonly traces: TraceService,
+    private readonly globalState: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.view = vscode.window.createTreeView(SEARCH_VIEW_ID, { treeDataProvider: this });
+  }
+
+  /** Queries run before, most recent first. */
+  history(): string[] {
+    const stored = this.globalState.get<unknown>(HISTORY_KEY);
+    return Array.isArray(stored)
+      ? stored
+          .filter((q): q is string => typeof q === 'string' && q.length <= MAX_QUERY)
+          .slice(0, MAX_HISTORY)
+      : [];
+  }
+
+  private async remember(query: string): Promise<void> {
+    const list = [query, ...this.history().filter((q) => q !== query)].slice(0, MAX_HISTORY);
+    await this.globalState.update(HISTORY_KEY, list);
+  }
+
+  private setState(state: State): void {
+    this.state = state;
+    this.view.description = state.kind === 'results' ? state.range : undefined;
+    this.changed.fire();
+  }
+
+  getTreeItem(element: vscode.TreeItem): vscode.TreeItem {
+    return element;
+  }
+
+  getChildren(element?: vscode.TreeItem): vscode.TreeItem[] {
+    if (element) return [];
+    const s = this.state;
+    switch (s.kind) {
+      case 'idle':
+        return [];
+      case 'running':
+        return [new MessageItem(vscode.l10n.t('Searching…'), 'loading~spin', s.query)];
+      case 'error':
+        return [new MessageItem(s.message, 'warning', s.query)];
+      case 'results':
+        if (s.hits.length === 0) {
+          return [
+            new MessageItem(
+              vscode.l10n.t('No traces matched ({0}).', s.range.toLowerCase()),
+              'info',
+              s.query,
+            ),
+          ];
+        }
+        return s.hits.map((h) => new SearchResultItem(h, s.at));
+    }
+  }
+
+  /** Clears the results (the welcome content shows again). */
+  clear(): void {
+    this.run++;
+    this.setState({ kind: 'idle' });
+  }
+
+  /** "Search…": the query box, then the time range, then the search. */
+  async search(): Promise<void> {
+    let backend: TraceBackend;
+    try {
+      backend = (await this.traces.getBackend()).backend;
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Trace Lens: ${describeError(err)}`);
+      return;
+    }
+    if (!backend.search) {
+      this.setState({
+        kind: 'error',
+        query: '',
+        message: vscode.l10n.t('{0} has no TraceQL search: use a Tempo or Grafana backend.', backend.name),
+      });
+      return;
+    }
+    const query = await this.askQuery(backend);
+    if (query === undefined) return;
+    const range = await vscode.window.showQuickPick(
+      RANGES.map((r) => ({ label: r.label(), range: r })),
+      { title: vscode.l10n.t('Trace Lens: search which time range?'), placeHolder: query },
+    );
+    if (!range) return;
+    await this.remember(query);
+    await this.runSearch(backend, query, range.range.seconds, range.label);
+  }
+
+  private async runSearch(
+    backend: TraceBackend,
+    query: string,
+    seconds: number,
+    rangeLabel: string,
+  ): Promise<void> {
+    const run = ++this.run;
+    this.setState({ kind: 'running', query });
+    const end = Math.floor(Date.now() / 1000);
+    try {
+      const result = await vscode.window.withProgress({ location: { viewId: SEARCH_VIEW_ID } }, () =>
+        backend.search!({ q: query, start: end - seconds, end, limit: RESULT_LIMIT, spss: 3 }),
+      );
+      if (run !== this.run) return;
+      this.log.info(`search: ${result.traces.length} traces for ${query} (${rangeLabel})`);
+      this.setState({ kind: 'results', query, range: rangeLabel, hits: result.traces, at: Date.now() });
+    } catch (err) {
+      if (run !== this.run) return;
+      const message = describeError(err);
+      this.log.warn(`search: ${query}: ${message}`);
+      this.setState({ kind: 'error', query, message });
+    }
+  }
+
+  /** The TraceQL box: Enter runs the text (or a history entry); picking a completion edits the text. */
+  private askQuery(backend: TraceBackend): Promise<string | undefined> {
+    const box = vscode.window.createQuickPick<BoxItem>();
+    box.title = vscode.l10n.t('Trace Lens: Search Traces (TraceQL)');
+    box.placeholder = '{ resource.service.name = "api" && duration > 500ms }';
+    box.ignoreFocusOut = true;
+    box.matchOnDescription = false;
+    box.matchOnDetail = false;
+    const history = this.history();
+    box.value = history[0] ?? '';
+    let completions: BoxItem[] = [];
+    let asked = 0;
+    const refresh = () => {
+      const text = box.value;
+      const items: BoxItem[] = [];
+      if (text.trim() !== '') {
+        items.push({
+          label: `$(search) ${vscode.l10n.t('Search')}`,
+          description: text.length > 120 ? text.slice(0, 119) + '…' : text,
+          action: 'run',
+          text,
+          alwaysShow: true,
+        });
+      }
+      items.push(...completions);
+      // While completions show, only the history entries that contain the text.
+      const past = history.filter((q) => q !== text && (completions.length === 0 || q.includes(text)));
+      if (past.length > 0) {
+        items.push({
+          label: vscode.l10n.t('History'),
+          kind: vscode.QuickPickItemKind.Separator,
+          action: 'history',
+          text: '',
+        });
+        items.push(
+          ...past.map((q): BoxItem => ({
+            label: `$(history) ${q.replace(/\$\(/g, '$\u200b(')}`,
+            action: 'history',
+            text: q,
+            alwaysShow: true,
+          })),
+        );
+      }
+      box.items = items;
+    };
+    const complete = async () => {
+      const text = box.value;
+      const ctx = completionContext(text);
+      const ask = ++asked;
+      completions = [];
+      refresh();
+      if (!ctx || !hasTags(backend)) return;
+      try {
+        const suggestions = await this.suggest(backend, ctx);
+        if (ask !== asked) return;
+        completions = suggestions.map((s) => ({
+          label: `$(symbol-field) ${s.label.replace(/\$\(/g, '$\u200b(')}`,
+          description: s.detail,
+          action: 'complete',
+          text: applyCompletion(text, ctx, s.insertion),
+          alwaysShow: true,
+        }));
+        refresh();
+      } catch (err) {
+        this.log.info(`search: completions unavailable: ${describeError(err)}`);
+      }
+    };
+    let debounce: ReturnType<typeof setTimeout> | undefined;
+    return new Promise<string | undefined>((resolve) => {
+      let done = false;
+      const finish = (value: string | undefined) => {
+        if (done) return;
+        done = true;
+        if (debounce) clearTimeout(debounce);
+        resolve(value);
+        box.dispose();
+      };
+      box.onDidChangeValue(() => {
+        completions = [];
+        refresh();
+        if (debounce) clearTimeout(debounce);
+        debounce = setTimeout(() => void complete(), 150);
+      });
+      box.onDidAccept(() => {
+        const item = box.selectedItems[0] ?? box.activeItems[0];
+        if (item?.action === 'complete') {
+          box.value = item.text;
+          return;
+        }
+        const text = (item?.action === 'history' ? item.text : box.value).trim();
+        if (text === '') return;
+        if (text.length > MAX_QUERY) {
+          void vscode.window.showWarningMessage(
+            vscode.l10n.t('Trace Lens: the query is longer than {0} characters.', MAX_QUERY),
+          );
+          return;
+        }
+        finish(text);
+      });
+      box.onDidHide(() => finish(undefined));
+      refresh();
+      void complete();
+      box.show();
+    });
+  }
+
+  /** Tag names or values for a completion context (cached briefly). */
+  private async suggest(
+    backend: TagsBackend,
+    ctx: CompletionContext,
+  ): Promise<Array<{ label: string; insertion: string; detail?: string }>> {
+    if (ctx.kind === 'tag') {
+      if (!this.tags || this.tags.backend !== backend.name || Date.now() - this.tags.at > TAGS_TTL_MS) {
+        this.tags = { backend: backend.name, at: Date.now(), result: await backend.tags() };
+      }
+      return tagCompletions(this.tags.result, ctx.prefix, 40).map((t) => ({
+        label: t,
+        insertion: tagInsertion(t),
+      }));
+    }
+    const key = `${backend.name}\n${ctx.tag}`;
+    let cached = this.values.get(key);
+    if (!cached || Date.now() - cached.at > VALUES_TTL_MS) {
+      const result = await backend.tagValues(ctx.tag);
+      cached = { at: Date.now(), values: result.values.map((v) => v.value).slice(0, 1000) };
+      if (this.values.size > 50) this.values.clear();
+      this.values.set(key, cached);
+    }
+    const prefix = ctx.prefix.toLowerCase();
+    return cached.values
+      .filter((v) => prefix === '' || v.toLowerCase().includes(prefix))
+      .slice(0, 40)
+      .map((v) => ({ label: cleanText(v, 120), insertion: valueInsertion(v), detail: ctx.tag }));
+  }
+
+  dispose(): void {
+    this.run++;
+    this.view.dispose();
+    this.changed.dispose();
+  }
+}
