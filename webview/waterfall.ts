@@ -104,6 +104,8 @@ export class Waterfall {
   private lastTickKey = '';
   private labelWidth = 340;
   private viewportH = 0;
+  private viewportW = 0;
+  private shownLabelWidth = -1;
   private lastTop = 0;
   private activeId = '';
   /** Called after each paint of rows (the benchmark and tests hook here). */
@@ -135,6 +137,11 @@ export class Waterfall {
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     new ResizeObserver((entries) => {
       this.viewportH = entries[0]?.contentRect.height ?? 0;
+      this.viewportW = entries[0]?.contentRect.width ?? 0;
+      // The axis and grid stop where the rows stop: left of the vertical scrollbar.
+      const sbw = Math.max(0, this.scroller.offsetWidth - this.scroller.clientWidth);
+      this.element.style.setProperty('--tl-sbw', `${sbw}px`);
+      this.applyLabelWidth();
       this.lastTickKey = '';
       this.schedule();
     }).observe(this.scroller);
@@ -146,7 +153,7 @@ export class Waterfall {
     });
     dragResize(
       colSplit,
-      () => this.labelWidth,
+      () => this.shownLabelWidth,
       (w) => this.setLabelWidth(w),
     );
   }
@@ -156,11 +163,19 @@ export class Waterfall {
     return this.labelWidth;
   }
 
+  /** Sets the preferred width of the name column (kept in the view state). */
   setLabelWidth(w: number): void {
-    const avail = this.scroller.clientWidth;
-    const max = avail > 0 ? Math.max(160, avail - 120) : 2000;
-    this.labelWidth = Math.round(Math.min(Math.max(w, 140), max));
-    this.element.style.setProperty('--tl-label-w', `${this.labelWidth}px`);
+    this.labelWidth = Math.round(Math.min(Math.max(w, 120), 2000));
+    this.applyLabelWidth();
+  }
+
+  /** The shown width: the preferred one, but never more than 60% of a narrow pane. */
+  private applyLabelWidth(): void {
+    const avail = this.viewportW;
+    const w = avail > 0 ? Math.round(Math.min(this.labelWidth, Math.max(120, avail * 0.6))) : this.labelWidth;
+    if (w === this.shownLabelWidth) return;
+    this.shownLabelWidth = w;
+    this.element.style.setProperty('--tl-label-w', `${w}px`);
     for (const r of this.live.values()) r.indent = -1;
     this.lastTickKey = '';
     this.schedule();
@@ -467,7 +482,7 @@ export class Waterfall {
 
   private indentFor(depth: number): number {
     // Deep trees would push names out of the column: cap the indent at half its width.
-    const cap = Math.max(4, Math.floor((this.labelWidth * 0.5) / INDENT));
+    const cap = Math.max(4, Math.floor((this.shownLabelWidth * 0.5) / INDENT));
     return Math.min(depth, cap);
   }
 
@@ -565,7 +580,7 @@ export class Waterfall {
   }
 
   private renderAxis(): void {
-    const width = Math.max(0, this.scroller.clientWidth - this.labelWidth);
+    const width = Math.max(0, this.scroller.clientWidth - this.shownLabelWidth);
     const key = `${this.viewStart}:${this.viewEnd}:${width}`;
     if (key === this.lastTickKey) return;
     this.lastTickKey = key;
