@@ -6,6 +6,7 @@ import { obj, type JsonObject } from './json';
 import { decodeOtlpJson, notFound } from './otlpJson';
 import { assertProtoStart, decodeOtlpProto, looksLikeTraceByIdResponse } from './otlpProto';
 import { decodeJaegerJson } from './jaeger';
+import { scanTempoJson } from './jsonScan';
 import { decodeZipkinJson } from './zipkin';
 import { TraceDecodeError, type DecodedTrace, type TraceFormat } from './types';
 
@@ -95,8 +96,12 @@ export function decodeTrace(input: Uint8Array | string, format?: TraceFormat): D
   const jsonStart = c === 0x7b || c === 0x5b; // { [
   const bom = c === 0xef && bytes[first + 1] === 0xbb && bytes[first + 2] === 0xbf;
   const wantsProto = format === 'otlp-proto' || format === 'tempo-v2-proto';
-  if (bom || (jsonStart && bytes[0] !== 0x0a))
-    return decodeJson(utf8.decode(bytes), wantsProto ? undefined : format);
+  if (bom || (jsonStart && bytes[0] !== 0x0a)) {
+    // Tempo/OTLP JSON goes through the byte scanner; whatever it declines, through JSON.parse.
+    const fast =
+      format === undefined || format === 'tempo-json' || wantsProto ? scanTempoJson(bytes) : undefined;
+    return fast ?? decodeJson(utf8.decode(bytes), wantsProto ? undefined : format);
+  }
   if (jsonStart) {
     // A newline then `{`: JSON with a leading blank line, or protobuf whose field-1 tag (0x0a)
     // is followed by a length of 123 or 91. Try the likelier reading first, then the other.

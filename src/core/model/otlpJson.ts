@@ -15,10 +15,12 @@ import {
   type SpanDetail,
   type SpanEvent,
   type SpanLink,
+  type TraceModel,
 } from '../../shared/model';
 import { buildModel } from './build';
 import { bytesToHex, bytesToIdWords, idStringToBytes, idWordsToHex } from './ids';
-import { arr, get, obj, str, typeName, type JsonObject } from './json';
+import * as json from './json';
+import type { JsonObject } from './json';
 import { DecimalClock, RawSpans, StringTable } from './raw';
 import { TraceDecodeError, type DecodedTrace } from './types';
 
@@ -44,6 +46,59 @@ export const CODE_KEYS: ReadonlySet<string> = new Set([
   'code.function',
   'code.function.name',
 ]);
+
+// Helpers bound once: a per-file transpiler (tsx in tests and benchmarks) turns each call of an
+// imported function into a getter call, which shows up when it runs 20 times per span.
+const { arr, get, obj, str, typeName } = json;
+
+// Enum members read once (see build.ts).
+const FLAG_ERROR: number = SpanFlag.Error;
+const FLAG_HAS_CODE: number = SpanFlag.HasCode;
+const STATUS_ERROR: number = StatusCode.Error;
+
+const B64 = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++)
+  B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+B64[45] = 62; // base64url '-'
+B64[95] = 63; // base64url '_'
+
+/** Words of the ID read by `fastIdWords`. */
+let wordHi = 0;
+let wordLo = 0;
+
+/**
+ * The common case of a span ID, 12 base64 characters ("rCt5Yb8kOX0="), straight to two words;
+ * false for anything else (the caller falls back to the general decoder).
+ */
+function fastIdWords(s: string): boolean {
+  if (s.length !== 12 || s.charCodeAt(11) !== 61) return false;
+  let acc = 0;
+  for (let i = 0; i < 4; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? B64[c]! : -1;
+    if (v < 0) return false;
+    acc = acc * 64 + v;
+  }
+  // 24 bits in acc; the next 4 characters give 24 more, the last 3 give 18 (16 used).
+  let acc2 = 0;
+  for (let i = 4; i < 8; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? B64[c]! : -1;
+    if (v < 0) return false;
+    acc2 = acc2 * 64 + v;
+  }
+  let acc3 = 0;
+  for (let i = 8; i < 11; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? B64[c]! : -1;
+    if (v < 0) return false;
+    acc3 = acc3 * 64 + v;
+  }
+  // Bytes: acc = b0 b1 b2, acc2 = b3 b4 b5, acc3 >> 2 = b6 b7.
+  wordHi = ((acc << 8) | (acc2 >>> 16)) >>> 0;
+  wordLo = (((acc2 & 0xffff) << 16) | (acc3 >>> 2)) >>> 0;
+  return true;
+}
 
 /** An enum given as a name, a number or a numeric string; unknown values read as 0. */
 function enumValue(v: unknown, names: Record<string, number>, max: number): number {
@@ -141,24 +196,27 @@ function stringAttribute(list: unknown, key: string): string | undefined {
 
 /** Error and HasCode flags from a span's attributes and events. */
 function spanFlags(span: JsonObject, status: number): number {
-  let f = status === StatusCode.Error ? SpanFlag.Error : 0;
-  const attrs = arr(span.attributes);
-  if (attrs) {
-    for (const kv of attrs) {
-      const key = (kv as JsonObject | null)?.key;
-      if (typeof key === 'string' && key.charCodeAt(0) === 99 /* c */ && CODE_KEYS.has(key)) {
-        f |= SpanFlag.HasCode;
+  let f = status === STATUS_ERROR ? FLAG_ERROR : 0;
+  const attrs = span.attributes;
+  if (Array.isArray(attrs)) {
+    for (let k = 0; k < attrs.length; k++) {
+      const key = (attrs[k] as JsonObject | null)?.key;
+      if (typeof key !== 'string') continue;
+      const len = key.length;
+      // code.filepath / code.function (13), code.file.path (14), code.function.name (18)
+      if ((len === 13 || len === 14 || len === 18) && key.charCodeAt(0) === 99 && CODE_KEYS.has(key)) {
+        f |= FLAG_HAS_CODE;
         break;
       }
     }
   }
-  const events = arr(span.events);
-  if (events) {
-    for (const ev of events) {
-      const e = obj(ev);
+  const events = span.events;
+  if (Array.isArray(events)) {
+    for (let k = 0; k < events.length; k++) {
+      const e = obj(events[k]);
       if (e && e.name === 'exception') {
-        f |= SpanFlag.Error;
-        if (stringAttribute(e.attributes, 'exception.stacktrace') !== undefined) f |= SpanFlag.HasCode;
+        f |= FLAG_ERROR;
+        if (stringAttribute(e.attributes, 'exception.stacktrace') !== undefined) f |= FLAG_HAS_CODE;
       }
     }
   }
@@ -208,14 +266,28 @@ export function decodeOtlpJson(doc: unknown): DecodedTrace {
   }
   batches = batches as unknown[];
 
-  const raw = new RawSpans(256);
+  // Count the spans first so the columns are allocated once, at their final size.
+  let total = 0;
+  for (const b of batches as unknown[]) {
+    const batch = obj(b);
+    const list = batch
+      ? (get(batch, 'scopeSpans', 'scope_spans') ??
+        get(batch, 'instrumentationLibrarySpans', 'instrumentation_library_spans'))
+      : undefined;
+    if (!Array.isArray(list)) continue;
+    for (const ss of list) {
+      const spans = obj(ss)?.spans;
+      if (Array.isArray(spans)) total += spans.length;
+    }
+  }
+  const raw = new RawSpans(total);
   const names = new StringTable();
   const services = new StringTable();
   const clock = new DecimalClock();
   const warnings: string[] = [];
-  const spans: JsonObject[] = [];
-  const spanResource: number[] = [];
-  const spanScope: number[] = [];
+  const spans: JsonObject[] = new Array<JsonObject>(total);
+  const spanResource = new Uint32Array(total);
+  const spanScope = new Uint32Array(total);
   const resources: (JsonObject | undefined)[] = [];
   const scopes: (JsonObject | undefined)[] = [];
   const idBuf = new Uint8Array(64);
@@ -258,9 +330,9 @@ export function decodeOtlpJson(doc: unknown): DecodedTrace {
           continue;
         }
         const i = raw.add();
-        spans.push(span);
-        spanResource.push(resourceIndex);
-        spanScope.push(scopeIndex);
+        spans[i] = span;
+        spanResource[i] = resourceIndex;
+        spanScope[i] = scopeIndex;
 
         const tid = get(span, 'traceId', 'trace_id');
         if (tid !== traceIdRaw) {
@@ -273,15 +345,24 @@ export function decodeOtlpJson(doc: unknown): DecodedTrace {
         }
 
         const sid = get(span, 'spanId', 'span_id');
-        const sn = typeof sid === 'string' ? idStringToBytes(sid, idBuf) : -1;
-        if (sn > 0) {
-          bytesToIdWords(idBuf, 0, sn, words);
-          raw.idHi[i] = words[0]!;
-          raw.idLo[i] = words[1]!;
-        } else badIds++;
+        if (typeof sid === 'string' && fastIdWords(sid)) {
+          raw.idHi[i] = wordHi;
+          raw.idLo[i] = wordLo;
+        } else {
+          const sn = typeof sid === 'string' ? idStringToBytes(sid, idBuf) : -1;
+          if (sn > 0) {
+            bytesToIdWords(idBuf, 0, sn, words);
+            raw.idHi[i] = words[0]!;
+            raw.idLo[i] = words[1]!;
+          } else badIds++;
+        }
 
         const pid = get(span, 'parentSpanId', 'parent_span_id');
-        if (typeof pid === 'string' && pid.length > 0) {
+        if (typeof pid === 'string' && fastIdWords(pid)) {
+          raw.parentHi[i] = wordHi;
+          raw.parentLo[i] = wordLo;
+          raw.hasParent[i] = 1;
+        } else if (typeof pid === 'string' && pid.length > 0) {
           const pn = idStringToBytes(pid, idBuf);
           if (pn > 0) {
             bytesToIdWords(idBuf, 0, pn, words);
@@ -325,67 +406,87 @@ export function decodeOtlpJson(doc: unknown): DecodedTrace {
   });
   const { model, order, startOffset } = built;
 
-  const toHex16 = (v: unknown): string | undefined => {
-    if (typeof v !== 'string' || v.length === 0) return undefined;
-    const n = idStringToBytes(v, idBuf);
-    if (n <= 0) return undefined;
-    bytesToIdWords(idBuf, 0, n, words);
-    return idWordsToHex(words[0]!, words[1]!);
-  };
-  const toTraceHex = (v: unknown): string => {
-    if (typeof v !== 'string') return '';
-    const n = idStringToBytes(v, idBuf);
-    return n > 0 && n <= 16 ? bytesToHex(idBuf, 0, n, 32) : '';
-  };
-
   return {
     model,
     detail(index: number): SpanDetail | undefined {
       if (!Number.isInteger(index) || index < 0 || index >= model.spanCount) return undefined;
       const r = order[index]!;
-      const span = spans[r]!;
-      const scope = scopes[spanScope[r]!];
-      const events: SpanEvent[] = [];
-      for (const ev of arr(span.events) ?? []) {
-        const e = obj(ev);
-        if (!e) continue;
-        events.push({
-          name: str(e.name) ?? '',
-          timeNs: clock.offset(get(e, 'timeUnixNano', 'time_unix_nano')) - startOffset,
-          attributes: jsonAttributes(e.attributes),
-        });
-      }
-      const links: SpanLink[] = [];
-      for (const l of arr(span.links) ?? []) {
-        const o = obj(l);
-        if (!o) continue;
-        links.push({
-          traceId: toTraceHex(get(o, 'traceId', 'trace_id')),
-          spanId: toHex16(get(o, 'spanId', 'span_id')) ?? '',
-          attributes: jsonAttributes(o.attributes),
-        });
-      }
-      const detail: SpanDetail = {
+      return jsonSpanDetail(
         index,
-        spanId: idWordsToHex(
-          model.columns.spanIdWords[2 * index]!,
-          model.columns.spanIdWords[2 * index + 1]!,
-        ),
-        attributes: jsonAttributes(span.attributes),
-        resource: jsonAttributes(resources[spanResource[r]!]?.attributes),
-        scope: { name: str(scope?.name) ?? '', attributes: jsonAttributes(scope?.attributes) },
-        events,
-        links,
-      };
-      const version = str(scope?.version);
-      if (version) detail.scope.version = version;
-      const parentSpanId = toHex16(get(span, 'parentSpanId', 'parent_span_id'));
-      if (parentSpanId) detail.parentSpanId = parentSpanId;
-      const message = str(obj(span.status)?.message);
-      if (message) detail.statusMessage = message;
-      return detail;
+        model,
+        spans[r]!,
+        resources[spanResource[r]!],
+        scopes[spanScope[r]!],
+        clock,
+        startOffset,
+      );
     },
   };
+}
+
+const detailIdBuf = new Uint8Array(64);
+const detailWords = new Uint32Array(2);
+
+function toHex16(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v.length === 0) return undefined;
+  const n = idStringToBytes(v, detailIdBuf);
+  if (n <= 0) return undefined;
+  bytesToIdWords(detailIdBuf, 0, n, detailWords);
+  return idWordsToHex(detailWords[0]!, detailWords[1]!);
+}
+
+function toTraceHex(v: unknown): string {
+  if (typeof v !== 'string') return '';
+  const n = idStringToBytes(v, detailIdBuf);
+  return n > 0 && n <= 16 ? bytesToHex(detailIdBuf, 0, n, 32) : '';
+}
+
+/** The detail of span `index` from its parsed JSON object and those of its resource and scope. */
+export function jsonSpanDetail(
+  index: number,
+  model: TraceModel,
+  span: JsonObject,
+  resource: JsonObject | undefined,
+  scope: JsonObject | undefined,
+  clock: DecimalClock,
+  startOffset: number,
+): SpanDetail {
+  const events: SpanEvent[] = [];
+  for (const ev of arr(span.events) ?? []) {
+    const e = obj(ev);
+    if (!e) continue;
+    events.push({
+      name: str(e.name) ?? '',
+      timeNs: clock.offset(get(e, 'timeUnixNano', 'time_unix_nano')) - startOffset,
+      attributes: jsonAttributes(e.attributes),
+    });
+  }
+  const links: SpanLink[] = [];
+  for (const l of arr(span.links) ?? []) {
+    const o = obj(l);
+    if (!o) continue;
+    links.push({
+      traceId: toTraceHex(get(o, 'traceId', 'trace_id')),
+      spanId: toHex16(get(o, 'spanId', 'span_id')) ?? '',
+      attributes: jsonAttributes(o.attributes),
+    });
+  }
+  const detail: SpanDetail = {
+    index,
+    spanId: idWordsToHex(model.columns.spanIdWords[2 * index]!, model.columns.spanIdWords[2 * index + 1]!),
+    attributes: jsonAttributes(span.attributes),
+    resource: jsonAttributes(resource?.attributes),
+    scope: { name: str(scope?.name) ?? '', attributes: jsonAttributes(scope?.attributes) },
+    events,
+    links,
+  };
+  const version = str(scope?.version);
+  if (version) detail.scope.version = version;
+  const parentSpanId = toHex16(get(span, 'parentSpanId', 'parent_span_id'));
+  if (parentSpanId) detail.parentSpanId = parentSpanId;
+  const message = str(obj(span.status)?.message);
+  if (message) detail.statusMessage = message;
+  return detail;
 }
 
 /** The error for a trace with no spans. */

@@ -47,6 +47,10 @@ const SPAN_STATUS = 0x7a;
 const RESOURCE_SCOPE_SPANS = 2;
 const RESOURCE_LEGACY_SCOPE_SPANS = 1000;
 const MAX_NESTING = 32;
+// Enum members read once (see build.ts).
+const FLAG_ERROR: number = SpanFlag.Error;
+const FLAG_HAS_CODE: number = SpanFlag.HasCode;
+const STATUS_ERROR: number = StatusCode.Error;
 
 /** A growable Uint32Array. */
 class U32List {
@@ -319,15 +323,29 @@ class ProtoTraceDecoder {
         }
         case SPAN_SPAN_ID: {
           const e = r.bytesEnd(end);
-          bytesToIdWords(buf, r.pos, e, this.words);
-          raw.idHi[i] = this.words[0]!;
-          raw.idLo[i] = this.words[1]!;
+          if (e - r.pos === 8) {
+            const p = r.pos;
+            raw.idHi[i] = ((buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!) >>> 0;
+            raw.idLo[i] =
+              ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0;
+          } else {
+            bytesToIdWords(buf, r.pos, e, this.words);
+            raw.idHi[i] = this.words[0]!;
+            raw.idLo[i] = this.words[1]!;
+          }
           r.pos = e;
           break;
         }
         case SPAN_PARENT_ID: {
           const e = r.bytesEnd(end);
-          if (e > r.pos) {
+          if (e - r.pos === 8) {
+            const p = r.pos;
+            raw.parentHi[i] =
+              ((buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!) >>> 0;
+            raw.parentLo[i] =
+              ((buf[p + 4]! << 24) | (buf[p + 5]! << 16) | (buf[p + 6]! << 8) | buf[p + 7]!) >>> 0;
+            raw.hasParent[i] = 1;
+          } else if (e > r.pos) {
             bytesToIdWords(buf, r.pos, e, this.words);
             raw.parentHi[i] = this.words[0]!;
             raw.parentLo[i] = this.words[1]!;
@@ -357,7 +375,7 @@ class ProtoTraceDecoder {
           break;
         case SPAN_ATTRIBUTES: {
           const e = r.bytesEnd(end);
-          if (!(flags & SpanFlag.HasCode) && this.isCodeKey(r.pos, e)) flags |= SpanFlag.HasCode;
+          if (!(flags & FLAG_HAS_CODE) && this.isCodeKey(r.pos, e)) flags |= FLAG_HAS_CODE;
           r.pos = e;
           break;
         }
@@ -379,7 +397,7 @@ class ProtoTraceDecoder {
     }
     if (r.pos !== end) throw r.damaged('a span runs past its length');
     raw.status[i] = status;
-    if (status === StatusCode.Error) flags |= SpanFlag.Error;
+    if (status === STATUS_ERROR) flags |= FLAG_ERROR;
     raw.flags[i] = flags;
   }
 
@@ -451,7 +469,7 @@ class ProtoTraceDecoder {
         r.pos = e;
       } else r.skip(tag & 7, end);
     }
-    return exception ? SpanFlag.Error | (stack ? SpanFlag.HasCode : 0) : 0;
+    return exception ? FLAG_ERROR | (stack ? FLAG_HAS_CODE : 0) : 0;
   }
 
   /** Status code; OTLP before 0.9 also had `deprecated_code` (field 1), where non-zero is an error. */
@@ -467,7 +485,7 @@ class ProtoTraceDecoder {
       else r.skip(tag & 7, end);
     }
     if (code > 2) code = 0;
-    return code === 0 && deprecated !== 0 ? StatusCode.Error : code;
+    return code === 0 && deprecated !== 0 ? STATUS_ERROR : code;
   }
 
   finish(partial: boolean, partialMessage: string | undefined): DecodedTrace {

@@ -108,26 +108,27 @@ export class DecimalClock {
 
   /** Offset in ns of `v` (a decimal string or a number) from the reference. */
   offset(v: unknown): number {
-    let sec: number;
-    let ns: number;
     if (typeof v === 'string') {
+      // Digits read one by one: no substrings, so no garbage for 200k timestamps per 100k spans.
       const len = v.length;
-      if (len > 9) {
-        sec = +v.slice(0, len - 9);
-        ns = +v.slice(len - 9);
-      } else {
-        sec = 0;
-        ns = len === 0 ? NaN : +v;
+      if (len === 0 || len > 28) return this.parts(NaN, NaN);
+      const split = len - 9;
+      let sec = 0;
+      let ns = 0;
+      for (let i = 0; i < len; i++) {
+        const d = v.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) return this.parts(NaN, NaN);
+        if (i < split) sec = sec * 10 + d;
+        else ns = ns * 10 + d;
       }
-    } else if (typeof v === 'number') {
-      // A bare number above 2^53 has already lost precision in JSON.parse; keep what is left.
-      sec = Math.floor(v / 1e9);
-      ns = v - sec * 1e9;
-    } else {
-      this.bad++;
-      return this.ref ? -this.ref.major * 1e9 - this.ref.minor : 0;
+      return this.parts(sec, ns);
     }
-    return this.parts(sec, ns);
+    if (typeof v === 'number') {
+      // A bare number above 2^53 has already lost precision in JSON.parse; keep what is left.
+      const sec = Math.floor(v / 1e9);
+      return this.parts(sec, v - sec * 1e9);
+    }
+    return this.parts(NaN, NaN);
   }
 
   /** Offset in ns of `v` microseconds (Jaeger and Zipkin), a number or a decimal string. */
@@ -138,7 +139,8 @@ export class DecimalClock {
     return this.parts(sec, (us - sec * 1e6) * 1000);
   }
 
-  private parts(sec: number, ns: number): number {
+  /** Offset in ns of `sec` seconds plus `ns` nanoseconds (both non-negative integers). */
+  parts(sec: number, ns: number): number {
     if (!Number.isInteger(sec) || !Number.isInteger(ns) || sec < 0 || ns < 0) {
       this.bad++;
       return this.ref ? -this.ref.major * 1e9 - this.ref.minor : 0;

@@ -1,0 +1,850 @@
+/**
+ * Fast path for Tempo/OTLP trace JSON given as bytes: a scanner that reads the span fields the
+ * columns need straight from the UTF-8 bytes and skips everything else, without building the
+ * object graph `JSON.parse` would (which costs more to allocate, walk and keep than to parse).
+ * Each span's byte range is remembered and parsed with `JSON.parse` only in `detail(i)`.
+ *
+ * It reads the shapes Tempo and OTLP exporters produce. On anything it was not written for
+ * (escaped keys, fractional times, entries that are not objects, a Jaeger document, invalid
+ * JSON...) it gives up and returns undefined, and the caller decodes with `JSON.parse` instead,
+ * which also words the errors. So it never has to be right about odd input, only to notice it.
+ */
+import { SpanFlag, StatusCode, type SpanDetail } from '../../shared/model';
+import { buildModel } from './build';
+import { bytesToHex } from './ids';
+import type { JsonObject } from './json';
+import { jsonSpanDetail } from './otlpJson';
+import { ByteInterner } from './protoReader';
+import { DecimalClock, RawSpans } from './raw';
+import type { DecodedTrace } from './types';
+
+/** Thrown inside the scanner to give up; caught in `scanTempoJson`. */
+class GiveUp {}
+const GIVE_UP = new GiveUp();
+
+const FLAG_ERROR: number = SpanFlag.Error;
+const FLAG_HAS_CODE: number = SpanFlag.HasCode;
+const STATUS_ERROR: number = StatusCode.Error;
+
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const K = {
+  batches: ascii('batches'),
+  resourceSpans: ascii('resourceSpans'),
+  resource_spans: ascii('resource_spans'),
+  trace: ascii('trace'),
+  status: ascii('status'),
+  message: ascii('message'),
+  data: ascii('data'),
+  traces: ascii('traces'),
+  resource: ascii('resource'),
+  scopeSpans: ascii('scopeSpans'),
+  scope_spans: ascii('scope_spans'),
+  instrumentationLibrarySpans: ascii('instrumentationLibrarySpans'),
+  instrumentation_library_spans: ascii('instrumentation_library_spans'),
+  scope: ascii('scope'),
+  instrumentationLibrary: ascii('instrumentationLibrary'),
+  instrumentation_library: ascii('instrumentation_library'),
+  spans: ascii('spans'),
+  attributes: ascii('attributes'),
+  key: ascii('key'),
+  value: ascii('value'),
+  stringValue: ascii('stringValue'),
+  string_value: ascii('string_value'),
+  serviceName: ascii('service.name'),
+  traceId: ascii('traceId'),
+  trace_id: ascii('trace_id'),
+  spanId: ascii('spanId'),
+  span_id: ascii('span_id'),
+  parentSpanId: ascii('parentSpanId'),
+  parent_span_id: ascii('parent_span_id'),
+  name: ascii('name'),
+  kind: ascii('kind'),
+  startTimeUnixNano: ascii('startTimeUnixNano'),
+  start_time_unix_nano: ascii('start_time_unix_nano'),
+  endTimeUnixNano: ascii('endTimeUnixNano'),
+  end_time_unix_nano: ascii('end_time_unix_nano'),
+  events: ascii('events'),
+  code: ascii('code'),
+  deprecatedCode: ascii('deprecatedCode'),
+  deprecated_code: ascii('deprecated_code'),
+  exception: ascii('exception'),
+  stacktrace: ascii('exception.stacktrace'),
+  partial: ascii('PARTIAL'),
+};
+const CODE_KEYS = [
+  ascii('code.filepath'),
+  ascii('code.file.path'),
+  ascii('code.function'),
+  ascii('code.function.name'),
+];
+const KIND_NAMES = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+].map(ascii);
+const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'].map(ascii);
+
+const HEX = new Int8Array(256).fill(-1);
+const B64 = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
+for (let i = 0; i < 64; i++)
+  B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+B64[45] = 62;
+B64[95] = 63;
+
+const utf8 = new TextDecoder('utf-8');
+
+/** A growable Uint32Array. */
+class U32 {
+  data = new Uint32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const b = new Uint32Array(this.data.length * 2);
+      b.set(this.data);
+      this.data = b;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+class Scanner {
+  pos = 0;
+  /** Content range of the last string read, and whether it had escapes. */
+  s0 = 0;
+  s1 = 0;
+  escaped = false;
+  readonly raw: RawSpans;
+  readonly names = new ByteInterner();
+  readonly services = new ByteInterner();
+  readonly clock = new DecimalClock();
+  readonly unknownService: number;
+  readonly emptyName: number;
+  readonly spanStart = new U32();
+  readonly spanEnd = new U32();
+  readonly spanScope = new U32();
+  /** Per scope: start, end (end 0: none), resource index. */
+  readonly scopes = new U32();
+  /** Per resource: start, end (end 0: none). */
+  readonly resources = new U32();
+  readonly idBytes = new Uint8Array(16);
+  wordHi = 0;
+  wordLo = 0;
+  traceId0 = -1;
+  traceId1 = -1;
+  firstTraceHex = '';
+  otherTraceIds = 0;
+  sawSpans = false;
+  partial = false;
+  message: string | undefined;
+
+  constructor(readonly buf: Uint8Array) {
+    this.raw = new RawSpans(Math.max(64, Math.ceil(buf.length / 900)));
+    this.unknownService = this.services.internText('unknown service');
+    this.emptyName = this.names.internText('');
+  }
+
+  ws(): void {
+    const buf = this.buf;
+    let p = this.pos;
+    let c = buf[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = buf[++p];
+    this.pos = p;
+  }
+
+  /** The next non-space byte, consumed. */
+  next(): number {
+    this.ws();
+    if (this.pos >= this.buf.length) throw GIVE_UP;
+    return this.buf[this.pos++]!;
+  }
+
+  /** Reads a string whose opening quote is at `pos`; sets s0, s1, escaped. */
+  string(): void {
+    const buf = this.buf;
+    let p = this.pos + 1;
+    const start = p;
+    let escaped = false;
+    for (;;) {
+      const c = buf[p];
+      if (c === 0x22) break;
+      if (c === undefined || c < 0x20) throw GIVE_UP;
+      if (c === 0x5c) {
+        escaped = true;
+        p += 2;
+      } else p++;
+    }
+    this.s0 = start;
+    this.s1 = p;
+    this.escaped = escaped;
+    this.pos = p + 1;
+  }
+
+  /** Reads an object key and its colon; gives up on escaped keys. */
+  key(): void {
+    this.ws();
+    if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
+    this.string();
+    if (this.escaped || this.next() !== 0x3a) throw GIVE_UP;
+  }
+
+  /** True when the last string read equals `k`. */
+  is(k: Uint8Array): boolean {
+    const s0 = this.s0;
+    if (this.s1 - s0 !== k.length) return false;
+    const buf = this.buf;
+    for (let i = 0; i < k.length; i++) if (buf[s0 + i] !== k[i]) return false;
+    return true;
+  }
+
+  /** After a member: true if another follows (`,`), false at the closing `close` byte. */
+  more(close: number): boolean {
+    const c = this.next();
+    if (c === 0x2c) return true;
+    if (c === close) return false;
+    throw GIVE_UP;
+  }
+
+  /** Opens an object or array; false when it is empty. */
+  open(openByte: number, close: number): boolean {
+    if (this.next() !== openByte) throw GIVE_UP;
+    this.ws();
+    if (this.buf[this.pos] === close) {
+      this.pos++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Skips one value of any type, checking that brackets and strings are well formed. */
+  skip(): void {
+    this.ws();
+    const buf = this.buf;
+    const c = buf[this.pos];
+    if (c === 0x22) return this.string();
+    if (c === 0x7b || c === 0x5b) return this.skipNested();
+    if (c === 0x74) return this.literal('true');
+    if (c === 0x66) return this.literal('false');
+    if (c === 0x6e) return this.literal('null');
+    if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) {
+      let p = this.pos + 1;
+      for (;;) {
+        const d = buf[p];
+        if (d === undefined) throw GIVE_UP;
+        if ((d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d)
+          p++;
+        else break;
+      }
+      this.pos = p;
+      return;
+    }
+    throw GIVE_UP;
+  }
+
+  private literal(word: string): void {
+    for (let i = 0; i < word.length; i++) if (this.buf[this.pos + i] !== word.charCodeAt(i)) throw GIVE_UP;
+    this.pos += word.length;
+  }
+
+  /** Skips an object or array: brackets must match; strings may hold anything. */
+  private skipNested(): void {
+    const buf = this.buf;
+    const stack: number[] = [];
+    let p = this.pos;
+    for (;;) {
+      const c = buf[p];
+      if (c === undefined) throw GIVE_UP;
+      if (c === 0x22) {
+        p++;
+        for (;;) {
+          const d = buf[p];
+          if (d === 0x22) break;
+          if (d === undefined || d < 0x20) throw GIVE_UP;
+          p += d === 0x5c ? 2 : 1;
+        }
+      } else if (c === 0x7b) stack.push(0x7d);
+      else if (c === 0x5b) stack.push(0x5d);
+      else if (c === 0x7d || c === 0x5d) {
+        if (stack.pop() !== c) throw GIVE_UP;
+        if (stack.length === 0) {
+          this.pos = p + 1;
+          return;
+        }
+      }
+      p++;
+    }
+  }
+
+  /** The last string as text (escapes resolved by JSON.parse). */
+  text(): string {
+    if (!this.escaped) return utf8.decode(this.buf.subarray(this.s0, this.s1));
+    return JSON.parse(utf8.decode(this.buf.subarray(this.s0 - 1, this.s1 + 1))) as string;
+  }
+
+  // ---- document structure -------------------------------------------------------------------
+
+  document(): void {
+    this.ws();
+    // A UTF-8 byte-order mark.
+    if (this.buf[this.pos] === 0xef && this.buf[this.pos + 1] === 0xbb && this.buf[this.pos + 2] === 0xbf)
+      this.pos += 3;
+    this.traceObject(true);
+    this.ws();
+    if (this.pos !== this.buf.length) throw GIVE_UP;
+  }
+
+  /** The top-level object, or a v2 envelope's `trace`. */
+  private traceObject(top: boolean): void {
+    if (!this.open(0x7b, 0x7d)) return;
+    do {
+      this.key();
+      if (this.is(K.batches) || this.is(K.resourceSpans) || this.is(K.resource_spans)) {
+        this.sawSpans = true;
+        if (this.open(0x5b, 0x5d)) {
+          do this.resourceSpans();
+          while (this.more(0x5d));
+        }
+      } else if (top && this.is(K.trace)) {
+        this.ws();
+        if (this.buf[this.pos] !== 0x7b) throw GIVE_UP;
+        this.traceObject(false);
+      } else if (top && this.is(K.status)) {
+        this.ws();
+        if (this.buf[this.pos] === 0x22) {
+          this.string();
+          this.partial = this.is(K.partial);
+        } else {
+          const p = this.pos;
+          this.skip();
+          this.partial = this.pos - p === 1 && this.buf[p] === 0x31;
+        }
+      } else if (top && this.is(K.message)) {
+        this.ws();
+        if (this.buf[this.pos] === 0x22) {
+          this.string();
+          this.message = this.text();
+        } else this.skip();
+      } else if (top && (this.is(K.data) || this.is(K.traces))) {
+        throw GIVE_UP; // Jaeger, or a search result
+      } else this.skip();
+    } while (this.more(0x7d));
+  }
+
+  private resourceSpans(): void {
+    const firstSpan = this.raw.count;
+    const resourceIndex = this.resources.length >> 1;
+    let service = -1;
+    let resStart = 0;
+    let resEnd = 0;
+    if (!this.open(0x7b, 0x7d)) throw GIVE_UP;
+    do {
+      this.key();
+      if (this.is(K.resource)) {
+        this.ws();
+        resStart = this.pos;
+        service = this.resource();
+        resEnd = this.pos;
+      } else if (
+        this.is(K.scopeSpans) ||
+        this.is(K.scope_spans) ||
+        this.is(K.instrumentationLibrarySpans) ||
+        this.is(K.instrumentation_library_spans)
+      ) {
+        if (this.open(0x5b, 0x5d)) {
+          do this.scopeSpans(resourceIndex);
+          while (this.more(0x5d));
+        }
+      } else this.skip();
+    } while (this.more(0x7d));
+    this.resources.push(resStart);
+    this.resources.push(resEnd);
+    // The resource may come after the spans; their service is set once the batch is read.
+    const s = service >= 0 ? service : this.unknownService;
+    for (let i = firstSpan; i < this.raw.count; i++) this.raw.service[i] = s;
+  }
+
+  /** Reads a Resource object; returns the interned `service.name`, or -1. */
+  private resource(): number {
+    let service = -1;
+    if (!this.open(0x7b, 0x7d)) return service;
+    do {
+      this.key();
+      if (this.is(K.attributes)) {
+        if (!this.open(0x5b, 0x5d)) continue;
+        do {
+          let isService = false;
+          let value = false;
+          let v0 = 0;
+          let v1 = 0;
+          let escaped = false;
+          if (!this.open(0x7b, 0x7d)) continue;
+          do {
+            this.key();
+            if (this.is(K.key)) {
+              this.ws();
+              if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
+              this.string();
+              isService = this.is(K.serviceName);
+            } else if (this.is(K.value)) {
+              value = this.stringValue();
+              v0 = this.s0;
+              v1 = this.s1;
+              escaped = this.escaped;
+            } else this.skip();
+          } while (this.more(0x7d));
+          if (isService && value && v1 > v0) {
+            this.s0 = v0;
+            this.s1 = v1;
+            this.escaped = escaped;
+            service = escaped
+              ? this.services.internText(this.text())
+              : this.services.intern(this.buf, v0, v1);
+          }
+        } while (this.more(0x5d));
+      } else this.skip();
+    } while (this.more(0x7d));
+    return service;
+  }
+
+  /**
+   * An AnyValue; true when it holds a `stringValue`, whose content range is then left in
+   * s0/s1/escaped.
+   */
+  private stringValue(): boolean {
+    let found = false;
+    let v0 = 0;
+    let v1 = 0;
+    let escaped = false;
+    if (!this.open(0x7b, 0x7d)) return false;
+    do {
+      this.key();
+      if (this.is(K.stringValue) || this.is(K.string_value)) {
+        this.ws();
+        if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
+        this.string();
+        found = true;
+        v0 = this.s0;
+        v1 = this.s1;
+        escaped = this.escaped;
+      } else this.skip();
+    } while (this.more(0x7d));
+    this.s0 = v0;
+    this.s1 = v1;
+    this.escaped = escaped;
+    return found;
+  }
+
+  private scopeSpans(resourceIndex: number): void {
+    const scopeIndex = this.scopes.length / 3;
+    let scopeStart = 0;
+    let scopeEnd = 0;
+    if (!this.open(0x7b, 0x7d)) throw GIVE_UP;
+    do {
+      this.key();
+      if (this.is(K.scope) || this.is(K.instrumentationLibrary) || this.is(K.instrumentation_library)) {
+        this.ws();
+        scopeStart = this.pos;
+        this.skip();
+        scopeEnd = this.pos;
+      } else if (this.is(K.spans)) {
+        if (this.open(0x5b, 0x5d)) {
+          do this.span(scopeIndex);
+          while (this.more(0x5d));
+        }
+      } else this.skip();
+    } while (this.more(0x7d));
+    this.scopes.push(scopeStart);
+    this.scopes.push(scopeEnd);
+    this.scopes.push(resourceIndex);
+  }
+
+  private span(scopeIndex: number): void {
+    const raw = this.raw;
+    const buf = this.buf;
+    this.ws();
+    const start = this.pos;
+    if (buf[start] !== 0x7b) throw GIVE_UP;
+    const i = raw.add();
+    raw.name[i] = this.emptyName;
+    let flags = 0;
+    let status = 0;
+    let hasStart = false;
+    let hasEnd = false;
+    let hasId = false;
+    let hasTraceId = false;
+    if (this.open(0x7b, 0x7d)) {
+      do {
+        this.key();
+        const len = this.s1 - this.s0;
+        switch (len) {
+          case 4:
+            if (this.is(K.name)) {
+              this.ws();
+              if (buf[this.pos] !== 0x22) throw GIVE_UP;
+              this.string();
+              raw.name[i] = this.escaped
+                ? this.names.internText(this.text())
+                : this.names.intern(buf, this.s0, this.s1);
+            } else if (this.is(K.kind)) raw.kind[i] = this.enumValue(KIND_NAMES);
+            else this.skip();
+            break;
+          case 6:
+            if (this.is(K.spanId)) hasId = this.spanId(i);
+            else if (this.is(K.events)) flags |= this.events();
+            else if (this.is(K.status)) status = this.status();
+            else this.skip();
+            break;
+          case 7:
+            if (this.is(K.traceId)) hasTraceId = this.traceId();
+            else if (this.is(K.span_id)) hasId = this.spanId(i);
+            else this.skip();
+            break;
+          case 8:
+            if (this.is(K.trace_id)) hasTraceId = this.traceId();
+            else this.skip();
+            break;
+          case 10:
+            if (this.is(K.attributes)) {
+              if (this.codeAttributes()) flags |= FLAG_HAS_CODE;
+            } else this.skip();
+            break;
+          case 12:
+          case 14:
+            if (this.is(K.parentSpanId) || this.is(K.parent_span_id)) this.parentId(i);
+            else this.skip();
+            break;
+          case 15:
+          case 18:
+            if (this.is(K.endTimeUnixNano) || this.is(K.end_time_unix_nano)) {
+              raw.end[i] = this.time();
+              hasEnd = true;
+            } else this.skip();
+            break;
+          case 17:
+          case 20:
+            if (this.is(K.startTimeUnixNano) || this.is(K.start_time_unix_nano)) {
+              raw.start[i] = this.time();
+              hasStart = true;
+            } else this.skip();
+            break;
+          default:
+            this.skip();
+        }
+      } while (this.more(0x7d));
+    }
+    // Missing times, odd IDs and the like are for the tolerant decoder to report.
+    if (!hasStart || !hasEnd || !hasId || !hasTraceId) throw GIVE_UP;
+    raw.status[i] = status;
+    if (status === STATUS_ERROR) flags |= FLAG_ERROR;
+    raw.flags[i] = flags;
+    this.spanStart.push(start);
+    this.spanEnd.push(this.pos);
+    this.spanScope.push(scopeIndex);
+  }
+
+  /** An ID string into `wordHi`/`wordLo` (last 8 bytes); gives up on anything but hex or base64. */
+  id(): number {
+    this.ws();
+    if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
+    this.string();
+    if (this.escaped) throw GIVE_UP;
+    const buf = this.buf;
+    const s0 = this.s0;
+    const n = this.s1 - s0;
+    const out = this.idBytes;
+    let bytes = 0;
+    let hex = n === 16 || n === 32;
+    if (hex) {
+      for (let k = 0; k < n; k++) {
+        if (HEX[buf[s0 + k]!]! < 0) {
+          hex = false;
+          break;
+        }
+      }
+    }
+    if (hex) {
+      bytes = n >> 1;
+      for (let k = 0; k < bytes; k++) out[k] = (HEX[buf[s0 + 2 * k]!]! << 4) | HEX[buf[s0 + 2 * k + 1]!]!;
+    } else {
+      let end = this.s1;
+      while (end > s0 && buf[end - 1] === 0x3d) end--;
+      let acc = 0;
+      let bits = 0;
+      for (let k = s0; k < end; k++) {
+        const v = B64[buf[k]!]!;
+        if (v < 0) throw GIVE_UP;
+        acc = ((acc << 6) | v) & 0xffffff;
+        bits += 6;
+        if (bits >= 8) {
+          bits -= 8;
+          if (bytes >= 16) throw GIVE_UP;
+          out[bytes++] = (acc >> bits) & 0xff;
+        }
+      }
+    }
+    let hi = 0;
+    let lo = 0;
+    for (let k = Math.max(0, bytes - 8); k < bytes; k++) {
+      hi = ((hi << 8) | (lo >>> 24)) >>> 0;
+      lo = ((lo << 8) | out[k]!) >>> 0;
+    }
+    this.wordHi = hi;
+    this.wordLo = lo;
+    return bytes;
+  }
+
+  private spanId(i: number): boolean {
+    if (this.id() === 0) throw GIVE_UP;
+    this.raw.idHi[i] = this.wordHi;
+    this.raw.idLo[i] = this.wordLo;
+    return true;
+  }
+
+  private parentId(i: number): void {
+    if (this.id() === 0) return; // "" means a root
+    this.raw.parentHi[i] = this.wordHi;
+    this.raw.parentLo[i] = this.wordLo;
+    this.raw.hasParent[i] = 1;
+  }
+
+  private traceId(): true {
+    this.ws();
+    if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
+    const save = this.pos;
+    this.string();
+    if (this.traceId0 < 0) {
+      this.traceId0 = this.s0;
+      this.traceId1 = this.s1;
+      this.pos = save;
+      const n = this.id();
+      if (n === 0) throw GIVE_UP;
+      this.firstTraceHex = bytesToHex(this.idBytes, 0, n, 32);
+      return true;
+    }
+    const n = this.s1 - this.s0;
+    const buf = this.buf;
+    let same = n === this.traceId1 - this.traceId0;
+    for (let k = 0; same && k < n; k++) if (buf[this.s0 + k] !== buf[this.traceId0 + k]) same = false;
+    if (!same) {
+      // Different bytes may still be the same ID (hex here, base64 there).
+      const end = this.pos;
+      this.pos = save;
+      const len = this.id();
+      this.pos = end;
+      if (len === 0 || bytesToHex(this.idBytes, 0, len, 32) !== this.firstTraceHex) this.otherTraceIds++;
+    }
+    return true;
+  }
+
+  /** A decimal string or integer of Unix nanoseconds, as an offset. */
+  private time(): number {
+    this.ws();
+    const buf = this.buf;
+    let p = this.pos;
+    let end: number;
+    if (buf[p] === 0x22) {
+      this.string();
+      if (this.escaped) throw GIVE_UP;
+      p = this.s0;
+      end = this.s1;
+    } else {
+      this.skip();
+      end = this.pos;
+    }
+    const len = end - p;
+    if (len === 0 || len > 28) throw GIVE_UP;
+    const split = end - 9;
+    let sec = 0;
+    let ns = 0;
+    for (; p < end; p++) {
+      const d = buf[p]! - 48;
+      if (d < 0 || d > 9) throw GIVE_UP; // fractions, exponents, signs: the tolerant decoder
+      if (p < split) sec = sec * 10 + d;
+      else ns = ns * 10 + d;
+    }
+    return this.clock.parts(sec, ns);
+  }
+
+  /** An enum as a name from `names` or a small integer (as a number or numeric string). */
+  private enumValue(names: Uint8Array[]): number {
+    this.ws();
+    const buf = this.buf;
+    if (buf[this.pos] === 0x22) {
+      this.string();
+      for (let k = 0; k < names.length; k++) if (this.is(names[k]!)) return k;
+      const n = this.s1 - this.s0;
+      const d = buf[this.s0]! - 48;
+      if (n === 1 && d >= 0 && d < names.length) return d;
+      return 0;
+    }
+    const p = this.pos;
+    this.skip();
+    const d = buf[p]! - 48;
+    return this.pos - p === 1 && d >= 0 && d < names.length ? d : 0;
+  }
+
+  private status(): number {
+    let code = 0;
+    let deprecated = false;
+    this.ws();
+    if (this.buf[this.pos] !== 0x7b) {
+      this.skip();
+      return 0;
+    }
+    if (!this.open(0x7b, 0x7d)) return 0;
+    do {
+      this.key();
+      if (this.is(K.code)) code = this.enumValue(STATUS_NAMES);
+      else if (this.is(K.deprecatedCode) || this.is(K.deprecated_code)) {
+        this.ws();
+        const p = this.pos;
+        this.skip();
+        const t = utf8.decode(this.buf.subarray(p, this.pos));
+        deprecated = t !== '0' && t !== '"DEPRECATED_STATUS_CODE_OK"' && t !== '"0"';
+      } else this.skip();
+    } while (this.more(0x7d));
+    return code === 0 && deprecated ? STATUS_ERROR : code;
+  }
+
+  /** Reads an attribute list; true when a `code.*` location key is among them. */
+  private codeAttributes(): boolean {
+    let found = false;
+    if (!this.open(0x5b, 0x5d)) return false;
+    do {
+      if (!this.open(0x7b, 0x7d)) continue;
+      do {
+        this.key();
+        if (this.s1 - this.s0 === 3 && this.is(K.key)) {
+          this.ws();
+          if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
+          this.string();
+          const len = this.s1 - this.s0;
+          if (!found && (len === 13 || len === 14 || len === 18) && this.buf[this.s0] === 0x63) {
+            for (const k of CODE_KEYS) if (this.is(k)) found = true;
+          }
+        } else this.skip();
+      } while (this.more(0x7d));
+    } while (this.more(0x5d));
+    return found;
+  }
+
+  /** Reads a span's events; Error (and HasCode for a stack trace) if one is an `exception`. */
+  private events(): number {
+    let flags = 0;
+    if (!this.open(0x5b, 0x5d)) return 0;
+    do {
+      let exception = false;
+      let stack = false;
+      if (!this.open(0x7b, 0x7d)) continue;
+      do {
+        this.key();
+        if (this.is(K.name)) {
+          this.ws();
+          if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
+          this.string();
+          exception = this.is(K.exception);
+        } else if (this.is(K.attributes)) {
+          if (!this.open(0x5b, 0x5d)) continue;
+          do {
+            if (!this.open(0x7b, 0x7d)) continue;
+            do {
+              this.key();
+              if (this.is(K.key)) {
+                this.ws();
+                if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
+                this.string();
+                if (this.is(K.stacktrace)) stack = true;
+              } else this.skip();
+            } while (this.more(0x7d));
+          } while (this.more(0x5d));
+        } else this.skip();
+      } while (this.more(0x7d));
+      if (exception) flags |= FLAG_ERROR | (stack ? FLAG_HAS_CODE : 0);
+    } while (this.more(0x5d));
+    return flags;
+  }
+}
+
+/**
+ * Decodes Tempo/OTLP JSON bytes with the scanner, or returns undefined when the input is not
+ * something it reads with certainty (the caller then uses the `JSON.parse` decoder).
+ */
+export function scanTempoJson(buf: Uint8Array): DecodedTrace | undefined {
+  const sc = new Scanner(buf);
+  try {
+    sc.document();
+  } catch (err) {
+    if (err === GIVE_UP) return undefined;
+    throw err;
+  }
+  const raw = sc.raw;
+  if (!sc.sawSpans || raw.count === 0 || sc.traceId0 < 0) return undefined;
+  const warnings: string[] = [];
+  if (sc.otherTraceIds > 0)
+    warnings.push(`${sc.otherTraceIds} spans carry a different trace ID than the first span.`);
+  const traceId = sc.firstTraceHex;
+  const partialMessage = sc.partial ? sc.message || 'Tempo returned a partial trace.' : undefined;
+  const built = buildModel({
+    raw,
+    names: sc.names.values,
+    services: sc.services.values,
+    traceId,
+    ref: sc.clock.ref,
+    partial: sc.partial,
+    ...(partialMessage !== undefined ? { partialMessage } : {}),
+    warnings,
+  });
+  const { model, order, startOffset } = built;
+  const spanStart = sc.spanStart.data.slice(0, sc.spanStart.length);
+  const spanEnd = sc.spanEnd.data.slice(0, sc.spanEnd.length);
+  const spanScope = sc.spanScope.data.slice(0, sc.spanScope.length);
+  const scopes = sc.scopes.data.slice(0, sc.scopes.length);
+  const resources = sc.resources.data.slice(0, sc.resources.length);
+  const clock = sc.clock;
+  const parsed = new Map<number, JsonObject | undefined>();
+  const parse = (start: number, end: number): JsonObject | undefined => {
+    if (end <= start) return undefined;
+    let v = parsed.get(start);
+    if (v === undefined && !parsed.has(start)) {
+      try {
+        const o: unknown = JSON.parse(utf8.decode(buf.subarray(start, end)));
+        v = typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as JsonObject) : undefined;
+      } catch {
+        v = undefined;
+      }
+      // Resources and scopes are shared by many spans: keep them; spans are parsed each time.
+      parsed.set(start, v);
+    }
+    return v;
+  };
+  return {
+    model,
+    detail(index: number): SpanDetail | undefined {
+      if (!Number.isInteger(index) || index < 0 || index >= model.spanCount) return undefined;
+      const r = order[index]!;
+      let span: JsonObject | undefined;
+      try {
+        const o: unknown = JSON.parse(utf8.decode(buf.subarray(spanStart[r]!, spanEnd[r]!)));
+        span = typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as JsonObject) : undefined;
+      } catch {
+        span = undefined;
+      }
+      if (!span) return undefined;
+      const scope = spanScope[r]!;
+      const resource = scopes[3 * scope + 2]!;
+      return jsonSpanDetail(
+        index,
+        model,
+        span,
+        parse(resources[2 * resource]!, resources[2 * resource + 1]!),
+        parse(scopes[3 * scope]!, scopes[3 * scope + 1]!),
+        clock,
+        startOffset,
+      );
+    },
+  };
+}
