@@ -75,6 +75,11 @@ export function indexOfSpan(loaded: LoadedTrace, spanId: string): number {
   return -1;
 }
 
+/** A workspace path as people read it: with the folder name only in multi-root workspaces. */
+function relative(path: string): string {
+  return vscode.workspace.asRelativePath(path, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+}
+
 /** Text for a QuickPick label: no codicon syntax from trace data. */
 function plain(text: string): string {
   return cleanText(text, 200).replace(/\$\(/g, '$\u200b(');
@@ -97,6 +102,9 @@ export class SourceNavigator implements vscode.Disposable {
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   });
   private marked: { editor: vscode.TextEditor; line: number } | undefined;
+  private readonly markChanged = new vscode.EventEmitter<void>();
+  /** Fires when the marked line changes (the overlay leaves that line to the annotation). */
+  readonly onDidChangeMark = this.markChanged.event;
   private readonly disposables: vscode.Disposable[];
 
   constructor(
@@ -106,6 +114,7 @@ export class SourceNavigator implements vscode.Disposable {
     this.disposables = [
       this.lineDecoration,
       this.annotationDecoration,
+      this.markChanged,
       // The mark goes away once the cursor leaves the line, like VS Code's own range highlight.
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (
@@ -223,6 +232,15 @@ export class SourceNavigator implements vscode.Disposable {
         `go to source: ${refused} candidate(s) skipped (missing, or a symlink out of the workspace)`,
       );
     }
+    if (choices.length === 0 && outside.length === 0 && refused > 0) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          'Trace Lens: not opened: {0} is missing or leads outside the workspace (a symlink).',
+          relative(candidates.find((c) => c.origin !== 'symbol')?.path ?? ''),
+        ),
+      );
+      return;
+    }
     let choice: Choice | undefined;
     if (choices.length === 1) choice = choices[0];
     else if (choices.length > 1) {
@@ -260,7 +278,7 @@ export class SourceNavigator implements vscode.Disposable {
           choice: c,
         };
       }
-      const rel = vscode.workspace.asRelativePath(c.place.path, true);
+      const rel = relative(c.place.path);
       return {
         label: `$(file-code) ${plain(rel)}:${c.place.line}`,
         description: c.place.candidate.userCode
@@ -322,7 +340,7 @@ export class SourceNavigator implements vscode.Disposable {
     const picked = await vscode.window.showQuickPick(
       places.map((p) => ({
         label: `$(symbol-method) ${plain(qualified)}`,
-        description: `${plain(vscode.workspace.asRelativePath(p.path, true))}:${p.line}`,
+        description: `${plain(relative(p.path))}:${p.line}`,
         place: p,
       })),
       { title: vscode.l10n.t('Trace Lens: which {0}?', plain(name)) },
@@ -422,6 +440,12 @@ export class SourceNavigator implements vscode.Disposable {
       ]);
     }
     this.marked = { editor, line };
+    this.markChanged.fire();
+  }
+
+  /** The line "Go to Source" marked, if any (0-based). */
+  get markedLine(): { document: vscode.TextDocument; line: number } | undefined {
+    return this.marked ? { document: this.marked.editor.document, line: this.marked.line } : undefined;
   }
 
   private unmark(): void {
@@ -429,10 +453,11 @@ export class SourceNavigator implements vscode.Disposable {
     this.marked.editor.setDecorations(this.lineDecoration, []);
     this.marked.editor.setDecorations(this.annotationDecoration, []);
     this.marked = undefined;
+    this.markChanged.fire();
   }
 
   dispose(): void {
-    this.unmark();
+    this.marked = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

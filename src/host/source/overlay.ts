@@ -75,6 +75,7 @@ export class TraceOverlay implements vscode.Disposable {
       this.decoration,
       panels.onDidChangeActiveTrace(() => void this.follow()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.render()),
+      navigator.onDidChangeMark(() => this.render()),
       index.onDidChange(() => {
         // Files or mappings changed: compute the places again.
         this.current = undefined;
@@ -192,6 +193,7 @@ export class TraceOverlay implements vscode.Disposable {
 
   /** Draws the hints on the visible editors. */
   private render(): void {
+    const marked = this.navigator.markedLine;
     for (const editor of vscode.window.visibleTextEditors) {
       const doc = editor.document;
       const file =
@@ -201,6 +203,8 @@ export class TraceOverlay implements vscode.Disposable {
       const options: vscode.DecorationOptions[] = [];
       for (const [line, spans] of file?.lines ?? []) {
         if (line < 0 || line >= doc.lineCount) continue;
+        // Go to Source's annotation says more about this line; one text after a line is enough.
+        if (marked?.document === doc && marked.line === line) continue;
         const top = spans[0]!;
         const end = doc.lineAt(line).range.end;
         options.push({
