@@ -13,7 +13,33 @@ export const e2e = {
   tempo: undefined,
   /** The trace that tempo-2.0.1-trace-v1.json holds. */
   traceId: 'a8e00f77b50a734539bf0e48eec6bec4',
+  /** The 2,001-span trace of tempo-2.0.1-trace-v1-2001spans.json. */
+  bigTraceId: '85c5a3cd3c3f9a71b94e6401754cd3e0',
+  /** http://127.0.0.1:<port> of the control channel in the extension host (host-tests/control.js). */
+  controlUrl: '',
 };
+
+/**
+ * Runs `action` in the extension host through the test extension's control channel and returns
+ * its value: `executeCommand`, `recentTraces`, `openTraceIds`, `outputChannel`, `colorTheme`,
+ * `openFile`, `debugSessions`, `tabs` (see host-tests/control.js).
+ */
+export async function host(action, args = {}) {
+  if (!e2e.controlUrl) throw new Error('the control channel into the extension host is not up');
+  const res = await fetch(e2e.controlUrl, {
+    method: 'POST',
+    body: JSON.stringify({ action, args }),
+    signal: AbortSignal.timeout(60000),
+  });
+  const reply = await res.json();
+  if (!reply.ok) throw new Error(`host ${action} failed: ${reply.error}`);
+  return reply.value;
+}
+
+/** Runs a VS Code command in the extension host. */
+export function command(id, ...args) {
+  return host('executeCommand', { command: id, args });
+}
 
 /** Saves a screenshot of the whole window into test-results/e2e/<name>.png. */
 export async function screenshot(name) {

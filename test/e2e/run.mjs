@@ -6,7 +6,8 @@
 //   4. code-server --install-extension, plus the in-host test extension (test/e2e/host-tests)
 //   5. code-server on a free port, on a temp copy of test/fixtures/e2e-workspace
 //   6. Chromium opens the workbench; the in-host mocha suite reports through a results file
-//   7. mocha runs the in-host results and the Playwright scenarios (scenarios.mjs)
+//   7. mocha runs the in-host results and the Playwright scenarios (scenarios.mjs, detection.mjs,
+//      panel.mjs); they act in the extension host through host-tests/control.js
 // Screenshots and logs go to test-results/e2e/. Prints `e2e: N passed, M failed` and exits non-zero
 // on any failure. Everything started here is stopped at the end, on failure and on SIGINT/SIGTERM.
 //
@@ -325,7 +326,9 @@ async function installExtensions(tmp, vsix, resultsPath) {
       {
         mochaPath: dirname(require.resolve('mocha/package.json')),
         resultsPath,
+        controlPath: join(tmp, 'host-control.json'),
         traceId: e2e.traceId,
+        bigTraceId: e2e.bigTraceId,
         tempoUrl: state.tempo.url,
         timeoutMs: 60000,
       },
@@ -385,6 +388,10 @@ function writeUserSettings(tmp) {
     'window.restoreWindows': 'none',
     // code-server would announce every port that opens on the machine (the fake Tempo's too).
     'remote.autoForwardPorts': false,
+    // The DOM renderer: terminal text is in the page, where a scenario can find and hover it.
+    'terminal.integrated.gpuAcceleration': 'off',
+    'terminal.integrated.enablePersistentSessions': false,
+    'terminal.integrated.hideOnStartup': 'always',
   };
   writeFileSync(join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
 }
@@ -490,6 +497,12 @@ async function waitForHostResults(resultsPath) {
     await new Promise((r) => setTimeout(r, 200));
   }
   const results = JSON.parse(readFileSync(resultsPath, 'utf8'));
+  // The control channel the scenarios use to act in the host (host-tests/control.js) is up by now:
+  // the test extension starts it on activation, before its suite.
+  const controlPath = join(dirname(resultsPath), 'host-control.json');
+  if (existsSync(controlPath)) {
+    e2e.controlUrl = `http://127.0.0.1:${JSON.parse(readFileSync(controlPath, 'utf8')).port}`;
+  }
   done(`${results.passed} passed, ${results.failed} failed`);
   // The window as the UI scenarios find it (the in-host suite closes what it opened).
   await e2e.page.screenshot({ path: join(resultsDir, '00-workbench.png') });
@@ -518,7 +531,8 @@ async function runMocha(hostResults) {
     if (t.state === 'pending') test.pending = true;
     host.addTest(test);
   }
-  mocha.addFile(join(here, 'scenarios.mjs'));
+  // One window for all of them, in this order: each scenario sets up the editors it needs.
+  for (const file of ['scenarios.mjs', 'detection.mjs', 'panel.mjs']) mocha.addFile(join(here, file));
   await mocha.loadFilesAsync();
   const counts = await new Promise((resolveRun) => {
     const runner = mocha.run(() =>

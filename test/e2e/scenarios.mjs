@@ -3,58 +3,9 @@
 // test/fixtures/e2e-workspace, with traceLens.tempo.url pointing at the fake Tempo server.
 import assert from 'node:assert/strict';
 import { e2e, screenshot, waitUntil } from './context.mjs';
+import { UI_TIMEOUT, focusWorkbench, hoverUntilVisible, readText, textBox } from './workbench.mjs';
 
-/* global describe, it, afterEach, NodeFilter */
-
-const UI_TIMEOUT = 30000;
-
-/** The screen rectangle of `needle` in the visible editor line that contains `lineText`. */
-async function textBox(page, lineText, needle) {
-  const line = page
-    .locator('.monaco-editor .view-lines .view-line')
-    .filter({ hasText: lineText, visible: true })
-    .first();
-  await line.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  // The line may be in the DOM before the editor has laid it out: wait for a real rectangle.
-  return waitUntil(
-    `"${needle}" to be laid out in the editor`,
-    () =>
-      line.evaluate((el, needle) => {
-        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-        const nodes = [];
-        let full = '';
-        while (walker.nextNode()) {
-          nodes.push({ node: walker.currentNode, at: full.length });
-          full += walker.currentNode.data;
-        }
-        const start = full.indexOf(needle);
-        if (start < 0) return undefined;
-        const end = start + needle.length;
-        const from = nodes.findLast((n) => n.at <= start);
-        const to = nodes.findLast((n) => n.at < end);
-        const range = document.createRange();
-        range.setStart(from.node, start - from.at);
-        range.setEnd(to.node, end - to.at);
-        const r = range.getBoundingClientRect();
-        return r.width > 0 && r.height > 0
-          ? { x: r.left, y: r.top, width: r.width, height: r.height }
-          : undefined;
-      }, needle),
-    { timeoutMs: UI_TIMEOUT },
-  );
-}
-
-/**
- * Gives keyboard focus to the workbench (it starts elsewhere, e.g. in the Chat view): a click into
- * the editor area, low enough to land below the last line of app.log or on the empty editor part.
- */
-async function focusWorkbench(page) {
-  await page.keyboard.press('Escape');
-  const editorPart = page.locator('.part.editor');
-  const box = await editorPart.boundingBox();
-  assert.ok(box, 'the editor part is visible');
-  await editorPart.click({ position: { x: Math.min(300, box.width / 2), y: box.height - 60 } });
-}
+/* global describe, it, afterEach */
 
 describe('Trace Lens in the workbench (Playwright)', function () {
   this.timeout(120000);
@@ -72,27 +23,24 @@ describe('Trace Lens in the workbench (Playwright)', function () {
     await row.click();
     const tab = page.locator('.tabs-container .tab', { hasText: 'app.log' });
     await tab.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    const box = await textBox(page, `trace_id=${traceId}`, traceId);
-    const idX = box.x + box.width / 2;
-    const idY = box.y + box.height / 2;
-    const hover = page.locator('.monaco-hover', { hasText: 'workflow.execute' });
-    // Monaco shows a hover after the mouse rests over the text; moving away and back again
-    // re-triggers it if the first one went to an unfinished request.
-    await waitUntil(
-      'a hover with workflow.execute',
-      async () => {
-        await page.mouse.move(idX, idY - box.height * 3);
-        await page.mouse.move(idX, idY, { steps: 4 });
-        await hover.waitFor({ state: 'visible', timeout: 8000 });
-        return true;
-      },
-      { timeoutMs: 45000, intervalMs: 0 },
-    );
-    // Rendered markdown keeps the extension's non-breaking spaces.
-    const hoverText = async () => (await hover.innerText()).replace(/\u00a0/g, ' ');
+    // The line app.log's header lines push far enough down that the whole hover fits above it.
+    const box = await textBox(page, `workflow.execute started trace_id=${traceId}`, traceId);
+    const hover = page
+      .locator('.monaco-hover', { hasText: 'workflow.execute' })
+      .filter({ visible: true })
+      .first();
+    await hoverUntilVisible(page, box, hover, 'a hover with workflow.execute');
+    const hoverText = () => readText(hover);
     await waitUntil('the hover to show 5.2 s', async () => (await hoverText()).includes('5.2 s'), {
       timeoutMs: UI_TIMEOUT,
     });
+    // The whole hover is on screen and inside the editor, not clipped by the top of the window.
+    const hoverBox = await hover.boundingBox();
+    const editorBox = await page.locator('.part.editor').boundingBox();
+    assert.ok(
+      hoverBox && editorBox && hoverBox.y >= editorBox.y && hoverBox.y + hoverBox.height <= box.y,
+      `the hover sits whole above the hovered line: hover ${JSON.stringify(hoverBox)}, line at y=${box.y}`,
+    );
     await screenshot('01-hover');
     const text = await hoverText();
     assert.match(text, /workflow\.execute/);

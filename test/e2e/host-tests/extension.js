@@ -1,7 +1,9 @@
 // Test-only extension: on activation it runs the mocha suite in ./suite.js inside the extension host
 // against the real `vscode` API and writes the results to a JSON file the e2e runner waits for.
 // test/e2e/run.mjs copies this folder into the extensions dir and writes ./e2e-config.json:
-//   { "mochaPath": "<repo>/node_modules/mocha", "resultsPath": "...", "traceId": "...", "timeoutMs": N }
+//   { "mochaPath": "<repo>/node_modules/mocha", "resultsPath": "...", "controlPath": "...",
+//     "traceId": "...", "bigTraceId": "...", "tempoUrl": "...", "timeoutMs": N }
+// It also starts ./control.js, the channel the Playwright scenarios use to act in the host.
 'use strict';
 /* global require, module, __dirname, global */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS, loaded by the extension host */
@@ -46,10 +48,11 @@ async function runSuite(config) {
   return results;
 }
 
-function activate() {
+function activate(context) {
   const configPath = path.join(__dirname, 'e2e-config.json');
   if (!fs.existsSync(configPath)) return;
   const config = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+  if (config.controlPath) require('./control').startControl(context, config.controlPath);
   // Run after activation returns, so this extension's activation never waits on the suite.
   setTimeout(() => {
     runSuite(config)

@@ -120,6 +120,39 @@ describe('Trace Lens in the extension host', function () {
     assert.ok(await tempoSaw(TRACE_ID), `the fake Tempo at ${config.tempoUrl} was asked for ${TRACE_ID}`);
   });
 
+  it('hovers a trace ID in an output channel (a document with scheme output)', async function () {
+    const channel = vscode.window.createOutputChannel('Demo Service (in-host test)');
+    try {
+      const line = `2026-11-24T08:14:52.928Z INFO  demo-service request done trace_id=${TRACE_ID} status=500`;
+      channel.appendLine(line);
+      channel.show(true);
+      // The shown channel's text reaches the extension host as a document with scheme output.
+      const doc = await waitFor('the output channel document', () =>
+        vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.getText().includes(line)),
+      );
+      const lineNo = [...Array(doc.lineCount).keys()].find((i) => doc.lineAt(i).text.includes(line));
+      const position = new vscode.Position(lineNo, doc.lineAt(lineNo).text.indexOf(TRACE_ID) + 3);
+      const text = await waitFor(
+        'a Trace Lens hover in the output channel',
+        async () => {
+          const hovers = await vscode.commands.executeCommand(
+            'vscode.executeHoverProvider',
+            doc.uri,
+            position,
+          );
+          const t = hoverText(hovers);
+          return t.includes('workflow.execute') ? t : undefined;
+        },
+        30000,
+        250,
+      );
+      assert.ok(text.includes('5.2 s'), `hover shows the duration 5.2 s:\n${text}`);
+    } finally {
+      channel.dispose();
+      await vscode.commands.executeCommand('workbench.action.closePanel');
+    }
+  });
+
   it('opens a trace panel with traceLens.openTraceById', async function () {
     await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: TRACE_ID });
     const tabs = await waitFor('a traceLens.trace webview tab', () => {
