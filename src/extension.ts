@@ -58,9 +58,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       registerHover(traces, recent, config),
       registerLinks(config),
       new TraceIdDecorations(config),
-      registerTerminalLinks(recent),
+      registerTerminalLinks(),
       registerDebugTracker(recent),
-      registerUriHandler(recent),
+      registerUriHandler(),
       registerCommands({
         panels,
         recent,

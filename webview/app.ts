@@ -2,7 +2,7 @@
  * The trace viewer: owns the view state (collapsed spans, zoom, selection, filter) and wires the
  * header, toolbar, overview, waterfall and detail pane to it and to the host protocol.
  */
-import type { SpanDetail } from '../src/shared/model';
+import type { SpanDetail, StackFrameRef } from '../src/shared/model';
 import type { HostMessage, WebviewMessage, WireTrace } from '../src/shared/protocol';
 import { DetailPane } from './detail';
 import { el, icon } from './dom';
@@ -105,6 +105,8 @@ export class App {
       openTrace: (traceId, spanId) =>
         this.post({ type: 'openTrace', traceId, ...(spanId ? { spanId } : {}) }),
       goToSource: (index) => this.post({ type: 'goToSource', index }),
+      openStackFrame: (index, eventIndex, frameIndex) =>
+        this.post({ type: 'openStackFrame', index, eventIndex, frameIndex }),
       close: () => this.setDetailOpen(false),
       select: (i) => this.select(i, { open: true, reveal: true }),
     });
@@ -713,6 +715,26 @@ function lowerBound(a: Int32Array, v: number): number {
   return lo;
 }
 
+/** Stack frames from the host, every field of the right type (at most 200 kept). */
+function normaliseFrames(v: unknown): StackFrameRef[] {
+  if (!Array.isArray(v)) return [];
+  const num = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : undefined);
+  return v
+    .slice(0, 200)
+    .filter((f): f is Record<string, unknown> => typeof f === 'object' && f !== null)
+    .map((f) => {
+      const line = num(f.line);
+      const column = num(f.column);
+      return {
+        file: String(f.file ?? ''),
+        ...(line !== undefined ? { line } : {}),
+        ...(column !== undefined ? { column } : {}),
+        ...(typeof f.functionName === 'string' && f.functionName ? { functionName: f.functionName } : {}),
+        userCode: f.userCode === true,
+      };
+    });
+}
+
 /** Makes a detail from the host safe to render: every list present, every text a string. */
 function normaliseDetail(d: SpanDetail): SpanDetail {
   const attrs = (v: unknown) =>
@@ -741,11 +763,15 @@ function normaliseDetail(d: SpanDetail): SpanDetail {
       attributes: attrs(scope.attributes),
     },
     events: Array.isArray(d.events)
-      ? d.events.map((e) => ({
-          name: String(e?.name ?? ''),
-          timeNs: Number(e?.timeNs) || 0,
-          attributes: attrs(e?.attributes),
-        }))
+      ? d.events.map((e) => {
+          const frames = normaliseFrames(e?.frames);
+          return {
+            name: String(e?.name ?? ''),
+            timeNs: Number(e?.timeNs) || 0,
+            attributes: attrs(e?.attributes),
+            ...(frames.length ? { frames } : {}),
+          };
+        })
       : [],
     links: Array.isArray(d.links)
       ? d.links.map((l) => ({

@@ -19,6 +19,8 @@ export interface DetailActions {
   copy(text: string): void;
   openTrace(traceId: string, spanId?: string): void;
   goToSource(index: number): void;
+  /** Opens frame `frameIndex` of the exception in event `eventIndex` (indexes into the detail). */
+  openStackFrame(index: number, eventIndex: number, frameIndex: number): void;
   close(): void;
   /** Selects another span of this trace (the parent). */
   select(index: number): void;
@@ -271,6 +273,7 @@ export class DetailPane {
             ]),
           );
         }
+        if (ev.frames?.length) item.append(this.frames(ev, events.indexOf(ev)));
         if (stack != null) item.append(el('pre', { class: 'tl-stack', text: String(stack) }));
         shown.add('exception.type').add('exception.message').add('exception.stacktrace');
       }
@@ -279,6 +282,27 @@ export class DetailPane {
       list.append(item);
     });
     return el('div', {}, [track, list]);
+  }
+
+  /** The parsed frames of an exception as links to the code; library frames are dimmed. */
+  private frames(ev: SpanEvent, eventIndex: number): HTMLElement {
+    const list = el('ol', { class: 'tl-frames', attrs: { 'aria-label': 'Stack frames' } });
+    (ev.frames ?? []).forEach((f, k) => {
+      const where = `${f.file}${f.line !== undefined ? `:${f.line}` : ''}${f.column !== undefined ? `:${f.column}` : ''}`;
+      const label = f.functionName ? `${f.functionName} (${where})` : where;
+      const link = el('a', {
+        class: `tl-frame${f.userCode ? '' : ' tl-frame-library'}`,
+        text: label,
+        title: f.userCode ? `Go to ${where}` : `Library code: ${where}`,
+        attrs: { href: '#', role: 'link', 'data-testid': 'stack-frame', 'data-frame-index': String(k) },
+      });
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        if (this.index >= 0) this.actions.openStackFrame(this.index, eventIndex, k);
+      });
+      list.append(el('li', {}, [link]));
+    });
+    return list;
   }
 
   private links(links: SpanLink[]): HTMLElement {

@@ -46,6 +46,8 @@ export interface GoToSourceArgs {
 export interface OpenTraceArgs {
   traceId: string;
   spanId?: string;
+  /** Where the ID was found, for Recent Traces (default "opened"). */
+  source?: 'terminal' | 'debug' | 'hover' | 'opened' | 'editor';
 }
 
 /** Arguments of `traceLens.copyTraceId`. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { detectTraceIds, normalizeTraceId } from '../core/ids/detect';
 import { Commands, type CopyTraceIdArgs, type OpenTraceArgs, type SourceCommandId } from './commandIds';
 import type { TracePanels } from './tracePanel';
-import { RecentTraceItem, type RecentTraces } from './recentTraces';
+import { RecentTraceItem, isRecentSource, type RecentSource, type RecentTraces } from './recentTraces';
 import type { Config } from './config';
 import { idAt } from './hover';
 import { grafanaExploreUrl } from '../core/grafana';
@@ -40,7 +40,11 @@ function readOpenArgs(arg: unknown): OpenTraceArgs | undefined {
   if (!traceId) return undefined;
   const spanId =
     typeof a.spanId === 'string' && HEX_16.test(a.spanId.toLowerCase()) ? a.spanId.toLowerCase() : undefined;
-  return spanId ? { traceId, spanId } : { traceId };
+  return {
+    traceId,
+    ...(spanId ? { spanId } : {}),
+    ...(isRecentSource(a.source) ? { source: a.source } : {}),
+  };
 }
 
 /** What the command handlers need. */
@@ -74,8 +78,8 @@ function idAtCursor(): ParsedTraceInput | undefined {
 /** Registers the commands of the palette, hovers, context menus and views. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const { panels, recent, config, log, traces, credentials } = deps;
-  const open = (parsed: ParsedTraceInput) => {
-    recent.add(parsed.traceId, 'opened', parsed.spanId);
+  const open = (parsed: ParsedTraceInput & { source?: RecentSource }) => {
+    recent.add(parsed.traceId, parsed.source ?? 'opened', parsed.spanId);
     panels.open(parsed.traceId, parsed.spanId);
   };
   const handlers: Record<(typeof Commands)[keyof typeof Commands], (...args: unknown[]) => unknown> = {

@@ -29,6 +29,20 @@ const SOURCE_LABEL: Record<RecentSource, string> = {
   editor: 'editor',
 };
 
+/** How the tooltip says where the ID came from. */
+const SOURCE_SENTENCE: Record<RecentSource, string> = {
+  terminal: 'seen in the terminal',
+  debug: 'seen in debug output',
+  hover: 'hovered',
+  opened: 'opened',
+  editor: 'seen in an editor',
+};
+
+/** Whether `v` names a place a recent trace can come from. */
+export function isRecentSource(v: unknown): v is RecentSource {
+  return typeof v === 'string' && Object.prototype.hasOwnProperty.call(SOURCE_LABEL, v);
+}
+
 /** Tree item carrying its trace, so context-menu commands receive it. */
 export class RecentTraceItem extends vscode.TreeItem {
   constructor(readonly entry: RecentTrace) {
@@ -37,7 +51,7 @@ export class RecentTraceItem extends vscode.TreeItem {
     this.description = entry.summary ? entry.traceId.slice(0, 16) : SOURCE_LABEL[entry.source];
     this.tooltip = new vscode.MarkdownString(undefined, false);
     this.tooltip.appendText(
-      `${entry.traceId}\nseen in ${SOURCE_LABEL[entry.source]} at ${new Date(entry.seenAt).toLocaleString()}`,
+      `${entry.traceId}\n${SOURCE_SENTENCE[entry.source]} at ${new Date(entry.seenAt).toLocaleString()}`,
     );
     this.iconPath = new vscode.ThemeIcon(entry.error ? 'warning' : 'pulse');
     this.contextValue = 'traceLens.recentTrace';

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { detectTraceIds } from '../core/ids/detect';
 import { Commands } from './commandIds';
-import type { RecentTraces } from './recentTraces';
 
 interface TraceTerminalLink extends vscode.TerminalLink {
   traceId: string;
@@ -10,8 +9,6 @@ interface TraceTerminalLink extends vscode.TerminalLink {
 
 /** Makes trace IDs in the integrated terminal clickable; a click opens the trace. */
 export class TraceTerminalLinkProvider implements vscode.TerminalLinkProvider<TraceTerminalLink> {
-  constructor(private readonly recent: RecentTraces) {}
-
   provideTerminalLinks(context: vscode.TerminalLinkContext): TraceTerminalLink[] {
     // The line arrives without ANSI codes; the detector copes with them anyway.
     return detectTraceIds(context.line, { maxLength: 64 * 1024 }).map((id) => ({
@@ -24,14 +21,15 @@ export class TraceTerminalLinkProvider implements vscode.TerminalLinkProvider<Tr
   }
 
   async handleTerminalLink(link: TraceTerminalLink): Promise<void> {
-    this.recent.add(link.traceId, 'terminal', link.spanId);
+    // The open command records it in Recent Traces, with the terminal as its source.
     await vscode.commands.executeCommand(Commands.openTraceById, {
+      source: 'terminal',
       traceId: link.traceId,
       ...(link.spanId ? { spanId: link.spanId } : {}),
     });
   }
 }
 
-export function registerTerminalLinks(recent: RecentTraces): vscode.Disposable {
-  return vscode.window.registerTerminalLinkProvider(new TraceTerminalLinkProvider(recent));
+export function registerTerminalLinks(): vscode.Disposable {
+  return vscode.window.registerTerminalLinkProvider(new TraceTerminalLinkProvider());
 }

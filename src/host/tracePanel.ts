@@ -9,6 +9,8 @@ import {
 } from '../shared/protocol';
 import type { LoadedTrace, TraceService } from './traceService';
 import { Commands } from './commandIds';
+import { parseStackTrace } from '../core/source';
+import type { SpanDetail, StackFrameRef } from '../shared/model';
 import type { Config } from './config';
 
 /** The webview type; also the serializer's key. */
@@ -27,6 +29,24 @@ function nonce(): string {
   let s = '';
   for (let i = 0; i < 32; i++) s += chars.charAt(Math.floor(Math.random() * chars.length));
   return s;
+}
+
+/** Adds parsed stack frames to exception events, so the webview can link each frame. */
+export function withFrames(detail: SpanDetail): SpanDetail {
+  const events = detail.events.map((ev) => {
+    if (ev.name !== 'exception') return ev;
+    const stack = ev.attributes.find((a) => a.key === 'exception.stacktrace')?.value;
+    if (typeof stack !== 'string' || !stack) return ev;
+    const frames: StackFrameRef[] = parseStackTrace(stack).map((f) => ({
+      file: f.file,
+      ...(f.line !== undefined ? { line: f.line } : {}),
+      ...(f.column !== undefined ? { column: f.column } : {}),
+      ...(f.functionName ? { functionName: f.functionName } : {}),
+      userCode: !f.library,
+    }));
+    return frames.length ? { ...ev, frames } : ev;
+  });
+  return { ...detail, events };
 }
 
 /** Builds what crosses to the webview: columns plus analysis, no object graph. */
@@ -150,7 +170,11 @@ class TracePanel implements vscode.Disposable {
       }
       case 'getSpanDetail': {
         const detail = this.loaded?.decoded.detail(msg.index) ?? null;
-        this.post({ type: 'spanDetail', inReplyTo: msg.requestId, detail });
+        this.post({
+          type: 'spanDetail',
+          inReplyTo: msg.requestId,
+          detail: detail ? withFrames(detail) : null,
+        });
         return;
       }
       case 'openTrace':

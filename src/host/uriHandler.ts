@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { normalizeTraceId } from '../core/ids/detect';
 import { Commands } from './commandIds';
-import type { RecentTraces } from './recentTraces';
 
 const HEX_16 = /^[0-9a-f]{16}$/;
 
@@ -9,7 +8,7 @@ const HEX_16 = /^[0-9a-f]{16}$/;
  * Deep links: `<uriScheme>://tracelens.trace-lens/open?traceId=<id>[&spanId=<id>]` opens a
  * trace, so other tools (and links printed in a debug console) can hand one to the editor.
  */
-export function registerUriHandler(recent: RecentTraces): vscode.Disposable {
+export function registerUriHandler(): vscode.Disposable {
   return vscode.window.registerUriHandler({
     handleUri(uri: vscode.Uri) {
       if (uri.path !== '/open') {
@@ -24,7 +23,6 @@ export function registerUriHandler(recent: RecentTraces): vscode.Disposable {
       }
       const span = params.get('spanId')?.toLowerCase();
       const spanId = span && HEX_16.test(span) ? span : undefined;
-      recent.add(traceId, 'opened', spanId);
       void vscode.commands.executeCommand(Commands.openTraceById, { traceId, ...(spanId ? { spanId } : {}) });
     },
   });

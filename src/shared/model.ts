@@ -107,11 +107,25 @@ export interface Attribute {
   value: AttributeValue;
 }
 
+/** A parsed frame of an exception stack trace (the host parses; the webview links it). */
+export interface StackFrameRef {
+  /** The file as the trace wrote it. */
+  file: string;
+  line?: number;
+  column?: number;
+  functionName?: string;
+  /** False for library and runtime frames (node_modules, java.*, site-packages...). */
+  userCode: boolean;
+}
+
 /** A span event (log), time as nanoseconds from the trace start. */
 export interface SpanEvent {
   name: string;
   timeNs: number;
   attributes: Attribute[];
+  /** For `exception` events with a stack trace: its frames, innermost first, in the order the
+   * host's parser numbers them (`openStackFrame.frameIndex`). Filled in by the host. */
+  frames?: StackFrameRef[];
 }
 
 /** A link to another span, possibly in another trace. */

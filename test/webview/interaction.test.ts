@@ -43,6 +43,11 @@ const details = {
               'CardDeclinedError: insufficient funds\n    at charge (src/payment/charge.ts:42:11)\n    at main (src/index.ts:7:3)',
           },
         ],
+        // What the host adds (parsed with the core's stack-trace parser) before posting the detail.
+        frames: [
+          { file: 'src/payment/charge.ts', line: 42, column: 11, functionName: 'charge', userCode: true },
+          { file: 'node:internal/process/task_queues', line: 95, column: 5, userCode: false },
+        ],
       },
     ],
     links: [
@@ -154,6 +159,25 @@ describe('webview: interaction', () => {
     await d.locator('[data-testid="detail-span-id"] button').click();
     assert.deepEqual((await view.postedOfType('copy')).at(-1), { type: 'copy', text: hexId('pay') });
     await view.screenshot('detail-full');
+  });
+
+  it('links each parsed exception frame to its code, naming the event and frame', async () => {
+    await view.page.click(`.tl-row[data-span-index="${PAY}"] .tl-name`);
+    await view.page.waitForSelector('#tl-detail [data-testid="stack-frame"]');
+    const frames = view.page.locator('#tl-detail [data-testid="stack-frame"]');
+    assert.deepEqual(await frames.allTextContents(), [
+      'charge (src/payment/charge.ts:42:11)',
+      'node:internal/process/task_queues:95:5',
+    ]);
+    assert.equal(await frames.nth(1).evaluate((n) => n.classList.contains('tl-frame-library')), true);
+    await frames.nth(0).click();
+    // The exception is the second event of the detail (index 1), its first frame (index 0).
+    assert.deepEqual((await view.postedOfType('openStackFrame')).at(-1), {
+      type: 'openStackFrame',
+      index: PAY,
+      eventIndex: 1,
+      frameIndex: 0,
+    });
   });
 
   it('offers no Go to source for a span without code', async () => {
