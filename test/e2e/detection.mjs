@@ -160,9 +160,9 @@ describe('Detection: trace IDs come alive wherever they appear (Playwright)', fu
     // On screen: the item's tooltip says where the ID was seen.
     const tooltip = await showRecentTraceTooltip(page, traceId);
     await screenshot('04c-terminal-recent-traces');
-    // src/host/terminalLinks.ts records the click as 'terminal' and then runs traceLens.openTraceById,
-    // whose handler (src/host/commands.ts) records 'opened' over it: no entry ever says terminal.
-    assert.match(tooltip, /seen in terminal/, `the tooltip names the terminal: ${tooltip}`);
+    // The terminal link passes its source to traceLens.openTraceById, which records it;
+    // the entry must not be overwritten as merely "opened".
+    assert.match(tooltip, /seen in the terminal/, `the tooltip names the terminal: ${tooltip}`);
     assert.equal(top.source, 'terminal', 'recentTraces() gives the terminal as where the ID was seen');
   });
 
