@@ -2,7 +2,7 @@
  * `trace-lens`: the command line face of the core.
  *
  *   trace-lens scan [FILE|-] [--json]
- *   trace-lens show <traceId|FILE> [--tempo URL] [--tenant T] [--token-env VAR] [--format json|proto] [--json]
+ *   trace-lens show <traceId|FILE> [--backend NAME | --tempo URL] [--tenant T] [--token-env VAR] [--format json|proto] [--json]
  *
  * Exit codes: 0 done, 1 trace not found, 2 usage or input error, 3 backend error.
  */
@@ -10,8 +10,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { detectTraceIds, normalizeTraceId } from '../core/ids/detect';
 import { decodeTrace, TraceDecodeError, type DecodedTrace } from '../core/model';
 import { summarize } from '../core/analysis';
-import { TempoClient } from '../core/backends/tempo/client';
-import { BackendError } from '../core/backends/errors';
+import { BackendError, createBackend, type BackendConfig, type TraceBackend } from '../core/backends';
+import { findBackend, settingsFiles } from './settings';
 import { renderTree } from './tree';
 
 export const EXIT = { ok: 0, notFound: 1, usage: 2, backend: 3 } as const;
@@ -29,7 +29,8 @@ export class CliError extends Error {
 const USAGE = `Usage:
   trace-lens scan [FILE|-] [--json]
       Print every trace ID in FILE (or standard input) as LINE:COL <traceId>.
-  trace-lens show <traceId|FILE> [--tempo URL] [--tenant ID] [--token-env VAR] [--format json|proto] [--json]
+  trace-lens show <traceId|FILE> [--backend NAME | --tempo URL] [--tenant ID] [--token-env VAR]
+                  [--format json|proto] [--json]
       Summarise a trace fetched from Tempo, or read from a Tempo JSON or protobuf file.
 
 Exit codes: 0 done, 1 trace not found, 2 usage or input error, 3 backend error.`;
@@ -137,10 +138,6 @@ async function loadTrace(target: string, args: Parsed): Promise<DecodedTrace> {
   if (!traceId) {
     throw new CliError(EXIT.usage, `"${target}" is neither a file nor a trace ID (1 to 32 hex digits)`);
   }
-  const url =
-    (args.flags.get('--tempo') as string | undefined) ??
-    process.env.TRACE_LENS_TEMPO_URL ??
-    'http://127.0.0.1:3200';
   const format = args.flags.get('--format');
   if (format !== undefined && format !== 'json' && format !== 'proto') {
     throw new CliError(EXIT.usage, '--format must be json or proto');
@@ -152,19 +149,36 @@ async function loadTrace(target: string, args: Parsed): Promise<DecodedTrace> {
     if (!token) throw new CliError(EXIT.usage, `environment variable ${tokenEnv} is empty or not set`);
   }
   const tenant = args.flags.get('--tenant') as string | undefined;
-  let client: TempoClient;
+  const named = args.flags.get('--backend') as string | undefined;
+  if (named && args.flags.has('--tempo'))
+    throw new CliError(EXIT.usage, 'use --backend or --tempo, not both');
+  let config: BackendConfig;
   try {
-    client = new TempoClient({
-      baseUrl: url,
-      ...(format ? { format } : {}),
-      ...(tenant ? { tenant } : {}),
-      ...(token ? { auth: { kind: 'bearer' as const, token } } : {}),
+    config = named
+      ? findBackend(named, settingsFiles(process.cwd(), process.env))
+      : {
+          name: 'Tempo',
+          kind: 'tempo',
+          url:
+            (args.flags.get('--tempo') as string | undefined) ??
+            process.env.TRACE_LENS_TEMPO_URL ??
+            'http://127.0.0.1:3200',
+        };
+  } catch (err) {
+    throw new CliError(EXIT.usage, err instanceof Error ? err.message : String(err));
+  }
+  if (tenant) config = { ...config, tenant };
+  if (format) config = { ...config, format };
+  let backend: TraceBackend;
+  try {
+    backend = createBackend(config, token ? { token } : {}, {
+      readFile: async (path) => new Uint8Array(readFileSync(path)),
     });
   } catch (err) {
     throw new CliError(EXIT.usage, err instanceof Error ? err.message : String(err));
   }
   try {
-    const result = await client.getTrace(traceId);
+    const result = await backend.getTrace(traceId);
     return result.decoded;
   } catch (err) {
     if (err instanceof BackendError) {
