@@ -5,7 +5,7 @@ import { SpanFlag } from '../shared/model';
 import { Commands, commandUri } from './commandIds';
 import type { LoadedTrace, TraceService } from './traceService';
 import type { RecentTraces } from './recentTraces';
-import type { BareIdMode, Config } from './config';
+import type { Config } from './config';
 
 /** Lines longer than this are scanned only up to it (minified logs, base64 blobs). */
 export const MAX_SCAN = 64 * 1024;
@@ -26,7 +26,7 @@ export class TraceHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly traces: TraceService,
     private readonly recent: RecentTraces,
-    private readonly bareIds: () => BareIdMode = () => 'hover',
+    private readonly config?: Pick<Config, 'bareIds' | 'grafanaUrl'>,
   ) {}
 
   async provideHover(
@@ -36,14 +36,14 @@ export class TraceHoverProvider implements vscode.HoverProvider {
   ): Promise<vscode.Hover | undefined> {
     const id = idAt(document, position);
     if (!id) return undefined;
-    if (id.confidence !== 'high' && this.bareIds() === 'off') return undefined;
+    if (id.confidence !== 'high' && this.config?.bareIds === 'off') return undefined;
     const range = new vscode.Range(position.line, id.start, position.line, id.end);
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     try {
       const loaded = await this.traces.load(id.traceId, controller.signal);
       this.recent.add(id.traceId, 'hover', id.spanId);
-      return new vscode.Hover(renderSummary(loaded, id), range);
+      return new vscode.Hover(renderSummary(loaded, id, this.config?.grafanaUrl !== undefined), range);
     } catch (err) {
       if (token.isCancellationRequested || err instanceof vscode.CancellationError) return undefined;
       const md = trustedMarkdown();
@@ -60,13 +60,20 @@ export class TraceHoverProvider implements vscode.HoverProvider {
 /** Markdown that may run our own commands and nothing else; trace text goes in as text. */
 function trustedMarkdown(): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
-  md.isTrusted = { enabledCommands: [Commands.openTraceById, Commands.copyTraceId, Commands.goToSpanSource] };
+  md.isTrusted = {
+    enabledCommands: [
+      Commands.openTraceById,
+      Commands.copyTraceId,
+      Commands.goToSpanSource,
+      Commands.openInGrafana,
+    ],
+  };
   md.supportHtml = false;
   return md;
 }
 
 /** Escapes text for use inside inline code spans is not needed: appendText escapes markdown. */
-function renderSummary(loaded: LoadedTrace, id: DetectedId): vscode.MarkdownString {
+function renderSummary(loaded: LoadedTrace, id: DetectedId, grafana: boolean): vscode.MarkdownString {
   const s = loaded.summary;
   const md = trustedMarkdown();
   md.appendMarkdown('$(telescope) ');
@@ -115,7 +122,12 @@ function renderSummary(loaded: LoadedTrace, id: DetectedId): vscode.MarkdownStri
     ...(id.spanId ? { spanId: id.spanId } : {}),
   });
   const copy = commandUri(Commands.copyTraceId, { traceId: id.traceId });
-  md.appendMarkdown(`[$(go-to-file) Open Trace](${open}) · [$(copy) Copy ID](${copy})`);
+  md.appendMarkdown(`[$(go-to-file) Open Trace](${open})`);
+  if (grafana) {
+    const explore = commandUri(Commands.openInGrafana, { traceId: id.traceId });
+    md.appendMarkdown(` · [$(link-external) Open in Grafana](${explore})`);
+  }
+  md.appendMarkdown(` · [$(copy) Copy ID](${copy})`);
   if (id.spanId && spanHasCode(loaded, id.spanId)) {
     const source = commandUri(Commands.goToSpanSource, { traceId: id.traceId, spanId: id.spanId });
     md.appendMarkdown(` · [$(code) Go to Source](${source})`);
@@ -155,6 +167,6 @@ export function registerHover(
 ): vscode.Disposable {
   return vscode.languages.registerHoverProvider(
     TEXT_SCHEMES.map((scheme) => ({ scheme })),
-    new TraceHoverProvider(traces, recent, () => config?.bareIds ?? 'hover'),
+    new TraceHoverProvider(traces, recent, config),
   );
 }
