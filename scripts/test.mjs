@@ -66,7 +66,7 @@ const tiers = [
     name: 'e2e',
     steps: [['node', ['test/e2e/run.mjs']]],
     counts: (r) => {
-      const all = [...r[0].text.matchAll(/^[a-z-]+: (\d+) passed, (\d+) failed/gm)];
+      const all = [...r[0].text.matchAll(/^[a-z0-9-]+: (\d+) passed, (\d+) failed/gm)];
       return all.reduce(
         (acc, m) => ({ passed: acc.passed + Number(m[1]), failed: acc.failed + Number(m[2]), skipped: 0 }),
         { passed: 0, failed: 0, skipped: 0 },
