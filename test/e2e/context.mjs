@@ -22,7 +22,8 @@ export const e2e = {
 /**
  * Runs `action` in the extension host through the test extension's control channel and returns
  * its value: `executeCommand`, `recentTraces`, `openTraceIds`, `outputChannel`, `colorTheme`,
- * `openFile`, `debugSessions`, `tabs` (see host-tests/control.js).
+ * `openFile`, `activeEditor`, `visibleEditors`, `overlayLines`, `codeLensTitles`, `debugSessions`,
+ * `tabs` (see host-tests/control.js).
  */
 export async function host(action, args = {}) {
   if (!e2e.controlUrl) throw new Error('the control channel into the extension host is not up');

@@ -224,27 +224,36 @@ async function readmePicture(page, traceId) {
   // Ctrl+click the traceparent in the data-fetch line: it names the trace and the GET span.
   const traceparent = `00-${traceId}-${GET_SPAN_ID}-01`;
   const editor = page.locator('.part.editor');
-  const box = await textBox(
-    page,
-    'data-fetch GET https://api.example.com/v1/invoices traceparent',
-    traceparent,
-    editor,
-  );
   const tab = page.locator('.tabs-container .tab', { hasText: traceId.slice(0, 8) });
   await waitUntil(
     'Ctrl+click on the traceparent link to open the trace',
     async () => {
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      // Measured on each try: the editor may still scroll to the line openFile revealed after the
+      // line is first laid out, and a click at a stale position lands on another line.
+      const box = await textBox(
+        page,
+        'data-fetch GET https://api.example.com/v1/invoices traceparent',
+        traceparent,
+        editor,
+      );
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(x, y);
+      const under = await page.evaluate(
+        ([px, py]) => document.elementFromPoint(px, py)?.closest('.view-line')?.textContent ?? '',
+        [x, y],
+      );
+      if (!under.replace(/\u00a0/g, ' ').includes(traceparent)) return false;
       await page.keyboard.down('Control');
       try {
-        await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+        await page.mouse.click(x, y);
       } finally {
         await page.keyboard.up('Control');
       }
       await tab.first().waitFor({ state: 'visible', timeout: 5000 });
       return true;
     },
-    { timeoutMs: UI_TIMEOUT, intervalMs: 0 },
+    { timeoutMs: UI_TIMEOUT, intervalMs: 100 },
   );
   const doc = traceDoc(page);
   await rowNamed(doc, 'GET').waitFor({ state: 'visible', timeout: 60000 });

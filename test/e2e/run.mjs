@@ -4,10 +4,10 @@
 //   2. `npm run package` → trace-lens-<version>.vsix (or TRACE_LENS_E2E_VSIX=<file> to test a given vsix)
 //   3. the fake Tempo server (test/server/fakeTempo.mjs) on a free port
 //   4. code-server --install-extension, plus the in-host test extension (test/e2e/host-tests)
-//   5. code-server on a free port, on a temp copy of test/fixtures/e2e-workspace
+//   5. code-server on a free port, on a temp copy of test/fixtures/e2e-workspace (plus demo/template/src)
 //   6. Chromium opens the workbench; the in-host mocha suite reports through a results file
 //   7. mocha runs the in-host results and the Playwright scenarios (scenarios.mjs, detection.mjs,
-//      panel.mjs); they act in the extension host through host-tests/control.js
+//      panel.mjs, scenarios-source.mjs); they act in the extension host through host-tests/control.js
 // Screenshots and logs go to test-results/e2e/. Prints `e2e: N passed, M failed` and exits non-zero
 // on any failure. Everything started here is stopped at the end, on failure and on SIGINT/SIGTERM.
 //
@@ -532,7 +532,8 @@ async function runMocha(hostResults) {
     host.addTest(test);
   }
   // One window for all of them, in this order: each scenario sets up the editors it needs.
-  for (const file of ['scenarios.mjs', 'detection.mjs', 'panel.mjs']) mocha.addFile(join(here, file));
+  for (const file of ['scenarios.mjs', 'detection.mjs', 'panel.mjs', 'scenarios-source.mjs'])
+    mocha.addFile(join(here, file));
   await mocha.loadFilesAsync();
   const counts = await new Promise((resolveRun) => {
     const runner = mocha.run(() =>
@@ -561,6 +562,12 @@ async function main() {
     recursive: true,
     filter: (src) => !src.endsWith('.gitignore'),
   });
+  // The code the fixture traces name (src/nodes/DataFetchNode.ts:55, src/clients/SmtpClient.ts:61…):
+  // the demo workspace's, whose lines match tempo-2.0.1-trace-v1.json. Copied from there rather than
+  // kept under test/, where test/tsconfig.json would type-check it against the repository's types.
+  for (const name of ['src', 'tsconfig.json']) {
+    cpSync(join(root, 'demo', 'template', name), join(workspace, name), { recursive: true });
+  }
   e2e.workspace = workspace;
 
   state.tempo = await startFakeTempo({ mode: process.env.TRACE_LENS_E2E_TEMPO_MODE ?? '2.0.1' });

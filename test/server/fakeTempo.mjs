@@ -15,6 +15,10 @@
 //   'v2'     a current Tempo (2.10+): /api/v2/traces envelope (200 `{"trace":{},...}` when not found),
 //            v1 404 with an empty body, buildinfo, v2 tag routes, `spanSets` in search results,
 //            protobuf when Accept contains `application/protobuf`.
+// Both: `/api/search?q=` evaluates a TraceQL subset over the indexed traces (spanset filters with
+// && || ! and ( ), = != =~ !~ > >= < <= on span./resource./unscoped attributes and the intrinsics
+// name, status, kind, duration, ...; see parseTraceQL), never filtering by start/end; the TraceQL
+// metrics routes answer 404 like Tempo 2.0.1.
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -260,6 +264,469 @@ function protobufOf(entry) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// TraceQL (a subset), evaluated over the indexed fixture traces the way Tempo does: a spanset
+// filter `{ ... }` selects the spans of a trace for which its field expression holds; a trace
+// matches when the query's spanset is not empty.
+//
+//   query      := spanset (('&&' | '||') spanset)*          `&&` binds tighter; `(` `)` group
+//   spanset    := '{' [expr] '}'                            `{}` (or `{ true }`) is every span
+//   expr       := and ('||' and)* ;  and := unary ('&&' unary)* ;  unary := '!' unary | '(' expr ')' | cmp
+//   cmp        := field op value | 'true' | 'false'
+//   field      := span.<attr> | resource.<attr> | .<attr> (span, then resource) |
+//                 name | status | kind | duration | statusMessage | rootName | rootServiceName |
+//                 traceDuration (also written span:name, span:duration, trace:rootService, ...)
+//   op         := = != =~ !~ > >= < <=        (=~ is Go's regexp.MatchString: unanchored)
+//   value      := "string" | `raw` | 12 | 1.5 | 300ms | 1m30s | error | ok | unset | server | ... |
+//                 true | false | nil
+// A comparison with an attribute the span does not have is false, whatever the operator (Tempo's
+// rule; `!= nil` tests presence). Pipelines (`| count() > 1`), structural operators (`>>`, `~`)
+// and metrics are not supported: they answer 400 like a query Tempo cannot parse.
+
+/** A query the fake cannot parse; the message follows Tempo's `invalid TraceQL query: ...`. */
+export class TraceQLError extends Error {}
+
+const INTRINSICS = new Map([
+  ['name', 'name'],
+  ['status', 'status'],
+  ['kind', 'kind'],
+  ['duration', 'duration'],
+  ['statusMessage', 'statusMessage'],
+  ['rootName', 'rootName'],
+  ['rootServiceName', 'rootServiceName'],
+  ['traceDuration', 'traceDuration'],
+  ['span:name', 'name'],
+  ['span:status', 'status'],
+  ['span:kind', 'kind'],
+  ['span:duration', 'duration'],
+  ['span:statusMessage', 'statusMessage'],
+  ['trace:rootName', 'rootName'],
+  ['trace:rootService', 'rootServiceName'],
+  ['trace:duration', 'traceDuration'],
+]);
+const STATUS_WORDS = new Set(['error', 'ok', 'unset']);
+const KIND_WORDS = new Set(['unspecified', 'internal', 'server', 'client', 'producer', 'consumer']);
+const DURATION_UNITS = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const GO_ESCAPES = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+};
+
+function tokenize(text) {
+  const tokens = [];
+  let i = 0;
+  const fail = (what) => {
+    throw new TraceQLError(`parse error at col ${i + 1}: ${what}`);
+  };
+  while (i < text.length) {
+    const ch = text[i];
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    const at = i;
+    const two = text.slice(i, i + 2);
+    if (['&&', '||', '!=', '=~', '!~', '>=', '<=', '>>', '<<'].includes(two)) {
+      tokens.push({ t: 'op', v: two, at });
+      i += 2;
+      continue;
+    }
+    if ('{}()=<>!|~'.includes(ch)) {
+      tokens.push({ t: 'op', v: ch, at });
+      i++;
+      continue;
+    }
+    if (ch === '"') {
+      let out = '';
+      i++;
+      for (;;) {
+        if (i >= text.length) fail('unterminated string');
+        const c = text[i];
+        if (c === '"') break;
+        if (c === '\\') {
+          const e = text[i + 1];
+          if (e in GO_ESCAPES) {
+            out += GO_ESCAPES[e];
+            i += 2;
+          } else if (e === 'u' || e === 'x') {
+            const n = e === 'u' ? 4 : 2;
+            const hex = text.slice(i + 2, i + 2 + n);
+            if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== n) fail(`bad escape \\${e}${hex}`);
+            out += String.fromCharCode(parseInt(hex, 16));
+            i += 2 + n;
+          } else fail(`unknown escape sequence \\${e ?? ''}`);
+          continue;
+        }
+        out += c;
+        i++;
+      }
+      i++;
+      tokens.push({ t: 'str', v: out, at });
+      continue;
+    }
+    if (ch === '`') {
+      const end = text.indexOf('`', i + 1);
+      if (end < 0) fail('unterminated raw string');
+      tokens.push({ t: 'str', v: text.slice(i + 1, end), at });
+      i = end + 1;
+      continue;
+    }
+    const duration = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+(?![\w.])/.exec(text.slice(i));
+    if (duration) {
+      // A Go duration: 1s, 300ms, 1m30s, 1.5s
+      let ns = 0;
+      for (const m of duration[0].matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+        ns += Number(m[1]) * DURATION_UNITS[m[2]];
+      tokens.push({ t: 'num', v: ns, duration: true, at });
+      i += duration[0].length;
+      continue;
+    }
+    const num = /^\d+(?:\.\d+)?(?![\w.])/.exec(text.slice(i));
+    if (num) {
+      tokens.push({ t: 'num', v: Number(num[0]), at });
+      i += num[0].length;
+      continue;
+    }
+    const ident =
+      /^(?:span:|trace:|resource\.|span\.|event\.|link\.|instrumentation\.|\.)?[A-Za-z_][\w.\-/]*/.exec(
+        text.slice(i),
+      );
+    if (ident) {
+      tokens.push({ t: 'id', v: ident[0], at });
+      i += ident[0].length;
+      continue;
+    }
+    fail(`unexpected character ${JSON.stringify(ch)}`);
+  }
+  tokens.push({ t: 'end', v: '', at: text.length });
+  return tokens;
+}
+
+/** Parses a TraceQL query into { root, fields }; `fields` are the attributes its conditions name. */
+export function parseTraceQL(text) {
+  const tokens = tokenize(text);
+  let p = 0;
+  const fields = [];
+  const peek = () => tokens[p];
+  const isOp = (v) => peek().t === 'op' && peek().v === v;
+  const fail = (what) => {
+    const tok = peek();
+    throw new TraceQLError(
+      `parse error at col ${tok.at + 1}: ${what}, found ${tok.t === 'end' ? 'the end of the query' : JSON.stringify(tok.v)}`,
+    );
+  };
+  const expect = (v) => {
+    if (!isOp(v)) fail(`expected ${JSON.stringify(v)}`);
+    p++;
+  };
+
+  function spansetExpr() {
+    let left = spansetAnd();
+    while (isOp('||')) {
+      p++;
+      left = { k: 'set-or', a: left, b: spansetAnd() };
+    }
+    return left;
+  }
+  function spansetAnd() {
+    let left = spansetTerm();
+    while (isOp('&&')) {
+      p++;
+      left = { k: 'set-and', a: left, b: spansetTerm() };
+    }
+    return left;
+  }
+  function spansetTerm() {
+    if (isOp('(')) {
+      p++;
+      const inner = spansetExpr();
+      expect(')');
+      return inner;
+    }
+    if (!isOp('{')) fail('expected a spanset filter "{ ... }"');
+    p++;
+    if (isOp('}')) {
+      p++;
+      return { k: 'filter', e: { k: 'const', v: true } };
+    }
+    const e = fieldOr();
+    expect('}');
+    return { k: 'filter', e };
+  }
+  function fieldOr() {
+    let left = fieldAnd();
+    while (isOp('||')) {
+      p++;
+      left = { k: 'or', a: left, b: fieldAnd() };
+    }
+    return left;
+  }
+  function fieldAnd() {
+    let left = unary();
+    while (isOp('&&')) {
+      p++;
+      left = { k: 'and', a: left, b: unary() };
+    }
+    return left;
+  }
+  function unary() {
+    if (isOp('!')) {
+      p++;
+      return { k: 'not', e: unary() };
+    }
+    if (isOp('(')) {
+      p++;
+      const e = fieldOr();
+      expect(')');
+      return e;
+    }
+    return comparison();
+  }
+  function field() {
+    const tok = peek();
+    if (tok.t !== 'id') fail('expected an attribute or intrinsic');
+    p++;
+    const intrinsic = INTRINSICS.get(tok.v);
+    if (intrinsic) return { kind: 'intrinsic', name: intrinsic };
+    const m = /^(span|resource|)\.(.+)$/.exec(tok.v);
+    if (!m) {
+      if (/^(event|link|instrumentation)\./.test(tok.v))
+        throw new TraceQLError(`the fake Tempo does not evaluate ${tok.v.split('.')[0]}-scoped attributes`);
+      throw new TraceQLError(`parse error at col ${tok.at + 1}: unknown identifier ${JSON.stringify(tok.v)}`);
+    }
+    return { kind: 'attr', scope: m[1] || 'any', name: m[2] };
+  }
+  function value() {
+    const tok = peek();
+    p++;
+    if (tok.t === 'str') return { type: 'string', v: tok.v };
+    if (tok.t === 'num') return { type: tok.duration ? 'duration' : 'number', v: tok.v };
+    if (tok.t === 'id') {
+      if (tok.v === 'true' || tok.v === 'false') return { type: 'bool', v: tok.v === 'true' };
+      if (tok.v === 'nil') return { type: 'nil' };
+      if (STATUS_WORDS.has(tok.v)) return { type: 'status', v: tok.v };
+      if (KIND_WORDS.has(tok.v)) return { type: 'kind', v: tok.v };
+    }
+    p--;
+    return fail('expected a value');
+  }
+  function comparison() {
+    if (peek().t === 'id' && (peek().v === 'true' || peek().v === 'false')) {
+      const v = peek().v === 'true';
+      p++;
+      return { k: 'const', v };
+    }
+    const f = field();
+    const tok = peek();
+    const ops = ['=', '!=', '=~', '!~', '>', '>=', '<', '<='];
+    if (tok.t !== 'op' || !ops.includes(tok.v)) fail('expected a comparison operator');
+    p++;
+    const v = value();
+    let re;
+    if (tok.v === '=~' || tok.v === '!~') {
+      if (v.type !== 'string') throw new TraceQLError(`${tok.v} needs a string, not ${v.type}`);
+      try {
+        re = new RegExp(v.v);
+      } catch (err) {
+        throw new TraceQLError(`error parsing regexp: ${err.message}`);
+      }
+    }
+    fields.push(f);
+    return { k: 'cmp', f, op: tok.v, v, re };
+  }
+
+  const root = spansetExpr();
+  if (peek().t !== 'end') {
+    if (isOp('|')) throw new TraceQLError('the fake Tempo does not evaluate pipelines ("| ...")');
+    fail('unexpected input after the query');
+  }
+  return { root, fields };
+}
+
+/** An OTLP AnyValue as a plain value: string, number, boolean, or undefined. */
+function plainValue(v) {
+  if (!v) return undefined;
+  if ('stringValue' in v) return String(v.stringValue);
+  if ('intValue' in v) return Number(v.intValue);
+  if ('doubleValue' in v) return Number(v.doubleValue);
+  if ('boolValue' in v) return Boolean(v.boolValue);
+  return undefined;
+}
+
+function statusWord(span) {
+  const c = span.status?.code;
+  if (c === 'STATUS_CODE_ERROR' || c === 2) return 'error';
+  if (c === 'STATUS_CODE_OK' || c === 1) return 'ok';
+  return 'unset';
+}
+
+function kindWord(span) {
+  const k = typeof span.kind === 'number' ? SPAN_KINDS[span.kind] : span.kind;
+  return (k ?? 'SPAN_KIND_UNSPECIFIED').replace(/^SPAN_KIND_/, '').toLowerCase();
+}
+
+/** The raw attribute (key and OTLP value) a field names on a span, or undefined. */
+function rawAttribute(f, s) {
+  const find = (attrs) => attrs?.find((a) => a.key === f.name);
+  if (f.scope === 'span') return find(s.span.attributes);
+  if (f.scope === 'resource') return find(s.resource?.attributes);
+  return find(s.span.attributes) ?? find(s.resource?.attributes);
+}
+
+/** The plain value a field has on a span (with its trace), or undefined. */
+function fieldValue(f, s, trace) {
+  if (f.kind === 'attr') return plainValue(rawAttribute(f, s)?.value);
+  switch (f.name) {
+    case 'name':
+      return s.span.name;
+    case 'status':
+      return statusWord(s.span);
+    case 'kind':
+      return kindWord(s.span);
+    case 'duration':
+      return s.durationNs;
+    case 'statusMessage':
+      return s.span.status?.message ?? '';
+    case 'rootName':
+      return trace.rootName;
+    case 'rootServiceName':
+      return trace.rootService;
+    case 'traceDuration':
+      return trace.durationNs;
+  }
+  return undefined;
+}
+
+function compare(c, s, trace) {
+  const actual = fieldValue(c.f, s, trace);
+  const { op, v } = c;
+  if (v.type === 'nil') {
+    if (op === '=') return actual === undefined;
+    if (op === '!=') return actual !== undefined;
+    return false;
+  }
+  if (actual === undefined) return false;
+  if (op === '=~' || op === '!~') {
+    if (typeof actual !== 'string') return false;
+    return c.re.test(actual) === (op === '=~');
+  }
+  let expected = v.v;
+  if (v.type === 'status' || v.type === 'kind') {
+    const intrinsic = c.f.kind === 'intrinsic' && c.f.name === v.type;
+    if (!intrinsic) return false;
+  } else if (v.type === 'string') {
+    if (typeof actual !== 'string') return false;
+  } else if (v.type === 'number' || v.type === 'duration') {
+    if (typeof actual !== 'number') return false;
+  } else if (v.type === 'bool') {
+    if (typeof actual !== 'boolean') return false;
+  }
+  switch (op) {
+    case '=':
+      return actual === expected;
+    case '!=':
+      return actual !== expected;
+    case '>':
+      return actual > expected;
+    case '>=':
+      return actual >= expected;
+    case '<':
+      return actual < expected;
+    case '<=':
+      return actual <= expected;
+  }
+  return false;
+}
+
+function holds(e, s, trace) {
+  switch (e.k) {
+    case 'const':
+      return e.v;
+    case 'not':
+      return !holds(e.e, s, trace);
+    case 'and':
+      return holds(e.a, s, trace) && holds(e.b, s, trace);
+    case 'or':
+      return holds(e.a, s, trace) || holds(e.b, s, trace);
+    case 'cmp':
+      return compare(e, s, trace);
+  }
+  return false;
+}
+
+/** The spans of a trace the spanset expression selects (a Set of entries of `spans`). */
+function selectSpans(node, spans, trace) {
+  switch (node.k) {
+    case 'filter':
+      return new Set(spans.filter((s) => holds(node.e, s, trace)));
+    case 'set-and': {
+      const a = selectSpans(node.a, spans, trace);
+      const b = selectSpans(node.b, spans, trace);
+      return a.size > 0 && b.size > 0 ? new Set([...a, ...b]) : new Set();
+    }
+    case 'set-or':
+      return new Set([...selectSpans(node.a, spans, trace), ...selectSpans(node.b, spans, trace)]);
+  }
+  return new Set();
+}
+
+/**
+ * The attributes a search result carries for a matched span: the ones the query's conditions
+ * named, as the span has them (key without scope, the OTLP value), plus `status`, `kind` and
+ * `statusMessage` when the query tested them. `name` and `duration` travel in their own fields.
+ */
+function namedAttributes(fields, s) {
+  const out = [];
+  const seen = new Set();
+  for (const f of fields) {
+    if (f.kind === 'intrinsic') {
+      if (!['status', 'kind', 'statusMessage'].includes(f.name) || seen.has(f.name)) continue;
+      seen.add(f.name);
+      out.push({ key: f.name, value: { stringValue: String(fieldValue(f, s, undefined)) } });
+      continue;
+    }
+    const raw = rawAttribute(f, s);
+    if (!raw || seen.has(raw.key)) continue;
+    seen.add(raw.key);
+    out.push({ key: raw.key, value: raw.value });
+  }
+  return out;
+}
+
+/**
+ * Evaluates a parsed query on one trace (`all`: its spans as `spansOf` yields them). Returns the
+ * matched spans, each with the attributes to report, or an empty list.
+ */
+export function evaluateTraceQL(parsed, all) {
+  let start = Infinity;
+  let end = -Infinity;
+  const spans = all.map((s) => {
+    const startNs = BigInt(s.span.startTimeUnixNano);
+    const endNs = BigInt(s.span.endTimeUnixNano);
+    start = Math.min(start, Number(startNs));
+    end = Math.max(end, Number(endNs));
+    return { ...s, durationNs: Number(endNs - startNs) };
+  });
+  const root = all.find(({ span }) => !span.parentSpanId);
+  const trace = {
+    rootName: root?.span.name,
+    rootService: root?.service,
+    durationNs: end - start,
+  };
+  return [...selectSpans(parsed.root, spans, trace)].map((s) => ({
+    ...s,
+    attributes: namedAttributes(parsed.fields, s),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Search
 
 function stringAttr(attrs, key) {
@@ -268,10 +735,8 @@ function stringAttr(attrs, key) {
   return v.stringValue ?? v.intValue ?? v.doubleValue ?? v.boolValue;
 }
 
-/** Reads `service.name = "x"` (any scope prefix) from TraceQL, or `service.name=x` from logfmt tags. */
+/** Reads `service.name=x` from a tag search's logfmt `tags` (or the `service.name` parameter). */
 function serviceFilter(params) {
-  const q = params.get('q');
-  if (q) return q.match(/service\.name\s*=\s*"([^"]*)"/)?.[1];
   const tags = params.get('tags');
   if (tags)
     return tags
@@ -281,14 +746,24 @@ function serviceFilter(params) {
   return params.get('service.name') ?? undefined;
 }
 
-function searchTraces(index, params, mode) {
-  const service = serviceFilter(params);
+/**
+ * `/api/search`. With `q`: the TraceQL query is evaluated on every indexed trace (see
+ * `parseTraceQL`); each matching trace carries its matched spans (`spss` of them, span ID order)
+ * with the attributes the query named, and `matched`. Without `q`: a tag search (`tags=` logfmt,
+ * only `service.name` is looked at) with no span sets. `minDuration`/`maxDuration` filter on the
+ * trace's duration, `limit` caps the traces (newest first). `start`/`end` are checked, never used
+ * to filter: the fixtures are from 2026-11-23 and the tests must not depend on today's date.
+ * Throws TraceQLError for a query it cannot evaluate.
+ */
+export function searchTraces(index, params, mode = '2.0.1') {
+  const q = params.get('q') ?? '';
+  const traceql = q.trim() !== '' ? parseTraceQL(q) : undefined;
+  const service = traceql ? undefined : serviceFilter(params);
   const limit = Number(params.get('limit') ?? 20);
   const spssParam = params.get('spss');
   const spss = spssParam === null ? 3 : Number(spssParam);
   const minMs = durationMs(params.get('minDuration'));
   const maxMs = durationMs(params.get('maxDuration'));
-  const traceql = params.has('q');
   const out = [];
   for (const entry of index.values()) {
     const all = [...spansOf(entry.resourceSpans)];
@@ -299,11 +774,14 @@ function searchTraces(index, params, mode) {
       end = Math.max(end, Number(span.endTimeUnixNano));
     }
     const root = all.find(({ span }) => !span.parentSpanId);
+    const selected = traceql
+      ? evaluateTraceQL(traceql, all)
+      : service === undefined
+        ? all
+        : all.filter((s) => s.service === service);
     // Tempo leaves the order inside a span set unspecified; span ID order reproduces the recorded
     // 2.0.1 response byte for byte.
-    const matched = (service === undefined ? all : all.filter((s) => s.service === service)).sort((a, b) =>
-      idToHex(a.span.spanId).localeCompare(idToHex(b.span.spanId)),
-    );
+    const matched = selected.sort((a, b) => idToHex(a.span.spanId).localeCompare(idToHex(b.span.spanId)));
     if (matched.length === 0) continue;
     const dur = Math.round((end - start) / 1e6);
     if (minMs !== undefined && dur < minMs) continue;
@@ -318,12 +796,12 @@ function searchTraces(index, params, mode) {
       ...(dur > 0 ? { durationMs: dur } : {}),
     };
     if (traceql) {
-      const spans = (spss === 0 ? matched : matched.slice(0, spss)).map(({ span, service: svc }) => ({
+      const spans = (spss === 0 ? matched : matched.slice(0, spss)).map(({ span, attributes }) => ({
         spanID: idToHex(span.spanId).padStart(16, '0'),
         ...(mode === 'v2' ? { name: span.name } : {}),
         startTimeUnixNano: String(span.startTimeUnixNano),
         durationNanos: String(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)),
-        attributes: [{ key: 'service.name', value: { stringValue: svc } }],
+        ...(attributes.length > 0 ? { attributes } : {}),
       }));
       const spanSet = { spans, matched: matched.length };
       meta.spanSet = spanSet;
@@ -475,9 +953,23 @@ export async function startFakeTempo({
       if (p.has('q') && p.has('tags'))
         return send(400, "invalid request: can't specify tags and q in the same query\n");
       if (p.get('limit') === '0') return send(400, 'invalid limit: must be a positive number\n');
-      const result = searchTraces(index, p, mode);
+      const start = p.get('start');
+      const end = p.get('end');
+      if (start !== null && end !== null && Number(end) <= Number(start)) {
+        return send(400, `http parameter start must be before end. received start=${start} end=${end}\n`);
+      }
+      let result;
+      try {
+        result = searchTraces(index, p, mode);
+      } catch (err) {
+        if (err instanceof TraceQLError) return send(400, `invalid TraceQL query: ${err.message}\n`);
+        throw err;
+      }
       return json(200, result);
     }
+    // TraceQL metrics (Tempo 2.4+): the fake computes none and answers like Tempo 2.0.1, which has no
+    // such route, so clients fall back to searching (the CodeLens does).
+    if (path === '/api/metrics/query_range' || path === '/api/metrics/query') return routeNotFound();
     if (path === '/api/search/tags')
       return json(200, fixture('tempo-2.0.1-search-tags.json').toString('utf8').trim());
     const tv = path.match(/^\/api\/search\/tag\/([^/]+)\/values$/);

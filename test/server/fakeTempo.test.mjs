@@ -3,13 +3,28 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_FIXTURES_DIR, encodeTracesData, startFakeTempo } from './fakeTempo.mjs';
+import {
+  DEFAULT_FIXTURES_DIR,
+  TraceQLError,
+  encodeTracesData,
+  parseTraceQL,
+  startFakeTempo,
+} from './fakeTempo.mjs';
 
 /* global describe, it, before, after */
 
 const fixture = (name) => readFileSync(join(DEFAULT_FIXTURES_DIR, name));
 const TRACE = 'a8e00f77b50a734539bf0e48eec6bec4';
 const BIG = '85c5a3cd3c3f9a71b94e6401754cd3e0';
+/** Spans of TRACE by span ID (hex), from tempo-2.0.1-trace-v1.json. */
+const SPAN = {
+  root: 'ac2b7961bf24397d', // workflow.execute, 5.2 s
+  validate: '435c7728be227427', // node.ValidateInputNode
+  transform: '1bdb53cdbdad1e30', // node.TransformNode
+  fetch: 'b864023c7ce958f2', // node.DataFetchNode, 4.3 s, /app/src/nodes/DataFetchNode.ts:55
+  get: '88e12c98928f2acd', // GET, 4.2 s
+  notify: '9cde4f0d0129781e', // node.NotifyNode, status error
+};
 
 async function get(base, path, headers = {}) {
   const res = await fetch(base + path, { headers });
@@ -101,6 +116,197 @@ describe('fake Tempo', function () {
       const v1 = await get(tempo.url, '/api/traces/00000000000000000000000000000001');
       assert.equal(v1.status, 404);
       assert.equal(v1.body.length, 0);
+    });
+  });
+
+  describe('TraceQL search (both modes)', function () {
+    let tempo;
+    let v2;
+    before(async () => {
+      tempo = await startFakeTempo({ mode: '2.0.1' });
+      v2 = await startFakeTempo({ mode: 'v2' });
+    });
+    after(() => Promise.all([tempo.close(), v2.close()]));
+
+    /** Runs a search; returns the status and the parsed body (or the text of an error). */
+    async function search(q, extra = '', base = tempo.url) {
+      const r = await get(base, `/api/search?q=${encodeURIComponent(q)}${extra}`);
+      const text = r.body.toString();
+      return { status: r.status, body: r.status === 200 ? JSON.parse(text) : text };
+    }
+    /** The matched spans of TRACE for `q` (spss=0: all of them), or undefined when it did not match. */
+    async function spansOf(q, extra = '') {
+      const { status, body } = await search(q, `&spss=0${extra}`);
+      assert.equal(status, 200, String(body));
+      return body.traces.find((t) => t.traceID === TRACE)?.spanSet;
+    }
+    const ids = (set) => set.spans.map((s) => s.spanID).sort();
+
+    it('keeps the recorded result for an unscoped attribute, and resource. scope gives the same', async function () {
+      const recorded = JSON.parse(fixture('tempo-2.0.1-search-traceql.json'));
+      const { body } = await search('{ resource.service.name = "data-fetch" }');
+      assert.deepEqual(body, recorded);
+      // span. scope: service.name is a resource attribute, so nothing matches.
+      assert.deepEqual((await search('{ span.service.name = "data-fetch" }')).body.traces, []);
+    });
+
+    it('&& and || inside a spanset act on one span; the named attributes come back', async function () {
+      const both = await spansOf(
+        '{ span.code.filepath = "/app/src/nodes/DataFetchNode.ts" && span.code.lineno = 55 }',
+      );
+      assert.equal(both.matched, 1);
+      assert.deepEqual(both.spans[0], {
+        spanID: SPAN.fetch,
+        startTimeUnixNano: '1795469688178000000',
+        durationNanos: '4300000000',
+        attributes: [
+          { key: 'code.filepath', value: { stringValue: '/app/src/nodes/DataFetchNode.ts' } },
+          { key: 'code.lineno', value: { intValue: '55' } },
+        ],
+      });
+      // No span has both: the line of another file.
+      assert.equal(
+        await spansOf('{ span.code.filepath = "/app/src/nodes/DataFetchNode.ts" && span.code.lineno = 61 }'),
+        undefined,
+      );
+      const either = await spansOf('{ name = "GET" || name = "node.NotifyNode" }');
+      assert.deepEqual(ids(either), [SPAN.get, SPAN.notify].sort());
+      // `name` is a field of its own, not an attribute.
+      assert.ok(either.spans.every((s) => s.attributes === undefined));
+    });
+
+    it('evaluates !=, =~, !~ and parentheses; a missing attribute fails every operator', async function () {
+      // node.DataFetchNode and GET run in data-fetch; ValidateInputNode has code.file.path, not code.filepath.
+      const ne = await spansOf('{ .service.name != "data-fetch" && span.code.filepath != "" }');
+      assert.deepEqual(ids(ne), [SPAN.root, SPAN.transform, SPAN.notify].sort());
+      const re = await spansOf(String.raw`{ span.code.filepath =~ "Node\\.ts$" }`);
+      assert.deepEqual(ids(re), [SPAN.transform, SPAN.fetch, SPAN.notify].sort());
+      // Unanchored, as Go's regexp.MatchString in Tempo 2.0.
+      assert.deepEqual(ids(await spansOf('{ span.code.function =~ "fetch" }')), [SPAN.fetch]);
+      // code.function: WorkflowRunner.execute, run, DataFetchNode.fetch, NotifyNode.send (ValidateInputNode has none).
+      const notRe = await spansOf('{ span.code.function !~ "Node" }');
+      assert.deepEqual(ids(notRe), [SPAN.root, SPAN.transform].sort());
+      const grouped = await spansOf(
+        '{ (name = "GET" || name = "node.DataFetchNode") && resource.service.name = "data-fetch" && !(name = "GET") }',
+      );
+      assert.deepEqual(ids(grouped), [SPAN.fetch]);
+      // nil tests presence.
+      assert.deepEqual(ids(await spansOf('{ span.code.file.path != nil }')), [SPAN.validate]);
+    });
+
+    it('compares durations and numbers: duration > 1s, < 200ms, http status codes', async function () {
+      const slow = await spansOf('{ duration > 1s }');
+      assert.deepEqual(ids(slow), [SPAN.root, SPAN.fetch, SPAN.get].sort());
+      const fast = await spansOf('{ duration < 200ms }');
+      assert.deepEqual(ids(fast), [SPAN.validate]);
+      assert.deepEqual(ids(await spansOf('{ duration >= 4.3s && duration <= 4300ms }')), [SPAN.fetch]);
+      assert.deepEqual(ids(await spansOf('{ span.http.response.status_code = 200 }')), [SPAN.get]);
+      assert.deepEqual(ids(await spansOf('{ span.http.response.status_code > 199 }')), [SPAN.get]);
+      // A number never equals a string attribute, nor a string an int one.
+      assert.equal(await spansOf('{ span.http.response.status_code = "200" }'), undefined);
+      // The trace-level intrinsics.
+      assert.equal((await spansOf('{ traceDuration > 5s && rootName = "workflow.execute" }')).matched, 6);
+    });
+
+    it('status = error returns the failed span with its status attribute; kind works too', async function () {
+      const failed = await spansOf('{ status = error }');
+      assert.deepEqual(failed.spans, [
+        {
+          spanID: SPAN.notify,
+          startTimeUnixNano: '1795469692488000000',
+          durationNanos: '400000000',
+          attributes: [{ key: 'status', value: { stringValue: 'error' } }],
+        },
+      ]);
+      assert.equal((await spansOf('{ status != error }')).matched, 5);
+      assert.deepEqual(ids(await spansOf('{ kind = client }')), [SPAN.get]);
+      assert.deepEqual(ids(await spansOf('{ span:status = error && span:name = "node.NotifyNode" }')), [
+        SPAN.notify,
+      ]);
+    });
+
+    it('evaluates the CodeLens query for DataFetchNode.fetch (Go escapes, regexes, nesting)', async function () {
+      // What functionQuery({ name: 'fetch', container: 'DataFetchNode', relativePath: 'src/nodes/DataFetchNode.ts' }) renders.
+      const cond = String.raw`span.code.function.name =~ "^(?:.*[.:/#\\\\])?DataFetchNode\\.fetch$" || span.code.function =~ "^(?:.*[.:/#\\\\])?DataFetchNode\\.fetch$" || (span.code.namespace =~ "^(?:.*[.:/#\\\\])?DataFetchNode$" && span.code.function = "fetch") || ((span.code.function.name =~ "^(?:.*[.:/#\\\\])?fetch$" || span.code.function = "fetch") && (span.code.filepath =~ "^(?:.*[/\\\\])?src[/\\\\]nodes[/\\\\]DataFetchNode\\.ts$" || span.code.file.path =~ "^(?:.*[/\\\\])?src[/\\\\]nodes[/\\\\]DataFetchNode\\.ts$"))`;
+      const q = `{ ${cond} }`;
+      const set = await spansOf(q, '&limit=100');
+      assert.equal(set.matched, 1);
+      assert.equal(set.spans[0].spanID, SPAN.fetch);
+      // Every attribute the query named and the span has, once: what the client filters on again.
+      assert.deepEqual(set.spans[0].attributes, [
+        { key: 'code.function', value: { stringValue: 'DataFetchNode.fetch' } },
+        { key: 'code.filepath', value: { stringValue: '/app/src/nodes/DataFetchNode.ts' } },
+      ]);
+      // functionQuery(target, true): the same in parentheses, and failed.
+      const failing = await search(`{ (${cond}) && status = error }`);
+      assert.equal(failing.status, 200, String(failing.body));
+      assert.deepEqual(failing.body.traces, []);
+    });
+
+    it('spanset operators: { } && { } needs both, { } || { } takes either', async function () {
+      const and = await spansOf('{ name = "GET" } && { status = error }');
+      assert.deepEqual(ids(and), [SPAN.get, SPAN.notify].sort());
+      assert.equal(await spansOf('{ name = "GET" } && { name = "no such span" }'), undefined);
+      const or = await spansOf('{ name = "GET" } || { name = "no such span" }');
+      assert.deepEqual(ids(or), [SPAN.get]);
+      // {} matches every span of every trace.
+      assert.equal((await spansOf('{}')).matched, 6);
+    });
+
+    it('honours limit and spss, never filters by start/end, checks that start is before end', async function () {
+      const all = await search('{}', '&spss=2');
+      assert.equal(all.status, 200);
+      assert.equal(all.body.traces.length, tempo.traceIds.length);
+      for (const t of all.body.traces)
+        assert.ok(t.spanSet.spans.length <= 2 && t.spanSet.matched >= t.spanSet.spans.length);
+      // Newest first; limit keeps the first ones.
+      const starts = all.body.traces.map((t) => BigInt(t.startTimeUnixNano));
+      assert.deepEqual(
+        starts,
+        [...starts].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)),
+      );
+      const two = await search('{}', '&limit=2');
+      assert.deepEqual(
+        two.body.traces.map((t) => t.traceID),
+        all.body.traces.slice(0, 2).map((t) => t.traceID),
+      );
+      // A window in 1970 still finds the 2026 traces: the tests must not depend on the date.
+      const old = await search('{ name = "GET" }', '&start=0&end=3600');
+      assert.deepEqual(
+        old.body.traces.map((t) => t.traceID),
+        [TRACE],
+      );
+      const backwards = await search('{ name = "GET" }', '&start=3600&end=0');
+      assert.equal(backwards.status, 400);
+      assert.match(backwards.body, /start must be before end/);
+    });
+
+    it('answers 400 for what it cannot parse, 404 for TraceQL metrics', async function () {
+      for (const q of [
+        '{ name = }',
+        'name = "GET"',
+        '{ name = "GET"',
+        '{ .a = "x" } | count() > 1',
+        '{ .a =~ "(" }',
+      ]) {
+        const r = await search(q);
+        assert.equal(r.status, 400, q);
+        assert.match(r.body, /^invalid TraceQL query: /, q);
+      }
+      assert.throws(() => parseTraceQL('{ span.x = "unterminated }'), TraceQLError);
+      for (const base of [tempo.url, v2.url]) {
+        const m = await get(base, `/api/metrics/query_range?q=${encodeURIComponent('{} | rate()')}`);
+        assert.equal(m.status, 404);
+      }
+    });
+
+    it("mode 'v2' adds span names and spanSets", async function () {
+      const { body } = await search('{ name = "GET" }', '', v2.url);
+      const hit = body.traces.find((t) => t.traceID === TRACE);
+      assert.equal(hit.spanSets.length, 1);
+      assert.deepEqual(hit.spanSets[0], hit.spanSet);
+      assert.equal(hit.spanSet.spans[0].name, 'GET');
+      assert.ok(body.metrics.completedJobs >= 1);
     });
   });
 

@@ -35,6 +35,11 @@ async function settle(check, timeoutMs) {
   return value;
 }
 
+/** A file's path relative to the workspace folder, with forward slashes (or its URI outside it). */
+function relative(uri) {
+  return uri.scheme === 'file' ? vscode.workspace.asRelativePath(uri, false) : uri.toString();
+}
+
 const KIND_NAMES = { 1: 'light', 2: 'dark', 3: 'high-contrast', 4: 'high-contrast-light' };
 
 /** JSON-safe copy of a command's result (URIs and other class instances become plain data). */
@@ -101,6 +106,39 @@ const actions = {
     const at = new vscode.Range(line, 0, line, 0);
     editor.revealRange(at, vscode.TextEditorRevealType.AtTop);
     return uri.toString();
+  },
+
+  /** The active text editor: workspace-relative path, 1-based line and column of the cursor. */
+  async activeEditor() {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return null;
+    return {
+      path: relative(editor.document.uri),
+      line: editor.selection.active.line + 1,
+      column: editor.selection.active.character + 1,
+      viewColumn: editor.viewColumn ?? null,
+    };
+  },
+
+  /** The visible text editors: path, column and the 1-based first and last visible lines. */
+  async visibleEditors() {
+    return vscode.window.visibleTextEditors.map((e) => ({
+      path: relative(e.document.uri),
+      viewColumn: e.viewColumn ?? null,
+      visible: e.visibleRanges.map((r) => [r.start.line + 1, r.end.line + 1]),
+    }));
+  },
+
+  /** TraceLensApi.overlayLines() with workspace-relative paths. */
+  async overlayLines() {
+    const lines = (await traceLensApi()).overlayLines();
+    return lines.map((l) => ({ ...l, path: relative(vscode.Uri.file(l.path)) }));
+  },
+
+  /** TraceLensApi.codeLensTitles() for a workspace file. */
+  async codeLensTitles({ path }) {
+    const folder = vscode.workspace.workspaceFolders[0];
+    return (await traceLensApi()).codeLensTitles(vscode.Uri.joinPath(folder.uri, path).toString());
   },
 
   async debugSessions() {
