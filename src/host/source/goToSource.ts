@@ -146,25 +146,40 @@ export class SourceNavigator implements vscode.Disposable {
     };
   }
 
-  /** The best candidate of span `index` that passes the real-path check (no prompts), for the overlay. */
-  async bestPlace(ref: SpanRef, detail?: SpanDetail, maxTries = 3): Promise<SourcePlace | undefined> {
+  /**
+   * Where the overlay marks span `index`: its best candidate that passes the real-path check (no prompts), plus the line where its
+   * exception was thrown (the top user-code frame) when that is elsewhere. A failed span is often
+   * looked for at its throw site, not at its entry point.
+   */
+  async overlayPlaces(ref: SpanRef, detail?: SpanDetail, maxTries = 3): Promise<SourcePlace[]> {
     const d = detail ?? ref.loaded.decoded.detail(ref.index);
-    if (!d) return undefined;
+    if (!d) return [];
     const ctx = await this.index.context(serviceOf(ref.loaded, ref.index, d));
-    let tries = 0;
-    for (const c of resolveSpanSource(d.attributes, d.events, ctx)) {
-      if (c.origin === 'symbol') continue;
-      if (tries++ >= maxTries) break;
-      const ok = await this.index.verify(c.path);
-      if (ok)
-        return {
-          path: ok.path,
-          line: c.line,
-          ...(c.column !== undefined ? { column: c.column } : {}),
-          candidate: c,
-        };
-    }
-    return undefined;
+    const ranked = resolveSpanSource(d.attributes, d.events, ctx).filter((c) => c.origin !== 'symbol');
+    const places: SourcePlace[] = [];
+    const seen = new Set<string>();
+    const tryFrom = async (list: SourceCandidate[]) => {
+      let tries = 0;
+      for (const c of list) {
+        if (tries++ >= maxTries) return;
+        const ok = await this.index.verify(c.path);
+        if (!ok) continue;
+        const key = `${ok.path}:${c.line}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          places.push({
+            path: ok.path,
+            line: c.line,
+            ...(c.column !== undefined ? { column: c.column } : {}),
+            candidate: c,
+          });
+        }
+        return;
+      }
+    };
+    await tryFrom(ranked);
+    await tryFrom(ranked.filter((c) => c.origin === 'exception.stacktrace' && c.userCode));
+    return places;
   }
 
   /** Go to Source for span `index`. */

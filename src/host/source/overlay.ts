@@ -152,8 +152,8 @@ export class TraceOverlay implements vscode.Disposable {
         }
         const detail = loaded.decoded.detail(i);
         if (!detail) continue;
-        const place = await this.navigator.bestPlace({ loaded, index: i }, detail);
-        if (!place) continue;
+        const places = await this.navigator.overlayPlaces({ loaded, index: i }, detail);
+        if (!places.length) continue;
         placed++;
         const facts = spanFacts(loaded, i, detail);
         const span: LineSpan = {
@@ -166,13 +166,15 @@ export class TraceOverlay implements vscode.Disposable {
           share: facts.share,
           critical: facts.critical,
         };
-        const key = fileKey(place.path);
-        let file = byFile.get(key);
-        if (!file) byFile.set(key, (file = { path: place.path, lines: new Map() }));
-        const line = place.line - 1;
-        const list = file.lines.get(line);
-        if (list) list.push(span);
-        else file.lines.set(line, [span]);
+        for (const place of places) {
+          const key = fileKey(place.path);
+          let file = byFile.get(key);
+          if (!file) byFile.set(key, (file = { path: place.path, lines: new Map() }));
+          const line = place.line - 1;
+          const list = file.lines.get(line);
+          if (list) list.push(span);
+          else file.lines.set(line, [span]);
+        }
       }
     } catch (err) {
       this.log.warn(`overlay: trace ${traceId}: ${err instanceof Error ? err.message : String(err)}`);
