@@ -129,6 +129,11 @@ export class SourceNavigator implements vscode.Disposable {
         if (this.marked && e.document === this.marked.editor.document && e.contentChanges.length > 0)
           this.unmark();
       }),
+      // A closed editor takes its decorations with it; a stale mark would hide the overlay's hint
+      // on that line when the file is opened again.
+      vscode.window.onDidChangeVisibleTextEditors((editors) => {
+        if (this.marked && !editors.includes(this.marked.editor)) this.unmark();
+      }),
     ];
   }
 
