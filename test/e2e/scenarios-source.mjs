@@ -267,8 +267,8 @@ describe('From a span to the code and back (Playwright)', function () {
   it("c2. the trace overlay hints SmtpClient.ts:61, where node.NotifyNode's exception was thrown", async function () {
     // node.NotifyNode's code.* attributes name NotifyNode.ts:12; its exception's top user frame is
     // SmtpClient.ts:61, the line that threw. A person opening SmtpClient.ts with the trace open
-    // expects that line hinted too. Fails today: the overlay places each span at its best candidate
-    // only (TraceOverlay.compute → SourceNavigator.bestPlace), so exception frames get no hint.
+    // expects that line hinted too (SourceNavigator.overlayPlaces adds the throw site). Scenario b
+    // marked this line with Go to Source; the mark must not outlive its closed editor.
     const { page, traceId } = e2e;
     // Same window as c when it passed; set it up again otherwise.
     if (!(await host('openTraceIds')).includes(traceId)) {
