@@ -13,6 +13,7 @@ import { summarize } from '../core/analysis';
 import { BackendError, createBackend, type BackendConfig, type TraceBackend } from '../core/backends';
 import { findBackend, settingsFiles } from './settings';
 import { renderTree } from './tree';
+import { spanIdAt } from '../shared/model';
 
 export const EXIT = { ok: 0, notFound: 1, usage: 2, backend: 3 } as const;
 
@@ -200,12 +201,7 @@ async function show(args: Parsed, out: (s: string) => void): Promise<number> {
   const model = decoded.model;
   const s = summarize(model);
   if (args.flags.has('--json')) {
-    const ids = (i: number) => {
-      const w = model.columns.spanIdWords;
-      return (
-        (w[2 * i]! >>> 0).toString(16).padStart(8, '0') + (w[2 * i + 1]! >>> 0).toString(16).padStart(8, '0')
-      );
-    };
+    const ids = (i: number) => spanIdAt(model.columns, i);
     out(
       JSON.stringify({
         traceId: s.traceId,

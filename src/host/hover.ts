@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { detectTraceIds, type DetectedId } from '../core/ids/detect';
 import { formatDuration } from '../core/analysis/format';
-import { SpanFlag } from '../shared/model';
+import { SpanFlag, spanIndexById } from '../shared/model';
 import { Commands, commandUri } from './commandIds';
 import type { LoadedTrace, TraceService } from './traceService';
 import type { RecentTraces } from './recentTraces';
@@ -138,25 +138,14 @@ function renderSummary(loaded: LoadedTrace, id: DetectedId, grafana: boolean): v
 /** Whether the span carries `code.*` attributes or a stack trace (the decoder's `HasCode` flag). */
 function spanHasCode(loaded: LoadedTrace, spanId: string): boolean {
   const { model } = loaded.decoded;
-  const hi = parseInt(spanId.slice(0, 8), 16) >>> 0;
-  const lo = parseInt(spanId.slice(8), 16) >>> 0;
-  const words = model.columns.spanIdWords;
-  for (let i = 0; i < model.spanCount; i++) {
-    if (words[2 * i] === hi && words[2 * i + 1] === lo)
-      return ((model.columns.flags[i] ?? 0) & SpanFlag.HasCode) !== 0;
-  }
-  return false;
+  const i = spanIndexById(model, spanId);
+  return i >= 0 && ((model.columns.flags[i] ?? 0) & SpanFlag.HasCode) !== 0;
 }
 
 function spanNameById(loaded: LoadedTrace, spanId: string): string | undefined {
   const { model } = loaded.decoded;
-  const hi = parseInt(spanId.slice(0, 8), 16) >>> 0;
-  const lo = parseInt(spanId.slice(8), 16) >>> 0;
-  const words = model.columns.spanIdWords;
-  for (let i = 0; i < model.spanCount; i++) {
-    if (words[2 * i] === hi && words[2 * i + 1] === lo) return model.strings[model.columns.name[i]!];
-  }
-  return undefined;
+  const i = spanIndexById(model, spanId);
+  return i >= 0 ? model.strings[model.columns.name[i]!] : undefined;
 }
 
 /** Registers the hover for every text document scheme we serve. */

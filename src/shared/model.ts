@@ -155,3 +155,15 @@ export function spanIdAt(columns: TraceColumns, i: number): string {
     (columns.spanIdWords[2 * i + 1]! >>> 0).toString(16).padStart(8, '0')
   );
 }
+
+/** The depth-first index of the first span with ID `spanId` (16 hex digits), or -1. */
+export function spanIndexById(model: Pick<TraceModel, 'columns' | 'spanCount'>, spanId: string): number {
+  if (!/^[0-9a-fA-F]{16}$/.test(spanId)) return -1;
+  const hi = parseInt(spanId.slice(0, 8), 16) >>> 0;
+  const lo = parseInt(spanId.slice(8), 16) >>> 0;
+  const words = model.columns.spanIdWords;
+  for (let i = 0; i < model.spanCount; i++) {
+    if (words[2 * i] === hi && words[2 * i + 1] === lo) return i;
+  }
+  return -1;
+}

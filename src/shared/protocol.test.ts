@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parseWebviewMessage } from './protocol';
+import { spanIndexById, type TraceColumns } from './model';
 
 describe('parseWebviewMessage', () => {
   const id = '0af7651916cd43dd8448eb211c80319c';
@@ -47,4 +48,20 @@ describe('parseWebviewMessage', () => {
   for (const [name, input, expected] of cases) {
     it(name, () => assert.deepEqual(parseWebviewMessage(input), expected));
   }
+});
+
+describe('spanIndexById', () => {
+  const columns = {
+    spanIdWords: new Uint32Array([0xac2b7961, 0xbf24397d, 0x00000000, 0x00000001]),
+  } as unknown as TraceColumns;
+  it('finds a span by its 16-hex ID, in any case', () => {
+    assert.equal(spanIndexById({ columns, spanCount: 2 }, 'ac2b7961bf24397d'), 0);
+    assert.equal(spanIndexById({ columns, spanCount: 2 }, 'AC2B7961BF24397D'), 0);
+    assert.equal(spanIndexById({ columns, spanCount: 2 }, '0000000000000001'), 1);
+  });
+  it('is -1 for an unknown or malformed ID', () => {
+    assert.equal(spanIndexById({ columns, spanCount: 2 }, 'ffffffffffffffff'), -1);
+    assert.equal(spanIndexById({ columns, spanCount: 2 }, 'ac2b7961'), -1);
+    assert.equal(spanIndexById({ columns, spanCount: 2 }, 'zz2b7961bf24397d'), -1);
+  });
 });

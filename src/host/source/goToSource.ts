@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SpanFlag, spanIdAt, type SpanDetail } from '../../shared/model';
+import { SpanFlag, spanIndexById, type SpanDetail } from '../../shared/model';
 import { resolveSpanSource, type SourceCandidate } from '../../core/source';
 import {
   exceptionFrame,
@@ -70,9 +70,7 @@ export function spanFacts(loaded: LoadedTrace, index: number, detail?: SpanDetai
 
 /** The depth-first index of `spanId` in the trace, or -1. */
 export function indexOfSpan(loaded: LoadedTrace, spanId: string): number {
-  const { model } = loaded.decoded;
-  for (let i = 0; i < model.spanCount; i++) if (spanIdAt(model.columns, i) === spanId) return i;
-  return -1;
+  return spanIndexById(loaded.decoded.model, spanId);
 }
 
 /** A workspace path as people read it: with the folder name only in multi-root workspaces. */
