@@ -17,7 +17,33 @@ export const e2e = {
   bigTraceId: '85c5a3cd3c3f9a71b94e6401754cd3e0',
   /** http://127.0.0.1:<port> of the control channel in the extension host (host-tests/control.js). */
   controlUrl: '',
+  /** The file the control channel writes `{ port }` to when it starts (again after a reload). */
+  controlPath: '',
 };
+
+/**
+ * Finds the control channel again after a window reload: the new extension host starts a new
+ * server and rewrites `controlPath`, which the caller removed before the reload. Waits until the
+ * file is back and the server answers.
+ */
+export async function reconnectHost(timeoutMs = 120000) {
+  const { existsSync, readFileSync } = await import('node:fs');
+  e2e.controlUrl = await waitUntil(
+    'the extension host to restart its control channel',
+    async () => {
+      if (!existsSync(e2e.controlPath)) return undefined;
+      const url = `http://127.0.0.1:${JSON.parse(readFileSync(e2e.controlPath, 'utf8')).port}`;
+      const res = await fetch(url, {
+        method: 'POST',
+        body: JSON.stringify({ action: 'tabs', args: {} }),
+        signal: AbortSignal.timeout(5000),
+      });
+      return (await res.json()).ok ? url : undefined;
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+  return e2e.controlUrl;
+}
 
 /**
  * Runs `action` in the extension host through the test extension's control channel and returns

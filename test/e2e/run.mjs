@@ -7,7 +7,8 @@
 //   5. code-server on a free port, on a temp copy of test/fixtures/e2e-workspace (plus demo/template/src)
 //   6. Chromium opens the workbench; the in-host mocha suite reports through a results file
 //   7. mocha runs the in-host results and the Playwright scenarios (scenarios.mjs, detection.mjs,
-//      panel.mjs, scenarios-source.mjs); they act in the extension host through host-tests/control.js
+//      panel.mjs, scenarios-source.mjs, then restore.mjs, which reloads the window); they act in the
+//      extension host through host-tests/control.js
 // Screenshots and logs go to test-results/e2e/. Prints `e2e: N passed, M failed` and exits non-zero
 // on any failure. Everything started here is stopped at the end, on failure and on SIGINT/SIGTERM.
 //
@@ -500,6 +501,7 @@ async function waitForHostResults(resultsPath) {
   // The control channel the scenarios use to act in the host (host-tests/control.js) is up by now:
   // the test extension starts it on activation, before its suite.
   const controlPath = join(dirname(resultsPath), 'host-control.json');
+  e2e.controlPath = controlPath;
   if (existsSync(controlPath)) {
     e2e.controlUrl = `http://127.0.0.1:${JSON.parse(readFileSync(controlPath, 'utf8')).port}`;
   }
@@ -532,7 +534,8 @@ async function runMocha(hostResults) {
     host.addTest(test);
   }
   // One window for all of them, in this order: each scenario sets up the editors it needs.
-  for (const file of ['scenarios.mjs', 'detection.mjs', 'panel.mjs', 'scenarios-source.mjs'])
+  // restore.mjs reloads the window: last, so the reload cannot disturb the others.
+  for (const file of ['scenarios.mjs', 'detection.mjs', 'panel.mjs', 'scenarios-source.mjs', 'restore.mjs'])
     mocha.addFile(join(here, file));
   await mocha.loadFilesAsync();
   const counts = await new Promise((resolveRun) => {

@@ -1,0 +1,147 @@
+// A trace panel survives "Developer: Reload Window": the webview keeps { traceId, selectSpanId } with
+// setState, and the panel serializer (TracePanels.serializer()) fetches the trace again and selects
+// the span. Loaded by run.mjs LAST: the reload restarts the workbench and the extension host.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { command, e2e, host, reconnectHost, screenshot, waitUntil } from './context.mjs';
+import {
+  UI_TIMEOUT,
+  openTracePanel,
+  resetWorkbench,
+  rowNamed,
+  runFromPalette,
+  waitForTraceRows,
+} from './workbench.mjs';
+
+/* global describe, it, afterEach, MessagePort */
+
+const GET_SPAN_ID = '88e12c98928f2acd';
+const GET_URL = 'https://api.partner.example/v2/invoices?since=2026-11-01';
+const RELOAD_TIMEOUT = 120000;
+
+/** The value the detail pane shows for attribute `key` (in its Attributes section). */
+async function detailAttribute(doc, key) {
+  const section = doc.locator('#tl-detail [data-section="attributes"]');
+  await section.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  return section.evaluate((el, key) => {
+    const dt = [...el.querySelectorAll('dt')].find((d) => d.textContent === key);
+    return dt?.nextElementSibling?.textContent ?? undefined;
+  }, key);
+}
+
+/**
+ * The webview's host frame (iframe.webview.ready) forwards the panel's setState to the workbench as
+ * a `do-update-state` message on a MessagePort. Records the last one there, so the scenario can wait
+ * until the state holding the selection has reached the workbench before it reloads.
+ */
+async function recordSavedState(page) {
+  const frame = await page
+    .locator('iframe.webview.ready')
+    .elementHandle()
+    .then((h) => h.contentFrame());
+  assert.ok(frame, 'the webview host frame is there');
+  await frame.evaluate(() => {
+    if (window.__tlSavedStates) return;
+    window.__tlSavedStates = [];
+    const post = MessagePort.prototype.postMessage;
+    MessagePort.prototype.postMessage = function (message, ...rest) {
+      if (message && message.channel === 'do-update-state') window.__tlSavedStates.push(message.data);
+      return post.call(this, message, ...rest);
+    };
+  });
+  return () => frame.evaluate(() => window.__tlSavedStates.map((s) => JSON.parse(s)));
+}
+
+function traceRequests(traceId) {
+  return e2e.tempo.requests.filter((r) => r.path.toLowerCase().includes(traceId)).length;
+}
+
+describe('Window reload (Playwright)', function () {
+  this.timeout(RELOAD_TIMEOUT * 2);
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && e2e.page) {
+      await screenshot(`FAILED-${this.currentTest.title}`).catch(() => undefined);
+    }
+  });
+
+  it('9. after Developer: Reload Window the panel is back with GET selected', async function () {
+    const { page, traceId } = e2e;
+    await resetWorkbench();
+    const { doc } = await openTracePanel(page, traceId, 6);
+    const savedStates = await recordSavedState(page);
+
+    // Select GET with a click on its row, as a person does.
+    const getRow = rowNamed(doc, 'GET');
+    await getRow.locator('.tl-name').click();
+    await waitUntil(
+      'the GET row to be selected',
+      async () => (await getRow.getAttribute('aria-selected')) === 'true',
+    );
+    assert.equal(await waitUntil('url.full in the detail', () => detailAttribute(doc, 'url.full')), GET_URL);
+    const saved = await waitUntil(
+      'the webview to save a state with GET selected',
+      async () => (await savedStates()).findLast((s) => s.selectSpanId === GET_SPAN_ID),
+      { timeoutMs: UI_TIMEOUT },
+    );
+    assert.equal(saved.traceId, traceId);
+    const fetchesBefore = traceRequests(traceId);
+
+    // The new extension host writes the control file again; remove the old one so the wait below
+    // cannot find the old host's port.
+    rmSync(e2e.controlPath, { force: true });
+    const oldControlUrl = e2e.controlUrl;
+    const navigated = page.waitForEvent('framenavigated', {
+      predicate: (f) => f === page.mainFrame(),
+      timeout: RELOAD_TIMEOUT,
+    });
+    // Keyboard focus to the Explorer: the webview takes the keys (and closes the palette) when it
+    // has focus.
+    await command('workbench.files.action.focusFilesExplorer');
+    await waitUntil('the Explorer to have keyboard focus', () =>
+      page.evaluate(() => Boolean(document.activeElement?.closest('.explorer-folders-view'))),
+    );
+    await runFromPalette(page, 'Developer: Reload Window');
+    await navigated;
+
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: RELOAD_TIMEOUT });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: 'app.log' })
+      .waitFor({ state: 'visible', timeout: RELOAD_TIMEOUT });
+    await reconnectHost(RELOAD_TIMEOUT);
+    console.log(`      control channel: ${oldControlUrl} → ${e2e.controlUrl}`);
+
+    // The serializer restored the panel: its tab, the open trace in the new host, the rows.
+    const tab = page.locator('.tabs-container .tab', { hasText: traceId.slice(0, 8) });
+    await tab.first().waitFor({ state: 'visible', timeout: RELOAD_TIMEOUT });
+    await waitUntil(
+      'the new extension host to hold the trace panel',
+      async () => (await host('openTraceIds')).includes(traceId),
+      { timeoutMs: UI_TIMEOUT },
+    );
+    const { doc: restored } = await waitForTraceRows(page, 6);
+    assert.equal(await restored.locator('.tl-row:not([hidden])').count(), 6, 'six rows');
+    assert.ok(traceRequests(traceId) > fetchesBefore, 'the trace was fetched again from Tempo');
+
+    const restoredGet = rowNamed(restored, 'GET');
+    await waitUntil(
+      'the GET row to be selected again',
+      async () => (await restoredGet.getAttribute('aria-selected')) === 'true',
+      { timeoutMs: UI_TIMEOUT },
+    );
+    const selected = await restored
+      .locator('.tl-row[aria-selected="true"]:not([hidden]) .tl-name')
+      .allInnerTexts();
+    assert.deepEqual(selected, ['GET'], 'only GET is selected');
+    assert.equal(
+      await waitUntil('url.full in the restored detail', () => detailAttribute(restored, 'url.full')),
+      GET_URL,
+    );
+    assert.equal(
+      await restored.locator('#tl-detail [data-testid="detail-span-id"] code').innerText(),
+      GET_SPAN_ID,
+    );
+    await page.mouse.move(5, 5);
+    await screenshot('09-restored-after-reload');
+  });
+});
