@@ -11,7 +11,14 @@ import {
   ZipkinBackend,
   type TraceBackend,
 } from './index';
-import { fixture, send, startLoopback, TEMPO_FIXTURES, type Loopback } from './testing/loopback';
+import {
+  fixture,
+  rejectsWith as rejects,
+  send,
+  startLoopback,
+  TEMPO_FIXTURES,
+  type Loopback,
+} from './testing/loopback';
 
 const V1_ID = 'a8e00f77b50a734539bf0e48eec6bec4';
 const TOKEN = 'glsa_service_account_token_1234';
@@ -59,22 +66,8 @@ const ZIPKIN_TRACE = JSON.stringify([
   },
 ]);
 
-async function rejectsWith(
-  p: Promise<unknown>,
-  kind: BackendErrorKind,
-  pattern?: RegExp,
-): Promise<BackendError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof BackendError, `expected a BackendError, got ${String(err)}`);
-    assert.equal(err.kind, kind, err.message);
-    if (pattern) assert.match(err.message, pattern);
-    assert.ok(!err.message.includes(TOKEN), 'the token leaked into the message');
-    return err;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
+const rejectsWith = (p: Promise<unknown>, kind: BackendErrorKind, pattern?: RegExp) =>
+  rejects(p, kind, pattern, TOKEN);
 
 describe('backends (loopback server)', () => {
   let server: Loopback;

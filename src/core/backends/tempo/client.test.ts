@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import type { ServerResponse } from 'node:http';
 import { BackendError, type BackendErrorKind } from '../errors';
-import { fixture, send, startLoopback, type Loopback } from '../testing/loopback';
+import { fixture, rejectsWith as rejects, send, startLoopback, type Loopback } from '../testing/loopback';
 import { TempoClient, tenantProblem, type TempoClientOptions } from './client';
 
 const V1_ID = 'a8e00f77b50a734539bf0e48eec6bec4';
@@ -30,22 +30,8 @@ function v2Proto(partialMessage?: string): Buffer {
   return Buffer.concat(parts);
 }
 
-async function rejectsWith(
-  p: Promise<unknown>,
-  kind: BackendErrorKind,
-  pattern?: RegExp,
-): Promise<BackendError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof BackendError, `expected a BackendError, got ${String(err)}`);
-    assert.equal(err.kind, kind, err.message);
-    if (pattern) assert.match(err.message, pattern);
-    assert.ok(!err.message.includes(SECRET), 'a secret leaked into the message');
-    return err;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
+const rejectsWith = (p: Promise<unknown>, kind: BackendErrorKind, pattern?: RegExp) =>
+  rejects(p, kind, pattern, SECRET);
 
 const JSON_TYPE = 'application/json';
 const PROTO_TYPE = 'application/protobuf';

@@ -1,3 +1,5 @@
+import * as assert from 'node:assert/strict';
+import { BackendError, type BackendErrorKind } from '../errors';
 /**
  * A real HTTP server on 127.0.0.1 (port 0) for backend tests: each test swaps in its handler and
  * reads the request log. Test-only code.
@@ -86,4 +88,26 @@ export const TEMPO_FIXTURES = resolve(__dirname, '..', '..', '..', '..', '..', '
 /** A fixture file's bytes. */
 export function fixture(name: string): Buffer {
   return readFileSync(resolve(TEMPO_FIXTURES, name));
+}
+
+/**
+ * Awaits `p`, expecting a `BackendError` of `kind` whose message matches `pattern` and never
+ * contains `secret` (tokens and passwords must not reach messages). Returns the error.
+ */
+export async function rejectsWith(
+  p: Promise<unknown>,
+  kind: BackendErrorKind,
+  pattern: RegExp | undefined,
+  secret: string,
+): Promise<BackendError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof BackendError, `expected a BackendError, got ${String(err)}`);
+    assert.equal(err.kind, kind, err.message);
+    if (pattern) assert.match(err.message, pattern);
+    assert.ok(!err.message.includes(secret), 'a secret leaked into the message');
+    return err;
+  }
+  assert.fail(`expected a ${kind} error`);
 }
