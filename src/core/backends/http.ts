@@ -418,6 +418,18 @@ export class HttpTransport {
         const redirectedTo = url.origin === this.baseUrl.origin ? undefined : url.origin;
         const prefix = `GET ${redirectedTo ? redactUrl(url.origin + url.pathname) : url.pathname} → ${res.status}`;
         const contentType = res.headers.get('content-type') ?? '';
+        const responseWith = (body: Uint8Array): HttpResponse => ({
+          status: res.status,
+          headers: res.headers,
+          contentType,
+          body,
+          url: redactUrl(url),
+          pathname: url.pathname,
+          prefix,
+          attempts,
+          sentCredentials,
+          ...(redirectedTo ? { redirectedTo } : {}),
+        });
 
         if ((res.status === 429 || res.status === 503) && attempts <= maxRetries) {
           const wait = Math.min(
@@ -445,18 +457,7 @@ export class HttpTransport {
               new TextDecoder().decode(body.subarray(0, ERROR_BODY_BYTES)),
             );
           }
-          const response: HttpResponse = {
-            status: res.status,
-            headers: res.headers,
-            contentType,
-            body,
-            url: redactUrl(url),
-            pathname: url.pathname,
-            prefix,
-            attempts,
-            sentCredentials,
-            ...(redirectedTo ? { redirectedTo } : {}),
-          };
+          const response = responseWith(body);
           // A product-specific reading of an accepted error status wins (Grafana's data source errors).
           const special = ok ? undefined : this.classify?.(this.context(response));
           if (special) throw special;
@@ -471,18 +472,7 @@ export class HttpTransport {
           prefix,
           url,
         );
-        throw this.errorFor({
-          status: res.status,
-          headers: res.headers,
-          contentType,
-          body,
-          url: redactUrl(url),
-          pathname: url.pathname,
-          prefix,
-          attempts,
-          sentCredentials,
-          ...(redirectedTo ? { redirectedTo } : {}),
-        });
+        throw this.errorFor(responseWith(body));
       } catch (err) {
         if (err instanceof BackendError) throw err;
         const finalUrl = track.url;
