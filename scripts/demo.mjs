@@ -46,7 +46,7 @@ const SMOKE = argv.includes('--smoke');
 const TEMPLATE = join(root, 'demo', 'template');
 /** demo/workspace/ (git-ignored); a temporary folder for --smoke, so a running demo keeps its copy. */
 let WORKSPACE = join(root, 'demo', 'workspace');
-const FIXTURES = resolve(root, '..', 'shared', 'fixtures', 'tempo');
+const FIXTURES = resolve(root, 'test', 'fixtures', 'tempo');
 const DEMO_TRACE = 'a8e00f77b50a734539bf0e48eec6bec4';
 const BATCH_TRACE = '85c5a3cd3c3f9a71b94e6401754cd3e0';
 const CACHE = process.env.TRACE_LENS_CACHE || join(homedir(), '.cache', 'trace-lens');

@@ -7,7 +7,7 @@ import { main, EXIT } from './main';
 import { stripJsonc } from './settings';
 
 const ROOT = join(__dirname, '../..');
-const FIXTURES = join(ROOT, '../shared/fixtures/tempo');
+const FIXTURES = join(ROOT, 'test/fixtures/tempo');
 const WORKFLOW = 'a8e00f77b50a734539bf0e48eec6bec4';
 
 interface Run {

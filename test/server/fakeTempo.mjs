@@ -1,5 +1,5 @@
 // A fake Grafana Tempo HTTP API for tests and `npm run demo`, served from the recorded fixtures in
-// ../shared/fixtures/tempo (plain Node, no dependencies).
+// test/fixtures/tempo, a copy of ../shared/fixtures/tempo (plain Node, no dependencies).
 //
 //   import { startFakeTempo } from './test/server/fakeTempo.mjs';
 //   const tempo = await startFakeTempo({ mode: '2.0.1' }); // or 'v2'
@@ -27,8 +27,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
 
-/** Where the fixtures live: the shared folder next to the repository. */
-export const DEFAULT_FIXTURES_DIR = resolve(repoRoot, '..', 'shared', 'fixtures', 'tempo');
+/** Where the fixtures live: the repository's copy of the recorded responses. */
+export const DEFAULT_FIXTURES_DIR = resolve(repoRoot, 'test', 'fixtures', 'tempo');
 
 const MODES = new Set(['2.0.1', 'v2']);
 

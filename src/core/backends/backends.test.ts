@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { BackendError, type BackendErrorKind } from './errors';
 import {
   authFromSecrets,
@@ -325,7 +327,8 @@ describe('FileBackend', () => {
     assert.equal(file.ok, true, file.summary);
   });
 
-  it('locates the shared fixtures beside the repository', () => {
-    assert.match(TEMPO_FIXTURES, /shared[/\\]fixtures[/\\]tempo$/);
+  it('locates the recorded fixtures inside the repository, so a lone clone runs the tests', () => {
+    assert.match(TEMPO_FIXTURES, /test[/\\]fixtures[/\\]tempo$/);
+    assert.ok(existsSync(join(TEMPO_FIXTURES, 'tempo-2.0.1-trace-v1.json')));
   });
 });

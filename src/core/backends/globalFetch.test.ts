@@ -8,9 +8,7 @@ import { TempoClient } from './tempo/client';
 // system certificates). undici's MockAgent, installed as Node's global dispatcher, proves that a
 // client built without an injected fetch goes through exactly that global fetch.
 describe('TempoClient on the global fetch (undici MockAgent)', () => {
-  const fixture = readFileSync(
-    join(__dirname, '../../../../shared/fixtures/tempo/tempo-2.0.1-trace-v1.json'),
-  );
+  const fixture = readFileSync(join(__dirname, '../../../test/fixtures/tempo/tempo-2.0.1-trace-v1.json'));
   let previous: Dispatcher;
   let agent: MockAgent;
 

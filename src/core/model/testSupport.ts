@@ -5,8 +5,8 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** `../shared/fixtures/tempo` beside the repository root (the repo is `<x>/main`, fixtures `<x>/shared`). */
-export const TEMPO_FIXTURES = join(resolve(__dirname, '..', '..', '..'), '..', 'shared', 'fixtures', 'tempo');
+/** `test/fixtures/tempo`: the recorded Tempo responses, copied from `../shared/fixtures/tempo` so a lone clone runs the tests. */
+export const TEMPO_FIXTURES = join(resolve(__dirname, '..', '..', '..'), 'test', 'fixtures', 'tempo');
 
 /** Names of the files in the Tempo fixture folder. */
 export function fixtureFiles(): string[] {

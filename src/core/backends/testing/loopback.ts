@@ -82,8 +82,8 @@ export function send(
   res.end(body);
 }
 
-/** The shared fixtures folder: `../shared/fixtures/tempo` beside the repository. */
-export const TEMPO_FIXTURES = resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures', 'tempo');
+/** The recorded Tempo responses in `test/fixtures/tempo` (a copy of `../shared/fixtures/tempo`). */
+export const TEMPO_FIXTURES = resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tempo');
 
 /** A fixture file's bytes. */
 export function fixture(name: string): Buffer {
