@@ -117,7 +117,7 @@ export class SimpleHttpBackend implements TraceBackend {
         { status: res.status, url: res.url, ...(cause !== undefined ? { cause } : {}) },
       );
     if (res.status === 404) throw notFound();
-    const decoded = decodeBody(res.body, this.api.format, res, notFound);
+    const decoded = decodeBody(res.body, this.api.format, { ...res, mask: this.http.mask }, notFound);
     const result: TraceResult = {
       decoded,
       partial: decoded.model.partial,

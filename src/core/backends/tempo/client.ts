@@ -286,7 +286,9 @@ export class TempoClient implements TraceBackend {
         ? 'tempo-v2-proto'
         : 'otlp-proto';
     // Tempo v2 answers 200 with `{"trace":{}}` when it has no such trace.
-    const decoded = decodeBody(res.body, format, res, (cause) => this.notFound(res, id, range, cause));
+    const decoded = decodeBody(res.body, format, { ...res, mask: this.http.mask }, (cause) =>
+      this.notFound(res, id, range, cause),
+    );
     const model = decoded.model;
     return {
       decoded,
