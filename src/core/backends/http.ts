@@ -550,6 +550,8 @@ export class HttpTransport {
     let url = start;
     for (let hop = 0; ; hop++) {
       track.url = url;
+      // A cancelled or expired operation sends nothing more (the caller turns this into its error).
+      attempt.signal.throwIfAborted();
       const res = await this.fetchFn(url.toString(), {
         method: 'GET',
         headers: this.headersFor(url, accept),
