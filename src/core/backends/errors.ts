@@ -78,10 +78,10 @@ const MIN_FRAGMENT = 6;
 /**
  * The spellings of `secret` a server may send back, besides the secret itself: base64 (padded and
  * not), the base64 runs that stand for the secret wherever it sits inside longer base64-encoded
- * data (one per byte alignment), base64url of each, and hex. Percent and JSON escapes are not
- * listed: `SecretMask` matches them character by character.
+ * data (one per byte alignment), base64url of each, and hex (`hex`: matched in either case).
+ * Percent and JSON escapes are not listed: `SecretMask` undoes them in the text instead.
  */
-export function secretSpellings(secret: string): { text: string; anyCase: boolean }[] {
+export function secretSpellings(secret: string): { text: string; hex: boolean }[] {
   if (secret.length < MIN_SECRET) return [];
   const out = new Map<string, boolean>([[secret, false]]);
   const bytes = Buffer.from(secret, 'utf8');
@@ -99,65 +99,105 @@ export function secretSpellings(secret: string): { text: string; anyCase: boolea
     out.set(b.replace(/\+/g, '-').replace(/\//g, '_'), false);
   }
   out.set(bytes.toString('hex'), true);
-  return [...out].map(([text, anyCase]) => ({ text, anyCase }));
+  return [...out].map(([text, hex]) => ({ text, hex }));
 }
 
-const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/-]/;
-
-/** A hex digit, in either case. */
-function hexDigit(d: number): string {
-  const c = d.toString(16);
-  return d < 10 ? c : `[${c}${c.toUpperCase()}]`;
+/** Text as UTF-8 bytes (one character per byte), each byte knowing the text it came from. */
+interface View {
+  bytes: string;
+  /** Where in the original text each byte's character or escape starts, and ends. */
+  from: Int32Array;
+  to: Int32Array;
 }
+
+/** The text as UTF-8 bytes. */
+function bytesOf(text: string): View {
+  const buf = Buffer.from(text, 'utf8');
+  const from = new Int32Array(buf.length);
+  const to = new Int32Array(buf.length);
+  let b = 0;
+  for (let i = 0; i < text.length;) {
+    const code = text.charCodeAt(i);
+    const len = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length ? 2 : 1;
+    const n = Buffer.byteLength(text.slice(i, i + len), 'utf8');
+    from.fill(i, b, b + n);
+    to.fill(i + len, b, b + n);
+    b += n;
+    i += len;
+  }
+  return { bytes: buf.toString('latin1'), from, to };
+}
+
+const HEX2 = /^[0-9a-fA-F]{2}$/;
+const HEX4 = /^[0-9a-fA-F]{4}$/;
 
 /**
- * A pattern for one character and its escapes: percent-encoded UTF-8 (either case, also encoded
- * twice as %25XX), `+` for a space (forms), and JSON's backslash escapes.
+ * `view` with one layer of escapes undone: `%XX` in either case, JSON's `\uXXXX`, `\/`, `\"`
+ * and `\\`, and with `plus`, `+` as a space (forms).
  */
-function charPattern(c: string, anyCase: boolean): string {
-  const literal =
-    anyCase && /[a-fA-F]/.test(c)
-      ? `[${c.toLowerCase()}${c.toUpperCase()}]`
-      : REGEX_SPECIAL.test(c)
-        ? `\\${c}`
-        : c;
-  const alternatives = [literal];
-  const percent = Array.from(
-    Buffer.from(c, 'utf8'),
-    (b) => `%(?:25)?${hexDigit(b >> 4)}${hexDigit(b & 15)}`,
-  ).join('');
-  alternatives.push(percent);
-  if (c === ' ') alternatives.push('\\+');
-  if (c.length === 1) {
-    const code = c.charCodeAt(0);
-    alternatives.push(`\\\\u${[12, 8, 4, 0].map((shift) => hexDigit((code >> shift) & 15)).join('')}`);
-    if (c === '/' || c === '"' || c === '\\') alternatives.push(`\\\\\\${c}`);
+function unescaped(view: View, plus: boolean): View {
+  const text = view.bytes;
+  // Undoing escapes never makes the text longer: \uXXXX is at most three bytes.
+  const bytes = Buffer.alloc(text.length);
+  const from = new Int32Array(text.length);
+  const to = new Int32Array(text.length);
+  let n = 0;
+  /** Bytes for the input bytes [start, end). */
+  const push = (value: number | string, start: number, end: number) => {
+    for (const b of typeof value === 'number' ? [value] : Buffer.from(value, 'utf8')) {
+      bytes[n] = b;
+      from[n] = view.from[start]!;
+      to[n] = view.to[end - 1]!;
+      n++;
+    }
+  };
+  for (let i = 0; i < text.length;) {
+    const c = text[i]!;
+    if (c === '%' && HEX2.test(text.substr(i + 1, 2))) {
+      push(parseInt(text.substr(i + 1, 2), 16), i, i + 3);
+      i += 3;
+    } else if (c === '\\' && text[i + 1] === 'u' && HEX4.test(text.substr(i + 2, 4))) {
+      push(String.fromCharCode(parseInt(text.substr(i + 2, 4), 16)), i, i + 6);
+      i += 6;
+    } else if (c === '\\' && (text[i + 1] === '/' || text[i + 1] === '"' || text[i + 1] === '\\')) {
+      push(text.charCodeAt(i + 1), i, i + 2);
+      i += 2;
+    } else {
+      push(plus && c === '+' ? 0x20 : text.charCodeAt(i), i, i + 1);
+      i++;
+    }
   }
-  return `(?:${alternatives.join('|')})`;
+  return { bytes: bytes.toString('latin1', 0, n), from: from.subarray(0, n), to: to.subarray(0, n) };
 }
 
 /**
  * Masks credentials in text a server wrote, in every spelling it may come back in: as sent, base64
- * or base64url (alone or inside longer encoded data), hex, percent-encoded (either case, mixed with
- * plain characters), form-encoded or JSON-escaped. The one place that knows these spellings.
+ * or base64url (alone or inside longer encoded data), hex in either case, percent-encoded (either
+ * case, once or twice, mixed with plain characters), form-encoded or JSON-escaped. The one place
+ * that knows these spellings. It searches the text as bytes with its escapes undone, so its cost
+ * is a few linear scans whatever the secrets' length.
  */
 export class SecretMask {
-  private readonly spellings = new Map<string, boolean>();
-  /** Built on first use: most backends never quote an error. */
-  private pattern: RegExp | null | undefined;
-  /** The longest text one spelling can match (a character may take 15 as `%25XX` of 3 bytes). */
+  /** Spellings as UTF-8 bytes, one character per byte. */
+  private readonly exact: string[] = [];
+  /** Hex spellings, lower case, matched against the lower-cased text. */
+  private readonly hex: string[] = [];
+  /** The longest text one spelling can take: a byte may be written as up to eight characters (\u0025XX). */
   readonly reach: number;
 
   /** `secrets`: every credential sent (tokens, passwords, `user:password`, header values). */
   constructor(secrets: readonly string[]) {
-    const spellings = this.spellings;
+    let longest = 0;
     // Quoted text has its whitespace collapsed before it is masked (see quoteText).
     for (const secret of new Set([...secrets, ...secrets.map(collapse)])) {
-      for (const { text, anyCase } of secretSpellings(secret)) {
-        spellings.set(text, (spellings.get(text) ?? false) || anyCase);
+      for (const { text, hex } of secretSpellings(secret)) {
+        const bytes = Buffer.from(text, 'utf8').toString('latin1');
+        const list = hex ? this.hex : this.exact;
+        if (!list.includes(bytes)) list.push(bytes);
+        longest = Math.max(longest, bytes.length);
       }
     }
-    this.reach = 15 * Math.max(0, ...Array.from(spellings.keys(), (text) => text.length));
+    this.reach = 8 * longest;
   }
 
   /** An empty mask. */
@@ -165,14 +205,36 @@ export class SecretMask {
 
   /** `text` with every spelling of every secret replaced by `***`. */
   mask(text: string): string {
-    if (this.pattern === undefined) {
-      // Longest first, so "Basic <credentials>" is masked whole rather than around its credentials.
-      const sources = [...this.spellings]
-        .sort((x, y) => y[0].length - x[0].length)
-        .map(([spelling, anyCase]) => Array.from(spelling, (c) => charPattern(c, anyCase)).join(''));
-      this.pattern = sources.length ? new RegExp(sources.join('|'), 'g') : null;
+    if (!this.exact.length && !this.hex.length) return text;
+    const ranges: [number, number][] = [];
+    const find = (view: View, haystack: string, needles: readonly string[]) => {
+      for (const needle of needles) {
+        for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+          ranges.push([view.from[at]!, view.to[at + needle.length - 1]!]);
+        }
+      }
+    };
+    const raw = bytesOf(text);
+    const once = unescaped(raw, false);
+    // As sent, with escapes undone once (plain or form-encoded) and twice.
+    for (const view of [raw, once, unescaped(raw, true), unescaped(once, false)]) {
+      find(view, view.bytes, this.exact);
+      if (this.hex.length) find(view, view.bytes.toLowerCase(), this.hex);
     }
-    return this.pattern ? text.replace(this.pattern, '***') : text;
+    if (!ranges.length) return text;
+    ranges.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let pos = 0;
+    let [start, end] = ranges[0]!;
+    for (const [s, e] of ranges.slice(1)) {
+      if (s <= end) end = Math.max(end, e);
+      else {
+        out += `${text.slice(pos, start)}***`;
+        pos = end;
+        [start, end] = [s, e];
+      }
+    }
+    return `${out}${text.slice(pos, start)}***${text.slice(end)}`;
   }
 }
 

@@ -72,6 +72,17 @@ describe('credential masking', () => {
       assert.ok(!quoted.includes(secret.slice(0, 5)), quoted);
     });
 
+    it('masks a 2 KB token (a JWT) echoed inside base64-encoded JSON', () => {
+      const jwt = `eyJ${Buffer.from('x'.repeat(1500).replace(/x/g, (_c, i: number) => String.fromCharCode(33 + (i % 90)))).toString('base64url')}`;
+      const quoted = quoteText(
+        `debug=${b64(JSON.stringify({ headers: { authorization: `Bearer ${jwt}` } }))}`,
+        [jwt],
+        Infinity,
+      );
+      assert.equal(leakOf(quoted, jwt), undefined);
+      assert.match(quoted, /^debug=\S*\*\*\*/);
+    });
+
     it('masks a secret at the end of a 64 KB body', () => {
       const m = new SecretMask([TOKEN, `Bearer ${TOKEN}`, PASSWORD, `${USER}:${PASSWORD}`]);
       const body = `${'a%2B/'.repeat(13_000)}${b64(TOKEN)}`;
