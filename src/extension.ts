@@ -18,6 +18,7 @@ import { TraceOverlay } from './host/source/overlay';
 import { FunctionLenses } from './host/source/codeLens';
 import { TraceSearchView } from './host/source/searchView';
 import { sourceCommandHandlers } from './host/source/commands';
+import { redactUrl } from './core/backends';
 
 /** What the extension exposes to other extensions and to the in-host test tier. */
 export interface TraceLensApi {
@@ -73,7 +74,8 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       vscode.window.registerTreeDataProvider('traceLens.recent', recent),
       vscode.window.registerWebviewPanelSerializer(TRACE_VIEW_TYPE, panels.serializer()),
     );
-    log.info(`Trace Lens activated; Tempo at ${config.tempoUrl}`);
+    // The URL may carry user:password; the log never does.
+    log.info(`Trace Lens activated; Tempo at ${redactUrl(config.tempoUrl)}`);
     return {
       recentTraces: () => recent.list(),
       openTraceIds: () => panels.openTraceIds,
