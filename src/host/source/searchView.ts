@@ -12,6 +12,7 @@ import {
 } from '../../core/source/traceql';
 import { Commands } from '../commandIds';
 import { describeError } from '../errors';
+import { markdownText } from '../../core/untrusted';
 import type { TraceService } from '../traceService';
 
 /** The view's ID in package.json. */
@@ -59,11 +60,14 @@ export class SearchResultItem extends vscode.TreeItem {
     this.traceId = hit.traceId;
     this.id = hit.traceId;
     this.description = vscode.l10n.t('{0} matched', hit.matched);
-    const tooltip = new vscode.MarkdownString(undefined, false);
-    tooltip.appendText(
-      `${hit.traceId}\n${root} (${cleanText(hit.rootServiceName, 80)})\n${duration}, started ${Number.isFinite(startMs) ? new Date(startMs).toLocaleString() : '?'}\n${hit.matched} matching spans`,
+    // Untrusted Markdown runs no commands, but would still link `<https://…>` in a span name.
+    this.tooltip = new vscode.MarkdownString(
+      markdownText(
+        `${hit.traceId}\n${root} (${cleanText(hit.rootServiceName, 80)})\n${duration}, started ${Number.isFinite(startMs) ? new Date(startMs).toLocaleString() : '?'}\n${hit.matched} matching spans`,
+        { lines: true },
+      ),
+      false,
     );
-    this.tooltip = tooltip;
     this.iconPath = new vscode.ThemeIcon('pulse');
     this.contextValue = 'traceLens.searchResult';
     const firstSpan = hit.spanSets[0]?.spans[0]?.spanId;
