@@ -12,7 +12,9 @@ import {
 } from '../../core/source/traceql';
 import { Commands } from '../commandIds';
 import { describeError } from '../errors';
+import { notices } from '../../core/notices';
 import { markdownText } from '../../core/untrusted';
+import * as notify from '../notify';
 import type { TraceService } from '../traceService';
 
 /** The view's ID in package.json. */
@@ -178,7 +180,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
     try {
       backend = (await this.traces.getBackend()).backend;
     } catch (err) {
-      void vscode.window.showErrorMessage(`Trace Lens: ${describeError(err)}`);
+      notify.failure(this.log, err, { context: 'search' });
       return;
     }
     if (!backend.search) {
@@ -316,9 +318,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
         const text = (item?.action === 'history' ? item.text : box.value).trim();
         if (text === '') return;
         if (text.length > MAX_QUERY) {
-          void vscode.window.showWarningMessage(
-            vscode.l10n.t('Trace Lens: the query is longer than {0} characters.', MAX_QUERY),
-          );
+          void notify.warn(notices.queryTooLong(notify.t, MAX_QUERY));
           return;
         }
         finish(text);
