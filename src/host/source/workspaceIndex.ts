@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import {
   FileIndex,
   isInsideWorkspace,
+  notSourceReason,
+  systemPathReason,
+  type FileKind,
   type ResolveContext,
   type WorkspaceFolderInfo,
 } from '../../core/source';
@@ -20,6 +23,43 @@ export interface VerifiedPath {
   path: string;
   /** Its `fs.realpath`, inside a (real) workspace folder. */
   real: string;
+}
+
+/** Why a path was not opened, for the log and the message. */
+export interface Refusal {
+  refused: string;
+  /** The path does not exist here (the usual case for a path from another machine). */
+  missing?: true;
+}
+
+function kindOf(stat: Stats): FileKind {
+  if (stat.isFile()) return 'file';
+  if (stat.isDirectory()) return 'directory';
+  if (stat.isFIFO()) return 'fifo';
+  if (stat.isSocket()) return 'socket';
+  if (stat.isCharacterDevice()) return 'character device';
+  if (stat.isBlockDevice()) return 'block device';
+  return 'other';
+}
+
+/**
+ * The real path of `path` (symlinks followed) when it is a regular file outside the system
+ * folders; otherwise why not. Both the path as given and its real path are checked: a
+ * workspace file may be a symlink to `/proc/self/environ`.
+ */
+async function realRegularFile(path: string): Promise<{ real: string } | Refusal> {
+  const lexical = systemPathReason(path);
+  if (lexical !== undefined) return { refused: lexical };
+  let real: string;
+  let stat: Stats;
+  try {
+    real = await fs.realpath(path);
+    stat = await fs.stat(real);
+  } catch {
+    return { refused: 'missing, or not readable', missing: true };
+  }
+  const why = notSourceReason(real, kindOf(stat));
+  return why === undefined ? { real } : { refused: why };
 }
 
 /** Reads `traceLens.pathMappings`: string → string, anything else dropped. */
@@ -73,7 +113,7 @@ function localFolders(): WorkspaceFolderInfo[] {
 export class WorkspaceIndex implements vscode.Disposable {
   private index: Promise<FileIndex> | undefined;
   private realFolders: Promise<WorkspaceFolderInfo[]> | undefined;
-  private readonly realPaths = new Map<string, Promise<string | undefined>>();
+  private readonly realPaths = new Map<string, Promise<{ real: string } | Refusal>>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   private reportedProblems = '';
@@ -156,35 +196,35 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   /**
-   * `path` when it is a file whose real path (symlinks followed) is inside a real workspace
-   * folder; undefined when it is not, does not exist, or cannot be checked (fail closed).
+   * `path` when it is a regular file whose real path (symlinks followed) is inside a real
+   * workspace folder and outside the system folders; otherwise why not (fail closed: what cannot
+   * be checked is refused).
    */
-  async verify(path: string): Promise<VerifiedPath | undefined> {
-    if (path === '') return undefined;
+  async check(path: string): Promise<VerifiedPath | Refusal> {
+    if (path === '') return { refused: 'no path' };
     let pending = this.realPaths.get(path);
     if (!pending) {
-      pending = (async () => {
-        const real = await fs.realpath(path);
-        return (await fs.stat(real)).isFile() ? real : undefined;
-      })().catch(() => undefined);
+      pending = realRegularFile(path);
       if (this.realPaths.size >= MAX_REALPATHS) this.realPaths.clear();
       this.realPaths.set(path, pending);
     }
-    const real = await pending;
-    if (real === undefined) return undefined;
+    const found = await pending;
+    if ('refused' in found) return found;
     const folders = await this.folderRealPaths();
-    return isInsideWorkspace(real, folders) ? { path, real } : undefined;
+    return isInsideWorkspace(found.real, folders)
+      ? { path, real: found.real }
+      : { refused: 'it leads outside the workspace (a symlink)' };
   }
 
-  /** The real path of a file outside the workspace, when it is a readable file. */
-  async realFile(path: string): Promise<string | undefined> {
-    try {
-      const real = await fs.realpath(path);
-      const stat = await fs.stat(real);
-      return stat.isFile() ? real : undefined;
-    } catch {
-      return undefined;
-    }
+  /** `check` without the reason: the verified path, or undefined. */
+  async verify(path: string): Promise<VerifiedPath | undefined> {
+    const checked = await this.check(path);
+    return 'refused' in checked ? undefined : checked;
+  }
+
+  /** The real path of a regular file outside the workspace, or why it is not offered. */
+  realFile(path: string): Promise<{ real: string } | Refusal> {
+    return realRegularFile(path);
   }
 
   dispose(): void {
