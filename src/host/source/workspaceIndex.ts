@@ -1,14 +1,12 @@
 import * as vscode from 'vscode';
-import { promises as fs, type Stats } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import {
   FileIndex,
   isInsideWorkspace,
-  notSourceReason,
-  systemPathReason,
-  type FileKind,
   type ResolveContext,
   type WorkspaceFolderInfo,
 } from '../../core/source';
+import { regularFile, type Refusal } from '../../core/source/regularFile';
 
 /** Folders never indexed: dependencies, VCS data and build output. */
 export const INDEX_EXCLUDE = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/target/**,**/.venv/**}';
@@ -25,42 +23,8 @@ export interface VerifiedPath {
   real: string;
 }
 
-/** Why a path was not opened, for the log and the message. */
-export interface Refusal {
-  refused: string;
-  /** The path does not exist here (the usual case for a path from another machine). */
-  missing?: true;
-}
-
-function kindOf(stat: Stats): FileKind {
-  if (stat.isFile()) return 'file';
-  if (stat.isDirectory()) return 'directory';
-  if (stat.isFIFO()) return 'fifo';
-  if (stat.isSocket()) return 'socket';
-  if (stat.isCharacterDevice()) return 'character device';
-  if (stat.isBlockDevice()) return 'block device';
-  return 'other';
-}
-
-/**
- * The real path of `path` (symlinks followed) when it is a regular file outside the system
- * folders; otherwise why not. Both the path as given and its real path are checked: a
- * workspace file may be a symlink to `/proc/self/environ`.
- */
-async function realRegularFile(path: string): Promise<{ real: string } | Refusal> {
-  const lexical = systemPathReason(path);
-  if (lexical !== undefined) return { refused: lexical };
-  let real: string;
-  let stat: Stats;
-  try {
-    real = await fs.realpath(path);
-    stat = await fs.stat(real);
-  } catch {
-    return { refused: 'missing, or not readable', missing: true };
-  }
-  const why = notSourceReason(real, kindOf(stat));
-  return why === undefined ? { real } : { refused: why };
-}
+/** The real path of a regular file outside the system folders, or why not (`core/source/regularFile.ts`). */
+const realRegularFile = (path: string) => regularFile(path, fs);
 
 /** Reads `traceLens.pathMappings`: string → string, anything else dropped. */
 function readMappings(): { mappings: Record<string, string>; problems: string[] } {
