@@ -124,9 +124,20 @@ describe('Hostile trace text never acts (issue 17, Playwright)', function () {
         !(await page.locator('.monaco-dialog-box').isVisible()),
         `${c.span}: no dialog asks to open the file (${text})`,
       );
-      // The whole message on the picture: a long toast shows one line until expanded.
+      // The whole message on the picture: a long toast shows one line until expanded (its chevron
+      // shows while the mouse is over it).
+      await toast.hover();
       const expand = toast.locator('.codicon-notifications-expand');
-      if (await expand.isVisible()) await expand.click();
+      if (await expand.isVisible()) {
+        await expand.click();
+        await waitUntil(
+          'the toast to expand',
+          () => toast.locator('.codicon-notifications-collapse').isVisible(),
+          {
+            timeoutMs: UI_TIMEOUT,
+          },
+        );
+      }
       await screenshot(c.shot);
       // Every link or anchor the toast's message holds is clicked, as a curious person would.
       const anchors = message.locator('a');
