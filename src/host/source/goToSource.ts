@@ -30,6 +30,12 @@ export interface SpanRef {
   panelColumn?: vscode.ViewColumn;
 }
 
+/** Go to Source on a span whose attributes could not be decoded: say so, rather than nothing. */
+const DAMAGED_DETAIL = (): string =>
+  vscode.l10n.t(
+    "Trace Lens: this span's details could not be read (the trace data is damaged there), so its source location is unknown.",
+  );
+
 const SYMBOL_KINDS = new Set([
   vscode.SymbolKind.Function,
   vscode.SymbolKind.Method,
@@ -201,6 +207,10 @@ export class SourceNavigator implements vscode.Disposable {
       void notify.warn(notices.spanNotInTrace(notify.t));
       return;
     }
+    if (found.detail.damaged) {
+      void vscode.window.showWarningMessage(DAMAGED_DETAIL());
+      return;
+    }
     const facts = spanFacts(ref.loaded, ref.index, found.detail);
     await this.open(found, facts, ref.panelColumn, facts.label);
   }
@@ -208,6 +218,10 @@ export class SourceNavigator implements vscode.Disposable {
   /** Go to Source for frame `frameIndex` of exception event `eventIndex` of span `index`. */
   async goToFrame(ref: SpanRef, eventIndex: number, frameIndex: number): Promise<void> {
     const detail = ref.loaded.decoded.detail(ref.index);
+    if (detail?.damaged) {
+      void vscode.window.showWarningMessage(DAMAGED_DETAIL());
+      return;
+    }
     const frame = detail ? exceptionFrame(detail.events, eventIndex, frameIndex) : undefined;
     if (!detail || !frame) {
       void notify.warn(notices.frameNotInSpan(notify.t));
