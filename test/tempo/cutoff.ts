@@ -6,7 +6,7 @@
  * checks; cutoff.test.ts asserts on what was seen. Test-only code.
  */
 import type { TempoClient } from '../../src/core/backends';
-import { functionCountQuery, type FunctionTarget } from '../../src/core/source/traceql';
+import { functionCountQuery, type FunctionTarget } from '../../src/core/traceql';
 import { clientFor, runAbort, tempo } from './fixtures';
 import { pollUntil } from './poll';
 import { seedOne } from './seed';

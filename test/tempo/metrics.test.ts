@@ -13,7 +13,7 @@ import {
   functionQuantilesQuery,
   functionQuery,
   type FunctionTarget,
-} from '../../src/core/source/traceql';
+} from '../../src/core/traceql';
 import { clientFor, mainSearchable, nowS, tempo } from './fixtures';
 import { itPending } from './pending';
 import { pollUntil } from './poll';

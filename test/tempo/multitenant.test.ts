@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { rejectsWith } from '../../src/core/backends/testing/loopback';
-import { functionCountQuery } from '../../src/core/source/traceql';
+import { functionCountQuery } from '../../src/core/traceql';
 import { clientFor, nowS, tempo, tenantsSearchable } from './fixtures';
 import type { SentTrace } from './otel';
 import { pollUntil } from './poll';

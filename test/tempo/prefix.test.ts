@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { createBackend, TempoClient, type BackendConfig, type BackendSecrets } from '../../src/core/backends';
 import { rejectsWith } from '../../src/core/backends/testing/loopback';
-import { functionCountQuery } from '../../src/core/source/traceql';
+import { functionCountQuery } from '../../src/core/traceql';
 import { clientFor, nowS, prefixSearchable, tempo } from './fixtures';
 import type { SentTrace } from './otel';
 import { itPending } from './pending';

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import type { TempoClient } from '../../src/core/backends';
 import { rejectsWith } from '../../src/core/backends/testing/loopback';
 import { statsFromSearch } from '../../src/core/source/spanStats';
-import { functionCondition, functionQuery, type FunctionTarget } from '../../src/core/source/traceql';
+import { functionCondition, functionQuery, type FunctionTarget } from '../../src/core/traceql';
 import { clientFor, mainSearchable, nowS, tempo } from './fixtures';
 import { itPending } from './pending';
 import { ITEM_FINDS, ITEM_TRACES, REPORT_RENDER_MS, ROOT_NOT_RECEIVED, type MainSeed } from './seed';

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { TempoClient } from '../../src/core/backends';
 import { rejectsWith } from '../../src/core/backends/testing/loopback';
-import { tagCompletions } from '../../src/core/source/traceql';
+import { tagCompletions } from '../../src/core/traceql';
 import { clientFor, mainSearchable, tempo } from './fixtures';
 import { startProxy, type TempoProxy } from './proxy';
 import { CODE } from './seed';
