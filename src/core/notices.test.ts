@@ -28,6 +28,7 @@ const CALLS: { [K in keyof typeof notices]: (h: string) => InertText } = {
   linkWithoutTraceId: () => notices.linkWithoutTraceId(l),
   spanNotInTrace: () => notices.spanNotInTrace(l),
   frameNotInSpan: () => notices.frameNotInSpan(l),
+  spanDetailDamaged: () => notices.spanDetailDamaged(l),
   notOpened: (h) => notices.notOpened(l, h, h),
   noFunctionInWorkspace: (h) => notices.noFunctionInWorkspace(l, h),
   namesNoCode: () => notices.namesNoCode(l),

@@ -43,6 +43,12 @@ export const notices = {
   spanNotInTrace: (l: Localize) => notice(l, 'Trace Lens: that span is not in the trace.'),
   frameNotInSpan: (l: Localize) =>
     notice(l, 'Trace Lens: that stack frame is not in the span (or names no file).'),
+  /** Go to Source on a span whose attributes could not be decoded: say so, rather than nothing. */
+  spanDetailDamaged: (l: Localize) =>
+    notice(
+      l,
+      "Trace Lens: this span's details could not be read (the trace data is damaged there), so its source location is unknown.",
+    ),
   notOpened: (l: Localize, path: string, reason: string) =>
     notice(l, 'Trace Lens: not opened: {0} ({1}).', path, reason),
   noFunctionInWorkspace: (l: Localize, name: string) =>

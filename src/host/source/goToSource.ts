@@ -30,12 +30,6 @@ export interface SpanRef {
   panelColumn?: vscode.ViewColumn;
 }
 
-/** Go to Source on a span whose attributes could not be decoded: say so, rather than nothing. */
-const DAMAGED_DETAIL = (): string =>
-  vscode.l10n.t(
-    "Trace Lens: this span's details could not be read (the trace data is damaged there), so its source location is unknown.",
-  );
-
 const SYMBOL_KINDS = new Set([
   vscode.SymbolKind.Function,
   vscode.SymbolKind.Method,
@@ -208,7 +202,7 @@ export class SourceNavigator implements vscode.Disposable {
       return;
     }
     if (found.detail.damaged) {
-      void vscode.window.showWarningMessage(DAMAGED_DETAIL());
+      void notify.warn(notices.spanDetailDamaged(notify.t));
       return;
     }
     const facts = spanFacts(ref.loaded, ref.index, found.detail);
@@ -219,7 +213,7 @@ export class SourceNavigator implements vscode.Disposable {
   async goToFrame(ref: SpanRef, eventIndex: number, frameIndex: number): Promise<void> {
     const detail = ref.loaded.decoded.detail(ref.index);
     if (detail?.damaged) {
-      void vscode.window.showWarningMessage(DAMAGED_DETAIL());
+      void notify.warn(notices.spanDetailDamaged(notify.t));
       return;
     }
     const frame = detail ? exceptionFrame(detail.events, eventIndex, frameIndex) : undefined;
