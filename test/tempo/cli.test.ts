@@ -124,7 +124,7 @@ describe('Tempo 3.0.3: trace-lens show', () => {
   it('a malformed ID: exit 2, nothing asked', async () => {
     const r = await cli(['show', 'not-a-trace-id', '--tempo', server.origin]);
     assert.equal(r.code, 2);
-    assert.match(r.err, /is neither a file nor a trace ID/);
+    assert.match(r.err, /is neither a trace ID .* nor a file path/);
   });
 
   it('nothing listening: exit 3 with the reason', async () => {
