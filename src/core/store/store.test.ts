@@ -69,6 +69,18 @@ describe('trace store', () => {
     );
   });
 
+  it('shows a span an exporter sent twice (a retry) once, but keeps client and server spans sharing an ID', async () => {
+    const { store } = fresh();
+    const { spans, traceIds } = generateTraces(1, 4);
+    await store.append('traces', encodeSpans(spans));
+    await store.append('traces', encodeSpans(spans.slice(1, 3)));
+    await store.append('traces', encodeSpans([{ ...spans[3]!, kind: 3 }]));
+    const t = readTrace(store, traceIds[0]!)!;
+    assert.equal(t.spanCount, 5);
+    assert.equal(decodeTrace(t.bytes).model.spanCount, 5);
+    assert.equal(summarizeTrace(store, traceIds[0]!)!.spanCount, 5);
+  });
+
   it('counts and leaves out spans without valid IDs (partial success)', async () => {
     const { store } = fresh();
     const { spans } = generateTraces(1, 3);

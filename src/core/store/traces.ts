@@ -40,6 +40,48 @@ export function nanosString(hi: number, lo: number): string {
   return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
 }
 
+/**
+ * A set of spans by (span ID, kind), to drop copies: an exporter that retries a request whose
+ * answer was lost sends the same spans twice. As in Tempo, a client and a server span sharing
+ * one ID (Zipkin style) are two spans.
+ */
+export class SpanIdSet {
+  private keys: Uint32Array;
+  private used: Uint8Array;
+  private count = 0;
+  constructor(expected: number) {
+    let size = 16;
+    while (size < expected * 2) size <<= 1;
+    this.keys = new Uint32Array(size * 3);
+    this.used = new Uint8Array(size);
+  }
+  /** Adds a span; false when it was there already. */
+  add(hi: number, lo: number, kind: number): boolean {
+    if ((this.count + 1) * 2 > this.used.length) this.grow();
+    const mask = this.used.length - 1;
+    let slot = (Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) ^ kind) & mask;
+    for (; this.used[slot]; slot = (slot + 1) & mask) {
+      const k = slot * 3;
+      if (this.keys[k] === hi && this.keys[k + 1] === lo && this.keys[k + 2] === kind) return false;
+    }
+    this.used[slot] = 1;
+    this.keys[slot * 3] = hi;
+    this.keys[slot * 3 + 1] = lo;
+    this.keys[slot * 3 + 2] = kind;
+    this.count++;
+    return true;
+  }
+  private grow(): void {
+    const old = this.keys;
+    const oldUsed = this.used;
+    this.keys = new Uint32Array(old.length * 2);
+    this.used = new Uint8Array(oldUsed.length * 2);
+    this.count = 0;
+    for (let slot = 0; slot < oldUsed.length; slot++)
+      if (oldUsed[slot]) this.add(old[slot * 3]!, old[slot * 3 + 1]!, old[slot * 3 + 2]!);
+  }
+}
+
 /** The segments holding a trace, with its trace-table index in each (oldest first). */
 export function traceLocations(data: StoreData, traceId: string): { seg: StoreSegment; trace: number }[] {
   const w = traceIdWords(traceId);
@@ -104,12 +146,14 @@ export function readTrace(
   let total = 0;
   let spanCount = 0;
   let partial = false;
+  const seen = new SpanIdSet(locations.reduce((n, l) => n + l.seg.index.traceSpanCount.data[l.trace]!, 0));
   outer: for (const { seg, trace } of locations) {
     const index = seg.index;
     // Spans of this segment grouped by resource, then scope, in arrival order.
     const byScope = new Map<number, number[]>();
     const spans: number[] = [];
-    for (let s = index.traceFirstSpan.data[trace]!; s >= 0; s = index.nextSpan.data[s]!) spans.push(s);
+    for (let s = index.traceFirstSpan.data[trace]!; s >= 0; s = index.nextSpan.data[s]!)
+      if (seen.add(index.spanHi.data[s]!, index.spanLo.data[s]!, index.kind.data[s]!)) spans.push(s);
     const bytes = readSpans(data, seg, spans);
     for (let k = 0; k < spans.length; k++) {
       const scope = index.scope.data[spans[k]!]!;
@@ -232,10 +276,12 @@ export function summarizeTrace(data: StoreData, traceId: string): TraceSummary |
   let rootStart = Infinity;
   let lastReceived = 0;
   const stats: Record<string, { spanCount: number; errorCount: number }> = {};
+  const seen = new SpanIdSet(locations.reduce((n, l) => n + l.seg.index.traceSpanCount.data[l.trace]!, 0));
   for (const { seg, trace } of locations) {
     const x = seg.index;
     if (x.traceSpanCount.data[trace]! > 0) lastReceived = Math.max(lastReceived, x.lastReceivedMs);
     for (let s = x.traceFirstSpan.data[trace]!; s >= 0; s = x.nextSpan.data[s]!) {
+      if (!seen.add(x.spanHi.data[s]!, x.spanLo.data[s]!, x.kind.data[s]!)) continue;
       spanCount++;
       const hi = x.startHi.data[s]!;
       const lo = x.startLo.data[s]!;
