@@ -414,7 +414,11 @@ class TraceScanner extends Scanner {
           r.pos = r.bytesEnd(end);
           break;
         default:
-          if (fieldByNumber('Span', tag >>> 3)) throw this.wrongWire('Span', tag);
+          {
+            // Known fields not read here (dropped counts, flags) must still have their wire type.
+            const field = fieldByNumber('Span', tag >>> 3);
+            if (field && wireTypeOf(field.kind) !== (tag & 7)) throw this.wrongWire('Span', tag);
+          }
           r.skip(tag & 7, end);
       }
     }

@@ -173,6 +173,36 @@ describe('OTLP wire formats', () => {
     assert.equal(b.rejectReason, 'a span has no trace ID');
   });
 
+  it('reads the fields an SDK sets that the index does not use (flags, dropped counts, trace state)', () => {
+    const doc = {
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '5b8efff798038103d269b633813fc60c',
+                  spanId: 'eee19b7ec3c1b174',
+                  traceState: 'a=b',
+                  flags: 257,
+                  droppedAttributesCount: 2,
+                  droppedEventsCount: 1,
+                  droppedLinksCount: 3,
+                  links: [
+                    { traceId: '5b8efff798038103d269b633813fc60d', spanId: 'eee19b7ec3c1b175', flags: 1 },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const b = scanTraces(jsonToProto('ExportTraceServiceRequest', doc));
+    assert.equal(b.count, 1);
+    assert.equal(b.rejected, 0);
+  });
+
   it('refuses bodies that are not an export request', () => {
     const truncated = new Uint8Array(
       readFileSync(join(FIXTURES, 'tempo-3.0.3/v1-1ee91d9a9907b7d1d81164bfbcfda7fb.pb')),
