@@ -1,5 +1,5 @@
 // A fake Grafana Tempo HTTP API for tests and `npm run demo`, served from the recorded fixtures in
-// test/fixtures/tempo, a copy of ../shared/fixtures/tempo (plain Node, no dependencies).
+// test/fixtures/tempo, a copy of ../shared/fixtures/tempo (plain Node; its TraceQL is the engine of src/core/traceql).
 //
 //   import { startFakeTempo } from './test/server/fakeTempo.mjs';
 //   const tempo = await startFakeTempo({ mode: '2.0.1' }); // or 'v2'
@@ -15,10 +15,10 @@
 //   'v2'     a current Tempo (2.10+): /api/v2/traces envelope (200 `{"trace":{},...}` when not found),
 //            v1 404 with an empty body, buildinfo, v2 tag routes, `spanSets` in search results,
 //            protobuf when Accept contains `application/protobuf`.
-// Both: `/api/search?q=` evaluates a TraceQL subset over the indexed traces (spanset filters with
-// && || ! and ( ), = != =~ !~ > >= < <= on span./resource./unscoped attributes and the intrinsics
-// name, status, kind, duration, ...; see parseTraceQL), never filtering by start/end; the TraceQL
-// metrics routes answer 404 like Tempo 2.0.1.
+// Both: `/api/search?q=` evaluates TraceQL over the indexed traces with the engine of
+// src/core/traceql (its supported subset: spanset filters with && || ! and ( ), = != =~ !~ > >= <
+// <= on span./resource./unscoped attributes and the intrinsics name, status, kind, duration, ...),
+// never filtering by start/end; the TraceQL metrics routes answer 404 like Tempo 2.0.1.
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -264,312 +264,53 @@ function protobufOf(entry) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// TraceQL (a subset), evaluated over the indexed fixture traces the way Tempo does: a spanset
-// filter `{ ... }` selects the spans of a trace for which its field expression holds; a trace
-// matches when the query's spanset is not empty.
+// TraceQL: the engine of src/core/traceql (the one the extension and the local store use),
+// evaluated over the indexed fixture traces the way Tempo does. The fake supplies only a
+// `SpanAccessor` over OTLP JSON spans and shapes the search answer; parsing, the supported
+// subset (see src/core/traceql/index.ts), the comparison rules and spanset semantics are the
+// engine's. A query outside the subset (pipelines, structural operators, metrics...) throws a
+// TraceQLError naming its position and part, answered 400 like a query Tempo cannot parse.
 //
-//   query      := spanset (('&&' | '||') spanset)*          `&&` binds tighter; `(` `)` group
-//   spanset    := '{' [expr] '}'                            `{}` (or `{ true }`) is every span
-//   expr       := and ('||' and)* ;  and := unary ('&&' unary)* ;  unary := '!' unary | '(' expr ')' | cmp
-//   cmp        := field op value | 'true' | 'false'
-//   field      := span.<attr> | resource.<attr> | .<attr> (span, then resource) |
-//                 name | status | kind | duration | statusMessage | rootName | rootServiceName |
-//                 traceDuration (also written span:name, span:duration, trace:rootService, ...)
-//   op         := = != =~ !~ > >= < <=        (=~ is Go's regexp.MatchString: unanchored)
-//   value      := "string" | `raw` | 12 | 1.5 | 300ms | 1m30s | error | ok | unset | server | ... |
-//                 true | false | nil
-// A comparison with an attribute the span does not have is false, whatever the operator (Tempo's
-// rule; `!= nil` tests presence). Pipelines (`| count() > 1`), structural operators (`>>`, `~`)
-// and metrics are not supported: they answer 400 like a query Tempo cannot parse.
+// The engine is TypeScript: it is bundled in memory with esbuild when this module loads, so the
+// fake needs no build step and never runs a stale copy (esbuild is a devDependency).
 
-/** A query the fake cannot parse; the message follows Tempo's `invalid TraceQL query: ...`. */
-export class TraceQLError extends Error {}
-
-const INTRINSICS = new Map([
-  ['name', 'name'],
-  ['status', 'status'],
-  ['kind', 'kind'],
-  ['duration', 'duration'],
-  ['statusMessage', 'statusMessage'],
-  ['rootName', 'rootName'],
-  ['rootServiceName', 'rootServiceName'],
-  ['traceDuration', 'traceDuration'],
-  ['span:name', 'name'],
-  ['span:status', 'status'],
-  ['span:kind', 'kind'],
-  ['span:duration', 'duration'],
-  ['span:statusMessage', 'statusMessage'],
-  ['trace:rootName', 'rootName'],
-  ['trace:rootService', 'rootServiceName'],
-  ['trace:duration', 'traceDuration'],
-]);
-const STATUS_WORDS = new Set(['error', 'ok', 'unset']);
-const KIND_WORDS = new Set(['unspecified', 'internal', 'server', 'client', 'producer', 'consumer']);
-const DURATION_UNITS = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-const GO_ESCAPES = {
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\\': '\\',
-  '"': '"',
-  "'": "'",
-};
-
-function tokenize(text) {
-  const tokens = [];
-  let i = 0;
-  const fail = (what) => {
-    throw new TraceQLError(`parse error at col ${i + 1}: ${what}`);
-  };
-  while (i < text.length) {
-    const ch = text[i];
-    if (/\s/.test(ch)) {
-      i++;
-      continue;
-    }
-    const at = i;
-    const two = text.slice(i, i + 2);
-    if (['&&', '||', '!=', '=~', '!~', '>=', '<=', '>>', '<<'].includes(two)) {
-      tokens.push({ t: 'op', v: two, at });
-      i += 2;
-      continue;
-    }
-    if ('{}()=<>!|~'.includes(ch)) {
-      tokens.push({ t: 'op', v: ch, at });
-      i++;
-      continue;
-    }
-    if (ch === '"') {
-      let out = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) fail('unterminated string');
-        const c = text[i];
-        if (c === '"') break;
-        if (c === '\\') {
-          const e = text[i + 1];
-          if (e in GO_ESCAPES) {
-            out += GO_ESCAPES[e];
-            i += 2;
-          } else if (e === 'u' || e === 'x') {
-            const n = e === 'u' ? 4 : 2;
-            const hex = text.slice(i + 2, i + 2 + n);
-            if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== n) fail(`bad escape \\${e}${hex}`);
-            out += String.fromCharCode(parseInt(hex, 16));
-            i += 2 + n;
-          } else fail(`unknown escape sequence \\${e ?? ''}`);
-          continue;
-        }
-        out += c;
-        i++;
-      }
-      i++;
-      tokens.push({ t: 'str', v: out, at });
-      continue;
-    }
-    if (ch === '`') {
-      const end = text.indexOf('`', i + 1);
-      if (end < 0) fail('unterminated raw string');
-      tokens.push({ t: 'str', v: text.slice(i + 1, end), at });
-      i = end + 1;
-      continue;
-    }
-    const duration = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+(?![\w.])/.exec(text.slice(i));
-    if (duration) {
-      // A Go duration: 1s, 300ms, 1m30s, 1.5s
-      let ns = 0;
-      for (const m of duration[0].matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
-        ns += Number(m[1]) * DURATION_UNITS[m[2]];
-      tokens.push({ t: 'num', v: ns, duration: true, at });
-      i += duration[0].length;
-      continue;
-    }
-    const num = /^\d+(?:\.\d+)?(?![\w.])/.exec(text.slice(i));
-    if (num) {
-      tokens.push({ t: 'num', v: Number(num[0]), at });
-      i += num[0].length;
-      continue;
-    }
-    const ident =
-      /^(?:span:|trace:|resource\.|span\.|event\.|link\.|instrumentation\.|\.)?[A-Za-z_][\w.\-/]*/.exec(
-        text.slice(i),
-      );
-    if (ident) {
-      tokens.push({ t: 'id', v: ident[0], at });
-      i += ident[0].length;
-      continue;
-    }
-    fail(`unexpected character ${JSON.stringify(ch)}`);
-  }
-  tokens.push({ t: 'end', v: '', at: text.length });
-  return tokens;
+async function loadTraceQLEngine() {
+  const { build } = await import('esbuild');
+  const out = await build({
+    entryPoints: [join(repoRoot, 'src', 'core', 'traceql', 'index.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'node20',
+    logLevel: 'silent',
+  });
+  const code = out.outputFiles[0].text;
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
 }
 
-/** Parses a TraceQL query into { root, fields }; `fields` are the attributes its conditions name. */
-export function parseTraceQL(text) {
-  const tokens = tokenize(text);
-  let p = 0;
-  const fields = [];
-  const peek = () => tokens[p];
-  const isOp = (v) => peek().t === 'op' && peek().v === v;
-  const fail = (what) => {
-    const tok = peek();
-    throw new TraceQLError(
-      `parse error at col ${tok.at + 1}: ${what}, found ${tok.t === 'end' ? 'the end of the query' : JSON.stringify(tok.v)}`,
-    );
-  };
-  const expect = (v) => {
-    if (!isOp(v)) fail(`expected ${JSON.stringify(v)}`);
-    p++;
-  };
+const traceql = await loadTraceQLEngine();
 
-  function spansetExpr() {
-    let left = spansetAnd();
-    while (isOp('||')) {
-      p++;
-      left = { k: 'set-or', a: left, b: spansetAnd() };
-    }
-    return left;
-  }
-  function spansetAnd() {
-    let left = spansetTerm();
-    while (isOp('&&')) {
-      p++;
-      left = { k: 'set-and', a: left, b: spansetTerm() };
-    }
-    return left;
-  }
-  function spansetTerm() {
-    if (isOp('(')) {
-      p++;
-      const inner = spansetExpr();
-      expect(')');
-      return inner;
-    }
-    if (!isOp('{')) fail('expected a spanset filter "{ ... }"');
-    p++;
-    if (isOp('}')) {
-      p++;
-      return { k: 'filter', e: { k: 'const', v: true } };
-    }
-    const e = fieldOr();
-    expect('}');
-    return { k: 'filter', e };
-  }
-  function fieldOr() {
-    let left = fieldAnd();
-    while (isOp('||')) {
-      p++;
-      left = { k: 'or', a: left, b: fieldAnd() };
-    }
-    return left;
-  }
-  function fieldAnd() {
-    let left = unary();
-    while (isOp('&&')) {
-      p++;
-      left = { k: 'and', a: left, b: unary() };
-    }
-    return left;
-  }
-  function unary() {
-    if (isOp('!')) {
-      p++;
-      return { k: 'not', e: unary() };
-    }
-    if (isOp('(')) {
-      p++;
-      const e = fieldOr();
-      expect(')');
-      return e;
-    }
-    return comparison();
-  }
-  function field() {
-    const tok = peek();
-    if (tok.t !== 'id') fail('expected an attribute or intrinsic');
-    p++;
-    const intrinsic = INTRINSICS.get(tok.v);
-    if (intrinsic) return { kind: 'intrinsic', name: intrinsic };
-    const m = /^(span|resource|)\.(.+)$/.exec(tok.v);
-    if (!m) {
-      if (/^(event|link|instrumentation)\./.test(tok.v))
-        throw new TraceQLError(`the fake Tempo does not evaluate ${tok.v.split('.')[0]}-scoped attributes`);
-      throw new TraceQLError(`parse error at col ${tok.at + 1}: unknown identifier ${JSON.stringify(tok.v)}`);
-    }
-    return { kind: 'attr', scope: m[1] || 'any', name: m[2] };
-  }
-  function value() {
-    const tok = peek();
-    p++;
-    if (tok.t === 'str') return { type: 'string', v: tok.v };
-    if (tok.t === 'num') return { type: tok.duration ? 'duration' : 'number', v: tok.v };
-    if (tok.t === 'id') {
-      if (tok.v === 'true' || tok.v === 'false') return { type: 'bool', v: tok.v === 'true' };
-      if (tok.v === 'nil') return { type: 'nil' };
-      if (STATUS_WORDS.has(tok.v)) return { type: 'status', v: tok.v };
-      if (KIND_WORDS.has(tok.v)) return { type: 'kind', v: tok.v };
-    }
-    p--;
-    return fail('expected a value');
-  }
-  function comparison() {
-    if (peek().t === 'id' && (peek().v === 'true' || peek().v === 'false')) {
-      const v = peek().v === 'true';
-      p++;
-      return { k: 'const', v };
-    }
-    const f = field();
-    const tok = peek();
-    const ops = ['=', '!=', '=~', '!~', '>', '>=', '<', '<='];
-    if (tok.t !== 'op' || !ops.includes(tok.v)) fail('expected a comparison operator');
-    p++;
-    const v = value();
-    let re;
-    if (tok.v === '=~' || tok.v === '!~') {
-      if (v.type !== 'string') throw new TraceQLError(`${tok.v} needs a string, not ${v.type}`);
-      try {
-        re = new RegExp(v.v);
-      } catch (err) {
-        throw new TraceQLError(`error parsing regexp: ${err.message}`);
-      }
-    }
-    fields.push(f);
-    return { k: 'cmp', f, op: tok.v, v, re };
-  }
+/** A query the fake cannot evaluate (the engine's error: `unsupported at 14: pipeline "| count()"`). */
+export const TraceQLError = traceql.TraceQLError;
 
-  const root = spansetExpr();
-  if (peek().t !== 'end') {
-    if (isOp('|')) throw new TraceQLError('the fake Tempo does not evaluate pipelines ("| ...")');
-    fail('unexpected input after the query');
-  }
-  return { root, fields };
-}
-
-/** An OTLP AnyValue as a plain value: string, number, boolean, or undefined. */
+/** An OTLP AnyValue as a plain value: string, number, boolean; null for arrays, maps and bytes. */
 function plainValue(v) {
   if (!v) return undefined;
   if ('stringValue' in v) return String(v.stringValue);
   if ('intValue' in v) return Number(v.intValue);
   if ('doubleValue' in v) return Number(v.doubleValue);
   if ('boolValue' in v) return Boolean(v.boolValue);
-  return undefined;
+  return null;
 }
 
-function statusWord(span) {
+function statusCode(span) {
   const c = span.status?.code;
-  if (c === 'STATUS_CODE_ERROR' || c === 2) return 'error';
-  if (c === 'STATUS_CODE_OK' || c === 1) return 'ok';
-  return 'unset';
+  return typeof c === 'number' ? c : Math.max(0, STATUS_CODES.indexOf(c ?? ''));
 }
 
-function kindWord(span) {
-  const k = typeof span.kind === 'number' ? SPAN_KINDS[span.kind] : span.kind;
-  return (k ?? 'SPAN_KIND_UNSPECIFIED').replace(/^SPAN_KIND_/, '').toLowerCase();
+function kindCode(span) {
+  return enumValue(SPAN_KINDS, span.kind);
 }
 
 /** The raw attribute (key and OTLP value) a field names on a span, or undefined. */
@@ -580,101 +321,27 @@ function rawAttribute(f, s) {
   return find(s.span.attributes) ?? find(s.resource?.attributes);
 }
 
-/** The plain value a field has on a span (with its trace), or undefined. */
-function fieldValue(f, s, trace) {
-  if (f.kind === 'attr') return plainValue(rawAttribute(f, s)?.value);
-  switch (f.name) {
-    case 'name':
-      return s.span.name;
-    case 'status':
-      return statusWord(s.span);
-    case 'kind':
-      return kindWord(s.span);
-    case 'duration':
-      return s.durationNs;
-    case 'statusMessage':
-      return s.span.status?.message ?? '';
-    case 'rootName':
-      return trace.rootName;
-    case 'rootServiceName':
-      return trace.rootService;
-    case 'traceDuration':
-      return trace.durationNs;
-  }
-  return undefined;
-}
+/** How the engine reads a span of `spansOf` (with its `durationNs`). */
+const otlpAccessor = {
+  name: (s) => s.span.name ?? '',
+  status: (s) => statusCode(s.span),
+  kind: (s) => kindCode(s.span),
+  durationNs: (s) => s.durationNs,
+  statusMessage: (s) => s.span.status?.message,
+  attribute: (s, scope, key) => {
+    const attrs = scope === 'span' ? s.span.attributes : s.resource?.attributes;
+    return plainValue(attrs?.find((a) => a.key === key)?.value);
+  },
+};
 
-function compare(c, s, trace) {
-  const actual = fieldValue(c.f, s, trace);
-  const { op, v } = c;
-  if (v.type === 'nil') {
-    if (op === '=') return actual === undefined;
-    if (op === '!=') return actual !== undefined;
-    return false;
-  }
-  if (actual === undefined) return false;
-  if (op === '=~' || op === '!~') {
-    if (typeof actual !== 'string') return false;
-    return c.re.test(actual) === (op === '=~');
-  }
-  let expected = v.v;
-  if (v.type === 'status' || v.type === 'kind') {
-    const intrinsic = c.f.kind === 'intrinsic' && c.f.name === v.type;
-    if (!intrinsic) return false;
-  } else if (v.type === 'string') {
-    if (typeof actual !== 'string') return false;
-  } else if (v.type === 'number' || v.type === 'duration') {
-    if (typeof actual !== 'number') return false;
-  } else if (v.type === 'bool') {
-    if (typeof actual !== 'boolean') return false;
-  }
-  switch (op) {
-    case '=':
-      return actual === expected;
-    case '!=':
-      return actual !== expected;
-    case '>':
-      return actual > expected;
-    case '>=':
-      return actual >= expected;
-    case '<':
-      return actual < expected;
-    case '<=':
-      return actual <= expected;
-  }
-  return false;
-}
-
-function holds(e, s, trace) {
-  switch (e.k) {
-    case 'const':
-      return e.v;
-    case 'not':
-      return !holds(e.e, s, trace);
-    case 'and':
-      return holds(e.a, s, trace) && holds(e.b, s, trace);
-    case 'or':
-      return holds(e.a, s, trace) || holds(e.b, s, trace);
-    case 'cmp':
-      return compare(e, s, trace);
-  }
-  return false;
-}
-
-/** The spans of a trace the spanset expression selects (a Set of entries of `spans`). */
-function selectSpans(node, spans, trace) {
-  switch (node.k) {
-    case 'filter':
-      return new Set(spans.filter((s) => holds(node.e, s, trace)));
-    case 'set-and': {
-      const a = selectSpans(node.a, spans, trace);
-      const b = selectSpans(node.b, spans, trace);
-      return a.size > 0 && b.size > 0 ? new Set([...a, ...b]) : new Set();
-    }
-    case 'set-or':
-      return new Set([...selectSpans(node.a, spans, trace), ...selectSpans(node.b, spans, trace)]);
-  }
-  return new Set();
+/**
+ * Parses a query with the engine: { query, fields, run }, where `fields` are the fields its
+ * comparisons read (reported back in search results) and `run` the compiled query. Throws
+ * TraceQLError.
+ */
+export function parseTraceQL(text) {
+  const query = traceql.parse(text);
+  return { query, fields: traceql.fieldsOf(query), run: traceql.compileQuery(query, otlpAccessor) };
 }
 
 /**
@@ -689,7 +356,13 @@ function namedAttributes(fields, s) {
     if (f.kind === 'intrinsic') {
       if (!['status', 'kind', 'statusMessage'].includes(f.name) || seen.has(f.name)) continue;
       seen.add(f.name);
-      out.push({ key: f.name, value: { stringValue: String(fieldValue(f, s, undefined)) } });
+      const value =
+        f.name === 'status'
+          ? traceql.STATUS_WORDS[statusCode(s.span)]
+          : f.name === 'kind'
+            ? traceql.KIND_WORDS[kindCode(s.span)]
+            : (s.span.status?.message ?? '');
+      out.push({ key: f.name, value: { stringValue: value } });
       continue;
     }
     const raw = rawAttribute(f, s);
@@ -717,12 +390,12 @@ export function evaluateTraceQL(parsed, all) {
   const root = all.find(({ span }) => !span.parentSpanId);
   const trace = {
     rootName: root?.span.name,
-    rootService: root?.service,
+    rootServiceName: root?.service,
     durationNs: end - start,
   };
-  return [...selectSpans(parsed.root, spans, trace)].map((s) => ({
-    ...s,
-    attributes: namedAttributes(parsed.fields, s),
+  return parsed.run(spans, trace).map((i) => ({
+    ...spans[i],
+    attributes: namedAttributes(parsed.fields, spans[i]),
   }));
 }
 
@@ -757,8 +430,8 @@ function serviceFilter(params) {
  */
 export function searchTraces(index, params, mode = '2.0.1') {
   const q = params.get('q') ?? '';
-  const traceql = q.trim() !== '' ? parseTraceQL(q) : undefined;
-  const service = traceql ? undefined : serviceFilter(params);
+  const parsed = q.trim() !== '' ? parseTraceQL(q) : undefined;
+  const service = parsed ? undefined : serviceFilter(params);
   const limit = Number(params.get('limit') ?? 20);
   const spssParam = params.get('spss');
   const spss = spssParam === null ? 3 : Number(spssParam);
@@ -774,8 +447,8 @@ export function searchTraces(index, params, mode = '2.0.1') {
       end = Math.max(end, Number(span.endTimeUnixNano));
     }
     const root = all.find(({ span }) => !span.parentSpanId);
-    const selected = traceql
-      ? evaluateTraceQL(traceql, all)
+    const selected = parsed
+      ? evaluateTraceQL(parsed, all)
       : service === undefined
         ? all
         : all.filter((s) => s.service === service);
@@ -795,7 +468,7 @@ export function searchTraces(index, params, mode = '2.0.1') {
       startTimeUnixNano: String(minStart),
       ...(dur > 0 ? { durationMs: dur } : {}),
     };
-    if (traceql) {
+    if (parsed) {
       const spans = (spss === 0 ? matched : matched.slice(0, spss)).map(({ span, attributes }) => ({
         spanID: idToHex(span.spanId).padStart(16, '0'),
         ...(mode === 'v2' ? { name: span.name } : {}),

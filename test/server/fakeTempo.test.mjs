@@ -243,6 +243,17 @@ describe('fake Tempo', function () {
       assert.deepEqual(failing.body.traces, []);
     });
 
+    it('groups && and || from the left, as Tempo does, and names what it cannot evaluate', async function () {
+      // Tempo's grammar gives && and || one precedence: (GET || NotifyNode) && error.
+      const mixed = await spansOf('{ name = "GET" || name = "node.NotifyNode" && status = error }');
+      assert.deepEqual(ids(mixed), [SPAN.notify]);
+      const structural = await search('{ name = "GET" } >> { status = error }');
+      assert.equal(structural.status, 400);
+      assert.equal(structural.body, 'invalid TraceQL query: unsupported at 18: structural operator ">>"\n');
+      // Tempo's type rules: a status is compared with a status word, not a string.
+      assert.equal((await search('{ status = "error" }')).status, 400);
+    });
+
     it('spanset operators: { } && { } needs both, { } || { } takes either', async function () {
       const and = await spansOf('{ name = "GET" } && { status = error }');
       assert.deepEqual(ids(and), [SPAN.get, SPAN.notify].sort());

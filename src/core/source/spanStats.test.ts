@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { MetricsResult, SearchHit, SearchResult } from '../backends';
 import { percentile, statsFromMetrics, statsFromSearch } from './spanStats';
-import { functionCondition, type FunctionTarget } from './traceql';
+import { functionCondition, type FunctionTarget } from '../traceql';
 
 const TARGET: FunctionTarget = {
   name: 'fetch',

@@ -3,7 +3,7 @@
  * percentiles computed here) or from TraceQL metrics (Tempo computes them). Pure.
  */
 import type { MetricsResult, SearchHit, SearchResult } from '../backends';
-import { matchesCondition, type Condition } from './traceql';
+import { matchesAttributes, type FieldExpr } from '../traceql';
 import { unixNanoToMs, type FunctionStats } from './text';
 
 /**
@@ -61,14 +61,14 @@ function spanErrorState(attributes: readonly { key: string; value: unknown }[]):
 
 /**
  * The spans of `result` that satisfy `condition` by the attributes they carry (see
- * `matchesCondition`: absent attributes fail). With `errorsOnly`, spans that say their status
+ * `matchesAttributes`: absent attributes fail). With `errorsOnly`, spans that say their status
  * and it is not `error` are dropped too (the server may have ignored `status = error`).
  * `unseen` counts matches the server reported beyond the spans it returned (`spss`), for
  * span sets whose returned spans all passed.
  */
 export function matchingSpans(
   result: SearchResult,
-  condition: Condition,
+  condition: FieldExpr,
   errorsOnly = false,
 ): { spans: Array<FunctionSpan & { hit: SearchHit }>; unseen: number } {
   const spans: Array<FunctionSpan & { hit: SearchHit }> = [];
@@ -78,7 +78,7 @@ export function matchingSpans(
     for (const set of hit.spanSets) {
       let passed = 0;
       for (const s of set.spans) {
-        if (!matchesCondition(condition, s.attributes)) continue;
+        if (!matchesAttributes(condition, s.attributes)) continue;
         const status = spanErrorState(s.attributes);
         if (errorsOnly && status === false) continue;
         const duration = Number(s.durationNanos);
@@ -136,7 +136,7 @@ function perTrace(spans: Array<FunctionSpan & { hit: SearchHit }>): TraceChoice[
 export function statsFromSearch(
   all: SearchResult,
   failing: SearchResult | undefined,
-  condition: Condition,
+  condition: FieldExpr,
   maxChoices = 10,
 ): SearchStats {
   const main = matchingSpans(all, condition);

@@ -22,7 +22,7 @@ import {
   functionQuantilesQuery,
   functionQuery,
   type FunctionTarget,
-} from '../../core/source/traceql';
+} from '../../core/traceql';
 import { Commands, type OpenTraceArgs } from '../commandIds';
 import { describeError } from '../errors';
 import type { TraceService } from '../traceService';

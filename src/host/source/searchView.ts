@@ -9,7 +9,7 @@ import {
   tagInsertion,
   valueInsertion,
   type CompletionContext,
-} from '../../core/source/traceql';
+} from '../../core/traceql';
 import { Commands } from '../commandIds';
 import { describeError } from '../errors';
 import type { TraceService } from '../traceService';

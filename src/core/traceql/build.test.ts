@@ -1,21 +1,19 @@
 import { strict as assert } from 'node:assert';
 import type { Attribute } from '../../shared/model';
 import {
-  applyCompletion,
-  completionContext,
   escapeRegex,
   functionCondition,
   functionCountQuery,
   functionName,
   functionQuantilesQuery,
   functionQuery,
-  matchesCondition,
-  tagCompletions,
-  tagInsertion,
+  renderDuration,
+  renderQuery,
   traceqlString,
-  valueInsertion,
   type FunctionTarget,
-} from './traceql';
+} from './build';
+import { compileFilter, matchesAttributes, type SpanAccessor } from './evaluate';
+import { parse } from './parser';
 
 const attrs = (o: Record<string, string | number>): Attribute[] =>
   Object.entries(o).map(([key, value]) => ({ key, value }));
@@ -115,73 +113,64 @@ describe('TraceQL for a function', () => {
   ];
   for (const [name, target, a, expected] of cases) {
     it(`client-side match: ${name}`, () =>
-      assert.equal(matchesCondition(functionCondition(target), attrs(a)), expected));
+      assert.equal(matchesAttributes(functionCondition(target), attrs(a)), expected));
   }
 
   it('accepts scoped keys in results too', () => {
     assert.ok(
-      matchesCondition(
+      matchesAttributes(
         functionCondition(METHOD),
         attrs({ 'span.code.function.name': 'DataFetchNode.fetch' }),
       ),
     );
   });
-});
 
-describe('TraceQL search box completions', () => {
-  const ctx: Array<[string, ReturnType<typeof completionContext>]> = [
-    ['{ resource.service.name = "', { kind: 'value', tag: 'resource.service.name', prefix: '', from: 27 }],
-    ['{ .service.name="pay', { kind: 'value', tag: '.service.name', prefix: 'pay', from: 17 }],
-    ['{ span.http.url =~ "a\\"b', { kind: 'value', tag: 'span.http.url', prefix: 'a\\"b', from: 20 }],
-    ['{ ', { kind: 'tag', prefix: '', from: 2 }],
-    ['{ resou', { kind: 'tag', prefix: 'resou', from: 2 }],
-    ['{ a = "x" && span.ht', { kind: 'tag', prefix: 'span.ht', from: 13 }],
-    ['{ a = "{" || (na', { kind: 'tag', prefix: 'na', from: 14 }],
-    ['{ a = "x" }', undefined],
-    ['', undefined],
-    ['"', undefined],
-    ['{ a = "x" ', undefined],
-  ];
-  for (const [text, expected] of ctx) {
-    it(`context of ${JSON.stringify(text)}`, () => assert.deepEqual(completionContext(text), expected));
-  }
-
-  it('applies value and tag completions', () => {
-    const text = '{ resource.service.name = "pa';
-    const c = completionContext(text)!;
-    assert.equal(
-      applyCompletion(text, c, valueInsertion('pay"ments')),
-      '{ resource.service.name = "pay\\"ments"',
-    );
-    const t = '{ resou';
-    assert.equal(
-      applyCompletion(t, completionContext(t)!, tagInsertion('resource.service.name')),
-      '{ resource.service.name = "',
-    );
-    assert.equal(tagInsertion('status'), 'status ');
+  it('renders queries that parse back to the condition they were built from', () => {
+    for (const target of [METHOD, TOP, { name: 'a"b\\c.*', container: 'K$', relativePath: 'x/y(1).ts' }]) {
+      const cond = functionCondition(target);
+      assert.deepEqual(parse(functionQuery(target)).root, { kind: 'filter', expr: cond });
+      const failing = parse(functionQuery(target, true)).root;
+      assert.deepEqual(failing, {
+        kind: 'filter',
+        expr: {
+          kind: 'and',
+          items: [
+            cond,
+            {
+              kind: 'compare',
+              field: { kind: 'intrinsic', name: 'status' },
+              op: '=',
+              value: { type: 'status', value: 'error' },
+            },
+          ],
+        },
+      });
+    }
   });
 
-  it('lists tags as TraceQL identifiers, prefix matches first', () => {
-    const tags = {
-      route: 'v2' as const,
-      scopes: [
-        { name: 'resource', tags: ['service.name', 'host.name'] },
-        { name: 'span', tags: ['http.method', 'service.peer'] },
-        { name: 'intrinsic', tags: ['name', 'status'] },
-      ],
+  it('matches a search result the way the engine matches a span with the same attributes', () => {
+    const asSpan: SpanAccessor<Attribute[]> = {
+      name: () => '',
+      status: () => 0,
+      kind: () => 0,
+      durationNs: () => 0,
+      statusMessage: () => undefined,
+      attribute: (a, scope, key) => (scope === 'span' ? a.find((x) => x.key === key)?.value : undefined),
     };
-    assert.deepEqual(tagCompletions(tags, ''), [
-      'resource.service.name',
-      'resource.host.name',
-      'span.http.method',
-      'span.service.peer',
-      'name',
-      'status',
-    ]);
-    assert.deepEqual(tagCompletions(tags, 'span.'), ['span.http.method', 'span.service.peer']);
-    assert.deepEqual(tagCompletions(tags, 'serv'), ['resource.service.name', 'span.service.peer']);
-    assert.deepEqual(tagCompletions({ route: 'v1', scopes: [{ name: 'all', tags: ['service.name'] }] }, ''), [
-      '.service.name',
-    ]);
+    const facts = { rootName: undefined, rootServiceName: undefined, durationNs: 0 };
+    for (const [name, target, a] of cases) {
+      const cond = functionCondition(target);
+      assert.equal(compileFilter(cond, asSpan)(attrs(a), facts), matchesAttributes(cond, attrs(a)), name);
+    }
+  });
+
+  it('renders every kind of literal and field so it parses back', () => {
+    const q =
+      '{ span."a b" = "x\\ty" && .n = -1.5 && duration > 1500ms && duration < 2m && duration != 7ns && ' +
+      'status = error && kind = client && .flag = true && .gone = nil && !(resource.r =~ "^a") }';
+    assert.equal(renderQuery(parse(q)), q);
+    assert.equal(renderDuration(3600e9), '1h');
+    assert.equal(renderDuration(1500), '1500ns');
+    assert.equal(renderDuration(0), '0ns');
   });
 });

@@ -1,0 +1,43 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
+
+export { SpanKind };
+export type { Span };
+
+const tracer = trace.getTracer('bizfirst-workflow', '1.5.0');
+
+export interface SpanOptions {
+  readonly kind?: SpanKind;
+  readonly attributes?: Attributes;
+}
+
+/**
+ * Runs `fn` in a new span, active for everything `fn` starts (child spans, log lines, outgoing
+ * requests). A throw is recorded on the span (exception event + ERROR status) and rethrown. The
+ * span's `code.*` attributes name the line that called withSpan (see codeLocation.ts).
+ */
+export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, options, async (span) => {
+    try {
+      return await fn(span);
+    } catch (err) {
+      fail(span, err);
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Records `err` on `span`: an `exception` event with the stack, and ERROR status. */
+export function fail(span: Span, err: unknown): void {
+  const error = err instanceof Error ? err : new Error(String(err));
+  span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+}
+
+/** The trace ID of the active span, for responses that tell the caller which trace they made. */
+export function activeTraceId(): string | undefined {
+  const ctx = trace.getActiveSpan()?.spanContext();
+  return ctx && trace.isSpanContextValid(ctx) ? ctx.traceId : undefined;
+}
