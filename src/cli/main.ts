@@ -2,7 +2,9 @@
  * `trace-lens`: the command line face of the core.
  *
  *   trace-lens scan [FILE|-] [--json]
- *   trace-lens show <traceId|FILE> [--backend NAME | --tempo URL] [--tenant T] [--token-env VAR] [--format json|proto] [--json]
+ *   trace-lens show <traceId|FILE> [--backend NAME | --tempo URL | --store DIR] [--tenant T] [--token-env VAR] [--format json|proto] [--json]
+ *   trace-lens search '<TraceQL>' [--store DIR | --tempo URL | --backend NAME] [--since 1h] [--limit N] [--json]   (storeRead.ts)
+ *   trace-lens receive [--store DIR] [--http-port N] [--grpc-port N] [--query-port N]                          (receive.ts)
  *
  * Exit codes: 0 done, 1 trace not found, 2 usage or input error, 3 backend error.
  */
@@ -14,6 +16,8 @@ import { BackendError, createBackend, type BackendConfig, type TraceBackend } fr
 import { findBackend, settingsFiles } from './settings';
 import { renderTree } from './tree';
 import { spanIdAt } from '../shared/model';
+import { receive } from './receive';
+import { loadTraceFromStore, search, StoreCliError } from './storeRead';
 
 export const EXIT = { ok: 0, notFound: 1, usage: 2, backend: 3 } as const;
 
@@ -33,6 +37,14 @@ const USAGE = `Usage:
   trace-lens show <traceId|FILE> [--backend NAME | --tempo URL] [--tenant ID] [--token-env VAR]
                   [--format json|proto] [--json]
       Summarise a trace fetched from Tempo, or read from a Tempo JSON or protobuf file.
+      --store DIR reads it from a local store folder (see receive).
+  trace-lens search '<TraceQL>' [--store DIR | --tempo URL | --backend NAME] [--since 1h]
+                    [--limit N] [--json]
+      One matching trace a line; --json prints an array of {traceId, rootService, rootName,
+      startTime, durationMs, spanCount, errorCount}.
+  trace-lens receive [--store DIR] [--http-port N] [--grpc-port N] [--query-port N] [--bind ADDR]
+      Receive OTLP (HTTP 4318, gRPC 4317) into a store folder (default ~/.trace-lens/store) and
+      serve it with Tempo's HTTP API (4319) until Ctrl+C. Port 0 means any free port.
 
 Exit codes: 0 done, 1 trace not found, 2 usage or input error, 3 backend error.`;
 
@@ -41,7 +53,7 @@ interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--tempo', '--tenant', '--token-env', '--format', '--backend']);
+const VALUE_FLAGS = new Set(['--tempo', '--tenant', '--token-env', '--format', '--backend', '--store']);
 const BOOL_FLAGS = new Set(['--json', '--help', '-h']);
 
 function parseArgs(argv: string[]): Parsed {
@@ -139,6 +151,17 @@ async function loadTrace(target: string, args: Parsed): Promise<DecodedTrace> {
   if (!traceId) {
     throw new CliError(EXIT.usage, `"${target}" is neither a file nor a trace ID (1 to 32 hex digits)`);
   }
+  const store = args.flags.get('--store') as string | undefined;
+  if (store !== undefined) {
+    if (args.flags.has('--tempo') || args.flags.has('--backend'))
+      throw new CliError(EXIT.usage, 'use --store, --tempo or --backend, not several');
+    try {
+      return loadTraceFromStore(store, traceId);
+    } catch (e) {
+      if (e instanceof StoreCliError) throw new CliError(e.code, e.message);
+      throw e;
+    }
+  }
   const format = args.flags.get('--format');
   if (format !== undefined && format !== 'json' && format !== 'proto') {
     throw new CliError(EXIT.usage, '--format must be json or proto');
@@ -213,6 +236,7 @@ async function show(args: Parsed, out: (s: string) => void): Promise<number> {
         errorCount: s.errorCount,
         criticalPath: Array.from(s.criticalPath, ids),
         partial: model.partial,
+        warnings: model.warnings,
       }),
     );
   } else {
@@ -228,6 +252,9 @@ export async function main(
   err: (s: string) => void = (s) => process.stderr.write(s + '\n'),
 ): Promise<number> {
   try {
+    // These commands parse their own arguments (node:util parseArgs).
+    if (argv[0] === 'receive') return await receive(argv.slice(1), { out, err });
+    if (argv[0] === 'search') return await search(argv.slice(1), out);
     const args = parseArgs(argv);
     const command = args.positional.shift();
     if (args.flags.has('--help') || args.flags.has('-h') || command === 'help') {
@@ -243,10 +270,10 @@ export async function main(
         err(USAGE);
         return EXIT.usage;
       default:
-        throw new CliError(EXIT.usage, `unknown command "${command}" (try scan or show)`);
+        throw new CliError(EXIT.usage, `unknown command "${command}" (try scan, show, search or receive)`);
     }
   } catch (e) {
-    if (e instanceof CliError) {
+    if (e instanceof CliError || e instanceof StoreCliError) {
       err(`trace-lens: ${e.message}`);
       return e.code;
     }

@@ -42,4 +42,12 @@ export {
   type TraceSummary,
 } from './traces';
 export { tagNames, tagValues, type TagValue } from './tags';
-export { searchStore, SearchQueryError } from './search';
+export {
+  searchStore,
+  searchTraces,
+  SearchQueryError,
+  type MatchedSpan,
+  type StoreSearchHit,
+  type StoreSearchQuery,
+  type StoreSearchResult,
+} from './search';
