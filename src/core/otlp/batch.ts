@@ -55,14 +55,22 @@ export const i32 = (n: number): Grow<Int32Array> => new Grow((k) => new Int32Arr
 
 /** Attributes: key and string values as byte ranges, numbers as doubles. */
 export class AttrList {
-  readonly keyOff = u32(64);
-  readonly keyLen = u32(64);
-  readonly type = u8(64);
+  readonly keyOff: Grow<Uint32Array>;
+  readonly keyLen: Grow<Uint32Array>;
+  readonly type: Grow<Uint8Array>;
   /** String values: byte range; others: 0. */
-  readonly valOff = u32(64);
-  readonly valLen = u32(64);
+  readonly valOff: Grow<Uint32Array>;
+  readonly valLen: Grow<Uint32Array>;
   /** Int, double and bool values (ints beyond 2^53 rounded). */
-  readonly num = f64(64);
+  readonly num: Grow<Float64Array>;
+  constructor(capacity = 64) {
+    this.keyOff = u32(capacity);
+    this.keyLen = u32(capacity);
+    this.type = u8(capacity);
+    this.valOff = u32(capacity);
+    this.valLen = u32(capacity);
+    this.num = f64(capacity);
+  }
   get length(): number {
     return this.type.length;
   }
@@ -101,26 +109,46 @@ export class Scopes {
 /** Spans of one ExportTraceServiceRequest. */
 export class SpanBatch {
   count = 0;
-  readonly traceId = u32(256); // 4 words per span, big-endian bytes
-  readonly spanHi = u32(64);
-  readonly spanLo = u32(64);
-  readonly startLo = u32(64);
-  readonly startHi = u32(64);
-  readonly endLo = u32(64);
-  readonly endHi = u32(64);
-  readonly nameOff = u32(64);
-  readonly nameLen = u32(64);
-  readonly kind = u8(64);
-  readonly status = u8(64);
-  readonly flags = u8(64);
+  readonly traceId: Grow<Uint32Array>; // 4 words per span, big-endian bytes
+  readonly spanHi: Grow<Uint32Array>;
+  readonly spanLo: Grow<Uint32Array>;
+  readonly startLo: Grow<Uint32Array>;
+  readonly startHi: Grow<Uint32Array>;
+  readonly endLo: Grow<Uint32Array>;
+  readonly endHi: Grow<Uint32Array>;
+  readonly nameOff: Grow<Uint32Array>;
+  readonly nameLen: Grow<Uint32Array>;
+  readonly kind: Grow<Uint8Array>;
+  readonly status: Grow<Uint8Array>;
+  readonly flags: Grow<Uint8Array>;
   /** Byte range of the Span message. */
-  readonly off = u32(64);
-  readonly len = u32(64);
-  readonly scope = u32(64);
+  readonly off: Grow<Uint32Array>;
+  readonly len: Grow<Uint32Array>;
+  readonly scope: Grow<Uint32Array>;
   /** End of each span's attributes in `attrs`. */
-  readonly attrEnd = u32(64);
-  readonly attrs = new AttrList();
+  readonly attrEnd: Grow<Uint32Array>;
+  readonly attrs: AttrList;
   readonly scopes = new Scopes();
+  /** Columns sized for `capacity` spans (an estimate from the body size saves regrowing them). */
+  constructor(capacity = 64) {
+    this.traceId = u32(4 * capacity);
+    this.spanHi = u32(capacity);
+    this.spanLo = u32(capacity);
+    this.startLo = u32(capacity);
+    this.startHi = u32(capacity);
+    this.endLo = u32(capacity);
+    this.endHi = u32(capacity);
+    this.nameOff = u32(capacity);
+    this.nameLen = u32(capacity);
+    this.kind = u8(capacity);
+    this.status = u8(capacity);
+    this.flags = u8(capacity);
+    this.off = u32(capacity);
+    this.len = u32(capacity);
+    this.scope = u32(capacity);
+    this.attrEnd = u32(capacity);
+    this.attrs = new AttrList(4 * capacity);
+  }
   /** Spans left out because they cannot be stored (bad IDs), and why (the first reason). */
   rejected = 0;
   rejectReason = '';

@@ -280,7 +280,8 @@ abstract class Scanner {
 }
 
 class TraceScanner extends Scanner {
-  readonly batch = new SpanBatch();
+  // An SDK's spans take 100 to 300 bytes each.
+  readonly batch = new SpanBatch(Math.max(64, Math.ceil(this.buf.length / 150)));
 
   run(): SpanBatch {
     try {
