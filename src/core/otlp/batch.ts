@@ -36,7 +36,7 @@ export class Grow<T extends Uint32Array | Uint8Array | Float64Array | Int32Array
   /** Makes room for `n` elements in all. */
   reserve(n: number): void {
     if (n <= this.data.length) return;
-    let size = this.data.length * 2;
+    let size = Math.max(8, this.data.length * 2);
     while (size < n) size *= 2;
     const bigger = this.make(size);
     bigger.set(this.data.subarray(0, this.length) as never);

@@ -87,8 +87,8 @@ export function loadCheckpoint(bytes: Uint8Array): SegmentIndex | undefined {
   for (const [name, g] of index.columns()) {
     const a = sections.get(name);
     if (!a || a.constructor !== g.data.constructor) return undefined;
-    g.reserve(a.length);
-    g.data.set(a as never);
+    // Exactly the saved length: a loaded index takes no room for growth it may never need.
+    g.data = a as typeof g.data;
     g.length = a.length;
   }
   index.restore(scalars);

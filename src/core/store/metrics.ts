@@ -296,6 +296,8 @@ function matchingSpans(
   }
 }
 
+const NO_LABELS: FieldValue[] = [];
+
 interface SeriesAcc {
   labels: { key: string; value: Record<string, unknown> }[];
   /** Per step: values (for quantiles/avg/...) or a count. */
@@ -346,8 +348,9 @@ function evaluate(
   const rangeEnd = firstEndMs + (buckets - 1) * stepMs;
   const durationField = mq.field?.kind === 'intrinsic' && mq.field.name === 'duration';
   matchingSpans(data, mq.query, rangeStart, rangeEnd, (acc, s, ms) => {
-    const labelValues = mq.by.map((b) => fieldValue(b.field, acc, s));
-    const key = JSON.stringify(labelValues);
+    const labelValues = mq.by.length === 0 ? NO_LABELS : mq.by.map((b) => fieldValue(b.field, acc, s));
+    let key = '';
+    for (const v of labelValues) key += `${typeof v}:${String(v)}\u0000`;
     let acc2 = series.get(key);
     if (!acc2) {
       acc2 = {

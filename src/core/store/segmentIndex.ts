@@ -420,6 +420,12 @@ export class SegmentIndex {
     ];
   }
 
+  /** Trims every column to its length (after sealing: a sealed segment never grows). */
+  compact(): void {
+    for (const [, g] of this.columns())
+      if (g.data.length > g.length) g.data = g.data.slice(0, g.length) as typeof g.data;
+  }
+
   /** Scalars saved with the columns. */
   scalars(): Float64Array {
     return Float64Array.of(

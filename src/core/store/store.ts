@@ -237,27 +237,27 @@ abstract class StoreFiles implements StoreData {
     let logs = 0;
     let bytes = 0;
     let indexBytes = 0;
-    const traces = new Set<string>();
-    let traceCount = 0;
-    for (const s of this.segs) {
-      spans += s.index.spanCount;
-      logs += s.index.logCount;
-      bytes += s.size;
-      indexBytes += s.index.byteLength;
-      traceCount += s.index.traceCount;
-    }
-    // A trace spread over segments is counted once; exact only when cheap.
-    if (this.segs.length > 1 && traceCount < 200000) {
-      for (const s of this.segs) {
-        const w = s.index.traceWords.data;
-        for (let t = 0; t < s.index.traceCount; t++) {
-          if (s.index.traceSpanCount.data[t]! > 0)
-            traces.add(`${w[4 * t]},${w[4 * t + 1]},${w[4 * t + 2]},${w[4 * t + 3]}`);
+    let traces = 0;
+    for (let g = 0; g < this.segs.length; g++) {
+      const x = this.segs[g]!.index;
+      spans += x.spanCount;
+      logs += x.logCount;
+      bytes += this.segs[g]!.size;
+      indexBytes += x.byteLength;
+      // A trace spread over several segments counts once: in the first that has spans of it.
+      const w = x.traceWords.data;
+      for (let t = 0; t < x.traceCount; t++) {
+        if (x.traceSpanCount.data[t] === 0) continue;
+        let seen = false;
+        for (let e = 0; e < g && !seen; e++) {
+          const y = this.segs[e]!.index;
+          const u = y.findTrace(w[4 * t]!, w[4 * t + 1]!, w[4 * t + 2]!, w[4 * t + 3]!);
+          seen = u >= 0 && y.traceSpanCount.data[u]! > 0;
         }
+        if (!seen) traces++;
       }
-      traceCount = traces.size;
     }
-    return { traces: traceCount, spans, logs, bytes, segments: this.segs.length, indexBytes };
+    return { traces, spans, logs, bytes, segments: this.segs.length, indexBytes };
   }
 
   protected closeFiles(): void {
@@ -435,6 +435,7 @@ export class TraceStore extends StoreFiles {
     this.writeFd = -1;
     this.dirty = false;
     this.writeCheckpoint(seg);
+    seg.index.compact();
     this.startSegment(seg.seq + 1);
   }
 
@@ -453,7 +454,12 @@ export class TraceStore extends StoreFiles {
    */
   append(kind: 'traces' | 'logs', body: Uint8Array): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new StoreBusyError('the store is closed', 5));
-    const batch = kind === 'traces' ? scanTraces(body) : scanLogs(body);
+    let batch: SpanBatch | LogBatch;
+    try {
+      batch = kind === 'traces' ? scanTraces(body) : scanLogs(body);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const result: AppendResult = {
       accepted: batch.count,
       rejected: batch.rejected,
