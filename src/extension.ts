@@ -18,6 +18,9 @@ import { TraceOverlay } from './host/source/overlay';
 import { FunctionLenses } from './host/source/codeLens';
 import { TraceSearchView } from './host/source/searchView';
 import { sourceCommandHandlers } from './host/source/commands';
+import { redactUrl } from './core/backends';
+import * as notify from './host/notify';
+import { notices } from './core/notices';
 
 /** What the extension exposes to other extensions and to the in-host test tier. */
 export interface TraceLensApi {
@@ -68,12 +71,13 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
         log,
         traces,
         credentials,
-        source: sourceCommandHandlers({ panels, traces, navigator, overlay, lenses, search }),
+        source: sourceCommandHandlers({ panels, traces, navigator, overlay, lenses, search, log }),
       }),
       vscode.window.registerTreeDataProvider('traceLens.recent', recent),
       vscode.window.registerWebviewPanelSerializer(TRACE_VIEW_TYPE, panels.serializer()),
     );
-    log.info(`Trace Lens activated; Tempo at ${config.tempoUrl}`);
+    // The URL may carry user:password; the log never does.
+    log.info(`Trace Lens activated; Tempo at ${redactUrl(config.tempoUrl)}`);
     return {
       recentTraces: () => recent.list(),
       openTraceIds: () => panels.openTraceIds,
@@ -83,9 +87,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   } catch (err) {
     // Surface activation failures instead of leaving a silently dead extension.
     log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    void vscode.window.showErrorMessage(
-      `Trace Lens failed to start: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    notify.errorWithLog(log, notices.startFailed(notify.t, err instanceof Error ? err.message : String(err)));
     throw err;
   }
 }

@@ -755,6 +755,7 @@ function normaliseDetail(d: SpanDetail): SpanDetail {
     spanId: String(d.spanId ?? ''),
     ...(d.parentSpanId != null ? { parentSpanId: String(d.parentSpanId) } : {}),
     ...(d.statusMessage != null && d.statusMessage !== '' ? { statusMessage: String(d.statusMessage) } : {}),
+    ...(d.damaged != null && d.damaged !== '' ? { damaged: String(d.damaged) } : {}),
     attributes: attrs(d.attributes),
     resource: attrs(d.resource),
     scope: {

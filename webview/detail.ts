@@ -176,6 +176,14 @@ export class DetailPane {
       );
     } else if (detail === null) {
       parts.push(el('p', { class: 'tl-muted', text: 'The host has no details for this span.' }));
+    } else if (detail.damaged) {
+      parts.push(
+        el(
+          'div',
+          { class: 'tl-note tl-damaged', attrs: { role: 'status', 'data-testid': 'detail-damaged' } },
+          [icon('warning'), el('span', { text: detail.damaged })],
+        ),
+      );
     } else {
       parts.push(
         this.section(

@@ -16,7 +16,7 @@ import type { TraceData } from './trace';
 
 type Term =
   | { kind: 'text'; value: string }
-  | { kind: 'field'; field: 'service' | 'name'; negate: boolean; pattern: RegExp }
+  | { kind: 'field'; field: 'service' | 'name'; negate: boolean; pattern: Glob }
   | { kind: 'status'; negate: boolean; value: 'error' | 'ok' | 'unset' }
   | { kind: 'spanKind'; negate: boolean; value: number }
   | { kind: 'duration'; op: '>' | '<' | '>=' | '<='; ns: number };
@@ -48,12 +48,70 @@ function unquote(s: string): string {
   return s.startsWith('"') ? s.slice(1, s.endsWith('"') && s.length > 1 ? -1 : undefined) : s;
 }
 
-function glob(value: string): RegExp {
-  const body = value
-    .split('*')
-    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`, 'i');
+/** A compiled `*` pattern: whole-string, case-insensitive. */
+export interface Glob {
+  test(s: string): boolean;
+}
+
+const escapeRe = (p: string): string => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `.` without the `s` flag: the characters a `*` does not cross (the semantics of the old `^a.*b$`). */
+function isLineTerminator(c: number): boolean {
+  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+}
+
+function crossesLine(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (isLineTerminator(s.charCodeAt(i))) return true;
+  return false;
+}
+
+/**
+ * Compiles a `*` pattern. It means what `^p1.*p2.*p3$` with the `i` flag means (the pieces compared
+ * case-insensitively as RegExp does, a `*` any run of characters but line breaks), without the
+ * backtracking: `.*` regexps take seconds to minutes on `*a*b*` over a long name or thirty `*`s
+ * on a short one. Runs of `*` collapse; the first piece must start the string and the last end
+ * it; each piece between is taken at its leftmost place after the one before. Leftmost is never
+ * worse: it leaves the most room for the rest, and a later place could only widen the gap before
+ * it, which must then hold no line break either (for overlapping places, the piece's period puts
+ * the same characters in the gap). So one pass with a literal search per piece, O(n·m) at worst.
+ */
+export function compileGlob(value: string): Glob {
+  const parts = value.split('*');
+  if (parts.length === 1) {
+    const whole = new RegExp(`^${escapeRe(value)}$`, 'i');
+    return { test: (s) => whole.test(s) };
+  }
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  // A piece matches case-insensitively one code unit per pattern code unit (no `u` flag), so its
+  // length in the subject is its own length.
+  const sticky = (p: string) => new RegExp(escapeRe(p), 'iy');
+  const head = first ? sticky(first) : undefined;
+  const tail = last ? sticky(last) : undefined;
+  const middle = parts
+    .slice(1, -1)
+    .filter((p) => p !== '')
+    .map((p) => ({ len: p.length, re: new RegExp(escapeRe(p), 'gi') }));
+  const at = (re: RegExp, s: string, i: number): boolean => {
+    re.lastIndex = i;
+    return re.test(s);
+  };
+  return {
+    test(s: string): boolean {
+      if (first.length + last.length > s.length) return false;
+      if (head && !at(head, s, 0)) return false;
+      let pos = first.length;
+      for (const { len, re } of middle) {
+        re.lastIndex = pos;
+        const m = re.exec(s);
+        if (!m || crossesLine(s, pos, m.index)) return false;
+        pos = m.index + len;
+      }
+      const end = s.length - last.length;
+      if (end < pos || crossesLine(s, pos, end)) return false;
+      return !tail || at(tail, s, end);
+    },
+  };
 }
 
 /** Parses the text of the search box. */
@@ -74,7 +132,7 @@ export function parseQuery(q: string): Query {
       const negate = kv[2] === '!=';
       const value = unquote(kv[3]!);
       if (key === 'service' || key === 'name') {
-        terms.push({ kind: 'field', field: key, negate, pattern: glob(value) });
+        terms.push({ kind: 'field', field: key, negate, pattern: compileGlob(value) });
       } else if (key === 'status') {
         const v = value.toLowerCase();
         if (v === 'error' || v === 'ok' || v === 'unset') terms.push({ kind: 'status', negate, value: v });

@@ -12,10 +12,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBackend, type BackendConfig } from '../core/backends';
+import type { TraceBackend } from '../core/backends';
 import { decodeTrace, type DecodedTrace } from '../core/model';
 import { readTrace, searchTraces, StoreReader, SearchQueryError, type TraceSummary } from '../core/store';
-import { findBackend, settingsFiles } from './settings';
 
 const EXIT = { ok: 0, notFound: 1, usage: 2, backend: 3 } as const;
 
@@ -85,8 +84,25 @@ function clean(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
-/** Runs `search` with its arguments (after the command word); resolves with the exit code. */
-export async function search(argv: string[], out: (s: string) => void): Promise<number> {
+/** The backend options of `search`, handed to main.ts, which owns the token and trust rules. */
+export interface SearchBackendFlags {
+  tempo?: string;
+  backend?: string;
+  tenant?: string;
+  tokenEnv?: string;
+  trustWorkspaceSettings?: boolean;
+}
+
+/**
+ * Runs `search` with its arguments (after the command word); resolves with the exit code.
+ * `backendFor` builds the backend for `--tempo`/`--backend` (throwing main's CliError).
+ */
+export async function search(
+  argv: string[],
+  out: (s: string) => void,
+  cwd: string,
+  backendFor: (flags: SearchBackendFlags) => TraceBackend,
+): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -109,7 +125,7 @@ export async function search(argv: string[], out: (s: string) => void): Promise<
   if (sources.length > 1) throw new StoreCliError(EXIT.usage, 'use one of --store, --tempo and --backend');
   let rows: Row[];
   if (values.store !== undefined) {
-    const reader = openStore(values.store);
+    const reader = openStore(resolve(cwd, values.store));
     try {
       rows = searchTraces(reader, { q, start, end, limit }).traces.map((h) => fromSummary(h.summary));
     } catch (e) {
@@ -119,31 +135,14 @@ export async function search(argv: string[], out: (s: string) => void): Promise<
       reader.close();
     }
   } else {
-    let config: BackendConfig;
-    try {
-      config = values.backend
-        ? findBackend(values.backend, settingsFiles(process.cwd(), process.env))
-        : {
-            name: 'Tempo',
-            kind: 'tempo',
-            url: values.tempo ?? process.env.TRACE_LENS_TEMPO_URL ?? 'http://127.0.0.1:3200',
-          };
-    } catch (e) {
-      throw new StoreCliError(EXIT.usage, e instanceof Error ? e.message : String(e));
-    }
-    if (values.tenant) config = { ...config, tenant: values.tenant };
-    let token: string | undefined;
-    if (values['token-env']) {
-      token = process.env[values['token-env']];
-      if (!token)
-        throw new StoreCliError(
-          EXIT.usage,
-          `environment variable ${values['token-env']} is empty or not set`,
-        );
-    }
-    const backend = createBackend(config, token ? { token } : {});
-    if (!backend.search)
-      throw new StoreCliError(EXIT.usage, `backend "${config.name}" (${config.kind}) has no TraceQL search`);
+    const backend = backendFor({
+      ...(values.tempo !== undefined ? { tempo: values.tempo } : {}),
+      ...(values.backend !== undefined ? { backend: values.backend } : {}),
+      ...(values.tenant !== undefined ? { tenant: values.tenant } : {}),
+      ...(values['token-env'] !== undefined ? { tokenEnv: values['token-env'] } : {}),
+      ...(values['trust-workspace-settings'] ? { trustWorkspaceSettings: true } : {}),
+    });
+    if (!backend.search) throw new StoreCliError(EXIT.usage, `${backend.name} has no TraceQL search`);
     try {
       const result = await backend.search({ q, start, end, limit });
       rows = result.traces.map((h) => {
@@ -160,7 +159,11 @@ export async function search(argv: string[], out: (s: string) => void): Promise<
         };
       });
     } catch (e) {
-      throw new StoreCliError(EXIT.backend, e instanceof Error ? e.message : String(e));
+      const kind = (e as { kind?: string }).kind;
+      throw new StoreCliError(
+        kind === 'bad-request' ? EXIT.usage : EXIT.backend,
+        e instanceof Error ? e.message : String(e),
+      );
     }
   }
   if (values.json) out(JSON.stringify(rows));
@@ -181,4 +184,5 @@ const OPTIONS = {
   since: { type: 'string' },
   limit: { type: 'string' },
   json: { type: 'boolean' },
+  'trust-workspace-settings': { type: 'boolean' },
 } as const;

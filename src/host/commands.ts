@@ -9,6 +9,8 @@ import { grafanaExploreUrl } from '../core/grafana';
 import type { TraceService } from './traceService';
 import type { Credentials } from './credentials';
 import type { BackendConfig } from '../core/backends';
+import { notices } from '../core/notices';
+import * as notify from './notify';
 
 const HEX_16 = /^[0-9a-f]{16}$/;
 
@@ -103,7 +105,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.openTraceAtCursor]: () => {
       const parsed = idAtCursor();
       if (!parsed) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('Trace Lens: no trace ID at the cursor.'));
+        void notify.info(notices.noTraceIdAtCursor(notify.t));
         return;
       }
       open(parsed);
@@ -111,7 +113,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.copyTraceIdAtCursor]: async () => {
       const parsed = idAtCursor();
       if (!parsed) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('Trace Lens: no trace ID at the cursor.'));
+        void notify.info(notices.noTraceIdAtCursor(notify.t));
         return;
       }
       await vscode.env.clipboard.writeText(parsed.traceId);
@@ -120,7 +122,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.openTraceById]: (arg: unknown) => {
       const parsed = readOpenArgs(arg);
       if (!parsed) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Trace Lens: that is not a valid trace ID.'));
+        void notify.error(notices.invalidTraceId(notify.t));
         return;
       }
       open(parsed);
@@ -137,9 +139,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       const base = config.grafanaUrl;
       const url = base ? grafanaExploreUrl(base, config.grafanaDatasourceUid, id) : undefined;
       if (!url) {
-        void vscode.window.showWarningMessage(
-          vscode.l10n.t('Trace Lens: set traceLens.grafana.url (http or https) to open traces in Grafana.'),
-        );
+        void notify.warn(notices.grafanaUrlMissing(notify.t));
         return;
       }
       await vscode.env.openExternal(vscode.Uri.parse(url, true));
@@ -192,9 +192,7 @@ async function setCredentials(config: Config, credentials: Credentials): Promise
   if (!kind) return;
   if (kind.id === 'none') {
     await credentials.set(backend, {});
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('Trace Lens: credentials for {0} removed.', backend.name),
-    );
+    void notify.info(notices.credentialsRemoved(notify.t, backend.name));
     return;
   }
   let user: string | undefined;
@@ -209,13 +207,7 @@ async function setCredentials(config: Config, credentials: Credentials): Promise
   });
   if (!secret) return;
   await credentials.set(backend, user ? { user, password: secret } : { token: secret });
-  void vscode.window.showInformationMessage(
-    vscode.l10n.t(
-      'Trace Lens: credentials for {0} saved in the system keychain, bound to {1}.',
-      backend.name,
-      backend.url,
-    ),
-  );
+  void notify.info(notices.credentialsSaved(notify.t, backend.name, backend.url));
 }
 
 /** Checks that the backend answers and says what failed and why. */
@@ -225,18 +217,18 @@ async function testConnection(traces: TraceService, log: vscode.LogOutputChannel
     const report = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: vscode.l10n.t('Trace Lens: testing {0}…', backend.name),
+        title: notices.testingBackend(notify.t, backend.name),
       },
       () => backend.testConnection(),
     );
     for (const c of report.checks)
       log.info(`test connection: ${c.name} ${c.ok ? 'ok' : 'FAILED'} ${c.url}: ${c.message}`);
-    if (report.ok) void vscode.window.showInformationMessage(`Trace Lens: ${report.summary}`);
-    else
-      void vscode.window
-        .showErrorMessage(`Trace Lens: ${report.summary}`, vscode.l10n.t('Show Log'))
-        .then((a) => a && log.show());
+    if (report.ok) void notify.info(notices.connected(notify.t, report.summary));
+    else {
+      log.warn(`test connection: ${report.summary}`);
+      notify.errorWithLog(log, notices.connectionFailed(notify.t, backend.name));
+    }
   } catch (err) {
-    void vscode.window.showErrorMessage(`Trace Lens: ${err instanceof Error ? err.message : String(err)}`);
+    notify.failure(log, err, { context: 'test connection' });
   }
 }

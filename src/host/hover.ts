@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { detectTraceIds, type DetectedId } from '../core/ids/detect';
-import { formatDuration } from '../core/analysis/format';
-import { SpanFlag, spanIndexById } from '../shared/model';
+import { spanHasCode, traceErrorHoverMarkdown, traceHoverMarkdown } from '../core/hovers';
 import { Commands, commandUri } from './commandIds';
 import type { LoadedTrace, TraceService } from './traceService';
 import type { RecentTraces } from './recentTraces';
@@ -46,10 +45,15 @@ export class TraceHoverProvider implements vscode.HoverProvider {
       return new vscode.Hover(renderSummary(loaded, id, this.config?.grafanaUrl !== undefined), range);
     } catch (err) {
       if (token.isCancellationRequested || err instanceof vscode.CancellationError) return undefined;
-      const md = trustedMarkdown();
-      md.appendMarkdown('**Trace Lens** · ');
-      md.appendText(err instanceof Error ? err.message : String(err));
-      md.appendMarkdown(`\n\n[Copy ID](${commandUri(Commands.copyTraceId, { traceId: id.traceId })})`);
+      const md = trusted(
+        new vscode.MarkdownString(
+          traceErrorHoverMarkdown(
+            err instanceof Error ? err.message : String(err),
+            commandUri(Commands.copyTraceId, { traceId: id.traceId }),
+          ),
+          true,
+        ),
+      );
       return new vscode.Hover(md, range);
     } finally {
       sub.dispose();
@@ -57,9 +61,8 @@ export class TraceHoverProvider implements vscode.HoverProvider {
   }
 }
 
-/** Markdown that may run our own commands and nothing else; trace text goes in as text. */
-function trustedMarkdown(): vscode.MarkdownString {
-  const md = new vscode.MarkdownString('', true);
+/** Markdown that may run our own commands and nothing else; trace text goes in escaped (`core/hovers.ts`). */
+function trusted(md: vscode.MarkdownString): vscode.MarkdownString {
   md.isTrusted = {
     enabledCommands: [
       Commands.openTraceById,
@@ -72,80 +75,30 @@ function trustedMarkdown(): vscode.MarkdownString {
   return md;
 }
 
-/** Escapes text for use inside inline code spans is not needed: appendText escapes markdown. */
 function renderSummary(loaded: LoadedTrace, id: DetectedId, grafana: boolean): vscode.MarkdownString {
-  const s = loaded.summary;
-  const md = trustedMarkdown();
-  md.appendMarkdown('$(telescope) ');
-  md.appendText(s.rootService);
-  md.appendMarkdown(' · **');
-  md.appendText(s.rootName);
-  md.appendMarkdown('**\n\n');
-  const parts = [
-    formatDuration(s.durationNs),
-    `${s.spanCount} ${s.spanCount === 1 ? 'span' : 'spans'}`,
-    `${s.serviceCount} ${s.serviceCount === 1 ? 'service' : 'services'}`,
-  ];
-  md.appendText(parts.join(' · '));
-  if (s.errorCount > 0) {
-    md.appendMarkdown(' · $(error) ');
-    md.appendText(`${s.errorCount} ${s.errorCount === 1 ? 'error' : 'errors'}`);
-  }
-  md.appendMarkdown('\n\n');
-  if (loaded.partialMessage) {
-    md.appendMarkdown('$(warning) ');
-    md.appendText(`Partial trace: ${loaded.partialMessage}`);
-    md.appendMarkdown('\n\n');
-  }
-  md.appendMarkdown('Services: ');
-  md.appendText(s.services.map((x) => x.name).join(', '));
-  md.appendMarkdown('\n\n');
-  const top = s.topContributor;
-  if (top) {
-    const model = loaded.decoded.model;
-    const parent = model.columns.parent[top.index] ?? -1;
-    const parentName = parent >= 0 ? model.strings[model.columns.name[parent]!] : undefined;
-    md.appendMarkdown('Where the time went: ');
-    md.appendText(
-      `${parentName ? `${parentName} → ` : ''}${top.name} ${formatDuration(top.selfTimeNs)} (${Math.round(top.share * 100)}%)`,
-    );
-    md.appendMarkdown('\n\n');
-  }
-  if (id.spanId) {
-    const spanName = spanNameById(loaded, id.spanId);
-    md.appendMarkdown('This line was written by span ');
-    md.appendText(spanName ? `${spanName} (${id.spanId})` : `${id.spanId} (not in the trace)`);
-    md.appendMarkdown('\n\n');
-  }
-  const open = commandUri(Commands.openTraceById, {
-    traceId: id.traceId,
-    ...(id.spanId ? { spanId: id.spanId } : {}),
-  });
-  const copy = commandUri(Commands.copyTraceId, { traceId: id.traceId });
-  md.appendMarkdown(`[$(go-to-file) Open Trace](${open})`);
-  if (grafana) {
-    const explore = commandUri(Commands.openInGrafana, { traceId: id.traceId });
-    md.appendMarkdown(` · [$(link-external) Open in Grafana](${explore})`);
-  }
-  md.appendMarkdown(` · [$(copy) Copy ID](${copy})`);
-  if (id.spanId && spanHasCode(loaded, id.spanId)) {
-    const source = commandUri(Commands.goToSpanSource, { traceId: id.traceId, spanId: id.spanId });
-    md.appendMarkdown(` · [$(code) Go to Source](${source})`);
-  }
-  return md;
-}
-
-/** Whether the span carries `code.*` attributes or a stack trace (the decoder's `HasCode` flag). */
-function spanHasCode(loaded: LoadedTrace, spanId: string): boolean {
-  const { model } = loaded.decoded;
-  const i = spanIndexById(model, spanId);
-  return i >= 0 && ((model.columns.flags[i] ?? 0) & SpanFlag.HasCode) !== 0;
-}
-
-function spanNameById(loaded: LoadedTrace, spanId: string): string | undefined {
-  const { model } = loaded.decoded;
-  const i = spanIndexById(model, spanId);
-  return i >= 0 ? model.strings[model.columns.name[i]!] : undefined;
+  const model = loaded.decoded.model;
+  return trusted(
+    new vscode.MarkdownString(
+      traceHoverMarkdown({
+        summary: loaded.summary,
+        model,
+        ...(id.spanId ? { spanId: id.spanId } : {}),
+        ...(loaded.partialMessage ? { partialMessage: loaded.partialMessage } : {}),
+        links: {
+          open: commandUri(Commands.openTraceById, {
+            traceId: id.traceId,
+            ...(id.spanId ? { spanId: id.spanId } : {}),
+          }),
+          copy: commandUri(Commands.copyTraceId, { traceId: id.traceId }),
+          ...(grafana ? { grafana: commandUri(Commands.openInGrafana, { traceId: id.traceId }) } : {}),
+          ...(id.spanId && spanHasCode(model, id.spanId)
+            ? { source: commandUri(Commands.goToSpanSource, { traceId: id.traceId, spanId: id.spanId }) }
+            : {}),
+        },
+      }),
+      true,
+    ),
+  );
 }
 
 /** Registers the hover for every text document scheme we serve. */

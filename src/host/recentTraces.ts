@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../core/analysis/format';
 import { Commands } from './commandIds';
+import { markdownText } from '../core/untrusted';
 import type { TraceService } from './traceService';
 
 /** Where a recent trace ID was seen. */
@@ -49,9 +50,12 @@ export class RecentTraceItem extends vscode.TreeItem {
     super(entry.summary ?? entry.traceId, vscode.TreeItemCollapsibleState.None);
     this.id = entry.traceId;
     this.description = entry.summary ? entry.traceId.slice(0, 16) : SOURCE_LABEL[entry.source];
-    this.tooltip = new vscode.MarkdownString(undefined, false);
-    this.tooltip.appendText(
-      `${entry.traceId}\n${SOURCE_SENTENCE[entry.source]} at ${new Date(entry.seenAt).toLocaleString()}`,
+    this.tooltip = new vscode.MarkdownString(
+      markdownText(
+        `${entry.traceId}\n${SOURCE_SENTENCE[entry.source]} at ${new Date(entry.seenAt).toLocaleString()}`,
+        { lines: true },
+      ),
+      false,
     );
     this.iconPath = new vscode.ThemeIcon(entry.error ? 'warning' : 'pulse');
     this.contextValue = 'traceLens.recentTrace';

@@ -10,6 +10,7 @@ import {
 import type { LoadedTrace, TraceService } from './traceService';
 import { Commands } from './commandIds';
 import { parseStackTrace } from '../core/source';
+import { readDetail } from '../core/model';
 import type { SpanDetail, StackFrameRef } from '../shared/model';
 import type { Config } from './config';
 
@@ -168,15 +169,10 @@ class TracePanel implements vscode.Disposable {
         }
         return;
       }
-      case 'getSpanDetail': {
-        const detail = this.loaded?.decoded.detail(msg.index) ?? null;
-        this.post({
-          type: 'spanDetail',
-          inReplyTo: msg.requestId,
-          detail: detail ? withFrames(detail) : null,
-        });
+      case 'getSpanDetail':
+        // Every request gets an answer, or the pane says "Loading attributes…" for ever.
+        this.post({ type: 'spanDetail', inReplyTo: msg.requestId, detail: this.detailFor(msg.index) });
         return;
-      }
       case 'openTrace':
         await vscode.commands.executeCommand(Commands.openTraceById, {
           traceId: msg.traceId,
@@ -213,6 +209,18 @@ class TracePanel implements vscode.Disposable {
         const never: never = msg;
         return never;
       }
+    }
+  }
+
+  /** Span `index`'s detail for the webview: null if there is no such span, `damaged` if unreadable. */
+  private detailFor(index: number): SpanDetail | null {
+    const detail = readDetail(this.loaded?.decoded, index);
+    if (!detail || detail.damaged) return detail;
+    try {
+      return withFrames(detail);
+    } catch (err) {
+      this.log.warn(`trace panel: the stack frames of span ${index} could not be parsed: ${String(err)}`);
+      return detail;
     }
   }
 

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { normalizeTraceId } from '../core/ids/detect';
 import { Commands } from './commandIds';
+import { notices } from '../core/notices';
+import * as notify from './notify';
 
 const HEX_16 = /^[0-9a-f]{16}$/;
 
@@ -12,13 +14,13 @@ export function registerUriHandler(): vscode.Disposable {
   return vscode.window.registerUriHandler({
     handleUri(uri: vscode.Uri) {
       if (uri.path !== '/open') {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Trace Lens: unknown link {0}', uri.path));
+        void notify.warn(notices.unknownLink(notify.t, uri.path));
         return;
       }
       const params = new URLSearchParams(uri.query);
       const traceId = normalizeTraceId(params.get('traceId') ?? '');
       if (!traceId) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Trace Lens: the link has no valid traceId.'));
+        void notify.error(notices.linkWithoutTraceId(notify.t));
         return;
       }
       const span = params.get('spanId')?.toLowerCase();

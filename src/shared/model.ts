@@ -146,6 +146,12 @@ export interface SpanDetail {
   scope: { name: string; version?: string; attributes: Attribute[] };
   events: SpanEvent[];
   links: SpanLink[];
+  /**
+   * Set when the span's attributes, events and links could not be read because the trace data
+   * is damaged there (the columns were fine): one sentence for a person, written by the decoder
+   * (never trace text). The lists are then empty.
+   */
+  damaged?: string;
 }
 
 /** Reads the span ID of span `i` as 16 lowercase hex digits. */

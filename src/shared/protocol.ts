@@ -64,7 +64,10 @@ export interface ErrorMessage {
   message: string;
 }
 
-/** Reply to `getSpanDetail`. `detail` is null when the index is out of range. */
+/**
+ * Reply to `getSpanDetail`, sent for every request. `detail` is null when the index is out of
+ * range; `detail.damaged` is set (and its lists empty) when the span's data could not be read.
+ */
 export interface SpanDetailMessage {
   type: 'spanDetail';
   inReplyTo: number;

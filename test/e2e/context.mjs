@@ -15,6 +15,8 @@ export const e2e = {
   traceId: 'a8e00f77b50a734539bf0e48eec6bec4',
   /** The 2,001-span trace of tempo-2.0.1-trace-v1-2001spans.json. */
   bigTraceId: '85c5a3cd3c3f9a71b94e6401754cd3e0',
+  /** The hand-written trace of test/fixtures/hostile/hostile-trace.json (issue 17). */
+  hostileTraceId: '1717deadbeef1717deadbeef1717dead',
   /** http://127.0.0.1:<port> of the control channel in the extension host (host-tests/control.js). */
   controlUrl: '',
   /** The file the control channel writes `{ port }` to when it starts (again after a reload). */
@@ -49,7 +51,7 @@ export async function reconnectHost(timeoutMs = 120000) {
  * Runs `action` in the extension host through the test extension's control channel and returns
  * its value: `executeCommand`, `recentTraces`, `openTraceIds`, `outputChannel`, `colorTheme`,
  * `openFile`, `activeEditor`, `visibleEditors`, `overlayLines`, `codeLensTitles`, `debugSessions`,
- * `tabs` (see host-tests/control.js).
+ * `tabs`, `terminals` (see host-tests/control.js).
  */
 export async function host(action, args = {}) {
   if (!e2e.controlUrl) throw new Error('the control channel into the extension host is not up');

@@ -7,8 +7,8 @@
 //   5. code-server on a free port, on a temp copy of test/fixtures/e2e-workspace (plus demo/template/src)
 //   6. Chromium opens the workbench; the in-host mocha suite reports through a results file
 //   7. mocha runs the in-host results and the Playwright scenarios (scenarios.mjs, detection.mjs,
-//      panel.mjs, scenarios-source.mjs, then restore.mjs, which reloads the window); they act in the
-//      extension host through host-tests/control.js
+//      panel.mjs, scenarios-source.mjs, hostile.mjs, then restore.mjs, which reloads the window); they
+//      act in the extension host through host-tests/control.js
 // Screenshots and logs go to test-results/e2e/. Prints `e2e: N passed, M failed` and exits non-zero
 // on any failure. Everything started here is stopped at the end, on failure and on SIGINT/SIGTERM.
 //
@@ -535,7 +535,14 @@ async function runMocha(hostResults) {
   }
   // One window for all of them, in this order: each scenario sets up the editors it needs.
   // restore.mjs reloads the window: last, so the reload cannot disturb the others.
-  for (const file of ['scenarios.mjs', 'detection.mjs', 'panel.mjs', 'scenarios-source.mjs', 'restore.mjs'])
+  for (const file of [
+    'scenarios.mjs',
+    'detection.mjs',
+    'panel.mjs',
+    'scenarios-source.mjs',
+    'hostile.mjs',
+    'restore.mjs',
+  ])
     mocha.addFile(join(here, file));
   await mocha.loadFilesAsync();
   const counts = await new Promise((resolveRun) => {
@@ -573,7 +580,11 @@ async function main() {
   }
   e2e.workspace = workspace;
 
-  state.tempo = await startFakeTempo({ mode: process.env.TRACE_LENS_E2E_TEMPO_MODE ?? '2.0.1' });
+  state.tempo = await startFakeTempo({
+    mode: process.env.TRACE_LENS_E2E_TEMPO_MODE ?? '2.0.1',
+    // The hand-written hostile trace of hostile.mjs, next to the recorded ones.
+    extraFixturesDirs: [join(root, 'test', 'fixtures', 'hostile')],
+  });
   e2e.tempo = state.tempo;
   console.log(`[e2e] fake Tempo (${state.tempo.mode}) at ${state.tempo.url}`);
   writeUserSettings(state.tmp);

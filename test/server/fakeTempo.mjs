@@ -529,11 +529,14 @@ function tagValues(index, tagName) {
 /**
  * Starts the fake Tempo. `log` is a function that receives one line per request, or `true` for
  * console.log. `requests` records every request: { method, path, query, accept, status }.
+ * `extraFixturesDirs` adds the traces of other folders (e.g. the hand-written test/fixtures/hostile)
+ * to the recorded ones; a recorded trace wins over one with the same ID.
  */
 export async function startFakeTempo({
   port = 0,
   host = '127.0.0.1',
   fixturesDir = DEFAULT_FIXTURES_DIR,
+  extraFixturesDirs = [],
   mode = '2.0.1',
   log,
 } = {}) {
@@ -541,6 +544,9 @@ export async function startFakeTempo({
   if (!existsSync(fixturesDir)) throw new Error(`fakeTempo: fixtures folder not found: ${fixturesDir}`);
   const logLine = typeof log === 'function' ? log : log ? (line) => console.log(line) : undefined;
   const index = indexFixtures(fixturesDir);
+  for (const dir of extraFixturesDirs) {
+    for (const [id, entry] of indexFixtures(dir)) if (!index.has(id)) index.set(id, entry);
+  }
   const fixture = (name) => readFileSync(join(fixturesDir, name));
   const requests = [];
   const modern = mode === 'v2';

@@ -328,3 +328,24 @@ describe('fake Tempo', function () {
     }
   });
 });
+
+describe('fake Tempo: extra fixture folders', function () {
+  it('serves the traces of test/fixtures/hostile next to the recorded ones, as JSON and protobuf', async function () {
+    const tempo = await startFakeTempo({
+      extraFixturesDirs: [join(DEFAULT_FIXTURES_DIR, '..', 'hostile')],
+    });
+    try {
+      const json = await get(tempo.url, '/api/traces/1717deadbeef1717deadbeef1717dead');
+      assert.equal(json.status, 200);
+      assert.match(json.body.toString(), /\/proc\/self\/environ/);
+      const pb = await get(tempo.url, '/api/traces/1717deadbeef1717deadbeef1717dead', {
+        Accept: 'application/protobuf',
+      });
+      assert.equal(pb.type, 'application/protobuf');
+      assert.ok(pb.body.includes(Buffer.from('/proc/self/environ')));
+      assert.equal((await get(tempo.url, `/api/traces/${TRACE}`)).status, 200, 'the recorded traces stay');
+    } finally {
+      await tempo.close();
+    }
+  });
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { CHECKOUT, hexId, indexOf, makeDetail, makeTrace } from './helpers/fixtures';
 import { launchBrowser, openView, type View } from './helpers/harness';
+import { damagedDetail } from '../../src/core/model/types';
 
 const trace = makeTrace(CHECKOUT, { canOpenInGrafana: true });
 const PAY = indexOf(trace, 'pay');
@@ -178,6 +179,29 @@ describe('webview: interaction', () => {
       eventIndex: 1,
       frameIndex: 0,
     });
+  });
+
+  it('says when a span\u2019s details are damaged instead of loading them for ever', async () => {
+    await view.close();
+    // What the host sends when the decoder could not read the span's attribute bytes.
+    view = await openView(browser, {
+      trace,
+      details: { [PAY]: damagedDetail(PAY, trace.model, 1234, 5678) },
+    });
+    await view.page.click(`.tl-row[data-span-index="${PAY}"] .tl-name`);
+    const note = view.page.locator('#tl-detail [data-testid="detail-damaged"]');
+    await note.waitFor();
+    assert.match(
+      (await note.textContent()) ?? '',
+      /^The attributes, events and links of this span are damaged in the trace data \(near byte 1234 of 5678\)/,
+    );
+    assert.equal(await view.page.locator('#tl-detail .tl-loading-inline').count(), 0, 'not loading');
+    assert.equal(await view.page.locator('#tl-detail [data-section="attributes"]').count(), 0);
+    // The facts from the columns are still there, and Go to Source still asks the host (which says why not).
+    assert.equal(await view.page.textContent('#tl-detail [data-testid="detail-duration"]'), '4.2 s');
+    await view.page.click('#tl-detail [data-testid="go-to-source"]');
+    assert.deepEqual((await view.postedOfType('goToSource')).at(-1), { type: 'goToSource', index: PAY });
+    await view.screenshot('detail-damaged');
   });
 
   it('offers no Go to source for a span without code', async () => {

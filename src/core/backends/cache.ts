@@ -86,8 +86,12 @@ export class SharedRequest<T> {
 
   /** Waits for the shared result; `signal` ends only this caller's wait. */
   join(signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) return Promise.reject(this.cancelledError());
+    // Counted before the check, so a request whose only caller had already given up is stopped.
     this.waiters++;
+    if (signal?.aborted) {
+      this.leave();
+      return Promise.reject(this.cancelledError());
+    }
     if (!signal) return this.promise;
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {

@@ -3,7 +3,7 @@
  * `BackendError`s that name the request.
  */
 import { decodeTrace, TraceDecodeError, type DecodedTrace, type TraceFormat } from '../model';
-import { BackendError, quoteText } from './errors';
+import { BackendError, SecretMask, quoteText } from './errors';
 
 /** Where the bytes came from, for messages. */
 export interface BodySource {
@@ -11,6 +11,8 @@ export interface BodySource {
   prefix: string;
   url: string;
   status?: number;
+  /** The credentials sent for these bytes: the decoder quotes the body, so its messages are masked. */
+  mask?: SecretMask;
 }
 
 /**
@@ -24,6 +26,7 @@ export function decodeBody(
   notFound: (cause?: unknown) => BackendError,
 ): DecodedTrace {
   const init = { url: source.url, ...(source.status !== undefined ? { status: source.status } : {}) };
+  const mask = source.mask ?? SecretMask.none;
   let decoded: DecodedTrace;
   try {
     decoded = decodeTrace(body, format);
@@ -32,7 +35,7 @@ export function decodeBody(
       if (err.kind === 'not-found') throw notFound(err);
       throw new BackendError(
         err.kind === 'too-large' ? 'too-large' : 'bad-response',
-        `${source.prefix}: ${lowerFirst(err.message)}`,
+        `${source.prefix}: ${lowerFirst(mask.mask(withoutSnippet(err.message)))}`,
         {
           ...init,
           cause: err,
@@ -41,11 +44,14 @@ export function decodeBody(
     }
     throw new BackendError(
       'bad-response',
-      `${source.prefix}: the response could not be read as a trace (${err instanceof Error ? quoteText(err.message, [], 120) : 'unknown error'})`,
+      `${source.prefix}: the response could not be read as a trace (${err instanceof Error ? quoteText(err.message, mask, 120) : 'unknown error'})`,
       { ...init, cause: err },
     );
   }
   if (decoded.model.spanCount === 0) throw notFound();
+  // The server wrote the partial-trace explanation; it is shown in hovers and the CLI.
+  const partialMessage = decoded.model.partialMessage;
+  if (partialMessage !== undefined) decoded.model.partialMessage = mask.mask(partialMessage);
   return decoded;
 }
 
@@ -56,6 +62,15 @@ export function looksLikeJson(contentType: string, body: Uint8Array): boolean {
   if (type.includes('protobuf')) return false;
   const first = body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   return first === 0x7b || first === 0x5b;
+}
+
+/**
+ * V8's JSON.parse messages quote the text after the bad token, cut after a few characters: a
+ * credential the server echoed may be cut in the middle there, where no mask can recognise it.
+ * The token and its position say enough.
+ */
+function withoutSnippet(message: string): string {
+  return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON/s, '');
 }
 
 function lowerFirst(s: string): string {

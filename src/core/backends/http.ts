@@ -6,7 +6,7 @@
  * `fetch` defaults to `globalThis.fetch`, which the VS Code host patches for proxies and
  * certificates; never bundle another HTTP client.
  */
-import { BackendError, formatBytes, formatDuration, quoteText, redactUrl } from './errors';
+import { BackendError, SecretMask, formatBytes, formatDuration, quoteText, redactUrl } from './errors';
 
 /** The subset of `fetch` the backends use; `globalThis.fetch` fits. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -309,7 +309,8 @@ export class HttpTransport {
   readonly wording: Wording;
   private readonly fetchFn: FetchLike;
   private readonly boundHeaders: Record<string, string>;
-  private readonly secrets: string[];
+  /** Every spelling of every credential this transport sends, for masking server text. */
+  readonly mask: SecretMask;
   private readonly maxRetries: number;
   private readonly retryBaseDelayMs: number;
   private readonly maxRetryWaitMs: number;
@@ -334,7 +335,7 @@ export class HttpTransport {
     this.classify = options.classify;
 
     this.boundHeaders = {};
-    this.secrets = [];
+    const secrets: string[] = [];
     for (const [name, value] of Object.entries(options.headers ?? {})) {
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
         throw new BackendError(
@@ -347,15 +348,17 @@ export class HttpTransport {
       }
       if (/^(accept|host|content-length)$/i.test(name)) continue;
       this.boundHeaders[name] = value;
-      if (value.length >= 4) this.secrets.push(value);
+      // The tenant names an organisation, not a credential, and messages need to name it.
+      if (!/^x-scope-orgid$/i.test(name)) secrets.push(value);
     }
     const authorization = authorizationHeader(auth);
     if (authorization) {
       this.boundHeaders['Authorization'] = authorization;
-      this.secrets.push(authorization, authorization.replace(/^\w+ /, ''));
-      if (auth.kind === 'basic') this.secrets.push(auth.password);
-      if (auth.kind === 'bearer') this.secrets.push(auth.token);
+      secrets.push(authorization, authorization.replace(/^\w+ /, ''));
+      if (auth.kind === 'basic') secrets.push(`${auth.user}:${auth.password}`, auth.password);
+      if (auth.kind === 'bearer') secrets.push(auth.token);
     }
+    this.mask = new SecretMask(secrets);
     for (const [name, value] of Object.entries(this.boundHeaders)) {
       // fetch rejects such values with a TypeError that would read like a network failure.
       if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
@@ -376,9 +379,19 @@ export class HttpTransport {
     return Object.keys(this.boundHeaders).length > 0;
   }
 
+  /** A URL for a message: no user info, secret-looking query values and credentials masked. */
+  shown(url: string | URL): string {
+    return this.mask.mask(redactUrl(url));
+  }
+
+  /** A URL's path for a message; after a redirect the server chose it, so credentials are masked. */
+  private path(url: URL): string {
+    return this.mask.mask(url.pathname);
+  }
+
   /** Masks every secret this transport knows in `text`. */
   scrub(text: string, max = 200): string {
-    return quoteText(text, this.secrets, max);
+    return quoteText(text, this.mask, max);
   }
 
   /** The URL for `spec`, as requested (before redirects). */
@@ -416,14 +429,14 @@ export class HttpTransport {
         const { res, url } = await this.fetchFollowingRedirects(first, spec.accept, attempt, track);
         const sentCredentials = url.origin === this.baseUrl.origin && this.hasCredentials;
         const redirectedTo = url.origin === this.baseUrl.origin ? undefined : url.origin;
-        const prefix = `GET ${redirectedTo ? redactUrl(url.origin + url.pathname) : url.pathname} → ${res.status}`;
+        const prefix = `GET ${redirectedTo ? this.shown(url.origin + url.pathname) : this.path(url)} → ${res.status}`;
         const contentType = res.headers.get('content-type') ?? '';
         const responseWith = (body: Uint8Array): HttpResponse => ({
           status: res.status,
           headers: res.headers,
           contentType,
           body,
-          url: redactUrl(url),
+          url: this.shown(url),
           pathname: url.pathname,
           prefix,
           attempts,
@@ -479,8 +492,8 @@ export class HttpTransport {
         if (op.reason || attempt.idle) throw this.abortError(op, attempt, finalUrl);
         throw new BackendError(
           'unreachable',
-          `GET ${redactUrl(finalUrl.origin + finalUrl.pathname)}: could not reach ${this.wording.product} (${this.scrub(networkReason(err), 160)}); check ${this.wording.urlSetting} and that the server is running`,
-          { url: redactUrl(finalUrl), cause: err },
+          `GET ${this.shown(finalUrl.origin + finalUrl.pathname)}: could not reach ${this.wording.product} (${this.scrub(networkReason(err), 160)}); check ${this.wording.urlSetting} and that the server is running`,
+          { url: this.shown(finalUrl), cause: err },
         );
       } finally {
         attempt.dispose();
@@ -537,6 +550,8 @@ export class HttpTransport {
     let url = start;
     for (let hop = 0; ; hop++) {
       track.url = url;
+      // A cancelled or expired operation sends nothing more (the caller turns this into its error).
+      attempt.signal.throwIfAborted();
       const res = await this.fetchFn(url.toString(), {
         method: 'GET',
         headers: this.headersFor(url, accept),
@@ -546,18 +561,18 @@ export class HttpTransport {
       if (res.type === 'opaqueredirect') {
         throw new BackendError(
           'redirect-blocked',
-          `GET ${url.pathname}: ${this.wording.product} redirected and the target is hidden; set ${this.wording.urlSetting} to the final address`,
-          { url: redactUrl(url) },
+          `GET ${this.path(url)}: ${this.wording.product} redirected and the target is hidden; set ${this.wording.urlSetting} to the final address`,
+          { url: this.shown(url) },
         );
       }
       if (!REDIRECT_STATUSES.has(res.status)) return { res, url };
       await res.body?.cancel().catch(() => undefined);
       const location = res.headers.get('location');
-      const prefix = `GET ${url.pathname} → ${res.status}`;
+      const prefix = `GET ${this.path(url)} → ${res.status}`;
       if (!location) {
         throw new BackendError('bad-response', `${prefix}: a redirect without a Location header`, {
           status: res.status,
-          url: redactUrl(url),
+          url: this.shown(url),
         });
       }
       let next: URL;
@@ -566,7 +581,7 @@ export class HttpTransport {
       } catch {
         throw new BackendError('bad-response', `${prefix}: the redirect target is not a URL`, {
           status: res.status,
-          url: redactUrl(url),
+          url: this.shown(url),
         });
       }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
@@ -575,15 +590,15 @@ export class HttpTransport {
           `${prefix}: refused a redirect to a ${next.protocol} URL`,
           {
             status: res.status,
-            url: redactUrl(url),
+            url: this.shown(url),
           },
         );
       }
       if (url.protocol === 'https:' && next.protocol === 'http:') {
         throw new BackendError(
           'redirect-blocked',
-          `${prefix}: refused a redirect from https to ${redactUrl(next.origin)} (plain http); set ${this.wording.urlSetting} to the address you trust`,
-          { status: res.status, url: redactUrl(url) },
+          `${prefix}: refused a redirect from https to ${this.shown(next.origin)} (plain http); set ${this.wording.urlSetting} to the address you trust`,
+          { status: res.status, url: this.shown(url) },
         );
       }
       // A Location with user info would put someone's credentials in a URL (and fetch refuses it).
@@ -593,7 +608,7 @@ export class HttpTransport {
         throw new BackendError(
           'redirect-blocked',
           `${prefix}: more than ${MAX_REDIRECTS} redirects; set ${this.wording.urlSetting} to the final address`,
-          { status: res.status, url: redactUrl(url) },
+          { status: res.status, url: this.shown(url) },
         );
       }
       url = next;
@@ -616,7 +631,7 @@ export class HttpTransport {
       new BackendError(
         'too-large',
         `${prefix}: the response is larger than the ${formatBytes(max)} limit; fetch a narrower time range or raise the limit`,
-        { status: res.status, url: redactUrl(url) },
+        { status: res.status, url: this.shown(url) },
       );
     const encoding = res.headers.get('content-encoding');
     const declared = Number(res.headers.get('content-length') ?? NaN);
@@ -661,20 +676,20 @@ export class HttpTransport {
   }
 
   private abortError(op: Operation, attempt: AttemptGuard, url: URL): BackendError {
-    const where = { url: redactUrl(url) };
+    const where = { url: this.shown(url) };
     if (op.reason === 'cancelled') {
-      return new BackendError('cancelled', `GET ${url.pathname}: cancelled`, where);
+      return new BackendError('cancelled', `GET ${this.path(url)}: cancelled`, where);
     }
     if (op.reason === 'deadline') {
       return new BackendError(
         'timeout',
-        `GET ${url.pathname}: ${this.wording.product} timed out after ${formatDuration(op.timeoutMs)}; try again, narrow the time range, or raise the timeout`,
+        `GET ${this.path(url)}: ${this.wording.product} timed out after ${formatDuration(op.timeoutMs)}; try again, narrow the time range, or raise the timeout`,
         where,
       );
     }
     return new BackendError(
       'timeout',
-      `GET ${url.pathname}: ${this.wording.product} timed out: it stopped sending data for ${formatDuration(this.idleTimeoutMs)} in the middle of the response`,
+      `GET ${this.path(url)}: ${this.wording.product} timed out: it stopped sending data for ${formatDuration(this.idleTimeoutMs)} in the middle of the response`,
       where,
     );
   }
@@ -684,7 +699,7 @@ export class HttpTransport {
     return new BackendError(
       'proxy',
       `${prefix}: a proxy answered with an HTML page${title ? ` ("${this.scrub(title, 80)}")` : ''}, not ${this.wording.product} (check ${this.wording.urlSetting})`,
-      { status, url: redactUrl(url) },
+      { status, url: this.shown(url) },
     );
   }
 

@@ -85,6 +85,12 @@ export class SimpleHttpBackend implements TraceBackend {
       const hit = this.cache?.get(id);
       if (hit) return hit;
     }
+    const cancelled = () =>
+      new BackendError('cancelled', `fetching trace ${id} was cancelled`, {
+        url: redactUrl(this.http.baseUrl),
+      });
+    // Cancelled before it started: nothing is sent.
+    if (options.signal?.aborted) throw cancelled();
     let shared = this.inflight.get(id);
     if (!shared) {
       const created: SharedRequest<TraceResult> = new SharedRequest(
@@ -93,10 +99,7 @@ export class SimpleHttpBackend implements TraceBackend {
         () => {
           if (this.inflight.get(id) === created) this.inflight.delete(id);
         },
-        () =>
-          new BackendError('cancelled', `fetching trace ${id} was cancelled`, {
-            url: redactUrl(this.http.baseUrl),
-          }),
+        cancelled,
       );
       shared = created;
       this.inflight.set(id, shared);
@@ -117,7 +120,7 @@ export class SimpleHttpBackend implements TraceBackend {
         { status: res.status, url: res.url, ...(cause !== undefined ? { cause } : {}) },
       );
     if (res.status === 404) throw notFound();
-    const decoded = decodeBody(res.body, this.api.format, res, notFound);
+    const decoded = decodeBody(res.body, this.api.format, { ...res, mask: this.http.mask }, notFound);
     const result: TraceResult = {
       decoded,
       partial: decoded.model.partial,

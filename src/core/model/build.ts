@@ -4,7 +4,9 @@
  * Everything is iterative (explicit stacks), so a 100k-deep parent chain is fine.
  */
 import { SpanFlag, SpanKind, type TraceModel } from '../../shared/model';
-import { absoluteNanos, type RawSpans, type TimeRef } from './raw';
+import { absoluteNanos, timeRefAt, type RawSpans, type TimeRef } from './raw';
+import { placeTimes } from './times';
+import { TraceDecodeError } from './types';
 
 /** What a decoder hands to the builder. */
 export interface BuildInput {
@@ -27,6 +29,11 @@ export interface BuiltTrace {
   order: Int32Array;
   /** Offset from the time reference of the trace start, to turn event times into offsets. */
   startOffset: number;
+  /**
+   * Set when the reference was an outlier so far from the trace that offsets lost precision:
+   * the decoder should decode again measuring from this reference (its clock seeded with it).
+   */
+  rebase?: TimeRef;
 }
 
 const MAX_DEPTH = 0xffff;
@@ -91,6 +98,7 @@ export function buildModel(input: BuildInput): BuiltTrace {
   const { idHi, idLo, start: rawStart, end: rawEnd, kind } = raw;
   const warnings = input.warnings;
   const flags = raw.flags.slice(0, n);
+  const rebaseAt = placeTimes(raw, warnings);
 
   // Span ID → first raw index, open addressing; duplicates chained through `nextDup`.
   let size = 16;
@@ -335,7 +343,11 @@ export function buildModel(input: BuildInput): BuiltTrace {
       `${negative} span${negative === 1 ? ' ends' : 's end'} before ${negative === 1 ? 'it starts' : 'they start'}; shown with zero duration.`,
     );
   }
-  if (services.length > 0xffff) throw new RangeError('more than 65535 services');
+  if (services.length > 0xffff)
+    throw new TraceDecodeError(
+      'too-large',
+      `The trace has ${services.length} services, more than the 65,535 Trace Lens can show.`,
+    );
   if (services.length === 0) services.push('unknown service');
 
   const abs = absoluteNanos(input.ref, minStart);
@@ -364,5 +376,8 @@ export function buildModel(input: BuildInput): BuiltTrace {
     warnings,
   };
   if (input.partialMessage !== undefined) model.partialMessage = input.partialMessage;
-  return { model, order, startOffset: minStart };
+  const built: BuiltTrace = { model, order, startOffset: minStart };
+  if (rebaseAt !== undefined && input.ref)
+    built.rebase = timeRefAt(absoluteNanos(input.ref, rebaseAt), input.ref.scale);
+  return built;
 }

@@ -8,9 +8,16 @@ import { assertProtoStart, decodeOtlpProto, looksLikeTraceByIdResponse } from '.
 import { decodeJaegerJson } from './jaeger';
 import { scanTempoJson } from './jsonScan';
 import { decodeZipkinJson } from './zipkin';
+import { describeJsonError } from './jsonError';
 import { TraceDecodeError, type DecodedTrace, type TraceFormat } from './types';
 
-export { TraceDecodeError, type DecodeErrorKind, type DecodedTrace, type TraceFormat } from './types';
+export {
+  readDetail,
+  TraceDecodeError,
+  type DecodeErrorKind,
+  type DecodedTrace,
+  type TraceFormat,
+} from './types';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -25,7 +32,11 @@ function firstNonSpace(bytes: Uint8Array): number {
   return i;
 }
 
-function parseJson(text: string): unknown {
+/**
+ * `JSON.parse`, with failures as a `TraceDecodeError` that says where the JSON breaks (`bytes`:
+ * the body as received, so the position is a byte offset into it).
+ */
+function parseJson(text: string, bytes: Uint8Array | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -36,9 +47,20 @@ function parseJson(text: string): unknown {
         'The response is HTML, not a trace: a proxy, gateway or login page answered instead of the trace backend.',
       );
     }
-    const why = err instanceof Error ? err.message : String(err);
-    throw new TraceDecodeError('malformed', `The response is not valid JSON (${why}); it may be truncated.`);
+    if (err instanceof RangeError) throw tooLarge();
+    // Not V8's message: it may quote the body, which a stranger wrote.
+    const where = describeJsonError(bytes ?? new TextEncoder().encode(text));
+    throw new TraceDecodeError(
+      'malformed',
+      where
+        ? `The response is not valid JSON: ${where}. It may be truncated or damaged.`
+        : 'The response is not valid JSON; it may be truncated or damaged.',
+    );
   }
+}
+
+function tooLarge(): TraceDecodeError {
+  return new TraceDecodeError('too-large', 'The trace is too large to decode in memory.');
 }
 
 /** Which JSON decoder fits a parsed document, by its keys. */
@@ -61,9 +83,9 @@ function jsonShape(doc: unknown): 'tempo-json' | 'jaeger-json' | 'zipkin-json' {
   return 'tempo-json';
 }
 
-function decodeJson(text: string, format: TraceFormat | undefined): DecodedTrace {
+function decodeJson(text: string, format: TraceFormat | undefined, bytes?: Uint8Array): DecodedTrace {
   if (text.trim().length === 0) throw notFound();
-  const doc = parseJson(text);
+  const doc = parseJson(text, bytes);
   const shape =
     format === 'tempo-json' || format === 'jaeger-json' || format === 'zipkin-json' ? format : jsonShape(doc);
   switch (shape) {
@@ -85,6 +107,20 @@ function decodeJson(text: string, format: TraceFormat | undefined): DecodedTrace
  * `malformed` for anything that is not a readable trace.
  */
 export function decodeTrace(input: Uint8Array | string, format?: TraceFormat): DecodedTrace {
+  try {
+    return decodeAny(input, format);
+  } catch (err) {
+    if (err instanceof TraceDecodeError) throw err;
+    // Nothing else may escape: a caller shows one sentence and moves on.
+    if (err instanceof RangeError) throw tooLarge();
+    throw new TraceDecodeError(
+      'malformed',
+      `The trace could not be decoded (${err instanceof Error ? err.name : 'unknown error'}); it may be damaged.`,
+    );
+  }
+}
+
+function decodeAny(input: Uint8Array | string, format: TraceFormat | undefined): DecodedTrace {
   if (typeof input === 'string') {
     const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
     return decodeJson(text, format);
@@ -100,12 +136,12 @@ export function decodeTrace(input: Uint8Array | string, format?: TraceFormat): D
     // Tempo/OTLP JSON goes through the byte scanner; whatever it declines, through JSON.parse.
     const fast =
       format === undefined || format === 'tempo-json' || wantsProto ? scanTempoJson(bytes) : undefined;
-    return fast ?? decodeJson(utf8.decode(bytes), wantsProto ? undefined : format);
+    return fast ?? decodeJson(utf8.decode(bytes), wantsProto ? undefined : format, bytes);
   }
   if (jsonStart) {
     // A newline then `{`: JSON with a leading blank line, or protobuf whose field-1 tag (0x0a)
     // is followed by a length of 123 or 91. Try the likelier reading first, then the other.
-    const asJson = (): DecodedTrace => decodeJson(utf8.decode(bytes), wantsProto ? undefined : format);
+    const asJson = (): DecodedTrace => decodeJson(utf8.decode(bytes), wantsProto ? undefined : format, bytes);
     const asProto = (): DecodedTrace => decodeProto(bytes, wantsProto ? format : undefined);
     const [likely, other] = wantsProto ? [asProto, asJson] : [asJson, asProto];
     try {

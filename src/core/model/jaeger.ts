@@ -17,7 +17,7 @@ import { buildModel } from './build';
 import { bytesToHex, bytesToIdWords, hexToBytes, idWordsToHex } from './ids';
 import { arr, obj, str, typeName, type JsonObject } from './json';
 import { notFound, CODE_KEYS } from './otlpJson';
-import { DecimalClock, RawSpans, StringTable } from './raw';
+import { DecimalClock, RawSpans, StringTable, type TimeRef } from './raw';
 import { TraceDecodeError, type DecodedTrace } from './types';
 
 const KINDS: Record<string, SpanKind> = {
@@ -61,7 +61,7 @@ export function hexTraceId(v: unknown, buf: Uint8Array): string {
 }
 
 /** Parsed Jaeger JSON → decoded trace. */
-export function decodeJaegerJson(doc: unknown): DecodedTrace {
+export function decodeJaegerJson(doc: unknown, seed?: TimeRef): DecodedTrace {
   const top = obj(doc);
   if (!top)
     throw new TraceDecodeError(
@@ -102,7 +102,7 @@ export function decodeJaegerJson(doc: unknown): DecodedTrace {
   const raw = new RawSpans(spanList.length);
   const names = new StringTable();
   const services = new StringTable();
-  const clock = new DecimalClock();
+  const clock = new DecimalClock(seed);
   const warnings: string[] = [];
   if (traces.length > 1) warnings.push(`Jaeger returned ${traces.length} traces; only the first is shown.`);
   const spans: JsonObject[] = [];
@@ -177,8 +177,7 @@ export function decodeJaegerJson(doc: unknown): DecodedTrace {
   if (raw.count === 0) throw notFound();
   if (skipped > 0) warnings.push(`${skipped} spans that were not objects were skipped.`);
   if (badIds > 0) warnings.push(`${badIds} span or parent IDs were not hex and were read as zero.`);
-  if (clock.bad > 0) warnings.push(`${clock.bad} start times were missing or not integers.`);
-  const { model, order, startOffset } = buildModel({
+  const built = buildModel({
     raw,
     names: names.values,
     services: services.values,
@@ -187,11 +186,15 @@ export function decodeJaegerJson(doc: unknown): DecodedTrace {
     partial: false,
     warnings,
   });
+  if (built.rebase && !seed) return decodeJaegerJson(doc, built.rebase);
+  const { model, order, startOffset } = built;
 
   return {
     model,
     detail(index: number): SpanDetail | undefined {
       if (!Number.isInteger(index) || index < 0 || index >= model.spanCount) return undefined;
+      // An event without a time is put at its span's start.
+      const eventTime = (t: number): number => (t === t ? t - startOffset : model.columns.startNs[index]!);
       const r = order[index]!;
       const span = spans[r]!;
       const attributes = tags(span.tags);
@@ -220,7 +223,7 @@ export function decodeJaegerJson(doc: unknown): DecodedTrace {
           const event = fields.find((f) => f.key === 'event');
           return {
             name: typeof event?.value === 'string' ? event.value : 'log',
-            timeNs: clock.offsetMicros(o.timestamp) - startOffset,
+            timeNs: eventTime(clock.offsetMicros(o.timestamp)),
             attributes: event ? fields.filter((f) => f !== event) : fields,
           };
         }),

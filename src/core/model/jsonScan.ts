@@ -15,8 +15,9 @@ import { bytesToHex } from './ids';
 import type { JsonObject } from './json';
 import { jsonSpanDetail } from './otlpJson';
 import { ByteInterner } from './protoReader';
-import { DecimalClock, RawSpans } from './raw';
-import type { DecodedTrace } from './types';
+import { findJsonError } from './jsonError';
+import { DecimalClock, RawSpans, type TimeRef } from './raw';
+import { damagedDetail, type DecodedTrace } from './types';
 
 /** Thrown inside the scanner to give up; caught in `scanTempoJson`. */
 class GiveUp {}
@@ -121,7 +122,7 @@ class Scanner {
   readonly raw: RawSpans;
   readonly names = new ByteInterner();
   readonly services = new ByteInterner();
-  readonly clock = new DecimalClock();
+  readonly clock: DecimalClock;
   readonly unknownService: number;
   readonly emptyName: number;
   readonly spanStart = new U32();
@@ -142,7 +143,11 @@ class Scanner {
   partial = false;
   message: string | undefined;
 
-  constructor(readonly buf: Uint8Array) {
+  constructor(
+    readonly buf: Uint8Array,
+    seed: TimeRef | undefined,
+  ) {
+    this.clock = new DecimalClock(seed);
     this.raw = new RawSpans(Math.max(64, Math.ceil(buf.length / 900)));
     this.unknownService = this.services.internText('unknown service');
     this.emptyName = this.names.internText('');
@@ -279,10 +284,17 @@ class Scanner {
     }
   }
 
-  /** The last string as text (escapes resolved by JSON.parse). */
+  /**
+   * The last string as text (escapes resolved by JSON.parse). Strings are checked here, where
+   * their text is used: a bad escape gives up, and the `JSON.parse` decoder then says where.
+   */
   text(): string {
     if (!this.escaped) return utf8.decode(this.buf.subarray(this.s0, this.s1));
-    return JSON.parse(utf8.decode(this.buf.subarray(this.s0 - 1, this.s1 + 1))) as string;
+    try {
+      return JSON.parse(utf8.decode(this.buf.subarray(this.s0 - 1, this.s1 + 1))) as string;
+    } catch {
+      throw GIVE_UP;
+    }
   }
 
   // ---- document structure -------------------------------------------------------------------
@@ -367,7 +379,11 @@ class Scanner {
     for (let i = firstSpan; i < this.raw.count; i++) this.raw.service[i] = s;
   }
 
-  /** Reads a Resource object; returns the interned `service.name`, or -1. */
+  /**
+   * Reads a Resource object; returns the interned `service.name`, or -1. Attribute values are
+   * only skipped over, and `service.name`'s read, so damage inside another value is that value's
+   * (shown in the details of the resource's spans), as in the protobuf decoder.
+   */
   private resource(): number {
     let service = -1;
     if (!this.open(0x7b, 0x7d)) return service;
@@ -377,10 +393,7 @@ class Scanner {
         if (!this.open(0x5b, 0x5d)) continue;
         do {
           let isService = false;
-          let value = false;
-          let v0 = 0;
-          let v1 = 0;
-          let escaped = false;
+          let valueAt = -1;
           if (!this.open(0x7b, 0x7d)) continue;
           do {
             this.key();
@@ -390,19 +403,21 @@ class Scanner {
               this.string();
               isService = this.is(K.serviceName);
             } else if (this.is(K.value)) {
-              value = this.stringValue();
-              v0 = this.s0;
-              v1 = this.s1;
-              escaped = this.escaped;
+              this.ws();
+              valueAt = this.pos;
+              this.skip();
             } else this.skip();
           } while (this.more(0x7d));
-          if (isService && value && v1 > v0) {
-            this.s0 = v0;
-            this.s1 = v1;
-            this.escaped = escaped;
-            service = escaped
-              ? this.services.internText(this.text())
-              : this.services.intern(this.buf, v0, v1);
+          if (isService && valueAt >= 0) {
+            const after = this.pos;
+            this.pos = valueAt;
+            const value = this.stringValue();
+            this.pos = after;
+            if (value && this.s1 > this.s0) {
+              service = this.escaped
+                ? this.services.internText(this.text())
+                : this.services.intern(this.buf, this.s0, this.s1);
+            }
           }
         } while (this.more(0x5d));
       } else this.skip();
@@ -772,9 +787,13 @@ class Scanner {
 /**
  * Decodes Tempo/OTLP JSON bytes with the scanner, or returns undefined when the input is not
  * something it reads with certainty (the caller then uses the `JSON.parse` decoder).
+ *
+ * What the columns need is read and checked; values it only skips (attribute values, links,
+ * scopes) are checked for their extent alone, so damage inside one (a bad escape, a stray token)
+ * shows as that span's damaged detail, as a damaged field inside a protobuf span does.
  */
-export function scanTempoJson(buf: Uint8Array): DecodedTrace | undefined {
-  const sc = new Scanner(buf);
+export function scanTempoJson(buf: Uint8Array, seed?: TimeRef): DecodedTrace | undefined {
+  const sc = new Scanner(buf, seed);
   try {
     sc.document();
   } catch (err) {
@@ -798,6 +817,7 @@ export function scanTempoJson(buf: Uint8Array): DecodedTrace | undefined {
     ...(partialMessage !== undefined ? { partialMessage } : {}),
     warnings,
   });
+  if (built.rebase && !seed) return scanTempoJson(buf, built.rebase);
   const { model, order, startOffset } = built;
   const spanStart = sc.spanStart.data.slice(0, sc.spanStart.length);
   const spanEnd = sc.spanEnd.data.slice(0, sc.spanEnd.length);
@@ -805,46 +825,37 @@ export function scanTempoJson(buf: Uint8Array): DecodedTrace | undefined {
   const scopes = sc.scopes.data.slice(0, sc.scopes.length);
   const resources = sc.resources.data.slice(0, sc.resources.length);
   const clock = sc.clock;
-  const parsed = new Map<number, JsonObject | undefined>();
-  const parse = (start: number, end: number): JsonObject | undefined => {
-    if (end <= start) return undefined;
-    let v = parsed.get(start);
-    if (v === undefined && !parsed.has(start)) {
-      try {
-        const o: unknown = JSON.parse(utf8.decode(buf.subarray(start, end)));
-        v = typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as JsonObject) : undefined;
-      } catch {
-        v = undefined;
-      }
-      // Resources and scopes are shared by many spans: keep them; spans are parsed each time.
-      parsed.set(start, v);
+  /** The object at `buf[start, end)` (undefined if absent), or where it stops being JSON. */
+  const parseRange = (start: number, end: number): { obj?: JsonObject; damagedAt?: number } => {
+    if (end <= start) return {};
+    try {
+      const o: unknown = JSON.parse(utf8.decode(buf.subarray(start, end)));
+      return typeof o === 'object' && o !== null && !Array.isArray(o) ? { obj: o as JsonObject } : {};
+    } catch {
+      return { damagedAt: start + (findJsonError(buf.subarray(start, end))?.at ?? 0) };
     }
-    return v;
+  };
+  // Resources and scopes are shared by many spans: parsed once; spans are parsed each time.
+  const shared = new Map<number, ReturnType<typeof parseRange>>();
+  const parseShared = (start: number, end: number): ReturnType<typeof parseRange> => {
+    let p = shared.get(start);
+    if (!p) shared.set(start, (p = parseRange(start, end)));
+    return p;
   };
   return {
     model,
     detail(index: number): SpanDetail | undefined {
       if (!Number.isInteger(index) || index < 0 || index >= model.spanCount) return undefined;
       const r = order[index]!;
-      let span: JsonObject | undefined;
-      try {
-        const o: unknown = JSON.parse(utf8.decode(buf.subarray(spanStart[r]!, spanEnd[r]!)));
-        span = typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as JsonObject) : undefined;
-      } catch {
-        span = undefined;
-      }
-      if (!span) return undefined;
+      const span = parseRange(spanStart[r]!, spanEnd[r]!);
       const scope = spanScope[r]!;
       const resource = scopes[3 * scope + 2]!;
-      return jsonSpanDetail(
-        index,
-        model,
-        span,
-        parse(resources[2 * resource]!, resources[2 * resource + 1]!),
-        parse(scopes[3 * scope]!, scopes[3 * scope + 1]!),
-        clock,
-        startOffset,
-      );
+      const res = parseShared(resources[2 * resource]!, resources[2 * resource + 1]!);
+      const sco = parseShared(scopes[3 * scope]!, scopes[3 * scope + 1]!);
+      const bad = span.damagedAt ?? res.damagedAt ?? sco.damagedAt;
+      if (bad !== undefined || !span.obj)
+        return damagedDetail(index, model, bad ?? spanStart[r]!, buf.length);
+      return jsonSpanDetail(index, model, span.obj, res.obj, sco.obj, clock, startOffset);
     },
   };
 }

@@ -21,7 +21,7 @@ import { buildModel } from './build';
 import { bytesToHex, bytesToIdWords, idStringToBytes, idWordsToHex } from './ids';
 import * as json from './json';
 import type { JsonObject } from './json';
-import { DecimalClock, RawSpans, StringTable } from './raw';
+import { DecimalClock, RawSpans, StringTable, type TimeRef } from './raw';
 import { TraceDecodeError, type DecodedTrace } from './types';
 
 const KIND_NAMES: Record<string, number> = {
@@ -132,8 +132,11 @@ function intValue(v: unknown): AttributeValue {
   return null;
 }
 
+/** Arrays and maps nested deeper than this show as a marker (as in the protobuf decoder). */
+const MAX_NESTING = 32;
+
 /** An AnyValue as a plain JSON value (for nesting inside arrays and maps). */
-function plainValue(v: unknown): unknown {
+function plainValue(v: unknown, depth = 0): unknown {
   const o = obj(v);
   if (!o) return null;
   let x = get(o, 'stringValue', 'string_value');
@@ -145,13 +148,17 @@ function plainValue(v: unknown): unknown {
   x = get(o, 'doubleValue', 'double_value');
   if (x !== undefined) return typeof x === 'string' ? Number(x) : x;
   x = get(o, 'arrayValue', 'array_value');
-  if (x !== undefined) return (arr(obj(x)?.values) ?? []).map(plainValue);
+  if (x !== undefined) {
+    if (depth >= MAX_NESTING) return '[nested too deep]';
+    return (arr(obj(x)?.values) ?? []).map((item) => plainValue(item, depth + 1));
+  }
   x = get(o, 'kvlistValue', 'kvlist_value');
   if (x !== undefined) {
+    if (depth >= MAX_NESTING) return '[nested too deep]';
     const out: Record<string, unknown> = {};
     for (const kv of arr(obj(x)?.values) ?? []) {
       const k = obj(kv);
-      if (k) out[String(k.key)] = plainValue(k.value);
+      if (k) out[String(k.key)] = plainValue(k.value, depth + 1);
     }
     return out;
   }
@@ -223,8 +230,11 @@ function spanFlags(span: JsonObject, status: number): number {
   return f;
 }
 
-/** Parsed JSON of an OTLP/Tempo trace → decoded trace. */
-export function decodeOtlpJson(doc: unknown): DecodedTrace {
+/**
+ * Parsed JSON of an OTLP/Tempo trace → decoded trace. `seed`: the time reference to measure
+ * from (set when a first decode found its reference was an outlier; see `BuiltTrace.rebase`).
+ */
+export function decodeOtlpJson(doc: unknown, seed?: TimeRef): DecodedTrace {
   const top = obj(doc);
   if (!top)
     throw new TraceDecodeError(
@@ -283,7 +293,7 @@ export function decodeOtlpJson(doc: unknown): DecodedTrace {
   const raw = new RawSpans(total);
   const names = new StringTable();
   const services = new StringTable();
-  const clock = new DecimalClock();
+  const clock = new DecimalClock(seed);
   const warnings: string[] = [];
   const spans: JsonObject[] = new Array<JsonObject>(total);
   const spanResource = new Uint32Array(total);
@@ -391,7 +401,6 @@ export function decodeOtlpJson(doc: unknown): DecodedTrace {
     warnings.push(`${badIds} span or parent IDs were neither hex nor base64 and were read as zero.`);
   if (otherTraceIds > 0)
     warnings.push(`${otherTraceIds} spans carry a different trace ID than the first span.`);
-  if (clock.bad > 0) warnings.push(`${clock.bad} timestamps were missing or not integers.`);
   if (!traceId) warnings.push('No span carries a readable trace ID.');
 
   const built = buildModel({
@@ -404,6 +413,7 @@ export function decodeOtlpJson(doc: unknown): DecodedTrace {
     ...(partialMessage !== undefined ? { partialMessage } : {}),
     warnings,
   });
+  if (built.rebase && !seed) return decodeOtlpJson(doc, built.rebase);
   const { model, order, startOffset } = built;
 
   return {
@@ -455,9 +465,11 @@ export function jsonSpanDetail(
   for (const ev of arr(span.events) ?? []) {
     const e = obj(ev);
     if (!e) continue;
+    const t = clock.offset(get(e, 'timeUnixNano', 'time_unix_nano'));
     events.push({
       name: str(e.name) ?? '',
-      timeNs: clock.offset(get(e, 'timeUnixNano', 'time_unix_nano')) - startOffset,
+      // An event without a time is put at its span's start.
+      timeNs: t === t ? t - startOffset : model.columns.startNs[index]!,
       attributes: jsonAttributes(e.attributes),
     });
   }

@@ -16,12 +16,13 @@ import {
   type SpanDetail,
   type SpanEvent,
   type SpanLink,
+  type TraceModel,
 } from '../../shared/model';
 import { buildModel } from './build';
 import { bytesToBase64, bytesToHex, bytesToIdWords, idWordsToHex } from './ids';
 import { ByteInterner, bytesEqual, ProtoReader, utf8Text, WireType } from './protoReader';
 import { RawSpans, type TimeRef } from './raw';
-import { TraceDecodeError, type DecodedTrace } from './types';
+import { damagedDetail, TraceDecodeError, type DecodedTrace } from './types';
 import { notFound } from './otlpJson';
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -159,9 +160,20 @@ class ProtoTraceDecoder {
   private traceIdStart = -1;
   private traceIdEnd = -1;
   private otherTraceIds = 0;
+  private tracesStart = 0;
+  private tracesEnd = 0;
 
-  constructor(readonly buf: Uint8Array) {
+  /** `seed`: the time reference to measure from (see `BuiltTrace.rebase`). */
+  constructor(
+    readonly buf: Uint8Array,
+    private readonly seed?: TimeRef,
+  ) {
     this.r = new ProtoReader(buf);
+    if (seed) {
+      this.ref = seed;
+      this.refHi = seed.major;
+      this.refLo = seed.minor;
+    }
     const guess = Math.max(64, Math.ceil(buf.length / 160));
     this.raw = new RawSpans(guess);
     this.spanStart = new U32List(guess);
@@ -174,6 +186,8 @@ class ProtoTraceDecoder {
 
   tracesData(start: number, end: number): void {
     const r = this.r;
+    this.tracesStart = start;
+    this.tracesEnd = end;
     r.pos = start;
     while (r.pos < end) {
       const tag = r.uint32();
@@ -287,9 +301,10 @@ class ProtoTraceDecoder {
     }
   }
 
-  /** Offset in ns of the fixed64 just read (`r.hi`, `r.lo`) from the first time seen. */
+  /** Offset in ns of the fixed64 just read (`r.hi`, `r.lo`) from the first time seen; NaN for 0 (not set). */
   private time(): number {
     const r = this.r;
+    if (r.hi === 0 && r.lo === 0) return NaN;
     if (!this.ref) {
       this.ref = { major: r.hi, minor: r.lo, scale: 4294967296 };
       this.refHi = r.hi;
@@ -309,6 +324,9 @@ class ProtoTraceDecoder {
     this.spanScope.push(scopeIndex);
     raw.service[i] = service;
     raw.name[i] = this.emptyName;
+    // Proto3 leaves a zero time out: absent means not set.
+    raw.start[i] = NaN;
+    raw.end[i] = NaN;
     let flags = 0;
     let status = 0;
     r.pos = start;
@@ -509,6 +527,11 @@ class ProtoTraceDecoder {
       ...(partialMessage !== undefined ? { partialMessage } : {}),
       warnings,
     });
+    if (built.rebase && !this.seed) {
+      const again = new ProtoTraceDecoder(this.buf, built.rebase);
+      again.tracesData(this.tracesStart, this.tracesEnd);
+      return again.finish(partial, partialMessage);
+    }
     const details = new ProtoDetails(
       this.buf,
       built.order,
@@ -524,7 +547,7 @@ class ProtoTraceDecoder {
     const model = built.model;
     return {
       model,
-      detail: (index: number) => details.detail(index, model.spanCount),
+      detail: (index: number) => details.detail(index, model),
     };
   }
 }
@@ -532,6 +555,8 @@ class ProtoTraceDecoder {
 /** Decodes attributes, events and links of one span from its remembered byte range. */
 class ProtoDetails {
   private readonly r: ProtoReader;
+  /** Start of the span being read, for events without a time. */
+  private spanStartNs = 0;
   constructor(
     private readonly buf: Uint8Array,
     private readonly order: Int32Array,
@@ -547,8 +572,24 @@ class ProtoDetails {
     this.r = new ProtoReader(buf);
   }
 
-  detail(index: number, count: number): SpanDetail | undefined {
-    if (!Number.isInteger(index) || index < 0 || index >= count) return undefined;
+  /** A message read to `end` must stop exactly there: a field that ran past it was misread. */
+  private ended(end: number): void {
+    if (this.r.pos !== end) throw this.r.damaged('a field runs past the end of its message');
+  }
+
+  /** Span `index`'s detail; damaged bytes give a damaged detail, never an exception. */
+  detail(index: number, model: TraceModel): SpanDetail | undefined {
+    if (!Number.isInteger(index) || index < 0 || index >= model.spanCount) return undefined;
+    try {
+      return this.read(index, model.columns.startNs[index]!);
+    } catch {
+      return damagedDetail(index, model, Math.min(this.r.pos, this.buf.length), this.buf.length);
+    }
+  }
+
+  /** The detail of span `index` (which starts `spanStartNs` into the trace); throws on damage. */
+  private read(index: number, spanStartNs: number): SpanDetail {
+    this.spanStartNs = spanStartNs;
     const rawIndex = this.order[index]!;
     const r = this.r;
     const buf = this.buf;
@@ -624,6 +665,7 @@ class ProtoDetails {
         r.pos = e;
       } else r.skip(tag & 7, end);
     }
+    this.ended(end);
     return out;
   }
 
@@ -644,6 +686,7 @@ class ProtoDetails {
       } else if (tag === 0x1a) out.attributes.push(this.keyValue(r.pos, e));
       r.pos = e;
     }
+    this.ended(end);
   }
 
   private keyValue(start: number, end: number): Attribute {
@@ -670,6 +713,7 @@ class ProtoDetails {
         r.pos = e;
       } else r.skip(tag & 7, end);
     }
+    this.ended(end);
     return { key, value };
   }
 
@@ -736,6 +780,7 @@ class ProtoDetails {
           r.skip(tag & 7, end);
       }
     }
+    this.ended(end);
     return value;
   }
 
@@ -756,18 +801,21 @@ class ProtoDetails {
         r.pos = e;
       } else r.skip(tag & 7, end);
     }
+    this.ended(end);
     return [key, value];
   }
 
   private event(start: number, end: number): SpanEvent {
     const r = this.r;
-    const ev: SpanEvent = { name: '', timeNs: 0, attributes: [] };
+    // An event without a time is put at its span's start.
+    const ev: SpanEvent = { name: '', timeNs: this.spanStartNs, attributes: [] };
     r.pos = start;
     while (r.pos < end) {
       const tag = r.uint32();
       if (tag === 0x09) {
         r.fixed64();
-        ev.timeNs = (r.hi - this.refHi) * 4294967296 + (r.lo - this.refLo) - this.startOffset;
+        if (r.hi !== 0 || r.lo !== 0)
+          ev.timeNs = (r.hi - this.refHi) * 4294967296 + (r.lo - this.refLo) - this.startOffset;
       } else if (tag === TAG_2_BYTES) {
         const e = r.bytesEnd(end);
         ev.name = utf8Text(this.buf, r.pos, e);
@@ -778,6 +826,7 @@ class ProtoDetails {
         r.pos = e;
       } else r.skip(tag & 7, end);
     }
+    this.ended(end);
     return ev;
   }
 
@@ -800,6 +849,7 @@ class ProtoDetails {
       } else if (tag === 0x22) link.attributes.push(this.keyValue(r.pos, e));
       r.pos = e;
     }
+    this.ended(end);
     return link;
   }
 
@@ -815,6 +865,7 @@ class ProtoDetails {
         r.pos = e;
       } else r.skip(tag & 7, end);
     }
+    this.ended(end);
     return message;
   }
 }

@@ -99,12 +99,18 @@ export class StringTable {
 
 /**
  * Converts decimal-string (or number) Unix nanoseconds into offsets from the first value seen,
- * exactly: the string is split into seconds and a 9-digit nanosecond part.
+ * exactly: the string is split into seconds and a 9-digit nanosecond part. Zero (OTLP's "not
+ * set") and unreadable values are unknown: NaN, for the builder to place (see `times.ts`).
  */
 export class DecimalClock {
   ref: TimeRef | undefined;
-  /** Set when a value could not be read; the caller turns it into a warning. */
+  /** Set when a value could not be read (missing, not an integer). */
   bad = 0;
+
+  /** `seed`: the reference to measure from instead of the first value (see `BuiltTrace.rebase`). */
+  constructor(seed?: TimeRef) {
+    this.ref = seed;
+  }
 
   /** Offset in ns of `v` (a decimal string or a number) from the reference. */
   offset(v: unknown): number {
@@ -139,12 +145,13 @@ export class DecimalClock {
     return this.parts(sec, (us - sec * 1e6) * 1000);
   }
 
-  /** Offset in ns of `sec` seconds plus `ns` nanoseconds (both non-negative integers). */
+  /** Offset in ns of `sec` seconds plus `ns` nanoseconds (both non-negative integers); NaN if unknown. */
   parts(sec: number, ns: number): number {
     if (!Number.isInteger(sec) || !Number.isInteger(ns) || sec < 0 || ns < 0) {
       this.bad++;
-      return this.ref ? -this.ref.major * 1e9 - this.ref.minor : 0;
+      return NaN;
     }
+    if (sec === 0 && ns === 0) return NaN;
     const ref = this.ref;
     if (!ref) {
       this.ref = { major: sec, minor: ns, scale: 1e9 };
@@ -152,6 +159,12 @@ export class DecimalClock {
     }
     return (sec - ref.major) * 1e9 + (ns - ref.minor);
   }
+}
+
+/** `abs` Unix nanoseconds as a reference in units of `scale` (1e9 or 2^32). */
+export function timeRefAt(abs: bigint, scale: number): TimeRef {
+  const s = BigInt(scale);
+  return { major: Number(abs / s), minor: Number(abs % s), scale };
 }
 
 /** The absolute time `ref + offset` as a decimal string of Unix nanoseconds. */

@@ -10,7 +10,7 @@ import { idWordsToHex } from './ids';
 import { hexIdWords, hexTraceId } from './jaeger';
 import { arr, obj, str, typeName, type JsonObject } from './json';
 import { CODE_KEYS, notFound } from './otlpJson';
-import { DecimalClock, RawSpans, StringTable } from './raw';
+import { DecimalClock, RawSpans, StringTable, type TimeRef } from './raw';
 import { TraceDecodeError, type DecodedTrace } from './types';
 
 const KINDS: Record<string, SpanKind> = {
@@ -45,7 +45,7 @@ function endpoint(prefix: string, v: unknown): Attribute[] {
 }
 
 /** Parsed Zipkin JSON → decoded trace. */
-export function decodeZipkinJson(doc: unknown): DecodedTrace {
+export function decodeZipkinJson(doc: unknown, seed?: TimeRef): DecodedTrace {
   let list = arr(doc);
   if (!list) {
     throw new TraceDecodeError(
@@ -60,7 +60,7 @@ export function decodeZipkinJson(doc: unknown): DecodedTrace {
   const raw = new RawSpans(list.length);
   const names = new StringTable();
   const services = new StringTable();
-  const clock = new DecimalClock();
+  const clock = new DecimalClock(seed);
   const warnings: string[] = [];
   const spans: JsonObject[] = [];
   const buf = new Uint8Array(16);
@@ -115,8 +115,7 @@ export function decodeZipkinJson(doc: unknown): DecodedTrace {
   if (raw.count === 0) throw notFound();
   if (skipped > 0) warnings.push(`${skipped} spans that were not objects were skipped.`);
   if (badIds > 0) warnings.push(`${badIds} span or parent IDs were not hex and were read as zero.`);
-  if (clock.bad > 0) warnings.push(`${clock.bad} timestamps were missing or not integers.`);
-  const { model, order, startOffset } = buildModel({
+  const built = buildModel({
     raw,
     names: names.values,
     services: services.values,
@@ -125,11 +124,15 @@ export function decodeZipkinJson(doc: unknown): DecodedTrace {
     partial: false,
     warnings,
   });
+  if (built.rebase && !seed) return decodeZipkinJson(doc, built.rebase);
+  const { model, order, startOffset } = built;
 
   return {
     model,
     detail(index: number): SpanDetail | undefined {
       if (!Number.isInteger(index) || index < 0 || index >= model.spanCount) return undefined;
+      // An event without a time is put at its span's start.
+      const eventTime = (t: number): number => (t === t ? t - startOffset : model.columns.startNs[index]!);
       const span = spans[order[index]!]!;
       const local = obj(span.localEndpoint);
       const attributes = [...tagList(span.tags), ...endpoint('remoteEndpoint', span.remoteEndpoint)];
@@ -149,7 +152,7 @@ export function decodeZipkinJson(doc: unknown): DecodedTrace {
           const o = obj(a) ?? {};
           return {
             name: str(o.value) ?? '',
-            timeNs: clock.offsetMicros(o.timestamp) - startOffset,
+            timeNs: eventTime(clock.offsetMicros(o.timestamp)),
             attributes: [],
           };
         }),

@@ -119,6 +119,16 @@ describe('resolveStackFrame', () => {
     const r = resolveStackFrame(frame, ctx([`${WS}/etc/passwd`]));
     assert.ok(r.candidates.every((c) => c.path === '' || c.path.startsWith(WS + '/')));
   });
+
+  it('never offers a frame in /proc, and says why', () => {
+    const frame = { file: '/proc/self/environ', line: 1, language: 'node' as const, library: false };
+    const r = resolveStackFrame(frame, ctx([`${WS}/self/environ`]));
+    assert.deepEqual(r.outside, []);
+    assert.ok(r.candidates.every((c) => c.origin === 'symbol'));
+    assert.deepEqual(r.refused, [
+      { path: '/proc/self/environ', reason: '/proc holds system pseudo-files, not source' },
+    ]);
+  });
 });
 
 describe('outsideLocations', () => {

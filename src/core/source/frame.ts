@@ -5,7 +5,14 @@
  */
 import type { Attribute, AttributeValue, SpanEvent } from '../../shared/model';
 import { checkCandidatePath } from './paths';
-import { outsideWorkspace, resolveSpanSource, type ResolveContext, type SourceCandidate } from './resolve';
+import {
+  outsideWorkspace,
+  refusedPaths,
+  resolveSpanSource,
+  type RefusedPath,
+  type ResolveContext,
+  type SourceCandidate,
+} from './resolve';
 import { parseStackTrace, type StackFrame } from './stackTrace';
 
 /** A file outside the workspace that the span names, with the line when the span gives one. */
@@ -111,18 +118,19 @@ function frameAttributes(file: string, frame: StackFrame, withFunction: boolean)
  * Places in the workspace for one stack frame, through the same mapping, suffix matching and
  * containment rules as a span's `code.*` attributes: the longer suffix hint first (Java's
  * `com/acme/Foo.java`), then the file as written, then a workspace symbol search for the
- * frame's function. `outside` lists the frame's file when nothing maps it into the workspace.
+ * frame's function. `outside` lists the frame's file when nothing maps it into the workspace;
+ * `refused` says when it is a system path that is never opened.
  */
 export function resolveStackFrame(
   frame: StackFrame,
   ctx: ResolveContext,
   label = 'stack frame',
-): { candidates: SourceCandidate[]; outside: OutsideLocation[] } {
+): { candidates: SourceCandidate[]; outside: OutsideLocation[]; refused: RefusedPath[] } {
   const relabel = (cs: SourceCandidate[]): SourceCandidate[] =>
     cs.map((c) => ({ ...c, reason: c.reason.replace(/^code\.file\.path /, `${label} `) }));
   if (frame.suffixHint !== undefined && frame.suffixHint !== frame.file) {
     const hinted = resolveSpanSource(frameAttributes(frame.suffixHint, frame, false), [], ctx);
-    if (hinted.length > 0) return { candidates: relabel(hinted), outside: [] };
+    if (hinted.length > 0) return { candidates: relabel(hinted), outside: [], refused: [] };
   }
   const attrs = frameAttributes(frame.file, frame, true);
   const candidates = relabel(resolveSpanSource(attrs, [], ctx));
@@ -130,5 +138,6 @@ export function resolveStackFrame(
   return {
     candidates: real.length > 0 ? real : candidates,
     outside: real.length > 0 ? [] : outsideLocations(attrs, [], ctx),
+    refused: real.length > 0 ? [] : refusedPaths(attrs, [], ctx),
   };
 }

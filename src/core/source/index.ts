@@ -4,10 +4,19 @@
  * `FileIndex`, and resolves symlinks with `fs.realpath` before `isInsideWorkspace`.
  */
 export { FileIndex, type SuffixMatch } from './fileIndex';
-export { checkCandidatePath, isInsideWorkspace, type WorkspaceFolderInfo } from './paths';
+export {
+  checkCandidatePath,
+  isInsideWorkspace,
+  notSourceReason,
+  systemPathReason,
+  type FileKind,
+  type WorkspaceFolderInfo,
+} from './paths';
 export {
   outsideWorkspace,
+  refusedPaths,
   resolveSpanSource,
+  type RefusedPath,
   type CandidateOrigin,
   type ResolveContext,
   type SourceCandidate,

@@ -1,5 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { checkCandidatePath, isInsideWorkspace, joinUnderFolder, type WorkspaceFolderInfo } from './paths';
+import {
+  checkCandidatePath,
+  isInsideWorkspace,
+  joinUnderFolder,
+  notSourceReason,
+  systemPathReason,
+  type FileKind,
+  type WorkspaceFolderInfo,
+} from './paths';
 
 describe('checkCandidatePath', () => {
   const accepted: [string, string][] = [
@@ -101,5 +109,70 @@ describe('joinUnderFolder', () => {
     assert.equal(joinUnderFolder('C:\\work\\shop', ['src', 'x.py']), 'C:\\work\\shop\\src\\x.py');
     assert.equal(joinUnderFolder('C:/work/shop', ['src', 'x.py']), 'C:/work/shop/src/x.py');
     assert.equal(joinUnderFolder('/', ['x.ts']), '/x.ts');
+  });
+});
+
+describe('system paths are never source (issue 17, item 9)', () => {
+  const system: [string, string][] = [
+    ['/proc/self/environ', '/proc holds system pseudo-files, not source'],
+    ['/proc/1/cmdline', '/proc holds system pseudo-files, not source'],
+    ['/proc/self/cwd/src/index.ts', '/proc holds system pseudo-files, not source'],
+    ['/proc', '/proc holds system pseudo-files, not source'],
+    ['/sys/kernel/debug/x', '/sys holds system pseudo-files, not source'],
+    ['/dev/stdin', '/dev holds system pseudo-files, not source'],
+    ['/dev/tcp/evil.test/80', '/dev holds system pseudo-files, not source'],
+    ['/app/../proc/self/environ', '/proc holds system pseudo-files, not source'],
+    ['//proc//self/./environ', '/proc holds system pseudo-files, not source'],
+    ['file:///proc/self/environ', '/proc holds system pseudo-files, not source'],
+    ['file:///dev/zero', '/dev holds system pseudo-files, not source'],
+    ['/DEV/null', '/dev holds system pseudo-files, not source'],
+    ['C:\\src\\nul.ts', 'nul.ts is a Windows device name, not a file'],
+    ['C:\\src\\CON', 'CON is a Windows device name, not a file'],
+    ['c:/work/com1.txt/x.ts', 'com1.txt is a Windows device name, not a file'],
+    ['file:///C:/work/LPT1 .log', 'LPT1 .log is a Windows device name, not a file'],
+  ];
+  for (const [raw, reason] of system) {
+    it(`refuses ${JSON.stringify(raw)}: ${reason}`, () => {
+      const got = checkCandidatePath(raw);
+      // "//proc//self" is a UNC path to the lexical check: refused before it is looked at as /proc.
+      if (raw.startsWith('//')) assert.equal(got.ok, false);
+      else assert.deepEqual(got, { ok: false, reason, system: true });
+    });
+  }
+
+  const ordinary = [
+    '/app/src/proc/self.ts',
+    '/home/dev/sys/x.ts',
+    '/srv/device/x.ts',
+    'proc/self/environ',
+    '/app/console.ts',
+    'C:\\work\\connect.ts',
+    'C:\\work\\com10.ts',
+    '/app/nul.ts',
+  ];
+  for (const raw of ordinary) {
+    it(`accepts ${JSON.stringify(raw)}`, () => {
+      assert.equal(checkCandidatePath(raw).ok, true);
+      assert.equal(systemPathReason(raw), undefined);
+    });
+  }
+
+  it('Windows device paths are refused (as UNC from traces, as devices from the host)', () => {
+    for (const raw of ['\\\\.\\C:\\x.ts', '\\\\?\\C:\\x.ts', '//./pipe/x']) {
+      assert.equal(checkCandidatePath(raw).ok, false);
+      assert.equal(systemPathReason(raw), 'a Windows device path, not a file');
+    }
+  });
+
+  it('notSourceReason: only a regular file outside the system folders', () => {
+    assert.equal(notSourceReason('/home/dev/x.ts', 'file'), undefined);
+    assert.equal(
+      notSourceReason('/proc/self/environ', 'file'),
+      '/proc holds system pseudo-files, not source',
+    );
+    const kinds: FileKind[] = ['directory', 'fifo', 'socket', 'character device', 'block device', 'other'];
+    for (const kind of kinds) {
+      assert.equal(notSourceReason('/home/dev/x.ts', kind), `a ${kind}, not a regular file`);
+    }
   });
 });

@@ -145,13 +145,58 @@ function webpackPath(raw: string, scheme: string): string {
   return rest;
 }
 
+/** Top-level folders of pseudo-files (a process's memory and environment, kernel state, devices). */
+const SYSTEM_ROOTS = new Set(['proc', 'sys', 'dev']);
+/** Windows device names: reserved in every folder and with any extension (`C:\src\nul.ts` is the null device). */
+const WIN32_DEVICES =
+  /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)$/i;
+
+/**
+ * Why `path` is never opened as source, whatever maps it or contains it: `/proc`, `/sys` and `/dev`
+ * hold pseudo-files (`/proc/self/environ` is the editor's environment, tokens included), Windows
+ * device paths (`\\.\`, `\\?\`) and device names (`NUL.ts`) open devices. Undefined when none
+ * of these applies. Lexical; the host applies it to real paths too, after following symlinks.
+ */
+export function systemPathReason(path: string): string | undefined {
+  if (/^[\\/]{2}[.?](?:[\\/]|$)/.test(path)) return 'a Windows device path, not a file';
+  const parsed = parsePath(path, true);
+  if (!parsed.ok) return undefined;
+  const { kind, segments } = parsed.value;
+  const first = segments[0]?.toLowerCase();
+  if (kind === 'posix' && first !== undefined && SYSTEM_ROOTS.has(first)) {
+    return `/${first} holds system pseudo-files, not source`;
+  }
+  if (kind === 'win32' || kind === 'unc') {
+    const device = segments.find((seg) => WIN32_DEVICES.test(seg.split('.')[0]!.trimEnd()));
+    if (device !== undefined) return `${device} is a Windows device name, not a file`;
+  }
+  return undefined;
+}
+
+/** What `fs.stat` says a path is. */
+export type FileKind =
+  'file' | 'directory' | 'fifo' | 'socket' | 'character device' | 'block device' | 'other';
+
+/**
+ * Why a path the host resolved (`fs.realpath`, then `fs.stat`) is not offered as source: a
+ * system path, or anything but a regular file. Undefined for a regular file elsewhere.
+ */
+export function notSourceReason(realPath: string, kind: FileKind): string | undefined {
+  const system = systemPathReason(realPath);
+  if (system !== undefined) return system;
+  return kind === 'file' ? undefined : `a ${kind}, not a regular file`;
+}
+
 /**
  * Checks a path taken from a trace before anything opens it. Accepts plain posix, win32 and
  * relative paths, `file:` URIs (local only) and `webpack:` URLs (reduced to the relative path);
- * rejects UNC paths, `..` escapes, other URI schemes, control characters and empty paths.
- * The accepted path is normalised with forward slashes.
+ * rejects UNC paths, `..` escapes, other URI schemes, control characters, empty paths and system
+ * paths (`systemPathReason`: those also say `system`). The accepted path is normalised with
+ * forward slashes.
  */
-export function checkCandidatePath(raw: string): { ok: true; path: string } | { ok: false; reason: string } {
+export function checkCandidatePath(
+  raw: string,
+): { ok: true; path: string } | { ok: false; reason: string; system?: true } {
   if (CONTROL.test(raw)) return { ok: false, reason: 'contains a NUL or control character' };
   let path = raw.trim();
   if (path === '') return { ok: false, reason: 'empty path' };
@@ -173,7 +218,10 @@ export function checkCandidatePath(raw: string): { ok: true; path: string } | { 
   if (parsed.value.kind === 'relative' && parsed.value.segments.length === 0) {
     return { ok: false, reason: 'empty path' };
   }
-  return { ok: true, path: formatPath(parsed.value) };
+  const normal = formatPath(parsed.value);
+  const system = systemPathReason(normal);
+  if (system !== undefined) return { ok: false, reason: system, system: true };
+  return { ok: true, path: normal };
 }
 
 /** The folder containing an already-parsed absolute path, if any (the deepest, for nested folders). */

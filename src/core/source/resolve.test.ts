@@ -1,7 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { Attribute, AttributeValue, SpanEvent } from '../../shared/model';
 import { FileIndex } from './fileIndex';
-import { outsideWorkspace, resolveSpanSource, type ResolveContext, type SourceCandidate } from './resolve';
+import {
+  outsideWorkspace,
+  refusedPaths,
+  resolveSpanSource,
+  type ResolveContext,
+  type SourceCandidate,
+} from './resolve';
 import type { WorkspaceFolderInfo } from './paths';
 
 const attrs = (o: Record<string, AttributeValue>): Attribute[] =>
@@ -778,5 +784,48 @@ describe('outsideWorkspace', () => {
     assert.deepEqual(brief(resolveSpanSource(a, [exception(stack)], ctx)), [
       `${WS}/src/clients/SmtpClient.ts:61:13 exception.stacktrace 796`,
     ]);
+  });
+});
+
+describe('system paths (issue 17, item 9)', () => {
+  const files = [`${WS}/src/index.ts`, `${WS}/self/environ`];
+  const ctx = context([ENGINE], files);
+
+  it('a span naming /proc/self/environ is not offered, outside or in, and says why', () => {
+    const a = attrs({ 'code.filepath': '/proc/self/environ', 'code.lineno': 1 });
+    assert.deepEqual(resolveSpanSource(a, [], ctx), []);
+    // Before: ['/proc/self/environ'], which the host offered to open outside the workspace.
+    assert.deepEqual(outsideWorkspace(a, [], ctx), []);
+    assert.deepEqual(refusedPaths(a, [], ctx), [
+      { path: '/proc/self/environ', reason: '/proc holds system pseudo-files, not source' },
+    ]);
+  });
+
+  it('a mapping cannot bring a system path in', () => {
+    const mctx = context([ENGINE], files, { '/proc': '${workspaceFolder}' });
+    const a = attrs({ 'code.filepath': '/proc/self/environ' });
+    assert.deepEqual(resolveSpanSource(a, [], mctx), []);
+    assert.equal(refusedPaths(a, [], mctx).length, 1);
+  });
+
+  it('stack frames naming /dev and /sys are refused, the rest resolve', () => {
+    const stack = [
+      'Error: boom',
+      '    at evil (/dev/stdin:1:1)',
+      '    at evil2 (/sys/kernel/x.js:1:1)',
+      '    at main (/app/src/index.ts:3:1)',
+    ].join('\n');
+    assert.deepEqual(brief(resolveSpanSource([], [exception(stack)], ctx)), [
+      `${WS}/src/index.ts:3:1 exception.stacktrace 792`,
+    ]);
+    assert.deepEqual(
+      refusedPaths([], [exception(stack)], ctx).map((r) => r.path),
+      ['/dev/stdin', '/sys/kernel/x.js'],
+    );
+  });
+
+  it('ordinary refusals (UNC, schemes) are not reported as system paths', () => {
+    const a = attrs({ 'code.filepath': '\\\\evil\\share\\x.ts' });
+    assert.deepEqual(refusedPaths(a, [], ctx), []);
   });
 });

@@ -90,6 +90,8 @@ interface Ranked {
 interface Analysis {
   ranked: Ranked[];
   outside: { raw: string; key: number[] }[];
+  /** System paths (`/proc/…`, device names): never offered, and the person is told why. */
+  refused: { raw: string; reason: string; key: number[] }[];
 }
 
 // --- attributes ----------------------------------------------------------------------------
@@ -235,9 +237,10 @@ function resolveLocation(
   loc: Location,
   ctx: ResolveContext,
   prefer: WorkspaceFolderInfo | undefined,
-): { found: Resolution[]; outside: boolean } {
+): { found: Resolution[]; outside: boolean; refused?: string } {
   const checked = checkCandidatePath(loc.raw);
-  if (!checked.ok) return { found: [], outside: false };
+  if (!checked.ok)
+    return { found: [], outside: false, ...(checked.system ? { refused: checked.reason } : {}) };
   const parsed = parsePath(checked.path, false);
   if (!parsed.ok) return { found: [], outside: false };
   const p = parsed.value;
@@ -384,11 +387,13 @@ function analyse(
 
   const ranked: Ranked[] = [];
   const outside: Analysis['outside'] = [];
+  const refused: Analysis['refused'] = [];
   let fileAttrResolved = false;
   for (const loc of locations) {
     const base = [loc.library ? 1 : 0, ORIGIN_RANK[loc.origin], loc.rank];
-    const { found, outside: isOutside } = resolveLocation(loc, ctx, prefer);
+    const { found, outside: isOutside, refused: why } = resolveLocation(loc, ctx, prefer);
     if (isOutside) outside.push({ raw: loc.raw, key: base });
+    if (why !== undefined) refused.push({ raw: loc.raw, reason: why, key: base });
     found.forEach((r, alt) => {
       if (!isInsideWorkspace(r.path, ctx.folders)) return; // never hand out a path outside the folders
       if (loc.origin === 'code-attributes') fileAttrResolved = true;
@@ -424,7 +429,7 @@ function analyse(
       key: [2, 0, 0, 0],
     });
   }
-  return { ranked, outside };
+  return { ranked, outside, refused };
 }
 
 /** Dedup key: the same file and line from two sources is one candidate. */
@@ -481,4 +486,33 @@ export function outsideWorkspace(
   const { outside } = analyse(attributes, events, ctx);
   outside.sort((a, b) => compareKeys(a.key, b.key));
   return [...new Set(outside.map((o) => o.raw))];
+}
+
+/** A path the span names that is never opened, and why. */
+export interface RefusedPath {
+  /** As written in the trace. */
+  path: string;
+  reason: string;
+}
+
+/**
+ * The system paths the span names (`/proc/self/environ`, `/dev/…`, Windows device names), which
+ * no mapping or prompt ever opens, in rank order and de-duplicated: so the host can say why
+ * nothing was opened.
+ */
+export function refusedPaths(
+  attributes: Attribute[],
+  events: SpanEvent[],
+  ctx: ResolveContext,
+): RefusedPath[] {
+  const { refused } = analyse(attributes, events, ctx);
+  refused.sort((a, b) => compareKeys(a.key, b.key));
+  const seen = new Set<string>();
+  const out: RefusedPath[] = [];
+  for (const r of refused) {
+    if (seen.has(r.raw)) continue;
+    seen.add(r.raw);
+    out.push({ path: r.raw, reason: r.reason });
+  }
+  return out;
 }

@@ -25,6 +25,8 @@ import {
 } from '../../core/traceql';
 import { Commands, type OpenTraceArgs } from '../commandIds';
 import { describeError } from '../errors';
+import { notices } from '../../core/notices';
+import * as notify from '../notify';
 import type { TraceService } from '../traceService';
 
 /** The window the figures cover. */
@@ -402,28 +404,24 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       if (cached?.search && Date.now() - cached.at <= TTL_MS) stats = cached.search;
       else {
         if (!backend.search) {
-          void vscode.window.showWarningMessage(
-            vscode.l10n.t('Trace Lens: {0} has no TraceQL search to list traces with.', backend.name),
-          );
+          void notify.warn(notices.noTraceqlSearch(notify.t, backend.name));
           return;
         }
         const end = Math.floor(Date.now() / 1000);
         stats = await vscode.window.withProgress(
           {
             location: vscode.ProgressLocation.Window,
-            title: vscode.l10n.t('Trace Lens: finding traces of {0}…', qualified(target)),
+            title: notices.findingTraces(notify.t, qualified(target)),
           },
           () => this.searchStats(backend, target, end - WINDOW_S, end),
         );
       }
     } catch (err) {
-      void vscode.window.showErrorMessage(`Trace Lens: ${describeError(err)}`);
+      notify.failure(this.log, err, { context: `code lens: traces of ${qualified(target)}` });
       return;
     }
     if (stats.slowest.length === 0 && stats.failing.length === 0) {
-      void vscode.window.showInformationMessage(
-        vscode.l10n.t('Trace Lens: no spans of {0} in the last hour.', qualified(target)),
-      );
+      void notify.info(notices.noSpansOfFunction(notify.t, qualified(target)));
       return;
     }
     type Item = vscode.QuickPickItem & { choice?: TraceChoice };

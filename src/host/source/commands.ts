@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { normalizeTraceId } from '../../core/ids/detect';
 import { Commands, type GoToSourceArgs, type SourceCommandId } from '../commandIds';
 import type { TracePanels } from '../tracePanel';
@@ -7,6 +7,8 @@ import type { FunctionLenses } from './codeLens';
 import { indexOfSpan, type SourceNavigator } from './goToSource';
 import type { TraceOverlay } from './overlay';
 import type { TraceSearchView } from './searchView';
+import { notices } from '../../core/notices';
+import * as notify from '../notify';
 
 const HEX_16 = /^[0-9a-f]{16}$/;
 const isIndex = (v: unknown): v is number =>
@@ -39,13 +41,14 @@ export interface SourceCommandDeps {
   overlay: TraceOverlay;
   lenses: FunctionLenses;
   search: TraceSearchView;
+  log: vscode.LogOutputChannel;
 }
 
 /** Handlers of the source features' commands, merged into the typed table in `commands.ts`. */
 export function sourceCommandHandlers(
   deps: SourceCommandDeps,
 ): Record<SourceCommandId, (...args: unknown[]) => unknown> {
-  const { panels, traces, navigator, overlay, lenses, search } = deps;
+  const { panels, traces, navigator, overlay, lenses, search, log } = deps;
   return {
     [Commands.goToSpanSource]: async (arg: unknown) => {
       const args = readGoToSourceArgs(arg);
@@ -55,14 +58,13 @@ export function sourceCommandHandlers(
       try {
         loaded = open?.loaded ?? (await traces.load(args.traceId));
       } catch (err) {
-        void vscode.window.showErrorMessage(
-          `Trace Lens: ${err instanceof Error ? err.message : String(err)}`,
-        );
+        // TraceService.load wrote the whole message to the log.
+        notify.failure(log, err, { logged: true });
         return;
       }
       const index = args.index ?? (args.spanId ? indexOfSpan(loaded, args.spanId) : -1);
       if (index < 0 || index >= loaded.decoded.model.spanCount) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Trace Lens: that span is not in the trace.'));
+        void notify.warn(notices.spanNotInTrace(notify.t));
         return;
       }
       const ref = {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { SpanFlag, spanIndexById, type SpanDetail } from '../../shared/model';
-import { resolveSpanSource, type SourceCandidate } from '../../core/source';
+import { refusedPaths, resolveSpanSource, type RefusedPath, type SourceCandidate } from '../../core/source';
 import {
   exceptionFrame,
   outsideLocations,
@@ -10,6 +10,8 @@ import {
 import { sourceAnnotationText, spanLabel, cleanText, type SpanFacts } from '../../core/source/text';
 import type { LoadedTrace } from '../traceService';
 import type { WorkspaceIndex } from './workspaceIndex';
+import { notices } from '../../core/notices';
+import * as notify from '../notify';
 
 /** A place in a workspace file, checked to be inside the workspace. */
 export interface SourcePlace {
@@ -136,9 +138,15 @@ export class SourceNavigator implements vscode.Disposable {
   }
 
   /** Candidates for span `index`, best first (in-workspace by construction, not yet realpath-checked). */
-  async candidates(
-    ref: SpanRef,
-  ): Promise<{ detail: SpanDetail; candidates: SourceCandidate[]; outside: OutsideLocation[] } | undefined> {
+  async candidates(ref: SpanRef): Promise<
+    | {
+        detail: SpanDetail;
+        candidates: SourceCandidate[];
+        outside: OutsideLocation[];
+        refused: RefusedPath[];
+      }
+    | undefined
+  > {
     const detail = ref.loaded.decoded.detail(ref.index);
     if (!detail) return undefined;
     const ctx = await this.index.context(serviceOf(ref.loaded, ref.index, detail));
@@ -146,6 +154,7 @@ export class SourceNavigator implements vscode.Disposable {
       detail,
       candidates: resolveSpanSource(detail.attributes, detail.events, ctx),
       outside: outsideLocations(detail.attributes, detail.events, ctx),
+      refused: refusedPaths(detail.attributes, detail.events, ctx),
     };
   }
 
@@ -189,50 +198,54 @@ export class SourceNavigator implements vscode.Disposable {
   async goToSpan(ref: SpanRef): Promise<void> {
     const found = await this.candidates(ref);
     if (!found) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Trace Lens: that span is not in the trace.'));
+      void notify.warn(notices.spanNotInTrace(notify.t));
+      return;
+    }
+    if (found.detail.damaged) {
+      void notify.warn(notices.spanDetailDamaged(notify.t));
       return;
     }
     const facts = spanFacts(ref.loaded, ref.index, found.detail);
-    await this.open(found.candidates, found.outside, facts, ref.panelColumn, facts.label);
+    await this.open(found, facts, ref.panelColumn, facts.label);
   }
 
   /** Go to Source for frame `frameIndex` of exception event `eventIndex` of span `index`. */
   async goToFrame(ref: SpanRef, eventIndex: number, frameIndex: number): Promise<void> {
     const detail = ref.loaded.decoded.detail(ref.index);
+    if (detail?.damaged) {
+      void notify.warn(notices.spanDetailDamaged(notify.t));
+      return;
+    }
     const frame = detail ? exceptionFrame(detail.events, eventIndex, frameIndex) : undefined;
     if (!detail || !frame) {
-      void vscode.window.showWarningMessage(
-        vscode.l10n.t('Trace Lens: that stack frame is not in the span (or names no file).'),
-      );
+      void notify.warn(notices.frameNotInSpan(notify.t));
       return;
     }
     const ctx = await this.index.context(serviceOf(ref.loaded, ref.index, detail));
-    const { candidates, outside } = resolveStackFrame(
-      frame,
-      ctx,
-      `exception.stacktrace frame ${frameIndex + 1}`,
-    );
+    const resolved = resolveStackFrame(frame, ctx, `exception.stacktrace frame ${frameIndex + 1}`);
     const facts = spanFacts(ref.loaded, ref.index, detail);
-    await this.open(candidates, outside, facts, ref.panelColumn, frame.functionName ?? frame.file);
+    await this.open(resolved, facts, ref.panelColumn, frame.functionName ?? frame.file);
   }
 
   private async open(
-    candidates: SourceCandidate[],
-    outside: OutsideLocation[],
+    resolved: { candidates: SourceCandidate[]; outside: OutsideLocation[]; refused: RefusedPath[] },
     facts: SpanFacts,
     panelColumn: vscode.ViewColumn | undefined,
     what: string,
   ): Promise<void> {
+    const { candidates, outside } = resolved;
+    for (const r of resolved.refused) this.log.info(`go to source: not offered: ${r.path}: ${r.reason}`);
     const choices: Choice[] = [];
-    let refused = 0;
+    const refusals: Array<{ path: string; reason: string }> = [];
     for (const c of candidates) {
       if (c.origin === 'symbol') {
         choices.push({ kind: 'symbol', candidate: c });
         continue;
       }
-      const ok = await this.index.verify(c.path);
-      if (!ok) {
-        refused++;
+      const ok = await this.index.check(c.path);
+      if ('refused' in ok) {
+        refusals.push({ path: c.path, reason: ok.refused });
+        this.log.info(`go to source: not opened: ${c.path}: ${ok.refused}`);
         continue;
       }
       choices.push({
@@ -245,18 +258,9 @@ export class SourceNavigator implements vscode.Disposable {
         },
       });
     }
-    if (refused > 0) {
-      this.log.info(
-        `go to source: ${refused} candidate(s) skipped (missing, or a symlink out of the workspace)`,
-      );
-    }
-    if (choices.length === 0 && outside.length === 0 && refused > 0) {
-      void vscode.window.showWarningMessage(
-        vscode.l10n.t(
-          'Trace Lens: not opened: {0} is missing or leads outside the workspace (a symlink).',
-          relative(candidates.find((c) => c.origin !== 'symbol')?.path ?? ''),
-        ),
-      );
+    const firstRefusal = refusals[0];
+    if (choices.length === 0 && outside.length === 0 && firstRefusal) {
+      void notify.warn(notices.notOpened(notify.t, relative(firstRefusal.path), firstRefusal.reason));
       return;
     }
     let choice: Choice | undefined;
@@ -270,21 +274,17 @@ export class SourceNavigator implements vscode.Disposable {
       const place = await this.searchSymbol(choice.candidate);
       if (place) return this.show(place, facts, panelColumn);
       if (outside.length === 0) {
-        void vscode.window.showInformationMessage(
-          vscode.l10n.t(
-            'Trace Lens: no function named {0} in the workspace symbols.',
-            choice.candidate.functionName ?? '',
-          ),
-        );
+        void notify.info(notices.noFunctionInWorkspace(notify.t, choice.candidate.functionName ?? ''));
         return;
       }
     }
     if (outside.length > 0) return this.openOutside(outside, facts, panelColumn);
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t(
-        'Trace Lens: the span names no code in this workspace (no code.* attributes or stack frames that map here).',
-      ),
-    );
+    const system = resolved.refused[0];
+    if (system) {
+      void notify.warn(notices.notSourceFile(notify.t, system.path, system.reason));
+      return;
+    }
+    void notify.info(notices.namesNoCode(notify.t));
   }
 
   private async pick(choices: Choice[], what: string): Promise<Choice | undefined> {
@@ -372,19 +372,22 @@ export class SourceNavigator implements vscode.Disposable {
     facts: SpanFacts,
     panelColumn: vscode.ViewColumn | undefined,
   ): Promise<void> {
+    let notSource: { path: string; reason: string } | undefined;
     for (const loc of outside.slice(0, 10)) {
-      const real = await this.index.realFile(loc.path);
-      if (!real) continue;
+      const found = await this.index.realFile(loc.path);
+      if ('refused' in found) {
+        this.log.info(`go to source: not offered: ${loc.path}: ${found.refused}`);
+        // A missing file is the usual case (the trace is from another machine); anything else
+        // (a symlink to /proc, a fifo, a folder) is worth saying.
+        if (!notSource && !found.missing) notSource = { path: loc.path, reason: found.refused };
+        continue;
+      }
+      const real = found.real;
       const inside = await this.index.verify(real);
       if (!inside) {
-        const answer = await vscode.window.showWarningMessage(
-          vscode.l10n.t('Open {0}? It is outside the workspace.', real),
-          {
-            modal: true,
-            detail: vscode.l10n.t(
-              'The trace names this file and nothing maps it into the workspace. Paths in traces come from other machines; open it only if you expect this file. traceLens.pathMappings maps remote paths into the workspace.',
-            ),
-          },
+        const answer = await notify.askWarning(
+          notices.openOutside(notify.t, real),
+          notices.openOutsideDetail(notify.t),
           vscode.l10n.t('Open'),
         );
         if (answer === undefined) return;
@@ -404,12 +407,11 @@ export class SourceNavigator implements vscode.Disposable {
       };
       return this.show(place, facts, panelColumn);
     }
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t(
-        'Trace Lens: the span names {0}, which is not in the workspace or on this machine. Map it with traceLens.pathMappings.',
-        outside[0]?.path ?? '',
-      ),
-    );
+    if (notSource) {
+      void notify.warn(notices.notSourceFile(notify.t, notSource.path, notSource.reason));
+      return;
+    }
+    void notify.info(notices.notOnThisMachine(notify.t, outside[0]?.path ?? ''));
   }
 
   /** Opens `place` beside the trace panel, selects and centres its line, and marks it. */
@@ -435,12 +437,8 @@ export class SourceNavigator implements vscode.Disposable {
       });
       editor.revealRange(text.range, vscode.TextEditorRevealType.InCenter);
     } catch (err) {
-      void vscode.window.showErrorMessage(
-        vscode.l10n.t(
-          'Trace Lens: could not open {0}: {1}',
-          place.path,
-          err instanceof Error ? err.message : String(err),
-        ),
+      void notify.error(
+        notices.couldNotOpen(notify.t, place.path, err instanceof Error ? err.message : String(err)),
       );
       return;
     }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { SpanFlag, spanIdAt } from '../../shared/model';
-import { formatDuration } from '../../core/analysis/format';
-import { cleanText, formatShare, overlayHintText } from '../../core/source/text';
+import { overlayHoverMarkdown } from '../../core/hovers';
+import { overlayHintText } from '../../core/source/text';
 import { Commands, commandUri } from '../commandIds';
 import type { TracePanels } from '../tracePanel';
 import type { LoadedTrace } from '../traceService';
@@ -222,33 +222,34 @@ export class TraceOverlay implements vscode.Disposable {
     const spans = this.spansAt(document, position.line);
     const overlay = this.current;
     if (!spans || !overlay) return undefined;
-    const md = new vscode.MarkdownString('', true);
+    const md = new vscode.MarkdownString(
+      overlayHoverMarkdown({
+        heading:
+          spans.length === 1
+            ? vscode.l10n.t('a span of trace {0} ran this line', overlay.traceId.slice(0, 8))
+            : vscode.l10n.t(
+                '{0} spans of trace {1} ran this line',
+                spans.length,
+                overlay.traceId.slice(0, 8),
+              ),
+        spans: spans.slice(0, HOVER_SPANS).map((s) => ({
+          name: s.name,
+          service: s.service,
+          durationNs: s.durationNs,
+          share: s.share,
+          critical: s.critical,
+          select: commandUri(Commands.openTraceById, { traceId: overlay.traceId, spanId: s.spanId }),
+        })),
+        selectLabel: vscode.l10n.t('Select in Trace Panel'),
+        ...(spans.length > HOVER_SPANS
+          ? { more: vscode.l10n.t('and {0} more', spans.length - HOVER_SPANS) }
+          : {}),
+      }),
+      true,
+    );
+    // Trace text is escaped by overlayHoverMarkdown; the only command it may run is ours.
     md.isTrusted = { enabledCommands: [Commands.openTraceById] };
     md.supportHtml = false;
-    md.appendMarkdown('$(telescope) **Trace Lens** · ');
-    md.appendText(
-      spans.length === 1
-        ? vscode.l10n.t('a span of trace {0} ran this line', overlay.traceId.slice(0, 8))
-        : vscode.l10n.t('{0} spans of trace {1} ran this line', spans.length, overlay.traceId.slice(0, 8)),
-    );
-    md.appendMarkdown('\n\n');
-    for (const s of spans.slice(0, HOVER_SPANS)) {
-      md.appendMarkdown('**');
-      md.appendText(cleanText(s.name, 120));
-      md.appendMarkdown('** · ');
-      const parts = [
-        cleanText(s.service, 80),
-        formatDuration(s.durationNs),
-        `${formatShare(s.share)} of trace`,
-      ];
-      if (s.critical) parts.push('critical path');
-      md.appendText(parts.join(' · '));
-      const link = commandUri(Commands.openTraceById, { traceId: overlay.traceId, spanId: s.spanId });
-      md.appendMarkdown(` · [$(list-tree) ${vscode.l10n.t('Select in Trace Panel')}](${link})\n\n`);
-    }
-    if (spans.length > HOVER_SPANS) {
-      md.appendText(vscode.l10n.t('and {0} more', spans.length - HOVER_SPANS));
-    }
     return new vscode.Hover(md, document.lineAt(position.line).range);
   }
 

@@ -12,6 +12,9 @@ import {
 } from '../../core/traceql';
 import { Commands } from '../commandIds';
 import { describeError } from '../errors';
+import { notices } from '../../core/notices';
+import { markdownText } from '../../core/untrusted';
+import * as notify from '../notify';
 import type { TraceService } from '../traceService';
 
 /** The view's ID in package.json. */
@@ -59,11 +62,14 @@ export class SearchResultItem extends vscode.TreeItem {
     this.traceId = hit.traceId;
     this.id = hit.traceId;
     this.description = vscode.l10n.t('{0} matched', hit.matched);
-    const tooltip = new vscode.MarkdownString(undefined, false);
-    tooltip.appendText(
-      `${hit.traceId}\n${root} (${cleanText(hit.rootServiceName, 80)})\n${duration}, started ${Number.isFinite(startMs) ? new Date(startMs).toLocaleString() : '?'}\n${hit.matched} matching spans`,
+    // Untrusted Markdown runs no commands, but would still link `<https://…>` in a span name.
+    this.tooltip = new vscode.MarkdownString(
+      markdownText(
+        `${hit.traceId}\n${root} (${cleanText(hit.rootServiceName, 80)})\n${duration}, started ${Number.isFinite(startMs) ? new Date(startMs).toLocaleString() : '?'}\n${hit.matched} matching spans`,
+        { lines: true },
+      ),
+      false,
     );
-    this.tooltip = tooltip;
     this.iconPath = new vscode.ThemeIcon('pulse');
     this.contextValue = 'traceLens.searchResult';
     const firstSpan = hit.spanSets[0]?.spans[0]?.spanId;
@@ -174,7 +180,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
     try {
       backend = (await this.traces.getBackend()).backend;
     } catch (err) {
-      void vscode.window.showErrorMessage(`Trace Lens: ${describeError(err)}`);
+      notify.failure(this.log, err, { context: 'search' });
       return;
     }
     if (!backend.search) {
@@ -312,9 +318,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
         const text = (item?.action === 'history' ? item.text : box.value).trim();
         if (text === '') return;
         if (text.length > MAX_QUERY) {
-          void vscode.window.showWarningMessage(
-            vscode.l10n.t('Trace Lens: the query is longer than {0} characters.', MAX_QUERY),
-          );
+          void notify.warn(notices.queryTooLong(notify.t, MAX_QUERY));
           return;
         }
         finish(text);

@@ -6,6 +6,7 @@ import {
   type ResolveContext,
   type WorkspaceFolderInfo,
 } from '../../core/source';
+import { regularFile, type Refusal } from '../../core/source/regularFile';
 
 /** Folders never indexed: dependencies, VCS data and build output. */
 export const INDEX_EXCLUDE = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/target/**,**/.venv/**}';
@@ -21,6 +22,9 @@ export interface VerifiedPath {
   /** Its `fs.realpath`, inside a (real) workspace folder. */
   real: string;
 }
+
+/** The real path of a regular file outside the system folders, or why not (`core/source/regularFile.ts`). */
+const realRegularFile = (path: string) => regularFile(path, fs);
 
 /** Reads `traceLens.pathMappings`: string → string, anything else dropped. */
 function readMappings(): { mappings: Record<string, string>; problems: string[] } {
@@ -73,7 +77,7 @@ function localFolders(): WorkspaceFolderInfo[] {
 export class WorkspaceIndex implements vscode.Disposable {
   private index: Promise<FileIndex> | undefined;
   private realFolders: Promise<WorkspaceFolderInfo[]> | undefined;
-  private readonly realPaths = new Map<string, Promise<string | undefined>>();
+  private readonly realPaths = new Map<string, Promise<{ real: string } | Refusal>>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
   private reportedProblems = '';
@@ -156,35 +160,35 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   /**
-   * `path` when it is a file whose real path (symlinks followed) is inside a real workspace
-   * folder; undefined when it is not, does not exist, or cannot be checked (fail closed).
+   * `path` when it is a regular file whose real path (symlinks followed) is inside a real
+   * workspace folder and outside the system folders; otherwise why not (fail closed: what cannot
+   * be checked is refused).
    */
-  async verify(path: string): Promise<VerifiedPath | undefined> {
-    if (path === '') return undefined;
+  async check(path: string): Promise<VerifiedPath | Refusal> {
+    if (path === '') return { refused: 'no path' };
     let pending = this.realPaths.get(path);
     if (!pending) {
-      pending = (async () => {
-        const real = await fs.realpath(path);
-        return (await fs.stat(real)).isFile() ? real : undefined;
-      })().catch(() => undefined);
+      pending = realRegularFile(path);
       if (this.realPaths.size >= MAX_REALPATHS) this.realPaths.clear();
       this.realPaths.set(path, pending);
     }
-    const real = await pending;
-    if (real === undefined) return undefined;
+    const found = await pending;
+    if ('refused' in found) return found;
     const folders = await this.folderRealPaths();
-    return isInsideWorkspace(real, folders) ? { path, real } : undefined;
+    return isInsideWorkspace(found.real, folders)
+      ? { path, real: found.real }
+      : { refused: 'it leads outside the workspace (a symlink)' };
   }
 
-  /** The real path of a file outside the workspace, when it is a readable file. */
-  async realFile(path: string): Promise<string | undefined> {
-    try {
-      const real = await fs.realpath(path);
-      const stat = await fs.stat(real);
-      return stat.isFile() ? real : undefined;
-    } catch {
-      return undefined;
-    }
+  /** `check` without the reason: the verified path, or undefined. */
+  async verify(path: string): Promise<VerifiedPath | undefined> {
+    const checked = await this.check(path);
+    return 'refused' in checked ? undefined : checked;
+  }
+
+  /** The real path of a regular file outside the workspace, or why it is not offered. */
+  realFile(path: string): Promise<{ real: string } | Refusal> {
+    return realRegularFile(path);
   }
 
   dispose(): void {

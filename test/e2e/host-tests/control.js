@@ -145,6 +145,11 @@ const actions = {
     return sessions;
   },
 
+  /** The integrated terminals by name (a scenario checks that no link opened one). */
+  async terminals() {
+    return vscode.window.terminals.map((t) => ({ name: t.name }));
+  },
+
   /** Webview and text tabs of every editor group, for checking what a scenario opened. */
   async tabs() {
     return vscode.window.tabGroups.all.flatMap((g) =>

@@ -220,6 +220,10 @@ export class TempoClient implements TraceBackend {
       const hit = this.cache?.get(key);
       if (hit) return hit;
     }
+    const cancelled = () =>
+      new BackendError('cancelled', `fetching trace ${id} was cancelled`, { url: this.baseUrl });
+    // Cancelled before it started: nothing is sent.
+    if (options.signal?.aborted) throw cancelled();
     let shared = this.inflight.get(key);
     if (!shared) {
       const created: SharedRequest<TempoTraceResult> = new SharedRequest(
@@ -228,7 +232,7 @@ export class TempoClient implements TraceBackend {
         () => {
           if (this.inflight.get(key) === created) this.inflight.delete(key);
         },
-        () => new BackendError('cancelled', `fetching trace ${id} was cancelled`, { url: this.baseUrl }),
+        cancelled,
       );
       shared = created;
       this.inflight.set(key, shared);
@@ -286,7 +290,9 @@ export class TempoClient implements TraceBackend {
         ? 'tempo-v2-proto'
         : 'otlp-proto';
     // Tempo v2 answers 200 with `{"trace":{}}` when it has no such trace.
-    const decoded = decodeBody(res.body, format, res, (cause) => this.notFound(res, id, range, cause));
+    const decoded = decodeBody(res.body, format, { ...res, mask: this.http.mask }, (cause) =>
+      this.notFound(res, id, range, cause),
+    );
     const model = decoded.model;
     return {
       decoded,

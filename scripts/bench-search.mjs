@@ -1,0 +1,134 @@
+// Panel search benchmark: the `name=` / `service=` `*` patterns of the trace panel's search box
+// (webview/search.ts), on the inputs that froze the panel before (issue 17: `*a*b*` on a
+// 100,000-character span name took 4.3 s, thirty `*` and an `x` on a 40-character name 68 s),
+// and on a realistic table of names. Baseline, measured in the same run over the same names: a
+// plain `String.prototype.includes` of the pattern's last literal piece over the names lower-cased
+// beforehand, the cost of looking at every character once. On the realistic table the old anchored `.*` RegExp is timed
+// too (on the pathological inputs it would take minutes, so it is not run there).
+//
+//   node --import tsx scripts/bench-search.mjs [--json]
+import { pathToFileURL } from 'node:url';
+import os from 'node:os';
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median ms per call of each of `fns`, interleaved, after a warm-up, over at least 200 ms. */
+function timeRuns(fns) {
+  for (const fn of fns) fn();
+  const times = fns.map(() => []);
+  const t0 = performance.now();
+  for (let i = 0; i < 7 || performance.now() - t0 < 200; i++) {
+    fns.forEach((fn, k) => {
+      const s = performance.now();
+      fn();
+      times[k].push(performance.now() - s);
+    });
+    if (i > 10_000) break;
+  }
+  return times.map(median);
+}
+
+/** The glob as the panel compiled it before: an anchored, case-insensitive `.*` RegExp. */
+function oldGlob(v) {
+  const body = v
+    .split('*')
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+/** Deterministic span names like a real trace's: HTTP routes, RPC methods, SQL, cache calls. */
+function realisticNames(n) {
+  let a = 17;
+  const rand = (k) => {
+    a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+    return (a >>> 8) % k;
+  };
+  const verbs = ['GET', 'POST', 'PUT', 'DELETE'];
+  const nouns = ['cart', 'orders', 'users', 'payments', 'inventory', 'checkout', 'sessions'];
+  const kinds = [
+    () => `${verbs[rand(4)]} /api/v${1 + rand(3)}/${nouns[rand(7)]}/{id}/${nouns[rand(7)]}`,
+    () => `grpc.${nouns[rand(7)]}.v1.${nouns[rand(7)]}Service/Get${nouns[rand(7)]}`,
+    () => `SELECT ${nouns[rand(7)]} FROM ${nouns[rand(7)]} WHERE id = $${rand(9)}`,
+    () => `redis GET ${nouns[rand(7)]}:${rand(100000)}`,
+  ];
+  return Array.from({ length: n }, () => kinds[rand(kinds.length)]());
+}
+
+export async function runSearchBench({ json = false } = {}) {
+  const { compileGlob } = await import('../webview/search.ts');
+  const cases = [
+    { label: 'star-a-star-b-star.100kChars', pattern: '*a*b*', names: ['a'.repeat(100_000)], old: '4.3 s' },
+    {
+      label: 'thirtyStars-x.10kNamesOf40Chars',
+      pattern: '*'.repeat(30) + 'x',
+      names: Array.from({ length: 10_000 }, (_, i) => String(i).padStart(40, 'a')),
+      old: '68 s per name',
+    },
+    { label: 'realistic.10kNames', pattern: 'GET*cart*', names: realisticNames(10_000), runOld: true },
+  ];
+  const metrics = [];
+  const metric = (name, value, unit) =>
+    metrics.push({ metric: name, value: Math.round(value * 1000) / 1000, unit });
+  const rows = [];
+  for (const c of cases) {
+    const needle = c.pattern
+      .split('*')
+      .filter((p) => p)
+      .at(-1)
+      .toLowerCase();
+    const glob = compileGlob(c.pattern);
+    const re = c.runOld ? oldGlob(c.pattern) : undefined;
+    const lower = c.names.map((s) => s.toLowerCase());
+    let hits = 0;
+    let baseHits = 0;
+    const fns = [
+      () => {
+        hits = 0;
+        for (const s of c.names) if (glob.test(s)) hits++;
+      },
+      () => {
+        baseHits = 0;
+        for (const s of lower) if (s.includes(needle)) baseHits++;
+      },
+    ];
+    if (re) fns.push(() => c.names.filter((s) => re.test(s)).length);
+    const [ms, baseMs, oldMs] = timeRuns(fns);
+    if (re && c.names.filter((s) => re.test(s)).length !== hits)
+      throw new Error(`${c.label}: the glob and the old RegExp disagree`);
+    rows.push({ ...c, ms, baseMs, oldMs, hits, baseHits });
+    metric(`search.glob.${c.label}.ms`, ms, 'ms');
+    metric(`search.includes.${c.label}.ms`, baseMs, 'ms');
+    metric(`search.glob.${c.label}.ratio`, ms / baseMs, 'ratio');
+    if (oldMs !== undefined) metric(`search.oldRegExp.${c.label}.ms`, oldMs, 'ms');
+  }
+  if (json) {
+    for (const m of metrics) console.log(JSON.stringify(m));
+  } else {
+    const f = (v) => (v === undefined ? '–' : v < 1 ? v.toFixed(3) : v.toFixed(1));
+    console.log(`ms per pass over the names, median; load average ${os.loadavg()[0].toFixed(1)}`);
+    console.log(
+      'case                              | pattern   | glob (matches) | includes baseline | ratio | old RegExp',
+    );
+    for (const r of rows)
+      console.log(
+        [
+          r.label.padEnd(33),
+          (r.pattern.length > 9 ? `*×30 x` : r.pattern).padEnd(9),
+          `${f(r.ms)} (${r.hits})`.padStart(14),
+          f(r.baseMs).padStart(17),
+          `${(r.ms / r.baseMs).toFixed(1)}x`.padStart(5),
+          r.oldMs !== undefined ? f(r.oldMs) : `${r.old} (issue 17, not run)`,
+        ].join(' | '),
+      );
+  }
+  return metrics;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runSearchBench({ json: process.argv.includes('--json') });
+}

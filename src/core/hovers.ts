@@ -1,0 +1,153 @@
+/**
+ * The Markdown of the two hovers that show trace text: the trace summary over a trace ID
+ * (`host/hover.ts`) and the spans that ran a line of code (`host/source/overlay.ts`). Both are
+ * trusted Markdown that may run some of our commands, so every piece of trace or server text goes
+ * in through `markdownText` and the only links are the command URIs the host passes in. Pure.
+ */
+import { formatDuration } from './analysis/format';
+import type { TraceSummary } from './analysis';
+import { SpanFlag, spanIndexById, type TraceModel } from '../shared/model';
+import { cleanText, formatShare } from './source/text';
+import { markdownText } from './untrusted';
+
+/** Builds Markdown source from our markup and escaped text. */
+class Markdown {
+  private readonly parts: string[] = [];
+  /** Our own markup, verbatim. */
+  markup(source: string): this {
+    this.parts.push(source);
+    return this;
+  }
+  /** Text that renders as exactly itself. */
+  text(text: string, max?: number): this {
+    this.parts.push(markdownText(text, max !== undefined ? { max } : {}));
+    return this;
+  }
+  /** A link with our `label` (theme icons allowed) to a URI we built. */
+  link(icon: string, label: string, uri: string): this {
+    this.parts.push(`[$(${icon}) ${markdownText(label)}](${uri})`);
+    return this;
+  }
+  toString(): string {
+    return this.parts.join('');
+  }
+}
+
+/** The command URIs a trace hover links to (built by the host; undefined: no such link). */
+export interface TraceHoverLinks {
+  open: string;
+  copy: string;
+  grafana?: string;
+  /** Go to Source, offered when the hovered line names a span with code attributes. */
+  source?: string;
+}
+
+/** What the trace hover says, besides the summary. */
+export interface TraceHoverInput {
+  summary: TraceSummary;
+  model: TraceModel;
+  /** The span ID the hovered log line carries, if any. */
+  spanId?: string;
+  /** Tempo's message when the trace is partial. */
+  partialMessage?: string;
+  links: TraceHoverLinks;
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** Whether span `spanId` carries `code.*` attributes or a stack trace (the decoder's `HasCode` flag). */
+export function spanHasCode(model: TraceModel, spanId: string): boolean {
+  const i = spanIndexById(model, spanId);
+  return i >= 0 && ((model.columns.flags[i] ?? 0) & SpanFlag.HasCode) !== 0;
+}
+
+/** The trace summary over a trace ID: root, figures, services, where the time went, links. */
+export function traceHoverMarkdown(input: TraceHoverInput): string {
+  const { summary: s, model, spanId, links } = input;
+  const md = new Markdown();
+  md.markup('$(telescope) ').text(s.rootService).markup(' · **').text(s.rootName).markup('**\n\n');
+  md.text(
+    [
+      formatDuration(s.durationNs),
+      plural(s.spanCount, 'span', 'spans'),
+      plural(s.serviceCount, 'service', 'services'),
+    ].join(' · '),
+  );
+  if (s.errorCount > 0) md.markup(' · $(error) ').text(plural(s.errorCount, 'error', 'errors'));
+  md.markup('\n\n');
+  if (input.partialMessage) {
+    md.markup('$(warning) ').text(`Partial trace: ${input.partialMessage}`).markup('\n\n');
+  }
+  md.markup('Services: ')
+    .text(s.services.map((x) => x.name).join(', '))
+    .markup('\n\n');
+  const top = s.topContributor;
+  if (top) {
+    const parent = model.columns.parent[top.index] ?? -1;
+    const parentName = parent >= 0 ? model.strings[model.columns.name[parent] ?? 0] : undefined;
+    md.markup('Where the time went: ')
+      .text(
+        `${parentName ? `${parentName} → ` : ''}${top.name} ${formatDuration(top.selfTimeNs)} (${Math.round(top.share * 100)}%)`,
+      )
+      .markup('\n\n');
+  }
+  if (spanId) {
+    const i = spanIndexById(model, spanId);
+    const spanName = i >= 0 ? model.strings[model.columns.name[i] ?? 0] : undefined;
+    md.markup('This line was written by span ')
+      .text(spanName ? `${spanName} (${spanId})` : `${spanId} (not in the trace)`)
+      .markup('\n\n');
+  }
+  md.link('go-to-file', 'Open Trace', links.open);
+  if (links.grafana) md.markup(' · ').link('link-external', 'Open in Grafana', links.grafana);
+  md.markup(' · ').link('copy', 'Copy ID', links.copy);
+  if (links.source) md.markup(' · ').link('code', 'Go to Source', links.source);
+  return md.toString();
+}
+
+/** The hover when the trace could not be loaded: the error (a server's words, as text) and Copy ID. */
+export function traceErrorHoverMarkdown(message: string, copyLink: string): string {
+  return new Markdown()
+    .markup('**Trace Lens** · ')
+    .text(message, 500)
+    .markup('\n\n')
+    .link('copy', 'Copy ID', copyLink)
+    .toString();
+}
+
+/** One span in the overlay's hover over a line. */
+export interface OverlaySpan {
+  name: string;
+  service: string;
+  durationNs: number;
+  share: number;
+  critical: boolean;
+  /** The command URI that selects the span in the trace panel. */
+  select: string;
+}
+
+/** The overlay's hover: which spans of the active trace ran this line, slowest first. */
+export function overlayHoverMarkdown(input: {
+  /** "a span of trace 1234abcd ran this line" (localized). */
+  heading: string;
+  spans: readonly OverlaySpan[];
+  /** The link label, "Select in Trace Panel" (localized). */
+  selectLabel: string;
+  /** "and 3 more" (localized), when not every span is listed. */
+  more?: string;
+}): string {
+  const md = new Markdown();
+  md.markup('$(telescope) **Trace Lens** · ').text(input.heading).markup('\n\n');
+  for (const s of input.spans) {
+    md.markup('**').text(cleanText(s.name, 120)).markup('** · ');
+    const parts = [
+      cleanText(s.service, 80),
+      formatDuration(s.durationNs),
+      `${formatShare(s.share)} of trace`,
+    ];
+    if (s.critical) parts.push('critical path');
+    md.text(parts.join(' · ')).markup(' · ').link('list-tree', input.selectLabel, s.select).markup('\n\n');
+  }
+  if (input.more) md.text(input.more);
+  return md.toString();
+}
