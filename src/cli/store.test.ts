@@ -152,6 +152,41 @@ describe('trace-lens receive, show --store, search', function () {
     assert.equal((await run('search', '{ }', '--since', 'soon', '--store', dir)).code, EXIT.usage);
   });
 
+  it("searches a backend of a folder's settings under show's trust rules", async () => {
+    const folder = fs.mkdtempSync(join(tmpdir(), 'trace-lens-cli-settings-'));
+    try {
+      fs.mkdirSync(join(folder, '.vscode'));
+      fs.writeFileSync(
+        join(folder, '.vscode/settings.json'),
+        JSON.stringify({
+          'traceLens.backends': [{ name: 'local', kind: 'tempo', url: `http://127.0.0.1:${ports.query}` }],
+        }),
+      );
+      const err: string[] = [];
+      const where = { cwd: folder, env: { MY_TOKEN: 'secret-token' } };
+      const refused = await main(
+        ['search', '{ }', '--backend', 'local', '--token-env', 'MY_TOKEN'],
+        () => undefined,
+        (s) => err.push(s),
+        where,
+      );
+      assert.equal(refused, EXIT.usage);
+      assert.match(err.join('\n'), /refusing to send your token/);
+      const out: string[] = [];
+      const ok = await main(
+        ['search', '{ }', '--backend', 'local', '--json'],
+        (s) => out.push(s),
+        (s) => err.push(s),
+        where,
+      );
+      assert.equal(ok, EXIT.ok, err.join('\n'));
+      assert.equal((JSON.parse(out[0]!) as unknown[]).length, 20);
+      assert.match(err.join('\n'), /sending no credentials/);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a second receiver on the same store, and bad ports', async () => {
     const second = await run(
       'receive',
