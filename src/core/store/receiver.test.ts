@@ -9,7 +9,11 @@ import { TempoClient } from '../backends';
 import { decodeTrace } from '../model';
 import { jsonToProto } from '../otlp/json';
 import { protoToJson } from '../otlp/toJson';
+import { otlpHttpHandler } from '../otlp/httpReceiver';
 import { startReceiver, type Receiver, type ReceiverOptions } from './receiver';
+import { StoreBusyError } from './store';
+import { queryApiHandler } from './tempoApi';
+import { readTrace } from './traces';
 import { encodeLogs, encodeSpans, generateTraces } from './testing/exports';
 
 const FIXTURES = join(__dirname, '../../../test/fixtures/tempo');
@@ -292,6 +296,59 @@ describe('receiver: OTLP/HTTP in, Tempo API out', () => {
     // Still receiving.
     assert.equal((await request(otlp(r), { headers: PROTO, body: pb })).status, 200);
     assert.equal((await r.stats()).spans, 6);
+  });
+
+  it('answers 429 when the store is behind and 503 when the disk is full, with Retry-After', async () => {
+    let failure: Error = new StoreBusyError('the store is behind on writing; retry shortly', 1);
+    const server = http.createServer(otlpHttpHandler({ append: () => Promise.reject(failure) }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
+      const body = encodeSpans(generateTraces(1, 1).spans);
+      const behind = await request(url, { headers: PROTO, body });
+      assert.equal(behind.status, 429);
+      assert.equal(behind.headers['retry-after'], '1');
+      assert.equal(protoToJson('RpcStatus', behind.body).code, 8);
+      failure = new StoreBusyError('the disk holding the trace store is full', 30, true);
+      const full = await request(url, { headers: JSON_TYPE, body: '{"resourceSpans":[]}' });
+      assert.equal(full.status, 503);
+      assert.equal(full.headers['retry-after'], '30');
+      assert.deepEqual(JSON.parse(full.body.toString()), {
+        code: 14,
+        message: 'the disk holding the trace store is full',
+      });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('serves a trace too large to send whole as Tempo does: v2 partial, v1 422', async () => {
+    const { r } = await start();
+    const traceId = 'abcdef0123456789abcdef0123456789';
+    const gen = generateTraces(1, 2000, { seed: 5 });
+    for (const sp of gen.spans) sp.traceId = traceId;
+    await r.store!.append('traces', encodeSpans(gen.spans));
+    const whole = readTrace(r.store!, traceId)!;
+    assert.equal(whole.spanCount, 2000);
+    const part = readTrace(r.store!, traceId, { maxBytes: 50_000 })!;
+    assert.equal(part.partial, true);
+    assert.ok(part.spanCount > 100 && part.spanCount < 2000, String(part.spanCount));
+    assert.equal(decodeTrace(part.bytes).model.spanCount, part.spanCount);
+    const api = http.createServer(queryApiHandler(r.store!, { maxTraceBytes: 50_000 }));
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+      const client = new TempoClient({ baseUrl: base });
+      const got = await client.getTrace(traceId);
+      assert.equal(got.partial, true);
+      assert.match(got.message ?? '', /exceeds maximum size of 50000 bytes/);
+      assert.equal(got.decoded.model.spanCount, part.spanCount);
+      const v1 = await fetch(`${base}/api/traces/${traceId}`);
+      assert.equal(v1.status, 422);
+      assert.equal(await v1.text(), 'trace exceeds max size (max bytes: 50000)');
+    } finally {
+      api.close();
+    }
   });
 
   it('says once that a port is taken and carries on without it', async () => {

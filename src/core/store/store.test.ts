@@ -81,6 +81,20 @@ describe('trace store', () => {
     assert.equal(summarizeTrace(store, traceIds[0]!)!.spanCount, 5);
   });
 
+  it("with durability 'disk', fsyncs each write before acknowledging it", async () => {
+    const { store } = fresh({ durability: 'disk' });
+    const { spans, traceIds } = generateTraces(2, 3);
+    const writes = await Promise.all([
+      store.append('traces', encodeSpans(spans.slice(0, 3))),
+      store.append('traces', encodeSpans(spans.slice(3))),
+    ]);
+    assert.deepEqual(
+      writes.map((w) => w.accepted),
+      [3, 3],
+    );
+    assert.equal(readTrace(store, traceIds[1]!)!.spanCount, 3);
+  });
+
   it('counts and leaves out spans without valid IDs (partial success)', async () => {
     const { store } = fresh();
     const { spans } = generateTraces(1, 3);
