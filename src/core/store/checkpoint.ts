@@ -26,11 +26,22 @@ function typeCode(a: Typed): number {
   return 4;
 }
 
+function viewOf(code: number, buffer: ArrayBufferLike, at: number, byteLength: number): Typed {
+  if (code === 2) return new Uint32Array(buffer, at, byteLength / 4);
+  if (code === 3) return new Int32Array(buffer, at, byteLength / 4);
+  return new Float64Array(buffer, at, byteLength / 8);
+}
+
 /** Serialises a segment index. */
 export function saveCheckpoint(index: SegmentIndex): Uint8Array {
   const sections: [string, Typed][] = index.columns().map(([name, g]) => [name, g.view()]);
-  const { pool, ends } = index.strings.save();
-  sections.push(['strings.pool', pool], ['strings.ends', ends], ['scalars', index.scalars()]);
+  const { pool, ends, table } = index.strings.save();
+  sections.push(
+    ['strings.pool', pool],
+    ['strings.ends', ends],
+    ['strings.table', table],
+    ['scalars', index.scalars()],
+  );
   let size = 8 + 4;
   for (const [name, a] of sections) size = Math.ceil((size + 1 + name.length + 1 + 4) / 8) * 8 + a.byteLength;
   size += 4;
@@ -72,10 +83,21 @@ export function loadCheckpoint(bytes: Uint8Array): SegmentIndex | undefined {
     if (p + byteLength > end) return undefined;
     const type = TYPES.find((t) => t[0] === code);
     if (!type) return undefined;
-    // Copied into a fresh buffer: the file's bytes need not be aligned for the element size.
-    const copy = new ArrayBuffer(byteLength);
-    new Uint8Array(copy).set(bytes.subarray(p, p + byteLength));
-    sections.set(name, type[1](copy, byteLength));
+    const at = bytes.byteOffset + p;
+    const size = code === 1 ? 1 : code === 4 ? 8 : 4;
+    if (at % size === 0) {
+      // A view on the file's bytes (sections are 8-aligned in the file): no copy.
+      sections.set(
+        name,
+        type[2] === Uint8Array
+          ? bytes.subarray(p, p + byteLength)
+          : viewOf(code, bytes.buffer, at, byteLength),
+      );
+    } else {
+      const copy = new ArrayBuffer(byteLength);
+      new Uint8Array(copy).set(bytes.subarray(p, p + byteLength));
+      sections.set(name, type[1](copy, byteLength));
+    }
     p += byteLength;
   }
   const pool = sections.get('strings.pool');
@@ -83,7 +105,8 @@ export function loadCheckpoint(bytes: Uint8Array): SegmentIndex | undefined {
   const scalars = sections.get('scalars');
   if (!(pool instanceof Uint8Array) || !(ends instanceof Uint32Array) || !(scalars instanceof Float64Array))
     return undefined;
-  const index = new SegmentIndex(new StringPool(pool, ends));
+  const table = sections.get('strings.table');
+  const index = new SegmentIndex(new StringPool(pool, ends, table instanceof Int32Array ? table : undefined));
   for (const [name, g] of index.columns()) {
     const a = sections.get(name);
     if (!a || a.constructor !== g.data.constructor) return undefined;

@@ -327,10 +327,7 @@ function aggregate(fn: Fn, values: number[], stepSeconds: number, q?: number): n
     case 'max_over_time':
       return Math.max(...values);
     case 'quantile_over_time':
-      return quantile(
-        [...values].sort((a, b) => a - b),
-        q!,
-      );
+      return quantile(values, q!); // sorted by the caller, once for every quantile
   }
 }
 
@@ -350,7 +347,8 @@ function evaluate(
   matchingSpans(data, mq.query, rangeStart, rangeEnd, (acc, s, ms) => {
     const labelValues = mq.by.length === 0 ? NO_LABELS : mq.by.map((b) => fieldValue(b.field, acc, s));
     let key = '';
-    for (const v of labelValues) key += `${typeof v}:${String(v)}\u0000`;
+    if (labelValues.length === 1 && typeof labelValues[0] === 'string') key = labelValues[0];
+    else for (const v of labelValues) key += `\u0001${typeof v}:${String(v)}`;
     let acc2 = series.get(key);
     if (!acc2) {
       acc2 = {
@@ -428,6 +426,7 @@ export function metricsRange(data: StoreData, params: URLSearchParams, nowMs: nu
   const series = evaluate(data, mq, firstEndMs, stepMs, buckets, maxExemplars);
   const out: unknown[] = [];
   for (const acc of series.values()) {
+    if (mq.fn === 'quantile_over_time') for (const vals of acc.values) vals.sort((a, b) => a - b);
     const qs = mq.fn === 'quantile_over_time' ? mq.quantiles : [undefined];
     for (const q of qs) {
       out.push({
@@ -455,6 +454,7 @@ export function metricsInstant(data: StoreData, params: URLSearchParams, nowMs: 
   const series = evaluate(data, mq, end * 1000, stepMs, 1, 0);
   const out: unknown[] = [];
   for (const acc of series.values()) {
+    if (mq.fn === 'quantile_over_time') acc.values[0]!.sort((a, b) => a - b);
     const qs = mq.fn === 'quantile_over_time' ? mq.quantiles : [undefined];
     for (const q of qs) {
       const v = aggregate(mq.fn, acc.values[0]!, end - start, q);

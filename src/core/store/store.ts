@@ -189,7 +189,8 @@ function loadSegment(
   const fileSize = fs.fstatSync(fd).size;
   let index: SegmentIndex | undefined;
   try {
-    const cp = loadCheckpoint(new Uint8Array(fs.readFileSync(idxPath(path))));
+    const file = fs.readFileSync(idxPath(path));
+    const cp = loadCheckpoint(new Uint8Array(file.buffer, file.byteOffset, file.byteLength));
     if (cp && cp.coveredBytes <= fileSize && cp.coveredBytes >= SEGMENT_HEADER) index = cp;
     else if (cp === undefined)
       log(`ignoring the damaged checkpoint of ${path}; the segment is scanned instead`);

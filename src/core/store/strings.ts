@@ -22,14 +22,19 @@ export class StringPool {
   private table: Int32Array;
   private readonly decoded: (string | undefined)[] = [];
 
-  constructor(pool?: Uint8Array, ends?: Uint32Array) {
-    this.pool = u8(Math.max(1024, pool?.length ?? 0));
-    this.ends = u32(Math.max(64, ends?.length ?? 0));
+  /** A new table, or one saved by `save` (its arrays are used as they are, not copied). */
+  constructor(pool?: Uint8Array, ends?: Uint32Array, table?: Int32Array) {
+    this.pool = u8(1024);
+    this.ends = u32(64);
     if (pool && ends) {
-      this.pool.data.set(pool);
+      this.pool.data = pool;
       this.pool.length = pool.length;
-      this.ends.data.set(ends);
+      this.ends.data = ends;
       this.ends.length = ends.length;
+    }
+    if (table && table.length >= this.ends.length * 2 && (table.length & (table.length - 1)) === 0) {
+      this.table = table;
+      return;
     }
     let size = 64;
     while (size < this.ends.length * 2) size <<= 1;
@@ -127,7 +132,7 @@ export class StringPool {
   }
 
   /** The arrays a checkpoint saves. */
-  save(): { pool: Uint8Array; ends: Uint32Array } {
-    return { pool: this.pool.view(), ends: this.ends.view() };
+  save(): { pool: Uint8Array; ends: Uint32Array; table: Int32Array } {
+    return { pool: this.pool.view(), ends: this.ends.view(), table: this.table };
   }
 }
