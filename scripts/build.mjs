@@ -2,6 +2,9 @@
 //   dist/extension.js  extension host (node, cjs, `vscode` external)
 //   dist/cli.js        command line (node, cjs, no `vscode`)
 //   dist/webview.js    webview script (browser, iife) plus dist/webview.css
+//   dist/grpc.js       the OTLP/gRPC receiver with @grpc/grpc-js (node, cjs), loaded only when a
+//                      receiver starts (the CLI's `receive`, the extension's local store), never
+//                      at activation
 // Flags: --production (minify, no source maps), --watch.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -56,6 +59,17 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: ['src/core/otlp/grpcServer.ts'],
+    outfile: 'dist/grpc.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Loaded lazily by grpc-js for its channelz/ORCA services only, which the receiver never adds:
+    // leaving it out keeps .proto parsing (protobufjs) out of the bundle.
+    external: ['@grpc/proto-loader'],
   },
   {
     ...common,

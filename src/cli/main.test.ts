@@ -37,6 +37,7 @@ const WORKFLOW_SUMMARY = {
   services: ['workflow-engine', 'data-fetch', 'notifier'],
   errorCount: 1,
   partial: false,
+  warnings: [],
 };
 
 interface FakeTempo {

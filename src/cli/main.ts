@@ -5,6 +5,9 @@
  *   trace-lens show <traceId> [--backend NAME [--trust-workspace-settings] | --tempo URL] [--tenant T]
  *                   [--token-env VAR] [--format json|proto] [--json]
  *   trace-lens show <PATH/FILE.ext> | --file FILE [--json]
+ *   trace-lens show <traceId> --store DIR [--json]                                      (storeRead.ts)
+ *   trace-lens search '<TraceQL>' [--store DIR | --tempo URL | --backend NAME] [--since 1h] [--limit N] [--json]
+ *   trace-lens receive [--store DIR] [--http-port N] [--grpc-port N] [--query-port N]   (receive.ts)
  *
  * Exit codes: 0 done, 1 trace not found, 2 usage or input error, 3 backend error.
  */
@@ -23,6 +26,8 @@ import {
 import { findBackend, settingsFiles, withoutCredentials } from './settings';
 import { renderTree } from './tree';
 import { spanIdAt } from '../shared/model';
+import { receive } from './receive';
+import { loadTraceFromStore, search, StoreCliError, type SearchBackendFlags } from './storeRead';
 
 export const EXIT = { ok: 0, notFound: 1, usage: 2, backend: 3 } as const;
 
@@ -46,6 +51,15 @@ const USAGE = `Usage:
   trace-lens show <FILE> | --file FILE [--json]
       Summarise a Tempo JSON or protobuf file. FILE needs a path separator or an extension
       (./abc, trace.json); --file reads any name.
+  trace-lens show <traceId> --store DIR [--json]
+      Summarise a trace read from a local store folder (see receive).
+  trace-lens search '<TraceQL>' [--store DIR | --tempo URL | --backend NAME] [--since 1h]
+                    [--limit N] [--json]
+      One matching trace a line; --json prints an array of {traceId, rootService, rootName,
+      startTime, durationMs, spanCount, errorCount}.
+  trace-lens receive [--store DIR] [--http-port N] [--grpc-port N] [--query-port N] [--bind ADDR]
+      Receive OTLP (HTTP 4318, gRPC 4317) into a store folder (default ~/.trace-lens/store) and
+      serve it with Tempo's HTTP API (4319) until Ctrl+C. Port 0 means any free port.
 
 Backends (--backend NAME) come from traceLens.backends in your own settings first
 (TRACE_LENS_SETTINGS, then VS Code's user settings), then from .vscode/settings.json here or
@@ -59,7 +73,15 @@ interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--tempo', '--tenant', '--token-env', '--format', '--backend', '--file']);
+const VALUE_FLAGS = new Set([
+  '--tempo',
+  '--tenant',
+  '--token-env',
+  '--format',
+  '--backend',
+  '--file',
+  '--store',
+]);
 const BOOL_FLAGS = new Set(['--json', '--help', '-h', '--trust-workspace-settings']);
 
 function parseArgs(argv: string[]): Parsed {
@@ -228,7 +250,8 @@ function backendConfig(args: Parsed, ctx: Context, hasToken: boolean): BackendCo
   return withoutCredentials(config);
 }
 
-async function fetchTrace(traceId: string, args: Parsed, ctx: Context): Promise<DecodedTrace> {
+/** The backend `--tempo`/`--backend` name, with the token and trust rules above. */
+function backendFrom(args: Parsed, ctx: Context): TraceBackend {
   const format = args.flags.get('--format');
   if (format !== undefined && format !== 'json' && format !== 'proto') {
     throw new CliError(EXIT.usage, '--format must be json or proto');
@@ -251,6 +274,11 @@ async function fetchTrace(traceId: string, args: Parsed, ctx: Context): Promise<
   } catch (err) {
     throw new CliError(EXIT.usage, err instanceof Error ? err.message : String(err));
   }
+  return backend;
+}
+
+async function fetchTrace(traceId: string, args: Parsed, ctx: Context): Promise<DecodedTrace> {
+  const backend = backendFrom(args, ctx);
   try {
     const result = await backend.getTrace(traceId);
     return result.decoded;
@@ -277,6 +305,18 @@ async function loadTrace(target: string | undefined, args: Parsed, ctx: Context)
   }
   if (target === undefined) throw new CliError(EXIT.usage, 'show takes one trace ID or FILE');
   const traceId = normalizeTraceId(target);
+  const store = args.flags.get('--store') as string | undefined;
+  if (store !== undefined) {
+    if (!traceId) throw new CliError(EXIT.usage, `"${target}" is not a trace ID (1 to 32 hex digits)`);
+    if (args.flags.has('--tempo') || args.flags.has('--backend'))
+      throw new CliError(EXIT.usage, 'use --store, --tempo or --backend, not several');
+    try {
+      return loadTraceFromStore(resolve(ctx.cwd, store), traceId);
+    } catch (e) {
+      if (e instanceof StoreCliError) throw new CliError(e.code, e.message);
+      throw e;
+    }
+  }
   if (traceId) {
     if (isFile(resolve(ctx.cwd, target))) {
       ctx.note(
@@ -313,12 +353,24 @@ async function show(args: Parsed, out: (s: string) => void, ctx: Context): Promi
         errorCount: s.errorCount,
         criticalPath: Array.from(s.criticalPath, ids),
         partial: model.partial,
+        warnings: model.warnings,
       }),
     );
   } else {
     for (const line of renderTree(model, s, { width: process.stdout.columns ?? 100 })) out(line);
   }
   return EXIT.ok;
+}
+
+/** `search`'s backend options as `show` reads them. */
+function searchArgs(f: SearchBackendFlags): Parsed {
+  const flags = new Map<string, string | true>();
+  if (f.tempo !== undefined) flags.set('--tempo', f.tempo);
+  if (f.backend !== undefined) flags.set('--backend', f.backend);
+  if (f.tenant !== undefined) flags.set('--tenant', f.tenant);
+  if (f.tokenEnv !== undefined) flags.set('--token-env', f.tokenEnv);
+  if (f.trustWorkspaceSettings) flags.set('--trust-workspace-settings', true);
+  return { positional: [], flags };
 }
 
 /**
@@ -333,6 +385,13 @@ export async function main(
 ): Promise<number> {
   const ctx: Context = { cwd: where.cwd ?? process.cwd(), env: where.env ?? process.env, note: err };
   try {
+    // These two parse their own arguments (node:util parseArgs); search gets its backend here,
+    // under the same token and trust rules as show.
+    if (argv[0] === 'receive') return await receive(argv.slice(1), { out, err });
+    if (argv[0] === 'search')
+      return await search(argv.slice(1), out, ctx.cwd, (f: SearchBackendFlags) =>
+        backendFrom(searchArgs(f), ctx),
+      );
     const args = parseArgs(argv);
     const command = args.positional.shift();
     if (args.flags.has('--help') || args.flags.has('-h') || command === 'help') {
@@ -348,10 +407,10 @@ export async function main(
         err(USAGE);
         return EXIT.usage;
       default:
-        throw new CliError(EXIT.usage, `unknown command "${command}" (try scan or show)`);
+        throw new CliError(EXIT.usage, `unknown command "${command}" (try scan, show, search or receive)`);
     }
   } catch (e) {
-    if (e instanceof CliError) {
+    if (e instanceof CliError || e instanceof StoreCliError) {
       err(`trace-lens: ${e.message}`);
       return e.code;
     }
