@@ -4,9 +4,9 @@
  */
 import type { Attribute } from '../../shared/model';
 import type { DecodedTrace } from '../model';
+import type { BackendKind } from './kinds';
 
-/** The kinds of backend `createBackend` builds. */
-export type BackendKind = 'tempo' | 'grafana' | 'jaeger' | 'zipkin' | 'file';
+export type { BackendKind } from './kinds';
 
 /** Options for fetching one trace. */
 export interface GetTraceOptions {
