@@ -106,6 +106,7 @@ const BUILDERS: { [K in BackendKind]: (input: BuildInput) => TraceBackend } = {
       name: config.name,
       readFile: deps.readFile,
       ...(deps.maxBytes !== undefined ? { maxBytes: deps.maxBytes } : {}),
+      ...(deps.cacheMaxBytes !== undefined ? { cacheMaxBytes: deps.cacheMaxBytes } : {}),
     });
   },
 };
