@@ -9,6 +9,7 @@ import { grafanaExploreUrl } from '../core/grafana';
 import type { TraceService } from './traceService';
 import type { Credentials } from './credentials';
 import type { BackendConfig } from '../core/backends';
+import { isCancelled, withAbortSignal } from './cancellation';
 import { notices } from '../core/notices';
 import * as notify from './notify';
 
@@ -210,7 +211,7 @@ async function setCredentials(config: Config, credentials: Credentials): Promise
   void notify.info(notices.credentialsSaved(notify.t, backend.name, backend.url));
 }
 
-/** Checks that the backend answers and says what failed and why. */
+/** Checks that the backend answers and says what failed and why; Cancel stops the requests. */
 async function testConnection(traces: TraceService, log: vscode.LogOutputChannel): Promise<void> {
   try {
     const { backend } = await traces.getBackend();
@@ -218,8 +219,9 @@ async function testConnection(traces: TraceService, log: vscode.LogOutputChannel
       {
         location: vscode.ProgressLocation.Notification,
         title: notices.testingBackend(notify.t, backend.name),
+        cancellable: true,
       },
-      () => backend.testConnection(),
+      (_progress, token) => withAbortSignal(token, (signal) => backend.testConnection({ signal })),
     );
     for (const c of report.checks)
       log.info(`test connection: ${c.name} ${c.ok ? 'ok' : 'FAILED'} ${c.url}: ${c.message}`);
@@ -229,6 +231,8 @@ async function testConnection(traces: TraceService, log: vscode.LogOutputChannel
       notify.errorWithLog(log, notices.connectionFailed(notify.t, backend.name));
     }
   } catch (err) {
-    notify.failure(log, err, { context: 'test connection' });
+    // Cancelled by the person: nothing failed.
+    if (isCancelled(err)) log.info('test connection: cancelled');
+    else notify.failure(log, err, { context: 'test connection' });
   }
 }
