@@ -8,7 +8,7 @@ import { idAt } from './hover';
 import { grafanaExploreUrl } from '../core/grafana';
 import type { TraceService } from './traceService';
 import type { Credentials } from './credentials';
-import type { BackendConfig } from '../core/backends';
+import { redactUrl, type BackendConfig } from '../core/backends';
 import { isCancelled, withAbortSignal } from './cancellation';
 import { notices } from '../core/notices';
 import * as notify from './notify';
@@ -164,7 +164,8 @@ async function pickBackend(config: Config): Promise<BackendConfig | undefined> {
   const all = config.backends;
   if (all.length === 1) return all[0];
   const pick = await vscode.window.showQuickPick(
-    all.map((b) => ({ label: b.name, description: `${b.kind} · ${b.url}`, backend: b })),
+    // A URL may carry user:password; the picker shows it without them.
+    all.map((b) => ({ label: b.name, description: `${b.kind} · ${redactUrl(b.url)}`, backend: b })),
     { title: vscode.l10n.t('Trace Lens: which backend?') },
   );
   return pick?.backend;
@@ -208,7 +209,8 @@ async function setCredentials(config: Config, credentials: Credentials): Promise
   });
   if (!secret) return;
   await credentials.set(backend, user ? { user, password: secret } : { token: secret });
-  void notify.info(notices.credentialsSaved(notify.t, backend.name, backend.url));
+  // The URL as written may carry user:password: the toast shows it without them.
+  void notify.info(notices.credentialsSaved(notify.t, backend.name, redactUrl(backend.url)));
 }
 
 /** Checks that the backend answers and says what failed and why; Cancel stops the requests. */
