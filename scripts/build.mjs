@@ -58,6 +58,8 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // jsonc-parser's `main` is a UMD build whose require calls esbuild cannot follow; its ES build bundles.
+    mainFields: ['module', 'main'],
     banner: { js: '#!/usr/bin/env node' },
   },
   {

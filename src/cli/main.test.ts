@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, EXIT } from './main';
-import { stripJsonc } from './settings';
+import { readJsonc } from './settings';
 
 const ROOT = join(__dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/tempo');
@@ -224,8 +224,8 @@ describe('trace-lens CLI', () => {
     });
   });
 
-  it('strips JSONC comments and trailing commas but not slashes in strings', () => {
-    assert.deepEqual(JSON.parse(stripJsonc('{ "u": "http://x//y", /* c */ "a": [1, 2,], // end\n }')), {
+  it('reads JSONC comments and trailing commas but not slashes in strings', () => {
+    assert.deepEqual(readJsonc('{ "u": "http://x//y", /* c */ "a": [1, 2,], // end\n }'), {
       u: 'http://x//y',
       a: [1, 2],
     });

@@ -1,376 +1,29 @@
 /**
- * `trace-lens`: the command line face of the core.
- *
- *   trace-lens scan [FILE|-] [--json]
- *   trace-lens show <traceId> [--backend NAME [--trust-workspace-settings] | --tempo URL] [--tenant T]
- *                   [--token-env VAR] [--format json|proto] [--json]
- *   trace-lens show <PATH/FILE.ext> | --file FILE [--json]
- *   trace-lens show <traceId> --store DIR [--json]                                      (storeRead.ts)
- *   trace-lens search '<TraceQL>' [--store DIR | --tempo URL | --backend NAME] [--since 1h] [--limit N] [--json]
- *   trace-lens receive [--store DIR] [--http-port N] [--grpc-port N] [--query-port N]   (receive.ts)
+ * `trace-lens`: the command line face of the core. Each subcommand lives in its own file
+ * (`scan.ts`, `show.ts`, `search.ts`, `receive.ts`) as a `CliCommand`; adding one is a file and
+ * an entry in `COMMANDS`. `show` and `search` choose their backend in `backendOptions.ts`.
  *
  * Exit codes: 0 done, 1 trace not found, 2 usage or input error, 3 backend error.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
-import { detectTraceIds, normalizeTraceId } from '../core/ids/detect';
-import { decodeTrace, TraceDecodeError, type DecodedTrace } from '../core/model';
-import { summarize } from '../core/analysis';
-import {
-  BackendError,
-  createBackend,
-  redactUrl,
-  type BackendConfig,
-  type TraceBackend,
-} from '../core/backends';
-import { findBackend, settingsFiles, withoutCredentials } from './settings';
-import { renderTree } from './tree';
-import { spanIdAt } from '../shared/model';
-import { receive } from './receive';
-import { loadTraceFromStore, search, StoreCliError, type SearchBackendFlags } from './storeRead';
+import { parseCommandLine } from './args';
+import { CliError, EXIT, type CliCommand, type CliContext } from './command';
+import { receiveCommand } from './receive';
+import { scanCommand } from './scan';
+import { searchCommand } from './search';
+import { showCommand } from './show';
 
-export const EXIT = { ok: 0, notFound: 1, usage: 2, backend: 3 } as const;
+export { CliError, EXIT } from './command';
 
-/** A failure with the exit code it maps to. */
-export class CliError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** The subcommands, in the order the usage lists them. */
+export const COMMANDS: readonly CliCommand[] = [scanCommand, showCommand, searchCommand, receiveCommand];
 
-const USAGE = `Usage:
-  trace-lens scan [FILE|-] [--json]
-      Print every trace ID in FILE (or standard input) as LINE:COL <traceId>.
-  trace-lens show <traceId> [--backend NAME [--trust-workspace-settings] | --tempo URL]
-                  [--tenant ID] [--token-env VAR] [--format json|proto] [--json]
-      Summarise a trace fetched from the backend. An argument of 1 to 32 hex digits is always a
-      trace ID, even when a file of that name exists.
-  trace-lens show <FILE> | --file FILE [--json]
-      Summarise a Tempo JSON or protobuf file. FILE needs a path separator or an extension
-      (./abc, trace.json); --file reads any name.
-  trace-lens show <traceId> --store DIR [--json]
-      Summarise a trace read from a local store folder (see receive).
-  trace-lens search '<TraceQL>' [--store DIR | --tempo URL | --backend NAME] [--since 1h]
-                    [--limit N] [--json]
-      One matching trace a line; --json prints an array of {traceId, rootService, rootName,
-      startTime, durationMs, spanCount, errorCount}.
-  trace-lens receive [--store DIR] [--http-port N] [--grpc-port N] [--query-port N] [--bind ADDR]
-      Receive OTLP (HTTP 4318, gRPC 4317) into a store folder (default ~/.trace-lens/store) and
-      serve it with Tempo's HTTP API (4319) until Ctrl+C. Port 0 means any free port.
+const EXIT_CODES = 'Exit codes: 0 done, 1 trace not found, 2 usage or input error, 3 backend error.';
 
-Backends (--backend NAME) come from traceLens.backends in your own settings first
-(TRACE_LENS_SETTINGS, then VS Code's user settings), then from .vscode/settings.json here or
-above. A backend only a folder's settings define gets no token, headers or tenant unless you
-pass --trust-workspace-settings.
-
-Exit codes: 0 done, 1 trace not found, 2 usage or input error, 3 backend error.`;
-
-interface Parsed {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-const VALUE_FLAGS = new Set([
-  '--tempo',
-  '--tenant',
-  '--token-env',
-  '--format',
-  '--backend',
-  '--file',
-  '--store',
-]);
-const BOOL_FLAGS = new Set(['--json', '--help', '-h', '--trust-workspace-settings']);
-
-function parseArgs(argv: string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-' || !a.startsWith('-')) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (VALUE_FLAGS.has(name)) {
-      const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-      if (value === undefined || value === '') throw new CliError(EXIT.usage, `${name} needs a value`);
-      flags.set(name, value);
-    } else if (BOOL_FLAGS.has(name)) {
-      flags.set(name, true);
-    } else {
-      throw new CliError(EXIT.usage, `unknown option ${name} (see trace-lens --help)`);
-    }
-  }
-  return { positional, flags };
-}
-
-function readInput(path: string | undefined, cwd: string): string {
-  if (path === undefined || path === '-') return readFileSync(0, 'utf8');
-  try {
-    return readFileSync(resolve(cwd, path), 'utf8');
-  } catch (err) {
-    throw new CliError(
-      EXIT.usage,
-      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
-  }
-}
-
-/** `scan`: one line per ID, `LINE:COL traceId` or a JSON object. */
-function scan(args: Parsed, out: (s: string) => void, cwd: string): number {
-  if (args.positional.length > 1)
-    throw new CliError(EXIT.usage, 'scan takes one FILE (or - for standard input)');
-  const text = readInput(args.positional[0], cwd);
-  const json = args.flags.has('--json');
-  let lineNo = 0;
-  let pos = 0;
-  while (pos <= text.length) {
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0) nl = text.length;
-    lineNo++;
-    const line = text.slice(pos, nl);
-    for (const id of detectTraceIds(line)) {
-      const column = id.start + 1;
-      if (json) {
-        out(
-          JSON.stringify({
-            line: lineNo,
-            column,
-            traceId: id.traceId,
-            ...(id.spanId ? { spanId: id.spanId } : {}),
-            format: id.format,
-            confidence: id.confidence,
-          }),
-        );
-      } else {
-        out(`${lineNo}:${column} ${id.traceId}`);
-      }
-    }
-    if (nl === text.length) break;
-    pos = nl + 1;
-  }
-  return EXIT.ok;
-}
-
-/** Where the CLI runs, and the sinks for what it says. */
-interface Context {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  /** Notes for the person (standard error), never part of the output. */
-  note: (s: string) => void;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** A path rather than an ID: it has a separator or an extension. */
-function looksLikePath(arg: string): boolean {
-  return /[\\/]/.test(arg) || extname(arg) !== '';
-}
-
-/** The trace ID a file's name gives, if it holds one (`<32 hex>.json`, `trace-<16 hex>.pb`). */
-function idInName(path: string): string | undefined {
-  const name = basename(path);
-  const m = /(?:^|[^0-9a-f])([0-9a-f]{32}|[0-9a-f]{16})(?![0-9a-f])/i.exec(name);
-  return m ? normalizeTraceId(m[1]!) : undefined;
-}
-
-function readTraceFile(path: string, ctx: Context): DecodedTrace {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(resolve(ctx.cwd, path));
-  } catch (err) {
-    throw new CliError(
-      EXIT.usage,
-      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
-  }
-  let decoded: DecodedTrace;
-  try {
-    decoded = decodeTrace(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  } catch (err) {
-    if (err instanceof TraceDecodeError && err.kind === 'not-found')
-      throw new CliError(EXIT.notFound, `${path}: ${err.message}`);
-    throw new CliError(EXIT.usage, `${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const named = idInName(path);
-  if (named && named !== decoded.model.traceId) {
-    ctx.note(`trace-lens: note: ${path} holds trace ${decoded.model.traceId}, not ${named} as its name says`);
-  }
-  return decoded;
-}
-
-/** The backend `show` fetches from, with a note saying which settings file defined it. */
-function backendConfig(args: Parsed, ctx: Context, hasToken: boolean): BackendConfig {
-  const named = args.flags.get('--backend') as string | undefined;
-  if (named && args.flags.has('--tempo'))
-    throw new CliError(EXIT.usage, 'use --backend or --tempo, not both');
-  if (!named) {
-    return {
-      name: 'Tempo',
-      kind: 'tempo',
-      url:
-        (args.flags.get('--tempo') as string | undefined) ??
-        ctx.env.TRACE_LENS_TEMPO_URL ??
-        'http://127.0.0.1:3200',
-    };
-  }
-  let found;
-  try {
-    found = findBackend(named, settingsFiles(ctx.cwd, ctx.env));
-  } catch (err) {
-    throw new CliError(EXIT.usage, err instanceof Error ? err.message : String(err));
-  }
-  const { config, file } = found;
-  if (file.owner === 'user' || args.flags.has('--trust-workspace-settings')) {
-    ctx.note(`trace-lens: backend "${named}" from ${file.path}`);
-    return config;
-  }
-  // A cloned repository chose this URL: it gets nothing of the user's, and none of its own headers.
-  const where = `backend "${named}" is defined only by ${file.path}, a folder's settings, not yours`;
-  const how = `define it in TRACE_LENS_SETTINGS or your VS Code user settings, or pass --trust-workspace-settings if you trust this folder`;
-  if (hasToken) {
-    throw new CliError(
-      EXIT.usage,
-      `${where}; refusing to send your token to ${redactUrl(config.url)}: ${how}`,
-    );
-  }
-  ctx.note(
-    `trace-lens: ${where}; sending no credentials, headers or tenant to ${redactUrl(config.url)} (${how})`,
-  );
-  return withoutCredentials(config);
-}
-
-/** The backend `--tempo`/`--backend` name, with the token and trust rules above. */
-function backendFrom(args: Parsed, ctx: Context): TraceBackend {
-  const format = args.flags.get('--format');
-  if (format !== undefined && format !== 'json' && format !== 'proto') {
-    throw new CliError(EXIT.usage, '--format must be json or proto');
-  }
-  const tokenEnv = args.flags.get('--token-env') as string | undefined;
-  let token: string | undefined;
-  if (tokenEnv) {
-    token = ctx.env[tokenEnv];
-    if (!token) throw new CliError(EXIT.usage, `environment variable ${tokenEnv} is empty or not set`);
-  }
-  const tenant = args.flags.get('--tenant') as string | undefined;
-  let config = backendConfig(args, ctx, token !== undefined);
-  if (tenant) config = { ...config, tenant };
-  if (format) config = { ...config, format };
-  let backend: TraceBackend;
-  try {
-    backend = createBackend(config, token ? { token } : {}, {
-      readFile: async (path) => new Uint8Array(readFileSync(path)),
-    });
-  } catch (err) {
-    throw new CliError(EXIT.usage, err instanceof Error ? err.message : String(err));
-  }
-  return backend;
-}
-
-async function fetchTrace(traceId: string, args: Parsed, ctx: Context): Promise<DecodedTrace> {
-  const backend = backendFrom(args, ctx);
-  try {
-    const result = await backend.getTrace(traceId);
-    return result.decoded;
-  } catch (err) {
-    if (err instanceof BackendError) {
-      throw new CliError(err.kind === 'not-found' ? EXIT.notFound : EXIT.backend, err.message);
-    }
-    if (err instanceof TraceDecodeError) {
-      throw new CliError(err.kind === 'not-found' ? EXIT.notFound : EXIT.backend, err.message);
-    }
-    throw new CliError(EXIT.backend, err instanceof Error ? err.message : String(err));
-  }
-}
-
-/**
- * The trace `show` is about. An argument that is a trace ID is fetched, whatever files lie
- * around; a file is read when the argument has a separator or an extension, or with --file.
- */
-async function loadTrace(target: string | undefined, args: Parsed, ctx: Context): Promise<DecodedTrace> {
-  const file = args.flags.get('--file') as string | undefined;
-  if (file !== undefined) {
-    if (target !== undefined) throw new CliError(EXIT.usage, 'give a trace ID or --file FILE, not both');
-    return readTraceFile(file, ctx);
-  }
-  if (target === undefined) throw new CliError(EXIT.usage, 'show takes one trace ID or FILE');
-  const traceId = normalizeTraceId(target);
-  const store = args.flags.get('--store') as string | undefined;
-  if (store !== undefined) {
-    if (!traceId) throw new CliError(EXIT.usage, `"${target}" is not a trace ID (1 to 32 hex digits)`);
-    if (args.flags.has('--tempo') || args.flags.has('--backend'))
-      throw new CliError(EXIT.usage, 'use --store, --tempo or --backend, not several');
-    try {
-      return loadTraceFromStore(resolve(ctx.cwd, store), traceId);
-    } catch (e) {
-      if (e instanceof StoreCliError) throw new CliError(e.code, e.message);
-      throw e;
-    }
-  }
-  if (traceId) {
-    if (isFile(resolve(ctx.cwd, target))) {
-      ctx.note(
-        `trace-lens: fetching trace ${traceId}; to read the file ${target} instead, use --file ${target}`,
-      );
-    }
-    return fetchTrace(traceId, args, ctx);
-  }
-  if (looksLikePath(target)) return readTraceFile(target, ctx);
-  throw new CliError(
-    EXIT.usage,
-    isFile(resolve(ctx.cwd, target))
-      ? `"${target}" is not a trace ID; to read the file of that name, use --file ${target} or ./${target}`
-      : `"${target}" is neither a trace ID (1 to 32 hex digits) nor a file path (with a / or an extension)`,
-  );
-}
-
-/** `show`: a summary, as text with a tree or as one JSON object. */
-async function show(args: Parsed, out: (s: string) => void, ctx: Context): Promise<number> {
-  if (args.positional.length > 1) throw new CliError(EXIT.usage, 'show takes one trace ID or FILE');
-  const decoded = await loadTrace(args.positional[0], args, ctx);
-  const model = decoded.model;
-  const s = summarize(model);
-  if (args.flags.has('--json')) {
-    const ids = (i: number) => spanIdAt(model.columns, i);
-    out(
-      JSON.stringify({
-        traceId: s.traceId,
-        rootService: s.rootService,
-        rootName: s.rootName,
-        durationMs: s.durationNs / 1e6,
-        spanCount: s.spanCount,
-        services: s.services.map((x) => x.name),
-        errorCount: s.errorCount,
-        criticalPath: Array.from(s.criticalPath, ids),
-        partial: model.partial,
-        warnings: model.warnings,
-      }),
-    );
-  } else {
-    for (const line of renderTree(model, s, { width: process.stdout.columns ?? 100 })) out(line);
-  }
-  return EXIT.ok;
-}
-
-/** `search`'s backend options as `show` reads them. */
-function searchArgs(f: SearchBackendFlags): Parsed {
-  const flags = new Map<string, string | true>();
-  if (f.tempo !== undefined) flags.set('--tempo', f.tempo);
-  if (f.backend !== undefined) flags.set('--backend', f.backend);
-  if (f.tenant !== undefined) flags.set('--tenant', f.tenant);
-  if (f.tokenEnv !== undefined) flags.set('--token-env', f.tokenEnv);
-  if (f.trustWorkspaceSettings) flags.set('--trust-workspace-settings', true);
-  return { positional: [], flags };
+/** The usage of every command in `commands`, or of one. */
+export function usage(commands: readonly CliCommand[] = COMMANDS): string {
+  // Commands that share options share their notes (show and search: where backends come from).
+  const notes = [...new Set(commands.flatMap((c) => (c.notes ? [c.notes] : [])))];
+  return [`Usage:\n${commands.map((c) => c.usage).join('\n')}`, ...notes, EXIT_CODES].join('\n\n');
 }
 
 /**
@@ -383,34 +36,21 @@ export async function main(
   err: (s: string) => void = (s) => process.stderr.write(s + '\n'),
   where: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<number> {
-  const ctx: Context = { cwd: where.cwd ?? process.cwd(), env: where.env ?? process.env, note: err };
+  const ctx: CliContext = { cwd: where.cwd ?? process.cwd(), env: where.env ?? process.env, out, note: err };
   try {
-    // These two parse their own arguments (node:util parseArgs); search gets its backend here,
-    // under the same token and trust rules as show.
-    if (argv[0] === 'receive') return await receive(argv.slice(1), { out, err });
-    if (argv[0] === 'search')
-      return await search(argv.slice(1), out, ctx.cwd, (f: SearchBackendFlags) =>
-        backendFrom(searchArgs(f), ctx),
-      );
-    const args = parseArgs(argv);
-    const command = args.positional.shift();
-    if (args.flags.has('--help') || args.flags.has('-h') || command === 'help') {
-      out(USAGE);
-      return EXIT.ok;
-    }
-    switch (command) {
-      case 'scan':
-        return scan(args, out, ctx.cwd);
-      case 'show':
-        return await show(args, out, ctx);
-      case undefined:
-        err(USAGE);
+    const line = parseCommandLine(argv, COMMANDS);
+    switch (line.kind) {
+      case 'help':
+        out(usage(line.command ? [line.command] : COMMANDS));
+        return EXIT.ok;
+      case 'none':
+        err(usage());
         return EXIT.usage;
-      default:
-        throw new CliError(EXIT.usage, `unknown command "${command}" (try scan, show, search or receive)`);
+      case 'run':
+        return await line.command.run(line.args, ctx);
     }
   } catch (e) {
-    if (e instanceof CliError || e instanceof StoreCliError) {
+    if (e instanceof CliError) {
       err(`trace-lens: ${e.message}`);
       return e.code;
     }

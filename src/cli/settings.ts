@@ -8,32 +8,28 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, posix, resolve, win32 } from 'node:path';
-import type { BackendConfig, BackendKind } from '../core/backends';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { describeBackendProblem, parseBackendEntry, type BackendConfig } from '../core/backends';
 
-const KINDS: readonly BackendKind[] = ['tempo', 'grafana', 'jaeger', 'zipkin', 'file'];
-
-/** Removes `//` and block comments and trailing commas from JSONC, leaving strings alone. */
-export function stripJsonc(text: string): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-    } else {
-      out += c;
-      i++;
-    }
+/**
+ * Parses JSONC as VS Code reads its settings (comments and trailing commas allowed, with
+ * VS Code's own parser); throws an Error naming the first mistake and where it is.
+ */
+export function readJsonc(text: string): unknown {
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const first = errors[0];
+  if (first) {
+    const before = text.slice(0, first.offset);
+    const line = before.split('\n').length;
+    const column = first.offset - before.lastIndexOf('\n');
+    // "CloseBraceExpected" → "close brace expected"
+    const what = printParseErrorCode(first.error)
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase();
+    throw new Error(`${what} at line ${line}, column ${column}`);
   }
-  return out.replace(/,(\s*[}\]])/g, '$1');
+  return value;
 }
 
 /** Whose a settings file is: the user's own, or a folder's (a cloned repository's). */
@@ -113,41 +109,21 @@ export function findBackend(name: string, files: readonly SettingsFile[]): Found
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(stripJsonc(text));
+      parsed = readJsonc(text);
     } catch (err) {
       throw new Error(`${file.path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
     }
     const list = (parsed as Record<string, unknown> | null)?.['traceLens.backends'];
     if (!Array.isArray(list)) continue;
-    for (const entry of list) {
-      if (typeof entry !== 'object' || entry === null) continue;
-      const e = entry as Record<string, unknown>;
-      if (typeof e.name === 'string') seen.push(e.name);
-      if (e.name !== name) continue;
-      const where = file.path;
-      const kind = (typeof e.kind === 'string' ? e.kind : 'tempo') as BackendKind;
-      if (!KINDS.includes(kind))
-        throw new Error(`backend "${name}" in ${where} has an unknown kind "${kind}"`);
-      if (typeof e.url !== 'string' || !e.url) throw new Error(`backend "${name}" in ${where} has no url`);
-      const headers =
-        typeof e.headers === 'object' && e.headers !== null
-          ? Object.fromEntries(
-              Object.entries(e.headers as Record<string, unknown>).filter(
-                (kv): kv is [string, string] => typeof kv[1] === 'string',
-              ),
-            )
-          : undefined;
-      return {
-        file,
-        config: {
-          name,
-          kind,
-          url: e.url,
-          ...(typeof e.tenant === 'string' && e.tenant ? { tenant: e.tenant } : {}),
-          ...(headers && Object.keys(headers).length ? { headers } : {}),
-          ...(e.format === 'json' || e.format === 'proto' ? { format: e.format } : {}),
-        },
-      };
+    for (const raw of list) {
+      const entry = parseBackendEntry(raw);
+      if (entry.name === undefined) continue;
+      seen.push(entry.name);
+      if (entry.name !== name) continue;
+      // The backend asked for by name must be usable as written: say what is wrong with it.
+      const problem = entry.problems[0];
+      if (problem) throw new Error(describeBackendProblem(problem, file.path));
+      if (entry.config) return { file, config: entry.config };
     }
   }
   if (!files.length) {

@@ -40,6 +40,7 @@ const CALLS: { [K in keyof typeof notices]: (h: string) => InertText } = {
   noTraceqlSearch: (h) => notices.noTraceqlSearch(l, h),
   findingTraces: (h) => notices.findingTraces(l, h),
   noSpansOfFunction: (h) => notices.noSpansOfFunction(l, h),
+  searchingBackend: (h) => notices.searchingBackend(l, h),
   queryTooLong: () => notices.queryTooLong(l, 4096),
 };
 

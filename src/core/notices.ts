@@ -85,6 +85,8 @@ export const notices = {
     notice(l, 'Trace Lens: no spans of {0} in the last hour.', fn),
 
   // source/searchView.ts
+  /** A cancellable `withProgress` title while a search runs. */
+  searchingBackend: (l: Localize, backend: string) => notice(l, 'Trace Lens: searching {0}…', backend),
   queryTooLong: (l: Localize, max: number) =>
     notice(l, 'Trace Lens: the query is longer than {0} characters.', max),
 } as const;

@@ -8,7 +8,8 @@ import { idAt } from './hover';
 import { grafanaExploreUrl } from '../core/grafana';
 import type { TraceService } from './traceService';
 import type { Credentials } from './credentials';
-import type { BackendConfig } from '../core/backends';
+import { redactUrl, type BackendConfig } from '../core/backends';
+import { isCancelled, withAbortSignal } from './cancellation';
 import { notices } from '../core/notices';
 import * as notify from './notify';
 
@@ -163,7 +164,8 @@ async function pickBackend(config: Config): Promise<BackendConfig | undefined> {
   const all = config.backends;
   if (all.length === 1) return all[0];
   const pick = await vscode.window.showQuickPick(
-    all.map((b) => ({ label: b.name, description: `${b.kind} · ${b.url}`, backend: b })),
+    // A URL may carry user:password; the picker shows it without them.
+    all.map((b) => ({ label: b.name, description: `${b.kind} · ${redactUrl(b.url)}`, backend: b })),
     { title: vscode.l10n.t('Trace Lens: which backend?') },
   );
   return pick?.backend;
@@ -207,10 +209,11 @@ async function setCredentials(config: Config, credentials: Credentials): Promise
   });
   if (!secret) return;
   await credentials.set(backend, user ? { user, password: secret } : { token: secret });
-  void notify.info(notices.credentialsSaved(notify.t, backend.name, backend.url));
+  // The URL as written may carry user:password: the toast shows it without them.
+  void notify.info(notices.credentialsSaved(notify.t, backend.name, redactUrl(backend.url)));
 }
 
-/** Checks that the backend answers and says what failed and why. */
+/** Checks that the backend answers and says what failed and why; Cancel stops the requests. */
 async function testConnection(traces: TraceService, log: vscode.LogOutputChannel): Promise<void> {
   try {
     const { backend } = await traces.getBackend();
@@ -218,8 +221,9 @@ async function testConnection(traces: TraceService, log: vscode.LogOutputChannel
       {
         location: vscode.ProgressLocation.Notification,
         title: notices.testingBackend(notify.t, backend.name),
+        cancellable: true,
       },
-      () => backend.testConnection(),
+      (_progress, token) => withAbortSignal(token, (signal) => backend.testConnection({ signal })),
     );
     for (const c of report.checks)
       log.info(`test connection: ${c.name} ${c.ok ? 'ok' : 'FAILED'} ${c.url}: ${c.message}`);
@@ -229,6 +233,8 @@ async function testConnection(traces: TraceService, log: vscode.LogOutputChannel
       notify.errorWithLog(log, notices.connectionFailed(notify.t, backend.name));
     }
   } catch (err) {
-    notify.failure(log, err, { context: 'test connection' });
+    // Cancelled by the person: nothing failed.
+    if (isCancelled(err)) log.info('test connection: cancelled');
+    else notify.failure(log, err, { context: 'test connection' });
   }
 }

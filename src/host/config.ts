@@ -1,46 +1,17 @@
 import * as vscode from 'vscode';
-import type { BackendConfig, BackendKind } from '../core/backends';
+import { describeBackendProblem, parseBackendEntry, type BackendConfig } from '../core/backends';
 
-const KINDS: readonly BackendKind[] = ['tempo', 'grafana', 'jaeger', 'zipkin', 'file'];
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
-
-/** A backend entry from `traceLens.backends`, validated; problems are collected, not thrown. */
-function readBackend(raw: unknown, problems: string[]): BackendConfig | undefined {
-  if (typeof raw !== 'object' || raw === null) {
-    problems.push('an entry of traceLens.backends is not an object');
-    return undefined;
-  }
-  const r = raw as Record<string, unknown>;
-  const name = typeof r.name === 'string' ? r.name.trim() : '';
-  if (!name) {
-    problems.push('an entry of traceLens.backends has no name');
-    return undefined;
-  }
-  const kind = (typeof r.kind === 'string' ? r.kind : 'tempo') as BackendKind;
-  if (!KINDS.includes(kind)) {
-    problems.push(`backend "${name}": kind must be one of ${KINDS.join(', ')}`);
-    return undefined;
-  }
-  const url = typeof r.url === 'string' ? r.url.trim() : '';
-  if (!url) {
-    problems.push(`backend "${name}" has no url`);
-    return undefined;
-  }
-  const headers: Record<string, string> = {};
-  if (typeof r.headers === 'object' && r.headers !== null) {
-    for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) {
-      if (HEADER_NAME.test(k) && typeof v === 'string' && !/[\r\n\0]/.test(v)) headers[k] = v;
-      else problems.push(`backend "${name}": header "${k}" was ignored (bad name or value)`);
+/** The usable entries of `traceLens.backends`; what was wrong with the rest goes to `problems`. */
+function readBackends(list: unknown, problems: string[]): BackendConfig[] {
+  const entries: BackendConfig[] = [];
+  for (const raw of Array.isArray(list) ? list : []) {
+    const entry = parseBackendEntry(raw);
+    for (const p of entry.problems) {
+      problems.push(`${describeBackendProblem(p)}${entry.config ? '; it was ignored' : ''}`);
     }
+    if (entry.config) entries.push(entry.config);
   }
-  return {
-    name,
-    kind,
-    url,
-    ...(typeof r.tenant === 'string' && r.tenant.trim() ? { tenant: r.tenant.trim() } : {}),
-    ...(Object.keys(headers).length ? { headers } : {}),
-    ...(r.format === 'json' || r.format === 'proto' ? { format: r.format } : {}),
-  };
+  return entries;
 }
 
 /** How bare (medium-confidence) trace IDs are treated in editors. */
@@ -90,10 +61,7 @@ export class Config {
    */
   get backend(): { config: BackendConfig; problems: string[] } {
     const problems: string[] = [];
-    const list = this.section.get<unknown[]>('backends', []);
-    const entries = (Array.isArray(list) ? list : [])
-      .map((b) => readBackend(b, problems))
-      .filter((b) => b !== undefined);
+    const entries = readBackends(this.section.get<unknown>('backends', []), problems);
     const wanted = this.section.get<string>('defaultBackend', '').trim();
     let chosen = wanted ? entries.find((b) => b.name === wanted) : entries[0];
     if (wanted && !chosen)
@@ -110,11 +78,7 @@ export class Config {
 
   /** Every configured backend (the implicit Tempo one when the list is empty). */
   get backends(): BackendConfig[] {
-    const problems: string[] = [];
-    const list = this.section.get<unknown[]>('backends', []);
-    const entries = (Array.isArray(list) ? list : [])
-      .map((b) => readBackend(b, problems))
-      .filter((b) => b !== undefined);
+    const entries = readBackends(this.section.get<unknown>('backends', []), []);
     return entries.length ? entries : [this.backend.config];
   }
 

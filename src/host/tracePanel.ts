@@ -7,7 +7,7 @@ import {
   type WebviewMessage,
   type WireTrace,
 } from '../shared/protocol';
-import type { LoadedTrace, TraceService } from './traceService';
+import type { LoadedTrace, TraceLoads, TraceService } from './traceService';
 import { Commands } from './commandIds';
 import { parseStackTrace } from '../core/source';
 import { readDetail } from '../core/model';
@@ -71,6 +71,8 @@ class TracePanel implements vscode.Disposable {
   private pendingSelect: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private loading: Promise<void> | undefined;
+  /** This panel's fetches: closing the panel cancels them. */
+  private readonly loads: TraceLoads;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the panel's view state changes or its trace (re)loads; the source overlay follows it. */
   readonly onDidChange = this.changed.event;
@@ -93,7 +95,9 @@ class TracePanel implements vscode.Disposable {
     };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'trace-lens.svg');
     panel.webview.html = this.html();
+    this.loads = traces.scope();
     this.disposables.push(
+      this.loads,
       panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => this.changed.fire()),
@@ -114,7 +118,7 @@ class TracePanel implements vscode.Disposable {
   private async load(refresh: boolean): Promise<void> {
     if (this.ready) this.post({ type: 'loading', traceId: this.traceId });
     try {
-      this.loaded = await this.traces.load(this.traceId, undefined, refresh);
+      this.loaded = await this.loads.load(this.traceId, refresh);
       const s = this.loaded.summary;
       this.panel.title = `${s.rootName} · ${this.traceId.slice(0, 8)}`;
       if (this.ready) {
@@ -126,6 +130,8 @@ class TracePanel implements vscode.Disposable {
         this.pendingSelect = undefined;
       }
     } catch (err) {
+      // The panel was closed: nothing is left to show the outcome.
+      if (err instanceof vscode.CancellationError) return;
       this.loaded = undefined;
       const message = err instanceof Error ? err.message : String(err);
       this.panel.title = `Trace ${this.traceId.slice(0, 8)} (failed)`;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DecodedTrace } from '../core/model';
 import { summarize, type TraceSummary } from '../core/analysis';
-import { createBackend, type BackendConfig, type TraceBackend } from '../core/backends';
+import { createBackend, type BackendConfig, type TraceBackend, type TraceResult } from '../core/backends';
 import { describeError } from './errors';
 import type { Config } from './config';
 import type { Credentials } from './credentials';
@@ -15,16 +15,29 @@ export interface LoadedTrace {
   partialMessage?: string;
 }
 
-const CACHE_SIZE = 16;
+/**
+ * Loads that end together: a trace panel holds one and disposes it when it closes, which
+ * cancels its fetch (the request stops once no other caller waits for it).
+ */
+export interface TraceLoads extends vscode.Disposable {
+  /** `TraceService.load` with this scope's signal. */
+  load(traceId: string, fresh?: boolean): Promise<LoadedTrace>;
+}
 
 /**
- * Fetches traces from the configured backend and keeps the last few summarised, so a hover
- * followed by "Open Trace" costs one request. Concurrent loads of one ID share one fetch.
+ * Loads traces from the configured backend. The backend's fetch cache is the only cache: it keeps
+ * recent traces within its byte budget and shares concurrent fetches of one trace, so a hover
+ * followed by "Open Trace" costs one request. This service only adds the summary, computed once
+ * per fetched trace and dropped with it.
  */
 export class TraceService implements vscode.Disposable {
   private backend: Promise<{ backend: TraceBackend; config: BackendConfig }> | undefined;
-  private readonly cache = new Map<string, LoadedTrace>();
-  private readonly inflight = new Map<string, Promise<LoadedTrace>>();
+  /** The backend `backend` resolved to, for `peek`. */
+  private current: TraceBackend | undefined;
+  /** The summary of each result the backend handed out; weak, so it lives as long as the cache holds the result. */
+  private readonly summaries = new WeakMap<TraceResult, LoadedTrace>();
+  /** Failures already logged: callers sharing one fetch share its error, logged once. */
+  private readonly logged = new WeakSet<object>();
   private readonly subscriptions: vscode.Disposable[];
   private readonly loadedEmitter = new vscode.EventEmitter<string>();
   /** Fires with the trace ID after a trace was fetched. */
@@ -35,16 +48,18 @@ export class TraceService implements vscode.Disposable {
     private readonly credentials: Credentials,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    // A new backend starts with an empty cache.
     const reset = () => {
       this.backend = undefined;
-      this.cache.clear();
+      this.current = undefined;
     };
     this.subscriptions = [config.onDidChange(reset), credentials.onDidChange(reset)];
   }
 
   /** The current backend, built from settings and secrets on first use after a change. */
   getBackend(): Promise<{ backend: TraceBackend; config: BackendConfig }> {
-    this.backend ??= (async () => {
+    if (this.backend) return this.backend;
+    const building = (async () => {
       const { config, problems } = this.config.backend;
       for (const p of problems) this.log.warn(`settings: ${p}`);
       const secrets = await this.credentials.get(config);
@@ -53,82 +68,97 @@ export class TraceService implements vscode.Disposable {
       });
       return { backend, config };
     })();
-    // A failed build (bad settings) is not kept, so fixing the setting is enough.
-    this.backend.catch(() => (this.backend = undefined));
-    return this.backend;
+    this.backend = building;
+    building.then(
+      ({ backend }) => {
+        if (this.backend === building) this.current = backend;
+      },
+      // A failed build (bad settings) is not kept, so fixing the setting is enough.
+      () => {
+        if (this.backend === building) this.backend = undefined;
+      },
+    );
+    return building;
   }
 
-  /** The cached trace, if it was loaded recently. */
+  /** The trace, if it was loaded and the backend's cache still holds it; fetches nothing. */
   peek(traceId: string): LoadedTrace | undefined {
-    return this.cache.get(traceId);
+    const result = this.current?.cachedTrace?.(traceId);
+    return result && this.summaries.get(result);
   }
 
   /** Drops a trace from the cache so the next load fetches it again. */
   invalidate(traceId: string): void {
-    this.cache.delete(traceId);
+    this.current?.clearCache?.(traceId);
   }
 
   /**
-   * Loads a trace. Rejects with an Error whose message is one sentence for a person.
-   * `signal` cancels this caller's wait; a shared fetch keeps going for the other callers.
+   * Loads a trace. Rejects with an Error whose message is one sentence for a person, or with a
+   * `CancellationError` once `signal` aborts: the fetch stops unless another caller waits for it.
    */
   async load(traceId: string, signal?: AbortSignal, fresh = false): Promise<LoadedTrace> {
-    const cached = this.cache.get(traceId);
-    if (cached && !fresh) {
-      // Refresh its place in the LRU order.
-      this.cache.delete(traceId);
-      this.cache.set(traceId, cached);
-      return cached;
-    }
-    let pending = this.inflight.get(traceId);
-    if (!pending) {
-      pending = this.fetch(traceId, fresh).finally(() => this.inflight.delete(traceId));
-      this.inflight.set(traceId, pending);
-    }
-    if (!signal) return pending;
-    return new Promise<LoadedTrace>((resolve, reject) => {
-      if (signal.aborted) return reject(new vscode.CancellationError());
-      const onAbort = () => reject(new vscode.CancellationError());
-      signal.addEventListener('abort', onAbort, { once: true });
-      pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
-  }
-
-  private async fetch(traceId: string, fresh: boolean): Promise<LoadedTrace> {
+    if (signal?.aborted) throw new vscode.CancellationError();
     const started = Date.now();
     try {
       const { backend } = await this.getBackend();
-      const result = await backend.getTrace(traceId, fresh ? { noCache: true } : {});
-      const summary = summarize(result.decoded.model);
-      const loaded: LoadedTrace = {
-        decoded: result.decoded,
-        summary,
-        backendName: backend.name,
-        ...(result.partial
-          ? { partialMessage: result.message ?? 'the backend returned a partial trace' }
-          : {}),
-      };
-      this.cache.set(traceId, loaded);
-      while (this.cache.size > CACHE_SIZE) {
-        const oldest = this.cache.keys().next().value;
-        if (oldest === undefined) break;
-        this.cache.delete(oldest);
-      }
-      this.loadedEmitter.fire(traceId);
-      this.log.info(
-        `trace ${traceId}: ${summary.spanCount} spans from ${backend.name}${result.route ? ` (${result.route})` : ''} in ${Date.now() - started} ms`,
-      );
-      return loaded;
+      const result = await backend.getTrace(traceId, {
+        ...(signal ? { signal } : {}),
+        ...(fresh ? { noCache: true } : {}),
+      });
+      return this.summaryOf(traceId, result, backend, started);
     } catch (err) {
+      if (signal?.aborted) throw new vscode.CancellationError();
       const message = describeError(err);
-      this.log.warn(`trace ${traceId}: ${message}`);
+      if (this.firstReport(err)) this.log.warn(`trace ${traceId}: ${message}`);
       throw new Error(message, { cause: err });
     }
+  }
+
+  /** False when `err` was seen before: callers that shared a fetch get one error, logged once. */
+  private firstReport(err: unknown): boolean {
+    if (typeof err !== 'object' || err === null) return true;
+    if (this.logged.has(err)) return false;
+    this.logged.add(err);
+    return true;
+  }
+
+  /** A scope of loads that `dispose` cancels (a trace panel's). */
+  scope(): TraceLoads {
+    const controller = new AbortController();
+    return {
+      load: (traceId, fresh = false) => this.load(traceId, controller.signal, fresh),
+      dispose: () => controller.abort(),
+    };
+  }
+
+  /** The loaded trace for a result: summarised the first time, when it was fetched. */
+  private summaryOf(
+    traceId: string,
+    result: TraceResult,
+    backend: TraceBackend,
+    started: number,
+  ): LoadedTrace {
+    const known = this.summaries.get(result);
+    if (known) return known;
+    const summary = summarize(result.decoded.model);
+    const loaded: LoadedTrace = {
+      decoded: result.decoded,
+      summary,
+      backendName: backend.name,
+      ...(result.partial ? { partialMessage: result.message ?? 'the backend returned a partial trace' } : {}),
+    };
+    this.summaries.set(result, loaded);
+    this.loadedEmitter.fire(traceId);
+    this.log.info(
+      `trace ${traceId}: ${summary.spanCount} spans from ${backend.name}${result.route ? ` (${result.route})` : ''} in ${Date.now() - started} ms`,
+    );
+    return loaded;
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.loadedEmitter.dispose();
-    this.cache.clear();
+    this.backend = undefined;
+    this.current = undefined;
   }
 }

@@ -4,9 +4,9 @@
  */
 import type { Attribute } from '../../shared/model';
 import type { DecodedTrace } from '../model';
+import type { BackendKind } from './kinds';
 
-/** The kinds of backend `createBackend` builds. */
-export type BackendKind = 'tempo' | 'grafana' | 'jaeger' | 'zipkin' | 'file';
+export type { BackendKind } from './kinds';
 
 /** Options for fetching one trace. */
 export interface GetTraceOptions {
@@ -126,4 +126,11 @@ export interface TraceBackend {
   search?(query: SearchQuery): Promise<SearchResult>;
   /** Checks that the backend answers, and says what failed and why. */
   testConnection(options?: { signal?: AbortSignal }): Promise<ConnectionReport>;
+  /**
+   * The trace as the backend's fetch cache holds it (as fetched with no time range), or
+   * undefined; sends nothing. Backends without a cache leave it out.
+   */
+  cachedTrace?(traceId: string): TraceResult | undefined;
+  /** Forgets cached traces: all of them, or those of one trace ID. */
+  clearCache?(traceId?: string): void;
 }

@@ -21,52 +21,10 @@ import {
   TEMPO_FIXTURES,
   type Loopback,
 } from './testing/loopback';
+import { JAEGER_ID, JAEGER_TRACE, ZIPKIN_ID, ZIPKIN_TRACE } from './testing/samples';
 
 const V1_ID = 'a8e00f77b50a734539bf0e48eec6bec4';
 const TOKEN = 'glsa_service_account_token_1234';
-
-// Jaeger's query API and Zipkin's API v2, in the documented shapes (there are no recorded fixtures).
-const JAEGER_ID = '5b8efff798038103d269b633813fc60c';
-const JAEGER_TRACE = JSON.stringify({
-  data: [
-    {
-      traceID: JAEGER_ID,
-      spans: [
-        {
-          traceID: JAEGER_ID,
-          spanID: 'eee19b7ec3c1b174',
-          operationName: 'GET /api',
-          references: [],
-          startTime: 1700000000000000,
-          duration: 1000,
-          tags: [{ key: 'span.kind', type: 'string', value: 'server' }],
-          logs: [],
-          processID: 'p1',
-          warnings: null,
-        },
-      ],
-      processes: { p1: { serviceName: 'api', tags: [] } },
-      warnings: null,
-    },
-  ],
-  total: 0,
-  limit: 0,
-  offset: 0,
-  errors: null,
-});
-const ZIPKIN_ID = '00000000000000000123456789abcdef';
-const ZIPKIN_TRACE = JSON.stringify([
-  {
-    traceId: '0123456789abcdef',
-    id: '0000000000001234',
-    name: 'get /api',
-    timestamp: 1700000000000000,
-    duration: 1000,
-    kind: 'SERVER',
-    localEndpoint: { serviceName: 'api' },
-    tags: { 'http.method': 'GET' },
-  },
-]);
 
 const rejectsWith = (p: Promise<unknown>, kind: BackendErrorKind, pattern?: RegExp) =>
   rejects(p, kind, pattern, TOKEN);

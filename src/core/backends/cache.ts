@@ -1,9 +1,33 @@
 /**
- * Sharing and caching for trace fetches: concurrent calls for one key share one request, and
- * recent results stay in an LRU bounded in (estimated) bytes.
+ * The one trace fetch cache of the backends: concurrent calls for one key share one request, and
+ * recent results stay in an LRU bounded in (estimated) bytes. Tempo, Grafana, Jaeger, Zipkin and
+ * file backends all fetch through a `TraceFetchCache`; nothing above them caches traces again.
  */
+import type { TraceResult } from './backend';
 import type { BackendError } from './errors';
-import type { Operation } from './http';
+
+/** What a shared fetch needs of the operation it runs in (an HTTP `Operation` fits). */
+export interface Stoppable {
+  /** Stops the work; called when every caller gave up. */
+  stop(reason: 'cancelled'): void;
+  /** Releases timers and listeners once the work settled. */
+  dispose(): void;
+}
+
+/** An operation with no deadline, for work that only needs to be stoppable (file reads). */
+export class Stoppage implements Stoppable {
+  private readonly controller = new AbortController();
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  stop(): void {
+    this.controller.abort(new Error('cancelled'));
+  }
+
+  dispose(): void {}
+}
 
 /** An LRU map whose total size, as estimated by the caller, stays under `maxBytes`. */
 export class ByteLru<V> {
@@ -64,14 +88,14 @@ export class ByteLru<V> {
  * One operation shared by every caller that asks for the same thing while it runs. Each caller
  * may cancel its own wait; the request itself is cancelled only when no caller is left.
  */
-export class SharedRequest<T> {
+export class SharedRequest<T, O extends Stoppable = Stoppable> {
   private waiters = 0;
   private settled = false;
   readonly promise: Promise<T>;
 
   constructor(
-    private readonly op: Operation,
-    run: (op: Operation) => Promise<T>,
+    private readonly op: O,
+    run: (op: O) => Promise<T>,
     private readonly onDone: () => void,
     private readonly cancelledError: () => BackendError,
   ) {
@@ -119,5 +143,84 @@ export class SharedRequest<T> {
       this.onDone();
       this.op.stop('cancelled');
     }
+  }
+}
+
+/** Default budget of a trace fetch cache. */
+export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * What a fetched trace costs to keep: the decoded columns are small, and what a decoded trace
+ * keeps for on-demand details is about the size of the response, so twice the body plus the
+ * columns is a fair estimate.
+ */
+export function traceCost(bodyBytes: number, result: TraceResult): number {
+  return bodyBytes * 2 + result.decoded.model.spanCount * 100;
+}
+
+/** One fetch through the cache. */
+export interface TraceFetch<R, O extends Stoppable> {
+  /** What identifies the answer (trace ID, and for Tempo the time range and format). */
+  key: string;
+  /** Ends this caller's wait; the fetch stops when no caller is left. */
+  signal?: AbortSignal | undefined;
+  /** Fetch even when the cache holds the key (the result replaces the cached one). */
+  noCache?: boolean | undefined;
+  /** Starts the operation the fetch runs in: its deadline, not any caller's signal. */
+  start: () => O;
+  /** Fetches and decodes; `bodyBytes` sizes the result for the budget. */
+  run: (op: O) => Promise<{ result: R; bodyBytes: number }>;
+  /** The error a cancelled caller gets. */
+  cancelled: () => BackendError;
+}
+
+/** Recent traces within a byte budget, and the fetches under way, by key. */
+export class TraceFetchCache<R extends TraceResult = TraceResult> {
+  private readonly lru: ByteLru<R> | undefined;
+  private readonly inflight = new Map<string, SharedRequest<R, Stoppable>>();
+
+  /** `maxBytes` 0 keeps nothing, but concurrent fetches are still shared. */
+  constructor(maxBytes: number = DEFAULT_CACHE_BYTES) {
+    this.lru = maxBytes > 0 ? new ByteLru(maxBytes) : undefined;
+  }
+
+  /** The cached result for `key`, without fetching. */
+  peek(key: string): R | undefined {
+    return this.lru?.get(key);
+  }
+
+  /** Forgets every cached result, or those whose key passes `test`. */
+  forget(test?: (key: string) => boolean): void {
+    if (!test) this.lru?.clear();
+    else this.lru?.deleteWhere(test);
+  }
+
+  /** The cached result, else the fetch under way for the key, else a new fetch. */
+  get<O extends Stoppable>(fetch: TraceFetch<R, O>): Promise<R> {
+    const { key } = fetch;
+    if (!fetch.noCache) {
+      const hit = this.lru?.get(key);
+      if (hit) return Promise.resolve(hit);
+    }
+    // Cancelled before it started: nothing is sent.
+    if (fetch.signal?.aborted) return Promise.reject(fetch.cancelled());
+    let shared = this.inflight.get(key);
+    if (!shared) {
+      const created: SharedRequest<R, O> = new SharedRequest(
+        fetch.start(),
+        async (op) => {
+          const { result, bodyBytes } = await fetch.run(op);
+          this.lru?.set(key, result, traceCost(bodyBytes, result));
+          return result;
+        },
+        () => {
+          if (this.inflight.get(key) === created) this.inflight.delete(key);
+        },
+        fetch.cancelled,
+      );
+      shared = created;
+      this.inflight.set(key, shared);
+    }
+    return shared.join(fetch.signal);
   }
 }

@@ -103,6 +103,53 @@ describe('cancellation', () => {
     await assertNothingSent(tempo);
   });
 
+  /** The paths the server was asked for, besides the sentinel's, once a later sentinel arrived. */
+  async function pathsSent(b: TraceBackend): Promise<string[]> {
+    await b.getTrace(OTHER).catch(() => undefined);
+    return server.requests.map((r) => r.path).filter((p) => !p.includes(OTHER));
+  }
+
+  for (const kind of ['tempo', 'grafana', 'jaeger', 'zipkin'] as const) {
+    it(`${kind}: cancelling the connection test aborts its request and sends no further check`, async () => {
+      const b = backend(kind);
+      const controller = new AbortController();
+      const report = b.testConnection({ signal: controller.signal });
+      await waitFor(() => held.length === 1);
+      controller.abort();
+      await cancelled(report);
+      await waitFor(() => held[0]!.closed);
+      assert.equal((await pathsSent(b)).length, 1, 'only the first check was sent');
+    });
+
+    it(`${kind}: cancelling the only caller of a trace fetch aborts the request`, async () => {
+      const b = backend(kind);
+      const controller = new AbortController();
+      const trace = b.getTrace(ID, { signal: controller.signal });
+      await waitFor(() => held.length === 1);
+      controller.abort();
+      await cancelled(trace);
+      await waitFor(() => held[0]!.closed);
+      assert.equal((await pathsSent(b)).length, 1, 'no fallback route was tried');
+    });
+  }
+
+  it('tempo: cancelling a search or a tag lookup aborts its request', async () => {
+    const tempo = backend('tempo') as TempoClient;
+    for (const [i, start] of [
+      (signal: AbortSignal) => tempo.search({ q: '{}', signal }),
+      (signal: AbortSignal) => tempo.tags(undefined, { signal }),
+      (signal: AbortSignal) => tempo.tagValues('resource.service.name', { signal }),
+    ].entries()) {
+      const controller = new AbortController();
+      const pending = start(controller.signal);
+      await waitFor(() => held.length === i + 1);
+      controller.abort();
+      await cancelled(pending);
+      await waitFor(() => held[i]!.closed);
+    }
+    assert.equal((await pathsSent(tempo)).length, 3, 'no v1 fallback after a cancelled v2 tag lookup');
+  });
+
   it('a shared fetch is aborted when every caller cancelled, and the next call starts afresh', async () => {
     const tempo = backend('tempo');
     const a = new AbortController();

@@ -2,16 +2,26 @@
  * Trace backends: the shared interface, the implementations, and `createBackend` which builds one
  * from settings plus secrets. Credentials are bound to the backend's own origin.
  */
-import type { BackendKind, TraceBackend } from './backend';
+import type { TraceBackend } from './backend';
 import { BackendError } from './errors';
 import { FileBackend, type ReadFile } from './file/backend';
 import { GrafanaBackend } from './grafana/backend';
 import type { Auth, FetchLike } from './http';
 import { JaegerBackend } from './jaeger/backend';
+import type { BackendKind } from './kinds';
+import type { BackendConfig } from './settings';
 import { TempoClient } from './tempo/client';
 import { ZipkinBackend } from './zipkin/backend';
 
 export * from './backend';
+export { BACKEND_KINDS, isBackendKind } from './kinds';
+export {
+  describeBackendProblem,
+  parseBackendEntry,
+  type BackendConfig,
+  type BackendEntryProblem,
+  type ParsedBackendEntry,
+} from './settings';
 export { BackendError, isBackendError, redactUrl, type BackendErrorKind } from './errors';
 export type { Auth, FetchLike } from './http';
 export { normalizeTraceId } from './ids';
@@ -20,23 +30,6 @@ export { GrafanaBackend, grafanaProxyUrl, datasourceOf, type GrafanaBackendOptio
 export { JaegerBackend, type JaegerBackendOptions } from './jaeger/backend';
 export { ZipkinBackend, type ZipkinBackendOptions } from './zipkin/backend';
 export * from './tempo/client';
-
-/** A backend as the settings describe it. */
-export interface BackendConfig {
-  /** Display name, unique among the configured backends. */
-  name: string;
-  kind: BackendKind;
-  /** Base URL (with any path prefix); for 'file', a path or `file:` URL. */
-  url: string;
-  /** Tempo `X-Scope-OrgID` (`a|b` for several tenants). */
-  tenant?: string;
-  /** Extra headers, sent only to the backend's origin. */
-  headers?: Record<string, string>;
-  /** Tempo trace-by-ID format. Default 'proto'. */
-  format?: 'proto' | 'json';
-  /** Deadline for one request, in milliseconds. Default 30000. */
-  timeoutMs?: number;
-}
 
 /** Secrets from secret storage, never from settings. */
 export interface BackendSecrets {
@@ -74,13 +67,63 @@ export function authFromSecrets(secrets: BackendSecrets): Auth {
   return { kind: 'none' };
 }
 
+/** What a builder gets: the settings, and the HTTP options every HTTP backend shares. */
+interface BuildInput {
+  config: BackendConfig;
+  deps: BackendDeps;
+  /** Options of the HTTP backends: URL, name, auth, headers, deadlines, limits, cache budget. */
+  http: {
+    baseUrl: string;
+    name: string;
+    auth: Auth;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+    fetch?: FetchLike;
+    idleTimeoutMs?: number;
+    maxBytes?: number;
+    cacheMaxBytes?: number;
+  };
+  /** Tempo's tenant and format, for Tempo and Grafana. */
+  tempo: { tenant?: string; format?: 'proto' | 'json' };
+  /** Names the setting in messages about the URL. */
+  wording: { urlSetting: string };
+}
+
+/** One builder per kind: a kind without one does not compile. */
+const BUILDERS: { [K in BackendKind]: (input: BuildInput) => TraceBackend } = {
+  tempo: ({ http, tempo, wording }) => new TempoClient({ ...http, ...tempo, wording }),
+  grafana: ({ http, tempo, wording }) => new GrafanaBackend({ ...http, ...tempo, wording }),
+  jaeger: ({ http, wording }) => new JaegerBackend({ ...http, wording }),
+  zipkin: ({ http, wording }) => new ZipkinBackend({ ...http, wording }),
+  file: ({ config, deps }) => {
+    if (!deps.readFile)
+      throw new BackendError(
+        'bad-request',
+        `backend "${config.name}" reads files, but no file reader was given`,
+      );
+    return new FileBackend({
+      path: config.url,
+      name: config.name,
+      readFile: deps.readFile,
+      ...(deps.maxBytes !== undefined ? { maxBytes: deps.maxBytes } : {}),
+      ...(deps.cacheMaxBytes !== undefined ? { cacheMaxBytes: deps.cacheMaxBytes } : {}),
+    });
+  },
+};
+
 /** Builds the backend `config` describes. Throws a `BackendError` ('bad-request') for bad settings. */
 export function createBackend(
   config: BackendConfig,
   secrets: BackendSecrets = {},
   deps: BackendDeps = {},
 ): TraceBackend {
-  const urlSetting = `the URL of backend "${config.name}"`;
+  // Settings are read from files a person (or a cloned repository) wrote: check the kind at run time too.
+  if (!Object.hasOwn(BUILDERS, config.kind)) {
+    throw new BackendError(
+      'bad-request',
+      `backend "${config.name}" has an unknown kind "${String(config.kind)}"`,
+    );
+  }
   const http = {
     baseUrl: config.url,
     name: config.name,
@@ -96,31 +139,6 @@ export function createBackend(
     ...(config.tenant ? { tenant: config.tenant } : {}),
     ...(config.format ? { format: config.format } : {}),
   };
-  switch (config.kind) {
-    case 'tempo':
-      return new TempoClient({ ...http, ...tempo, wording: { urlSetting } });
-    case 'grafana':
-      return new GrafanaBackend({ ...http, ...tempo, wording: { urlSetting } });
-    case 'jaeger':
-      return new JaegerBackend({ ...http, wording: { urlSetting } });
-    case 'zipkin':
-      return new ZipkinBackend({ ...http, wording: { urlSetting } });
-    case 'file': {
-      if (!deps.readFile)
-        throw new BackendError(
-          'bad-request',
-          `backend "${config.name}" reads files, but no file reader was given`,
-        );
-      return new FileBackend({
-        path: config.url,
-        name: config.name,
-        readFile: deps.readFile,
-        ...(deps.maxBytes !== undefined ? { maxBytes: deps.maxBytes } : {}),
-      });
-    }
-    default: {
-      const kind: never = config.kind;
-      throw new BackendError('bad-request', `backend "${config.name}" has an unknown kind "${String(kind)}"`);
-    }
-  }
+  const wording = { urlSetting: `the URL of backend "${config.name}"` };
+  return BUILDERS[config.kind]({ config, deps, http, tempo, wording });
 }

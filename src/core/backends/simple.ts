@@ -4,7 +4,7 @@
  */
 import type { TraceFormat } from '../model';
 import type { BackendKind, ConnectionReport, GetTraceOptions, TraceBackend, TraceResult } from './backend';
-import { ByteLru, SharedRequest } from './cache';
+import { DEFAULT_CACHE_BYTES, TraceFetchCache } from './cache';
 import { decodeBody } from './decode';
 import { BackendError, redactUrl } from './errors';
 import {
@@ -15,7 +15,7 @@ import {
   type Operation,
   type Wording,
 } from './http';
-import { requireTraceId, shortTraceId } from './ids';
+import { normalizeTraceId, requireTraceId, shortTraceId } from './ids';
 
 /** Options shared by the Jaeger and Zipkin backends. */
 export interface HttpBackendOptions {
@@ -53,8 +53,7 @@ export class SimpleHttpBackend implements TraceBackend {
   readonly kind: BackendKind;
   readonly name: string;
   protected readonly http: HttpTransport;
-  private readonly cache: ByteLru<TraceResult> | undefined;
-  private readonly inflight = new Map<string, SharedRequest<TraceResult>>();
+  private readonly cache: TraceFetchCache;
 
   constructor(
     private readonly api: SimpleApi,
@@ -74,40 +73,38 @@ export class SimpleHttpBackend implements TraceBackend {
     this.name =
       options.name ??
       `${api.product} ${base.host}${base.pathname === '/' ? '' : base.pathname.replace(/\/+$/, '')}`;
-    const cacheBytes = options.cacheMaxBytes ?? 64 * 1024 * 1024;
-    this.cache = cacheBytes > 0 ? new ByteLru(cacheBytes) : undefined;
+    this.cache = new TraceFetchCache(options.cacheMaxBytes ?? DEFAULT_CACHE_BYTES);
   }
 
   /** Fetches one trace. The time range is not used: these APIs look the ID up directly. */
   async getTrace(traceId: string, options: GetTraceOptions = {}): Promise<TraceResult> {
     const id = requireTraceId(traceId, redactUrl(this.http.baseUrl));
-    if (!options.noCache) {
-      const hit = this.cache?.get(id);
-      if (hit) return hit;
-    }
-    const cancelled = () =>
-      new BackendError('cancelled', `fetching trace ${id} was cancelled`, {
-        url: redactUrl(this.http.baseUrl),
-      });
-    // Cancelled before it started: nothing is sent.
-    if (options.signal?.aborted) throw cancelled();
-    let shared = this.inflight.get(id);
-    if (!shared) {
-      const created: SharedRequest<TraceResult> = new SharedRequest(
-        this.http.operation(),
-        (op) => this.fetchTrace(op, id),
-        () => {
-          if (this.inflight.get(id) === created) this.inflight.delete(id);
-        },
-        cancelled,
-      );
-      shared = created;
-      this.inflight.set(id, shared);
-    }
-    return shared.join(options.signal);
+    return this.cache.get({
+      key: id,
+      signal: options.signal,
+      noCache: options.noCache,
+      start: () => this.http.operation(),
+      run: (op) => this.fetchTrace(op, id),
+      cancelled: () =>
+        new BackendError('cancelled', `fetching trace ${id} was cancelled`, {
+          url: redactUrl(this.http.baseUrl),
+        }),
+    });
   }
 
-  private async fetchTrace(op: Operation, id: string): Promise<TraceResult> {
+  /** The trace as the fetch cache holds it; sends nothing. */
+  cachedTrace(traceId: string): TraceResult | undefined {
+    const id = normalizeTraceId(traceId);
+    return id === undefined ? undefined : this.cache.peek(id);
+  }
+
+  /** Forgets cached traces (all, or one trace ID). */
+  clearCache(traceId?: string): void {
+    const id = traceId === undefined ? undefined : normalizeTraceId(traceId);
+    this.cache.forget(traceId === undefined ? undefined : (key) => key === id);
+  }
+
+  private async fetchTrace(op: Operation, id: string): Promise<{ result: TraceResult; bodyBytes: number }> {
     const res = await this.http.get(op, {
       path: this.api.tracePath(id, shortTraceId(id)),
       accept: 'application/json',
@@ -128,8 +125,7 @@ export class SimpleHttpBackend implements TraceBackend {
         ? { message: decoded.model.partialMessage }
         : {}),
     };
-    this.cache?.set(id, result, res.body.length * 2 + decoded.model.spanCount * 100);
-    return result;
+    return { result, bodyBytes: res.body.length };
   }
 
   /** GETs the health path (a services list) and says whether the API answered. */

@@ -11,6 +11,7 @@ import {
   type CompletionContext,
 } from '../../core/traceql';
 import { Commands } from '../commandIds';
+import { isCancelled, withAbortSignal } from '../cancellation';
 import { describeError } from '../errors';
 import { notices } from '../../core/notices';
 import { markdownText } from '../../core/untrusted';
@@ -110,6 +111,8 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
   private tags: { backend: string; at: number; result: TagsResult } | undefined;
   private readonly values = new Map<string, { at: number; values: string[] }>();
   private run = 0;
+  /** Stops the search under way: a new search, Clear and closing the window end it. */
+  private running: AbortController | undefined;
 
   constructor(
     private readonly traces: TraceService,
@@ -171,7 +174,13 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
   /** Clears the results (the welcome content shows again). */
   clear(): void {
     this.run++;
+    this.stopRunning();
     this.setState({ kind: 'idle' });
+  }
+
+  private stopRunning(): void {
+    this.running?.abort();
+    this.running = undefined;
   }
 
   /** "Search…": the query box, then the time range, then the search. */
@@ -209,20 +218,51 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
     rangeLabel: string,
   ): Promise<void> {
     const run = ++this.run;
+    this.stopRunning();
+    const controller = new AbortController();
+    this.running = controller;
     this.setState({ kind: 'running', query });
     const end = Math.floor(Date.now() / 1000);
     try {
+      // The view shows that it is busy; the notification offers Cancel, which stops the request.
       const result = await vscode.window.withProgress({ location: { viewId: SEARCH_VIEW_ID } }, () =>
-        backend.search!({ q: query, start: end - seconds, end, limit: RESULT_LIMIT, spss: 3 }),
+        vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: notices.searchingBackend(notify.t, backend.name),
+            cancellable: true,
+          },
+          (_progress, token) =>
+            withAbortSignal(
+              token,
+              (signal) =>
+                backend.search!({
+                  q: query,
+                  start: end - seconds,
+                  end,
+                  limit: RESULT_LIMIT,
+                  spss: 3,
+                  signal,
+                }),
+              controller,
+            ),
+        ),
       );
       if (run !== this.run) return;
       this.log.info(`search: ${result.traces.length} traces for ${query} (${rangeLabel})`);
       this.setState({ kind: 'results', query, range: rangeLabel, hits: result.traces, at: Date.now() });
     } catch (err) {
       if (run !== this.run) return;
+      if (isCancelled(err)) {
+        this.log.info(`search: ${query}: cancelled`);
+        this.setState({ kind: 'idle' });
+        return;
+      }
       const message = describeError(err);
       this.log.warn(`search: ${query}: ${message}`);
       this.setState({ kind: 'error', query, message });
+    } finally {
+      if (this.running === controller) this.running = undefined;
     }
   }
 
@@ -271,6 +311,8 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
       }
       box.items = items;
     };
+    // Closing the box stops the tag lookups it started.
+    const lookups = new AbortController();
     const complete = async () => {
       const text = box.value;
       const ctx = completionContext(text);
@@ -279,7 +321,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
       refresh();
       if (!ctx || !hasTags(backend)) return;
       try {
-        const suggestions = await this.suggest(backend, ctx);
+        const suggestions = await this.suggest(backend, ctx, lookups.signal);
         if (ask !== asked) return;
         completions = suggestions.map((s) => ({
           label: `$(symbol-field) ${s.label.replace(/\$\(/g, '$\u200b(')}`,
@@ -290,7 +332,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
         }));
         refresh();
       } catch (err) {
-        this.log.info(`search: completions unavailable: ${describeError(err)}`);
+        if (!isCancelled(err)) this.log.info(`search: completions unavailable: ${describeError(err)}`);
       }
     };
     let debounce: ReturnType<typeof setTimeout> | undefined;
@@ -300,6 +342,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
         if (done) return;
         done = true;
         if (debounce) clearTimeout(debounce);
+        lookups.abort();
         resolve(value);
         box.dispose();
       };
@@ -334,10 +377,15 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
   private async suggest(
     backend: TagsBackend,
     ctx: CompletionContext,
+    signal: AbortSignal,
   ): Promise<Array<{ label: string; insertion: string; detail?: string }>> {
     if (ctx.kind === 'tag') {
       if (!this.tags || this.tags.backend !== backend.name || Date.now() - this.tags.at > TAGS_TTL_MS) {
-        this.tags = { backend: backend.name, at: Date.now(), result: await backend.tags() };
+        this.tags = {
+          backend: backend.name,
+          at: Date.now(),
+          result: await backend.tags(undefined, { signal }),
+        };
       }
       return tagCompletions(this.tags.result, ctx.prefix, 40).map((t) => ({
         label: t,
@@ -347,7 +395,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
     const key = `${backend.name}\n${ctx.tag}`;
     let cached = this.values.get(key);
     if (!cached || Date.now() - cached.at > VALUES_TTL_MS) {
-      const result = await backend.tagValues(ctx.tag);
+      const result = await backend.tagValues(ctx.tag, { signal });
       cached = { at: Date.now(), values: result.values.map((v) => v.value).slice(0, 1000) };
       if (this.values.size > 50) this.values.clear();
       this.values.set(key, cached);
@@ -361,6 +409,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
 
   dispose(): void {
     this.run++;
+    this.stopRunning();
     this.view.dispose();
     this.changed.dispose();
   }

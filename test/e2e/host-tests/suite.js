@@ -153,6 +153,41 @@ describe('Trace Lens in the extension host', function () {
     }
   });
 
+  it('closing a trace panel aborts its fetch (a held request to a local server is dropped)', async function () {
+    const http = require('http');
+    const held = [];
+    const server = http.createServer((req, res) => {
+      const entry = { path: req.url, closed: false };
+      res.on('close', () => (entry.closed = true));
+      held.push(entry);
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${server.address().port}`;
+    const SLOW_ID = 'feedfacefeedfacefeedfacefeedface';
+    const settings = () => vscode.workspace.getConfiguration('traceLens');
+    const target = vscode.ConfigurationTarget.Workspace;
+    try {
+      // The deadline must not be what ends the request: only closing the panel may.
+      await settings().update('tempo.timeoutSeconds', 600, target);
+      await settings().update('tempo.url', url, target);
+      await waitFor('the new Tempo URL', () => settings().get('tempo.url') === url, 10000);
+      await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: SLOW_ID });
+      await waitFor('the panel to ask the server for the trace', () => held.length === 1);
+      assert.ok(held[0].path.includes(SLOW_ID), held[0].path);
+      const tabs = traceTabs().filter((t) => t.label.includes(SLOW_ID.slice(0, 8)));
+      assert.strictEqual(tabs.length, 1, 'the panel is open');
+      await vscode.window.tabGroups.close(tabs);
+      await waitFor('the request to be aborted', () => held[0].closed);
+      assert.strictEqual(held.length, 1, 'nothing more was sent (no v1 fallback)');
+    } finally {
+      await settings().update('tempo.url', undefined, target);
+      await settings().update('tempo.timeoutSeconds', undefined, target);
+      await waitFor('the fake Tempo URL again', () => settings().get('tempo.url') === config.tempoUrl, 10000);
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('opens a trace panel with traceLens.openTraceById', async function () {
     await vscode.commands.executeCommand('traceLens.openTraceById', { traceId: TRACE_ID });
     const tabs = await waitFor('a traceLens.trace webview tab', () => {

@@ -6,10 +6,11 @@ import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TraceFormat } from '../../model';
 import type { ConnectionReport, GetTraceOptions, TraceBackend, TraceResult } from '../backend';
+import { DEFAULT_CACHE_BYTES, Stoppage, TraceFetchCache } from '../cache';
 import { decodeBody } from '../decode';
 import { BackendError, formatBytes } from '../errors';
 import { DEFAULT_MAX_BYTES } from '../http';
-import { requireTraceId, shortTraceId } from '../ids';
+import { normalizeTraceId, requireTraceId, shortTraceId } from '../ids';
 
 /** Reads a whole file. Rejects with a Node-style error (`code: 'ENOENT'`, `'EISDIR'`...) on failure. */
 export type ReadFile = (path: string) => Promise<Uint8Array>;
@@ -22,6 +23,8 @@ export interface FileBackendOptions {
   name?: string;
   /** Largest file read. Default 256 MB. */
   maxBytes?: number;
+  /** Budget of the recent-trace cache. Default 64 MB; 0 disables it. */
+  cacheMaxBytes?: number;
 }
 
 const TRACE_FILE = /\.(json|pb)$/i;
@@ -43,6 +46,7 @@ export class FileBackend implements TraceBackend {
   readonly path: string;
   private readonly readFile: ReadFile;
   private readonly maxBytes: number;
+  private readonly cache: TraceFetchCache;
 
   constructor(options: FileBackendOptions) {
     const raw = options.path.trim();
@@ -51,6 +55,7 @@ export class FileBackend implements TraceBackend {
     this.readFile = options.readFile;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.name = options.name ?? `File ${basename(this.path) || this.path}`;
+    this.cache = new TraceFetchCache(options.cacheMaxBytes ?? DEFAULT_CACHE_BYTES);
   }
 
   /** True when the path names one trace file rather than a folder. */
@@ -60,17 +65,22 @@ export class FileBackend implements TraceBackend {
 
   /** Decodes any trace file, whatever its ID. */
   async loadFile(path: string): Promise<TraceResult> {
+    return (await this.decodeFile(path)).result;
+  }
+
+  private async decodeFile(path: string): Promise<{ result: TraceResult; bodyBytes: number }> {
     const bytes = await this.read(path);
     const decoded = decodeBody(bytes, formatOf(path), { prefix: path, url: path }, (cause) =>
       this.error('not-found', `${path} holds no spans`, path, cause),
     );
-    return {
+    const result: TraceResult = {
       decoded,
       partial: decoded.model.partial,
       ...(decoded.model.partial && decoded.model.partialMessage
         ? { message: decoded.model.partialMessage }
         : {}),
     };
+    return { result, bodyBytes: bytes.length };
   }
 
   /**
@@ -79,34 +89,61 @@ export class FileBackend implements TraceBackend {
    */
   async getTrace(traceId: string, options: GetTraceOptions = {}): Promise<TraceResult> {
     const id = requireTraceId(traceId, this.path);
-    // Reads cannot be aborted; a cancelled caller just gets no result.
+    // Reads cannot be aborted; a cancelled caller just gets no result, and a read no caller
+    // waits for any more stops before the next file.
     const cancelled = () => this.error('cancelled', `reading trace ${id} was cancelled`, this.path);
-    if (options.signal?.aborted) throw cancelled();
+    return this.cache.get({
+      key: id,
+      signal: options.signal,
+      noCache: options.noCache,
+      start: () => new Stoppage(),
+      run: (op) => this.find(id, op.signal, cancelled),
+      cancelled,
+    });
+  }
+
+  /** The trace as the cache holds it; reads nothing. */
+  cachedTrace(traceId: string): TraceResult | undefined {
+    const id = normalizeTraceId(traceId);
+    return id === undefined ? undefined : this.cache.peek(id);
+  }
+
+  /** Forgets cached traces (all, or one trace ID), so the next fetch reads the file again. */
+  clearCache(traceId?: string): void {
+    const id = traceId === undefined ? undefined : normalizeTraceId(traceId);
+    this.cache.forget(traceId === undefined ? undefined : (key) => key === id);
+  }
+
+  private async find(
+    id: string,
+    signal: AbortSignal,
+    cancelled: () => BackendError,
+  ): Promise<{ result: TraceResult; bodyBytes: number }> {
     if (this.isSingleFile) {
-      const result = await this.loadFile(this.path);
-      if (options.signal?.aborted) throw cancelled();
-      if (result.decoded.model.traceId !== id) {
+      const found = await this.decodeFile(this.path);
+      if (signal.aborted) throw cancelled();
+      if (found.result.decoded.model.traceId !== id) {
         throw this.error(
           'not-found',
-          `${this.path} holds trace ${result.decoded.model.traceId}, not ${id}`,
+          `${this.path} holds trace ${found.result.decoded.model.traceId}, not ${id}`,
           this.path,
         );
       }
-      return result;
+      return found;
     }
     const names = [...new Set([id, shortTraceId(id)])].flatMap((n) => [`${n}.json`, `${n}.pb`]);
     for (const name of names) {
-      if (options.signal?.aborted) throw cancelled();
-      let result: TraceResult;
+      if (signal.aborted) throw cancelled();
+      let found: { result: TraceResult; bodyBytes: number };
       try {
-        result = await this.loadFile(join(this.path, name));
+        found = await this.decodeFile(join(this.path, name));
       } catch (err) {
         if (err instanceof BackendError && err.kind === 'not-found' && codeOf(err.cause) === 'ENOENT')
           continue;
         throw err;
       }
-      if (options.signal?.aborted) throw cancelled();
-      return result;
+      if (signal.aborted) throw cancelled();
+      return found;
     }
     throw this.error(
       'not-found',

@@ -118,6 +118,14 @@ export class GrafanaBackend implements TraceBackend {
     return this.tempo.getTrace(traceId, options);
   }
 
+  cachedTrace(traceId: string): TempoTraceResult | undefined {
+    return this.tempo.cachedTrace(traceId);
+  }
+
+  clearCache(traceId?: string): void {
+    this.tempo.clearCache(traceId);
+  }
+
   search(query: SearchQuery): Promise<SearchResult> {
     return this.tempo.search(query);
   }

@@ -1,12 +1,26 @@
 /**
- * The HTTP layer every backend shares: one injected `fetch`, deadlines, cancellation, capped
- * streaming reads, retries for 429/503, manual redirects that never carry credentials to another
- * origin, and status codes turned into `BackendError`s with one actionable sentence.
+ * The HTTP transport every backend shares: one injected `fetch`, capped streaming reads, retries
+ * for 429/503, and manual redirects that never carry credentials to another origin. Deadlines
+ * and cancellation come from `operation.ts`, URLs from `url.ts`, sentences from `wording.ts`.
  *
  * `fetch` defaults to `globalThis.fetch`, which the VS Code host patches for proxies and
  * certificates; never bundle another HTTP client.
  */
-import { BackendError, SecretMask, formatBytes, formatDuration, quoteText, redactUrl } from './errors';
+import { BackendError, SecretMask, quoteText, redactUrl } from '../errors';
+import { AttemptGuard, Operation, sleep } from './operation';
+import { parseBaseUrl, requestUrl, type UrlSpec } from './url';
+import {
+  abortError,
+  htmlError,
+  isHtml,
+  notJsonError,
+  statusError,
+  tooLargeError,
+  unreachableError,
+  type StatusContext,
+  type Voice,
+  type Wording,
+} from './wording';
 
 /** The subset of `fetch` the backends use; `globalThis.fetch` fits. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -14,36 +28,6 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 /** How to authenticate to the backend's origin. */
 export type Auth =
   { kind: 'none' } | { kind: 'basic'; user: string; password: string } | { kind: 'bearer'; token: string };
-
-/** Names used in messages, so errors point at the right product and setting. */
-export interface Wording {
-  /** "Tempo", "Grafana", "Jaeger", "Zipkin". */
-  product: string;
-  /** The setting holding the URL, e.g. `traceLens.tempo.url`. */
-  urlSetting: string;
-  /** The command that stores credentials. */
-  credentialsCommand: string;
-}
-
-/** Everything known about a failed response, for building its error. */
-export interface StatusContext {
-  status: number;
-  /** `GET /path → 404` (the origin is included when a redirect left the configured origin). */
-  prefix: string;
-  /** The final URL, without credentials. */
-  url: string;
-  contentType: string;
-  /** The body (first 64 KB), decoded as UTF-8. */
-  bodyText: string;
-  /** The body, quoted: control characters stripped, cut to ~200 characters, secrets masked. */
-  quoted: string;
-  /** Credentials were sent with the final request. */
-  sentCredentials: boolean;
-  /** The origin a redirect led to, when it is not the configured one. */
-  redirectedTo?: string;
-  /** Requests made, counting retries. */
-  attempts: number;
-}
 
 /** Options for `HttpTransport`. */
 export interface TransportOptions {
@@ -70,13 +54,8 @@ export interface TransportOptions {
 }
 
 /** One GET. */
-export interface RequestSpec {
-  /** Path below the base URL, e.g. `/api/search`. Joined to the base path, never replacing it. */
-  path: string;
-  query?: Record<string, string | number | undefined>;
+export interface RequestSpec extends UrlSpec {
   accept: string;
-  /** Resolve `path` against the origin instead of the base URL (Tempo's `/ready`). */
-  rootRelative?: boolean;
   /** Return a 404 to the caller instead of throwing (route detection, "trace not found"). */
   accept404?: boolean;
   /** Statuses returned to the caller instead of thrown; overrides `accept404`. Default: 2xx. */
@@ -116,57 +95,6 @@ const MAX_REDIRECTS = 3;
 const ERROR_BODY_BYTES = 64 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/**
- * One deadline and one cancellation for an operation that may take several requests (fallback
- * routes, retries, redirects). Abort reasons are remembered so errors can say which one fired.
- */
-export class Operation {
-  private readonly controller = new AbortController();
-  private readonly timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly deadlineAt: number;
-  private readonly unlink: (() => void) | undefined;
-  /** Why the operation stopped, once it did. */
-  reason: 'deadline' | 'cancelled' | undefined;
-
-  constructor(
-    readonly timeoutMs: number,
-    signal?: AbortSignal,
-  ) {
-    this.deadlineAt = Date.now() + timeoutMs;
-    this.timer = setTimeout(() => this.stop('deadline'), timeoutMs);
-    if (signal) {
-      if (signal.aborted) this.stop('cancelled');
-      else {
-        const onAbort = () => this.stop('cancelled');
-        signal.addEventListener('abort', onAbort, { once: true });
-        this.unlink = () => signal.removeEventListener('abort', onAbort);
-      }
-    }
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Milliseconds left before the deadline. */
-  get remainingMs(): number {
-    return Math.max(0, this.deadlineAt - Date.now());
-  }
-
-  /** Stops every request of the operation. */
-  stop(reason: 'deadline' | 'cancelled'): void {
-    if (this.reason) return;
-    this.reason = reason;
-    this.controller.abort(new Error(reason));
-  }
-
-  /** Releases the timer and the caller's signal. */
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.unlink?.();
-  }
-}
-
 /** Parses Retry-After (delay in seconds, or an HTTP date) into milliseconds from `now`. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (value === null) return undefined;
@@ -175,43 +103,6 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   const at = Date.parse(v);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
-}
-
-/** Joins a base URL (which may carry a path prefix) and an API path. */
-export function joinUrl(base: URL, path: string): URL {
-  const u = new URL(base.toString());
-  const prefix = u.pathname.replace(/\/+$/, '');
-  u.pathname = `${prefix}/${path.replace(/^\/+/, '')}`;
-  u.search = '';
-  u.hash = '';
-  return u;
-}
-
-/** Parses and checks a base URL; credentials in it are returned separately, never kept in it. */
-export function parseBaseUrl(raw: string, wording: Wording): { url: URL; user?: string; password?: string } {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new BackendError(
-      'bad-request',
-      `"${quoteText(redactUrl(raw), [], 100)}" is not a URL; set ${wording.urlSetting} to something like http://127.0.0.1:3200`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new BackendError(
-      'bad-request',
-      `${wording.urlSetting} must be an http:// or https:// URL, not ${url.protocol}`,
-      { url: redactUrl(url) },
-    );
-  }
-  const user = url.username ? decodeURIComponent(url.username) : undefined;
-  const password = url.password ? decodeURIComponent(url.password) : undefined;
-  url.username = '';
-  url.password = '';
-  url.search = '';
-  url.hash = '';
-  return { url, ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) };
 }
 
 /** Header value for `auth`, or undefined for none. */
@@ -226,82 +117,15 @@ export function authorizationHeader(auth: Auth): string | undefined {
   }
 }
 
-const HTML_START = /^\s*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i;
-
-/** True when a response is an HTML page (a proxy's or a login page), whatever was asked for. */
-export function isHtml(contentType: string, body: Uint8Array): boolean {
-  if (/text\/html|application\/xhtml/i.test(contentType)) return true;
-  const head = new TextDecoder().decode(body.subarray(0, 256));
-  return HTML_START.test(head);
-}
-
-/** The `<title>` of an HTML page, if any. */
-function htmlTitle(text: string): string | undefined {
-  const m = /<title[^>]*>([^<]*)<\/title>/i.exec(text);
-  const t = m?.[1]?.trim();
-  return t ? t : undefined;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Describes a network failure from its `cause.code`. */
-function networkReason(err: unknown): string {
-  let cur: unknown = err;
-  for (let depth = 0; depth < 4 && cur instanceof Error; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      switch (code) {
-        case 'ECONNREFUSED':
-          return 'connection refused';
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-          return 'host name not found';
-        case 'ECONNRESET':
-        case 'UND_ERR_SOCKET':
-          return 'connection reset';
-        case 'EHOSTUNREACH':
-        case 'ENETUNREACH':
-          return 'host unreachable';
-        case 'ETIMEDOUT':
-        case 'UND_ERR_CONNECT_TIMEOUT':
-          return 'connection timed out';
-        case 'CERT_HAS_EXPIRED':
-          return 'its TLS certificate has expired';
-        case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-        case 'SELF_SIGNED_CERT_IN_CHAIN':
-        case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-        case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-          return 'its TLS certificate is not trusted (add the CA to your system or set NODE_EXTRA_CA_CERTS)';
-        case 'ERR_TLS_CERT_ALTNAME_INVALID':
-          return 'its TLS certificate does not match the host name';
-        case 'EPROTO':
-        case 'ERR_SSL_WRONG_VERSION_NUMBER':
-          return 'TLS handshake failed (is it http rather than https?)';
-        default:
-          return code;
-      }
-    }
-    cur = cur.cause;
-  }
-  return err instanceof Error && err.message ? quoteText(err.message, [], 120) : 'network error';
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /**
  * GET requests against one backend. Credentials and configured headers are bound to the base
  * URL's origin: they are never sent anywhere else, even when the server redirects.
  */
-export class HttpTransport {
+export class HttpTransport implements Voice {
   readonly baseUrl: URL;
   readonly timeoutMs: number;
   readonly idleTimeoutMs: number;
@@ -395,14 +219,8 @@ export class HttpTransport {
   }
 
   /** The URL for `spec`, as requested (before redirects). */
-  urlFor(spec: Pick<RequestSpec, 'path' | 'query' | 'rootRelative'>): URL {
-    const u = spec.rootRelative
-      ? joinUrl(new URL(this.baseUrl.origin), spec.path)
-      : joinUrl(this.baseUrl, spec.path);
-    for (const [key, value] of Object.entries(spec.query ?? {})) {
-      if (value !== undefined) u.searchParams.set(key, String(value));
-    }
-    return u;
+  urlFor(spec: UrlSpec): URL {
+    return requestUrl(this.baseUrl, spec);
   }
 
   /** Starts an operation with this transport's deadline. */
@@ -454,7 +272,7 @@ export class HttpTransport {
             await res.body?.cancel().catch(() => undefined);
             attempt.dispose();
             await sleep(wait, op.signal);
-            if (op.reason) throw this.abortError(op, attempt, first);
+            if (op.reason) throw this.abortError(op, first);
             continue;
           }
         }
@@ -463,9 +281,10 @@ export class HttpTransport {
           const body = await this.readBody(res, attempt, maxBytes, false, prefix, url);
           const ok = res.status >= 200 && res.status < 300;
           if (ok && body.length > 0 && isHtml(contentType, body)) {
-            throw this.htmlError(
+            throw htmlError(
+              this,
               prefix,
-              url,
+              this.shown(url),
               res.status,
               new TextDecoder().decode(body.subarray(0, ERROR_BODY_BYTES)),
             );
@@ -489,11 +308,12 @@ export class HttpTransport {
       } catch (err) {
         if (err instanceof BackendError) throw err;
         const finalUrl = track.url;
-        if (op.reason || attempt.idle) throw this.abortError(op, attempt, finalUrl);
-        throw new BackendError(
-          'unreachable',
-          `GET ${this.shown(finalUrl.origin + finalUrl.pathname)}: could not reach ${this.wording.product} (${this.scrub(networkReason(err), 160)}); check ${this.wording.urlSetting} and that the server is running`,
-          { url: this.shown(finalUrl), cause: err },
+        if (op.reason || attempt.idle) throw this.abortError(op, finalUrl);
+        throw unreachableError(
+          this,
+          `GET ${this.shown(finalUrl.origin + finalUrl.pathname)}`,
+          this.shown(finalUrl),
+          err,
         );
       } finally {
         attempt.dispose();
@@ -505,6 +325,11 @@ export class HttpTransport {
   errorFor(res: HttpResponse): BackendError {
     const ctx = this.context(res);
     return this.classify?.(ctx) ?? this.statusError(ctx);
+  }
+
+  /** The default error for a status nobody handled. */
+  statusError(ctx: StatusContext): BackendError {
+    return statusError(this, ctx);
   }
 
   private context(res: HttpResponse): StatusContext {
@@ -528,12 +353,13 @@ export class HttpTransport {
     try {
       return JSON.parse(text);
     } catch (err) {
-      throw new BackendError(
-        'bad-response',
-        `${res.prefix}: expected JSON from ${this.wording.product} but got "${this.scrub(text, 120)}" (check ${this.wording.urlSetting})`,
-        { status: res.status, url: res.url, cause: err },
-      );
+      throw notJsonError(this, res.prefix, text, res.status, res.url, err);
     }
+  }
+
+  private abortError(op: Operation, url: URL): BackendError {
+    const times = { timeoutMs: op.timeoutMs, idleTimeoutMs: this.idleTimeoutMs };
+    return abortError(this, op.reason, times, this.path(url), this.shown(url));
   }
 
   private headersFor(url: URL, accept: string): Record<string, string> {
@@ -627,12 +453,7 @@ export class HttpTransport {
     prefix: string,
     url: URL,
   ): Promise<Uint8Array> {
-    const tooLarge = () =>
-      new BackendError(
-        'too-large',
-        `${prefix}: the response is larger than the ${formatBytes(max)} limit; fetch a narrower time range or raise the limit`,
-        { status: res.status, url: this.shown(url) },
-      );
+    const tooLarge = () => tooLargeError(prefix, max, res.status, this.shown(url));
     const encoding = res.headers.get('content-encoding');
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (!truncate && (!encoding || encoding === 'identity') && declared > max) {
@@ -673,177 +494,5 @@ export class HttpTransport {
       at += c.length;
     }
     return out;
-  }
-
-  private abortError(op: Operation, attempt: AttemptGuard, url: URL): BackendError {
-    const where = { url: this.shown(url) };
-    if (op.reason === 'cancelled') {
-      return new BackendError('cancelled', `GET ${this.path(url)}: cancelled`, where);
-    }
-    if (op.reason === 'deadline') {
-      return new BackendError(
-        'timeout',
-        `GET ${this.path(url)}: ${this.wording.product} timed out after ${formatDuration(op.timeoutMs)}; try again, narrow the time range, or raise the timeout`,
-        where,
-      );
-    }
-    return new BackendError(
-      'timeout',
-      `GET ${this.path(url)}: ${this.wording.product} timed out: it stopped sending data for ${formatDuration(this.idleTimeoutMs)} in the middle of the response`,
-      where,
-    );
-  }
-
-  private htmlError(prefix: string, url: URL, status: number, text: string): BackendError {
-    const title = htmlTitle(text);
-    return new BackendError(
-      'proxy',
-      `${prefix}: a proxy answered with an HTML page${title ? ` ("${this.scrub(title, 80)}")` : ''}, not ${this.wording.product} (check ${this.wording.urlSetting})`,
-      { status, url: this.shown(url) },
-    );
-  }
-
-  /** The default error for a status nobody handled. */
-  statusError(ctx: StatusContext): BackendError {
-    const { status, prefix } = ctx;
-    const w = this.wording;
-    const init = { status, url: ctx.url };
-    const said = ctx.quoted ? `: "${ctx.quoted}"` : '';
-    const html =
-      ctx.bodyText.length > 0 &&
-      isHtml(ctx.contentType, new TextEncoder().encode(ctx.bodyText.slice(0, 256)));
-    if (status === 401 || status === 403) {
-      const kind = status === 401 ? 'unauthorized' : 'forbidden';
-      if (ctx.redirectedTo) {
-        return new BackendError(
-          kind,
-          `${prefix}: ${w.product} redirected to ${ctx.redirectedTo}, and credentials are never sent to another origin; set ${w.urlSetting} to that address`,
-          init,
-        );
-      }
-      if (/no org id/i.test(ctx.bodyText)) {
-        return new BackendError(
-          kind,
-          `${prefix}: ${w.product} runs with multitenancy and needs a tenant (X-Scope-OrgID); set the tenant for this backend`,
-          init,
-        );
-      }
-      if (status === 401) {
-        return new BackendError(
-          kind,
-          ctx.sentCredentials
-            ? `${prefix}: ${w.product} refused the credentials; check them with "${w.credentialsCommand}"`
-            : `${prefix}: ${w.product} needs credentials; set them with "${w.credentialsCommand}"`,
-          init,
-        );
-      }
-      return new BackendError(
-        kind,
-        `${prefix}: ${w.product} denied access${ctx.sentCredentials ? ' for these credentials' : ''}; check that they may read traces (and the tenant) with "${w.credentialsCommand}"`,
-        init,
-      );
-    }
-    if (html) return this.htmlError(prefix, new URL(ctx.url), status, ctx.bodyText);
-    if (/trace exceeds max size/i.test(ctx.bodyText)) {
-      return new BackendError(
-        'too-large',
-        `${prefix}: ${w.product} refused the trace because it is larger than max_bytes_per_trace${said}; raise max_bytes_per_trace in Tempo's overrides, or upgrade to Tempo 2.7 or later whose v2 API returns a partial trace`,
-        init,
-      );
-    }
-    if (status === 429 || status === 503) {
-      const what =
-        status === 429
-          ? `${w.product} is rate-limiting requests`
-          : `${w.product} is unavailable or not ready`;
-      return new BackendError(
-        'rate-limited',
-        `${prefix}: ${what} (still after ${ctx.attempts} attempt${ctx.attempts === 1 ? '' : 's'})${said}; try again in a minute`,
-        init,
-      );
-    }
-    if (status === 504 || status === 408) {
-      return new BackendError(
-        'timeout',
-        `${prefix}: ${w.product} timed out before the query finished${said}; try again or narrow the time range`,
-        init,
-      );
-    }
-    if (status === 413) {
-      return new BackendError(
-        'too-large',
-        `${prefix}: ${w.product} says the response is too large${said}`,
-        init,
-      );
-    }
-    if (status === 502) {
-      return new BackendError(
-        'proxy',
-        `${prefix}: a gateway in front of ${w.product} could not reach it${said}; check that ${w.product} is running behind ${w.urlSetting}`,
-        init,
-      );
-    }
-    if (status === 404) {
-      return new BackendError(
-        'not-found',
-        `${prefix}: ${w.product} has no such endpoint${said}; check ${w.urlSetting}, including any path prefix`,
-        init,
-      );
-    }
-    if (status >= 500) {
-      return new BackendError('server', `${prefix}: ${w.product} failed with a server error${said}`, init);
-    }
-    if (status >= 400) {
-      return new BackendError('bad-request', `${prefix}: ${w.product} rejected the request${said}`, init);
-    }
-    return new BackendError('bad-response', `${prefix}: unexpected status from ${w.product}${said}`, init);
-  }
-}
-
-function positive(value: number | undefined, fallback: number): number {
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-/** One request's abort signal: the operation's, plus an idle timer while the body streams. */
-class AttemptGuard {
-  private readonly controller = new AbortController();
-  private readonly unlink: () => void;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The idle timer fired. */
-  idle = false;
-
-  constructor(
-    op: Operation,
-    private readonly idleTimeoutMs: number,
-  ) {
-    const onAbort = () => this.controller.abort(op.signal.reason);
-    if (op.signal.aborted) onAbort();
-    op.signal.addEventListener('abort', onAbort, { once: true });
-    this.unlink = () => op.signal.removeEventListener('abort', onAbort);
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  startIdleTimer(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      this.idle = true;
-      this.controller.abort(new Error('idle'));
-    }, this.idleTimeoutMs);
-  }
-
-  stopIdleTimer(): void {
-    clearTimeout(this.idleTimer);
-  }
-
-  abort(): void {
-    this.controller.abort(new Error('stopped'));
-  }
-
-  dispose(): void {
-    this.stopIdleTimer();
-    this.unlink();
   }
 }
