@@ -22,6 +22,7 @@ import {
 } from '../core/backends';
 import { findBackend, settingsFiles, withoutCredentials } from './settings';
 import { renderTree } from './tree';
+import { mcp } from './mcp';
 import { spanIdAt } from '../shared/model';
 
 export const EXIT = { ok: 0, notFound: 1, usage: 2, backend: 3 } as const;
@@ -46,6 +47,8 @@ const USAGE = `Usage:
   trace-lens show <FILE> | --file FILE [--json]
       Summarise a Tempo JSON or protobuf file. FILE needs a path separator or an extension
       (./abc, trace.json); --file reads any name.
+  trace-lens mcp [--tempo URL | --backend NAME] [--workspace DIR] (see trace-lens mcp --help)
+      Serve the traces to an agent as an MCP server over standard input and output.
 
 Backends (--backend NAME) come from traceLens.backends in your own settings first
 (TRACE_LENS_SETTINGS, then VS Code's user settings), then from .vscode/settings.json here or
@@ -332,6 +335,8 @@ export async function main(
   where: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<number> {
   const ctx: Context = { cwd: where.cwd ?? process.cwd(), env: where.env ?? process.env, note: err };
+  // Its own flags and its own use of standard output (the protocol): see mcp.ts.
+  if (argv[0] === 'mcp') return mcp(argv.slice(1), ctx);
   try {
     const args = parseArgs(argv);
     const command = args.positional.shift();

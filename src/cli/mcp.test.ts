@@ -1,0 +1,225 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { mcp } from './mcp';
+
+const ROOT = join(__dirname, '../..');
+const FIXTURES = join(ROOT, 'test/fixtures/tempo');
+const DEMO = join(ROOT, 'demo/template');
+const WORKFLOW = 'a8e00f77b50a734539bf0e48eec6bec4';
+const BIG = '85c5a3cd3c3f9a71b94e6401754cd3e0';
+
+interface FakeTempo {
+  url: string;
+  requests: Array<{ path: string; query: string }>;
+  close(): Promise<void>;
+}
+
+/** A port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** `trace-lens mcp ARGS` as a child process (the CLI's TypeScript through tsx), with the SDK's client. */
+async function connect(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ client: Client; stderr: () => string }> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: ['--require', 'tsx/cjs', join(ROOT, 'src/cli/main.ts'), 'mcp', ...args],
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), TRACE_LENS_SETTINGS: '', ...env },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const client = new Client({ name: 'trace-lens-test', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, stderr: () => stderr };
+}
+
+interface TextResult {
+  isError?: boolean;
+  content: Array<{ type: string; text?: string }>;
+}
+
+async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<{ text: string; isError: boolean }> {
+  const r = (await client.callTool({ name, arguments: args })) as TextResult;
+  assert.equal(r.content.length, 1);
+  assert.equal(r.content[0]!.type, 'text');
+  return { text: r.content[0]!.text ?? '', isError: r.isError === true };
+}
+
+describe('trace-lens mcp', function () {
+  this.timeout(60_000);
+  let tempo: FakeTempo;
+  let client: Client;
+
+  before(async () => {
+    const mod = (await import(join(ROOT, 'test/server/fakeTempo.mjs'))) as {
+      startFakeTempo(o: { fixturesDir: string }): Promise<FakeTempo>;
+    };
+    tempo = await mod.startFakeTempo({ fixturesDir: FIXTURES });
+    ({ client } = await connect(['--tempo', tempo.url, '--workspace', DEMO]));
+  });
+
+  after(async () => {
+    await client?.close();
+    await tempo?.close();
+  });
+
+  it('lists the four tools, read-only, with the shared argument names', async () => {
+    const { tools } = await client.listTools();
+    assert.deepEqual(
+      tools.map((t) => t.name),
+      ['get_trace', 'get_span', 'search_traces', 'compare_traces'],
+    );
+    for (const t of tools) {
+      assert.equal(t.annotations?.readOnlyHint, true);
+      assert.ok(t.description && t.description.length > 100);
+    }
+    const props = (name: string) =>
+      Object.keys(tools.find((t) => t.name === name)!.inputSchema.properties ?? {});
+    assert.deepEqual(props('get_trace'), ['trace_id', 'cursor']);
+    assert.deepEqual(props('get_span'), ['trace_id', 'span', 'cursor']);
+    assert.deepEqual(props('search_traces'), ['query', 'since', 'limit', 'cursor']);
+    assert.deepEqual(props('compare_traces'), ['trace_id_a', 'trace_id_b', 'cursor']);
+  });
+
+  it('get_trace: the summary from Tempo, with code mapped into --workspace', async () => {
+    const r = await call(client, 'get_trace', { trace_id: `trace_id=${WORKFLOW}` });
+    assert.equal(r.isError, false, r.text);
+    assert.match(r.text, /Root: `workflow-engine` · `workflow\.execute` · 5\.2 s/);
+    assert.match(r.text, /from `Tempo at 127\.0\.0\.1:\d+`/);
+    assert.match(
+      r.text,
+      /self 4\.2 s \(81% of the trace\) · span `88e12c98928f2acd` · `src\/clients\/PartnerApiClient\.ts:88`/,
+    );
+    assert.match(
+      r.text,
+      /`get_span` with `\{"trace_id":"a8e00f77b50a734539bf0e48eec6bec4","span":"88e12c98928f2acd"\}`/,
+    );
+    assert.ok(tempo.requests.some((q) => q.path.includes(WORKFLOW)));
+  });
+
+  it('get_span: a span by ID with its exception frames mapped', async () => {
+    const r = await call(client, 'get_span', { trace_id: WORKFLOW, span: '9cde4f0d0129781e' });
+    assert.equal(r.isError, false, r.text);
+    assert.match(
+      r.text,
+      /`NotifyNode\.send` at `\/app\/src\/nodes\/NotifyNode\.ts:14` → `src\/nodes\/NotifyNode\.ts:14`/,
+    );
+  });
+
+  it('search_traces: TraceQL rows over the range asked for', async () => {
+    // The fixtures were recorded on 2026-11-22; look back far enough from whenever this runs.
+    const days = Math.ceil((Date.now() - Date.UTC(2026, 10, 21)) / 86_400_000) + 1;
+    const r = await call(client, 'search_traces', { query: '{ status = error }', since: `${days}d` });
+    assert.equal(r.isError, false, r.text);
+    assert.match(r.text, /\| `a8e00f77b50a734539bf0e48eec6bec4` \|/);
+    assert.match(r.text, /\| `85c5a3cd3c3f9a71b94e6401754cd3e0` \|/);
+    const q = tempo.requests.filter((x) => x.path === '/api/search').at(-1)!;
+    assert.match(q.query, /q=%7B\+?(%20)?status/);
+    // The fake Tempo ignores start/end: with a one-hour range the old fixtures are left out, and it says so.
+    const recent = await call(client, 'search_traces', { query: '{ status = error }' });
+    assert.match(recent.text, /outside the last 1h left out: the backend did not apply the time range/);
+  });
+
+  it('compare_traces: the operations that differ', async () => {
+    const r = await call(client, 'compare_traces', { trace_id_a: WORKFLOW, trace_id_b: BIG });
+    assert.equal(r.isError, false, r.text);
+    assert.match(r.text, /B took \+916 ms \(\+18%\) longer/);
+    assert.match(r.text, /`SELECT items` \(`postgres-proxy`\) \*\*only in B\*\*/);
+  });
+
+  it('answers a bad ID, an unknown trace, a bad query and an unknown tool as errors, and keeps serving', async () => {
+    const bad = await call(client, 'get_trace', { trace_id: 'not-an-id' });
+    assert.equal(bad.isError, true);
+    assert.match(bad.text, /No trace ID/);
+    const short = await call(client, 'get_trace', { trace_id: WORKFLOW.slice(2) });
+    assert.equal(short.isError, true);
+    assert.match(short.text, /30 hex digits/);
+    const missing = await call(client, 'get_trace', { trace_id: 'ffffffffffffffffffffffffffffffff' });
+    assert.equal(missing.isError, true);
+    assert.match(missing.text, /was not found on `Tempo at 127\.0\.0\.1:\d+`/);
+    const query = await call(client, 'search_traces', { query: '{ status = ' });
+    assert.equal(query.isError, true);
+    assert.match(query.text, /bad-request \(HTTP 400\)/);
+    const noArgs = await call(client, 'get_span', { trace_id: WORKFLOW });
+    assert.equal(noArgs.isError, true);
+    assert.match(noArgs.text, /`span` is required/);
+    const unknown = await call(client, 'drop_tables', {});
+    assert.equal(unknown.isError, true);
+    const still = await call(client, 'get_trace', { trace_id: WORKFLOW });
+    assert.equal(still.isError, false);
+  });
+
+  it('answers every call with an error when the backend is down, and keeps serving', async () => {
+    const port = await closedPort();
+    const down = await connect(['--tempo', `http://127.0.0.1:${port}`]);
+    try {
+      const r = await call(down.client, 'get_trace', { trace_id: WORKFLOW });
+      assert.equal(r.isError, true);
+      assert.match(r.text, /The backend `Tempo at 127\.0\.0\.1:\d+` failed: unreachable/);
+      const s = await call(down.client, 'search_traces', { query: '{}' });
+      assert.equal(s.isError, true);
+      assert.match(s.text, /unreachable/);
+      const again = await call(down.client, 'get_span', { trace_id: WORKFLOW, span: 'GET' });
+      assert.equal(again.isError, true);
+    } finally {
+      await down.client.close();
+    }
+  });
+
+  describe('flags and settings (before serving)', () => {
+    function run(argv: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
+      const notes: string[] = [];
+      return mcp(argv, { cwd, env, note: (s) => notes.push(s) }).then((code) => ({ code, notes }));
+    }
+
+    it('refuses unknown flags, two backends at once, and a --store this build cannot read', async () => {
+      assert.equal((await run(['--bogus'])).code, 2);
+      const two = await run(['--tempo', 'http://x', '--backend', 'b']);
+      assert.equal(two.code, 2);
+      assert.match(two.notes.join('\n'), /one of --tempo, --backend and --store/);
+      const store = await run(['--store', '/tmp/x']);
+      assert.equal(store.code, 2);
+      assert.match(store.notes.join('\n'), /no local trace store yet/);
+      const ws = await run(['--workspace', join(ROOT, 'no-such-folder')]);
+      assert.equal(ws.code, 2);
+      assert.match(ws.notes.join('\n'), /ENOENT/);
+    });
+
+    it("never sends a token to a backend only a folder's settings define", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'trace-lens-mcp-'));
+      mkdirSync(join(dir, '.vscode'));
+      writeFileSync(
+        join(dir, '.vscode', 'settings.json'),
+        JSON.stringify({
+          'traceLens.backends': [{ name: 'theirs', kind: 'tempo', url: 'https://evil.test' }],
+        }),
+      );
+      const env = { TOKEN: 'secret-token', HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg') };
+      const r = await run(['--backend', 'theirs', '--token-env', 'TOKEN'], env, dir);
+      assert.equal(r.code, 2);
+      assert.match(
+        r.notes.join('\n'),
+        /defined only by .*settings\.json, a folder's settings, not yours; refusing to send your token/,
+      );
+      assert.doesNotMatch(r.notes.join('\n'), /secret-token/);
+    });
+  });
+});
