@@ -6,6 +6,7 @@ export { LM_TOOL_NAMES, MCP_TOOL_NAMES, type ToolNames } from './followUp';
 export { CHARS_PER_TOKEN, DEFAULT_MAX_TOKENS, estimateTokens } from './markdown';
 export type { RecentEntry } from './recent';
 export {
+  backendLabel,
   errorAnswer,
   runCompareTraces,
   runFunctionStats,

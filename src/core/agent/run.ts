@@ -3,7 +3,13 @@
  * VS Code tools (`host/lmTools.ts`) and the MCP server (`cli/mcp.ts`) both call these, so the
  * same input gets the same answer. Never throws: every failure is an answer with `isError`.
  */
-import { BackendError, type SearchResult, type TraceBackend } from '../backends';
+import {
+  BackendError,
+  redactUrl,
+  type BackendConfig,
+  type SearchResult,
+  type TraceBackend,
+} from '../backends';
 import { compareTraces } from '../compare';
 import { detectTraceIds } from '../ids/detect';
 import { TraceDecodeError, type DecodedTrace } from '../model';
@@ -33,8 +39,10 @@ export interface AgentTrace {
 
 /** What a tool runs against. */
 export interface AgentContext {
-  /** The backend asked (its `name` is shown in answers). */
+  /** The backend asked. */
   backend: TraceBackend;
+  /** How answers name the backend (default its `name`): see `backendLabel`. */
+  label?: string;
   /** Fetches a trace; default `backend.getTrace`. The host passes its cached loader. */
   loadTrace?(traceId: string, signal?: AbortSignal): Promise<AgentTrace>;
   /** The workspace, for `file:line`; undefined when there is none. */
@@ -46,6 +54,20 @@ export interface AgentContext {
   names: ToolNames;
   signal?: AbortSignal;
 }
+
+/** "Tempo at 127.0.0.1:3200": a backend's name and where it is, without credentials. */
+export function backendLabel(config: Pick<BackendConfig, 'name' | 'kind' | 'url'>): string {
+  if (config.kind === 'file') return `${config.name} (files)`;
+  try {
+    const u = new URL(redactUrl(config.url));
+    const path = u.pathname.replace(/\/+$/, '');
+    return `${config.name} at ${u.host}${path}`;
+  } catch {
+    return config.name;
+  }
+}
+
+const nameOf = (ctx: Pick<AgentContext, 'backend' | 'label'>): string => ctx.label ?? ctx.backend.name;
 
 const fail = (text: string): ToolAnswer => ({ text, isError: true });
 const ok = (text: string): ToolAnswer => ({ text, isError: false });
@@ -129,9 +151,13 @@ function knownCause(err: unknown): BackendError | TraceDecodeError | undefined {
 }
 
 /** A failure as an answer: what went wrong in our words, the backend's message quoted. */
-export function errorAnswer(err: unknown, ctx: Pick<AgentContext, 'backend'>, traceId?: string): ToolAnswer {
+export function errorAnswer(
+  err: unknown,
+  ctx: Pick<AgentContext, 'backend' | 'label'>,
+  traceId?: string,
+): ToolAnswer {
   const known = knownCause(err);
-  const backend = code(ctx.backend.name, 80);
+  const backend = code(nameOf(ctx), 80);
   const message = known?.message ?? (err instanceof Error ? err.message : String(err));
   if (known?.kind === 'not-found' && traceId !== undefined) {
     return fail(
@@ -183,7 +209,7 @@ export async function runGetTrace(input: unknown, ctx: AgentContext): Promise<To
     return ok(
       traceAnswer({
         decoded: t.decoded,
-        backendName: ctx.backend.name,
+        backendName: nameOf(ctx),
         ...(t.partialMessage !== undefined ? { partialMessage: t.partialMessage } : {}),
         ...(source ? { source } : {}),
         ...(cursor !== undefined ? { cursor } : {}),
@@ -222,7 +248,7 @@ export async function runGetSpan(input: unknown, ctx: AgentContext): Promise<Too
     return ok(
       spanAnswer({
         decoded: t.decoded,
-        backendName: ctx.backend.name,
+        backendName: nameOf(ctx),
         index: found.index,
         ...(found.choice ? { choice: found.choice } : {}),
         ...(source ? { source } : {}),
@@ -267,7 +293,7 @@ export async function runSearchTraces(input: unknown, ctx: AgentContext): Promis
   const backend = ctx.backend;
   if (!backend.search) {
     return fail(
-      `The backend ${code(backend.name, 80)} has no TraceQL search. Use a Tempo or Grafana backend to search.`,
+      `The backend ${code(nameOf(ctx), 80)} has no TraceQL search. Use a Tempo or Grafana backend to search.`,
     );
   }
   const nowMs = ctx.now?.() ?? Date.now();
@@ -290,7 +316,7 @@ export async function runSearchTraces(input: unknown, ctx: AgentContext): Promis
       query: query.trim(),
       since,
       nowMs,
-      backendName: backend.name,
+      backendName: nameOf(ctx),
       offset,
       limit,
       maxTokens: budget(ctx),
@@ -328,7 +354,7 @@ export async function runCompareTraces(input: unknown, ctx: AgentContext): Promi
   return ok(
     compareAnswer({
       comparison: compareTraces(ta.decoded.model, tb.decoded.model),
-      backendName: ctx.backend.name,
+      backendName: nameOf(ctx),
       ...(cursor !== undefined ? { cursor } : {}),
       maxTokens: budget(ctx),
       names: ctx.names,
@@ -388,7 +414,7 @@ export async function runFunctionStats(
       ctx.signal,
     );
     return ok(
-      functionAnswer({ findings, backendName: ctx.backend.name, maxTokens: budget(ctx), names: ctx.names }),
+      functionAnswer({ findings, backendName: nameOf(ctx), maxTokens: budget(ctx), names: ctx.names }),
     );
   } catch (err) {
     return errorAnswer(err, ctx);

@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LM_TOOL_NAMES, MCP_TOOL_NAMES } from './followUp';
+import { invocationMessage } from './prepare';
 import { mcpToolSpecs, toolSpecs } from './specs';
+import { hasLiveLink } from '../untrusted';
 
 interface ManifestTool {
   name: string;
@@ -59,5 +61,26 @@ describe('tool specs', () => {
     const args = new Set(lm.flatMap((s) => Object.keys(s.inputSchema.properties)));
     for (const name of ['trace_id', 'span', 'query', 'since', 'trace_id_a', 'trace_id_b', 'cursor'])
       assert.ok(args.has(name), name);
+  });
+
+  it('prepares every invocation with a message naming the backend it asks, the input escaped', () => {
+    const input = {
+      trace_id: 'a8e00f77b50a734539bf0e48eec6bec4',
+      trace_id_a: 'a8e00f77b50a734539bf0e48eec6bec4',
+      trace_id_b: 'nope',
+      span: '[x](command:evil)',
+      query: '{ name = "<https://evil.test>" }',
+      file: 'src/a.ts',
+      function: 'A.run',
+    };
+    for (const s of toolSpecs()) {
+      const m = invocationMessage(s.key, input, 'Tempo at 127.0.0.1:3200');
+      assert.equal(hasLiveLink(m), false, m);
+      if (s.key === 'recentTraces') assert.match(m, /no backend is asked/);
+      else assert.match(m, /Tempo at 127\\\.0\\\.0\\\.1\\:3200/, m);
+    }
+    assert.match(invocationMessage('getTrace', input, 'T'), /for trace a8e00f77b50a734539bf0e48eec6bec4$/);
+    assert.match(invocationMessage('compareTraces', input, 'T'), /and \(not a trace ID\)/);
+    assert.match(invocationMessage('getSpan', {}, 'T'), /span \\\? of trace \(none given\)/);
   });
 });
