@@ -9,7 +9,6 @@ import {
   runGetTrace,
   runRecentTraces,
   runSearchTraces,
-  toolSpecs,
   type AgentContext,
   type RecentEntry,
   type ToolAnswer,
@@ -133,18 +132,18 @@ export function registerLmTools(deps: LmToolDeps): vscode.Disposable {
       const file = str(input, 'file');
       const uri = file !== undefined && /^(?:\/|[A-Za-z]:[\\/])/.test(file) ? workspaceFile(file) : undefined;
       const fixed = uri ? { ...(input as Input), file: vscode.workspace.asRelativePath(uri, false) } : input;
-      return runFunctionStats(fixed, ctx, functionAt);
+      return runFunctionStats(fixed, ctx, (f, line) =>
+        functionAt(f, line, (path) => sourceIndex.check(path)),
+      );
     },
   };
 
   const disposables: vscode.Disposable[] = [];
-  for (const spec of toolSpecs(LM_TOOL_NAMES)) {
-    const name = spec.lmName;
+  // The names, not the specs: the descriptions and schemas reach VS Code from package.json.
+  for (const [key, name] of Object.entries(LM_TOOL_NAMES) as Array<[keyof typeof LM_TOOL_NAMES, string]>) {
     const tool: vscode.LanguageModelTool<unknown> = {
       prepareInvocation: async (options) => ({
-        invocationMessage: new vscode.MarkdownString(
-          invocationMessage(spec.key, options.input, await label()),
-        ),
+        invocationMessage: new vscode.MarkdownString(invocationMessage(key, options.input, await label())),
       }),
       invoke: async (options, token) => {
         if (name === LM_TOOL_NAMES.recentTraces) {

@@ -39,12 +39,18 @@ export function workspaceFile(file: string): vscode.Uri | undefined {
  * The function or method around `line` (1-based) of `file`, from the editor's document symbols,
  * as the CodeLens names it; or a sentence saying why there is none.
  */
-export async function functionAt(file: string, line: number): Promise<FunctionTarget | string> {
+export async function functionAt(
+  file: string,
+  line: number,
+  /** The workspace check every opened path passes (symlinks followed): `WorkspaceIndex.check`. */
+  check: (path: string) => Promise<{ path: string } | { refused: string }>,
+): Promise<FunctionTarget | string> {
   const uri = workspaceFile(file);
-  if (!uri) return `${file.slice(0, 200)} is not a file of the workspace.`;
+  if (!uri || uri.scheme !== 'file') return `${file.slice(0, 200)} is not a file of the workspace.`;
+  const checked = await check(uri.fsPath);
+  if ('refused' in checked) return `${file.slice(0, 200)} is not opened: ${checked.refused}.`;
   let symbols: Array<vscode.DocumentSymbol | vscode.SymbolInformation> | undefined;
   try {
-    await vscode.workspace.fs.stat(uri);
     symbols = await vscode.commands.executeCommand<Array<vscode.DocumentSymbol | vscode.SymbolInformation>>(
       'vscode.executeDocumentSymbolProvider',
       uri,

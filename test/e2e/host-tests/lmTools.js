@@ -121,32 +121,34 @@ describe('Language-model tools (vscode.lm.invokeTool)', function () {
   });
 
   it('traceLens_functionStats: a function by name, and by a line inside it (editor symbols)', async function () {
+    // WorkflowRunner.execute, not DataFetchNode.fetch: the CodeLens scenario checks the requests the
+    // lens makes for DataFetchNode.fetch, and these must not stand in for them.
     const byName = await invoke('traceLens_functionStats', {
-      file: 'src/nodes/DataFetchNode.ts',
-      function: 'DataFetchNode.fetch',
+      file: 'src/engine/WorkflowRunner.ts',
+      function: 'WorkflowRunner.execute',
       since: SINCE,
     });
-    assert.match(byName, new RegExp(`\\*\\*p50 4\\.3 s · p95 4\\.3 s · 1 span \\(last ${SINCE}\\)\\*\\*`));
+    assert.match(byName, new RegExp(`\\*\\*p50 5\\.2 s · p95 5\\.2 s · 1 span \\(last ${SINCE}\\)\\*\\*`));
     assert.match(
       byName,
       /from a TraceQL search/,
       'the fake Tempo has no TraceQL metrics: search, and said so',
     );
-    assert.match(byName, new RegExp(`\`${TRACE_ID}\` · span \`b864023c7ce958f2\``));
+    assert.match(byName, new RegExp(`\`${TRACE_ID}\` · span \`ac2b7961bf24397d\``));
     // The TypeScript server names the symbols once it is up.
-    const byLine = await waitFor('the function around line 55 by the editor symbols', async () => {
+    const byLine = await waitFor('the function around line 44 by the editor symbols', async () => {
       const t = await invoke('traceLens_functionStats', {
-        file: 'src/nodes/DataFetchNode.ts',
-        line: 55,
+        file: 'src/engine/WorkflowRunner.ts',
+        line: 44,
         since: SINCE,
       });
       return /p50/.test(t) ? t : undefined;
     });
-    assert.match(byLine, /## Spans of `DataFetchNode\.fetch` in `src\/nodes\/DataFetchNode\.ts`/);
+    assert.match(byLine, /## Spans of `WorkflowRunner\.execute` in `src\/engine\/WorkflowRunner\.ts`/);
     // A one-hour window holds none of the old fixture spans, and the answer says the backend ignored the range.
     const recent = await invoke('traceLens_functionStats', {
-      file: 'src/nodes/DataFetchNode.ts',
-      function: 'DataFetchNode.fetch',
+      file: 'src/engine/WorkflowRunner.ts',
+      function: 'WorkflowRunner.execute',
     });
     assert.match(recent, /No spans of this function found in the last 1h/);
     assert.match(recent, /outside the window were left out: the backend did not apply the time range/);
@@ -159,7 +161,12 @@ describe('Language-model tools (vscode.lm.invokeTool)', function () {
       const t = await invoke('traceLens_recentTraces', {});
       return t.includes(TRACE_ID) ? t : undefined;
     });
-    assert.match(text, new RegExp(`\`${TRACE_ID}\` · seen in `));
+    assert.match(
+      text,
+      new RegExp(
+        `\`${TRACE_ID}\` · (span \`[0-9a-f]{16}\` · )?seen in (the trace panel|a hover|the terminal)`,
+      ),
+    );
   });
 
   it('answers a bad ID, an unknown trace and hostile trace text as text, never as links', async function () {
