@@ -3,6 +3,7 @@
  * rest. The same answers serve VS Code's language-model tools and the MCP server, which name the
  * tools differently; the arguments are the same.
  */
+import { code } from './markdown';
 
 /** The tool names an answer refers to in its follow-ups. */
 export interface ToolNames {
@@ -37,9 +38,12 @@ export const MCP_TOOL_NAMES: ToolNames = {
 /** Arguments of a follow-up call: only our own values (hex IDs, cursors, numbers) go in here. */
 export type FollowUpArgs = Record<string, string | number>;
 
-/** "`get_trace` with `{"trace_id":"…","cursor":"errors:5"}`". */
+/**
+ * "`get_trace` with `{"trace_id":"…","cursor":"errors:5"}`". The arguments are fenced like any
+ * untrusted value: a path or ID from an input or a server may hold a backtick.
+ */
 export function call(tool: string, args: FollowUpArgs): string {
-  return `\`${tool}\` with \`${JSON.stringify(args)}\``;
+  return `\`${tool}\` with ${code(JSON.stringify(args), 4400)}`;
 }
 
 /** A cursor: a section of the answer and the first item to show (`errors:5`). */

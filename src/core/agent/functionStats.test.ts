@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { marked } from 'marked';
 import {
   BackendError,
   type MetricsQuery,
@@ -170,5 +171,21 @@ describe('traceLens_functionStats', () => {
     assert.match(resolved.text, /No function at line 3/);
     const none = await runFunctionStats({ file: 'x.ts', function: 'f' }, ctx(fixtureBackend()));
     assert.match(none.text, /neither TraceQL metrics nor TraceQL search/);
+  });
+
+  it("keeps a hostile server's span IDs and names inert", async () => {
+    const evil = span(100, 60_000);
+    evil.spanId = '`[x](https://evil.test)`';
+    const h = hit(1, 60_000, [evil]);
+    h.rootTraceName = '<https://evil.test/root>';
+    h.rootServiceName = '![i](https://evil.test/i.png)';
+    const a = await runFunctionStats(
+      { file: 'src/nodes/`[f](https://evil.test)`.ts', function: 'DataFetchNode.fetch' },
+      ctx(searching([h])),
+    );
+    assert.equal(a.isError, false, a.text);
+    const html = marked.parse(a.text, { async: false, gfm: true });
+    assert.doesNotMatch(html, /<a[\s>]|<img|href=/i, html);
+    assert.match(a.text, /span `` `\[x\]\(https:\/\/evil\.test\)` `` 100 ms/);
   });
 });

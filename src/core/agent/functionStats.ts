@@ -141,7 +141,7 @@ function qualified(t: FunctionTarget): string {
 
 function choiceLine(c: TraceChoice, k: number, nowMs: number): string {
   const root = c.rootName ? ` · root ${code(c.rootService, 60)} ${code(c.rootName)}` : '';
-  return `${k + 1}. \`${c.traceId}\` · span \`${c.spanId}\` ${formatDuration(c.spanDurationNs)}${c.error ? ' · error' : ''} · ${formatAgo(c.startMs, nowMs) || '?'}${root}`;
+  return `${k + 1}. ${code(c.traceId, 40)} · span ${code(c.spanId, 40)} ${formatDuration(c.spanDurationNs)}${c.error ? ' · error' : ''} · ${formatAgo(c.startMs, nowMs) || '?'}${root}`;
 }
 
 /** What the function answer is about. */

@@ -57,7 +57,7 @@ function row(hit: SearchHit, nowMs: number): string {
   const start = unixNanoToMs(hit.startTimeUnixNano);
   const duration = hit.durationMs > 0 ? formatDuration(hit.durationMs * 1e6) : '<1 ms';
   const root = hit.rootTraceName !== undefined ? cell(hit.rootTraceName) : '(root not received)';
-  return `| \`${hit.traceId}\` | ${formatAgo(start, nowMs) || '?'} | ${cell(hit.rootServiceName, 60)} · ${root} | ${duration} | ${hit.matched} |`;
+  return `| ${cell(hit.traceId, 40)} | ${formatAgo(start, nowMs) || '?'} | ${cell(hit.rootServiceName, 60)} · ${root} | ${duration} | ${hit.matched} |`;
 }
 
 /** The Markdown answer to a search, within `maxTokens` (estimated). */
