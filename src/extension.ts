@@ -18,6 +18,7 @@ import { TraceOverlay } from './host/source/overlay';
 import { FunctionLenses } from './host/source/codeLens';
 import { TraceSearchView } from './host/source/searchView';
 import { sourceCommandHandlers } from './host/source/commands';
+import { registerLmTools } from './host/lmTools';
 import { redactUrl } from './core/backends';
 import * as notify from './host/notify';
 import { notices } from './core/notices';
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       registerTerminalLinks(),
       registerDebugTracker(recent),
       registerUriHandler(),
+      registerLmTools({ traces, recent, sourceIndex, log }),
       registerCommands({
         panels,
         recent,

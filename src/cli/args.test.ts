@@ -70,7 +70,7 @@ describe('trace-lens command line', () => {
       [['show', 'abc', '--tempo'], /^trace-lens: --tempo needs a value$/],
       [['show', 'abc', '--tempo='], /^trace-lens: --tempo needs a value$/],
       [['scan', '--tempo', 'http://h'], /^trace-lens: unknown option --tempo/],
-      [['frob', '--json'], /^trace-lens: unknown command "frob" \(try scan, show, search or receive\)$/],
+      [['frob', '--json'], /^trace-lens: unknown command "frob" \(try scan, show, search, receive or mcp\)$/],
     ];
     for (const [argv, message] of cases) {
       const r = await run(argv);

@@ -67,6 +67,14 @@ function backendConfig(values: BackendValues, ctx: CliContext, hasToken: boolean
 
 /** The backend `values` choose (default: Tempo at $TRACE_LENS_TEMPO_URL or 127.0.0.1:3200). */
 export function backendFrom(values: BackendValues, ctx: CliContext): TraceBackend {
+  return chooseBackend(values, ctx).backend;
+}
+
+/** `backendFrom`, with the settings it was built from (what `mcp` names it by, without credentials). */
+export function chooseBackend(
+  values: BackendValues,
+  ctx: CliContext,
+): { backend: TraceBackend; config: BackendConfig } {
   const format = values.format;
   if (format !== undefined && format !== 'json' && format !== 'proto') {
     throw new CliError(EXIT.usage, '--format must be json or proto');
@@ -82,9 +90,10 @@ export function backendFrom(values: BackendValues, ctx: CliContext): TraceBacken
   if (tenant) config = { ...config, tenant };
   if (format) config = { ...config, format };
   try {
-    return createBackend(config, token ? { token } : {}, {
+    const backend = createBackend(config, token ? { token } : {}, {
       readFile: async (path) => new Uint8Array(readFileSync(path)),
     });
+    return { backend, config };
   } catch (err) {
     throw new CliError(EXIT.usage, err instanceof Error ? err.message : String(err));
   }

@@ -48,7 +48,7 @@ describe('trace-lens CLI, bundled', () => {
   it('lists every command in --help', () => {
     const run = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), '--help'], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
-    for (const command of ['scan', 'show', 'search', 'receive']) {
+    for (const command of ['scan', 'show', 'search', 'receive', 'mcp']) {
       assert.match(run.stdout, new RegExp(`^ {2}trace-lens ${command} `, 'm'), command);
     }
   });

@@ -1,12 +1,14 @@
 /**
  * `trace-lens`: the command line face of the core. Each subcommand lives in its own file
- * (`scan.ts`, `show.ts`, `search.ts`, `receive.ts`) as a `CliCommand`; adding one is a file and
- * an entry in `COMMANDS`. `show` and `search` choose their backend in `backendOptions.ts`.
+ * (`scan.ts`, `show.ts`, `search.ts`, `receive.ts`, `mcp.ts`) as a `CliCommand`; adding one is a
+ * file and an entry in `COMMANDS`. `show`, `search` and `mcp` choose their backend in
+ * `backendOptions.ts`.
  *
  * Exit codes: 0 done, 1 trace not found, 2 usage or input error, 3 backend error.
  */
 import { parseCommandLine } from './args';
 import { CliError, EXIT, type CliCommand, type CliContext } from './command';
+import { mcpCommand } from './mcp';
 import { receiveCommand } from './receive';
 import { scanCommand } from './scan';
 import { searchCommand } from './search';
@@ -15,7 +17,13 @@ import { showCommand } from './show';
 export { CliError, EXIT } from './command';
 
 /** The subcommands, in the order the usage lists them. */
-export const COMMANDS: readonly CliCommand[] = [scanCommand, showCommand, searchCommand, receiveCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  scanCommand,
+  showCommand,
+  searchCommand,
+  receiveCommand,
+  mcpCommand,
+];
 
 const EXIT_CODES = 'Exit codes: 0 done, 1 trace not found, 2 usage or input error, 3 backend error.';
 

@@ -66,7 +66,11 @@ describe('notifications and Markdown go through the escaping helpers (source sca
     );
     assert.equal(built.length, all.length, `MarkdownStrings not built by a helper: ${all.join(', ')}`);
     for (const b of built) {
-      assert.match(b, /: (?:markdownText|traceHoverMarkdown|traceErrorHoverMarkdown|overlayHoverMarkdown)$/);
+      // invocationMessage: core/agent/prepare.ts, tested with hostile input in specs.test.ts.
+      assert.match(
+        b,
+        /: (?:markdownText|traceHoverMarkdown|traceErrorHoverMarkdown|overlayHoverMarkdown|invocationMessage)$/,
+      );
     }
   });
 

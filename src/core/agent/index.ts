@@ -1,0 +1,22 @@
+/**
+ * Traces for agents: the language-model tools of VS Code and the MCP server of the CLI answer
+ * from here. Compact Markdown within a token budget, trace text quoted as data, follow-ups named.
+ */
+export { LM_TOOL_NAMES, MCP_TOOL_NAMES, type ToolNames } from './followUp';
+export { CHARS_PER_TOKEN, DEFAULT_MAX_TOKENS, estimateTokens } from './markdown';
+export type { RecentEntry } from './recent';
+export {
+  backendLabel,
+  errorAnswer,
+  runCompareTraces,
+  runFunctionStats,
+  runGetSpan,
+  runGetTrace,
+  runRecentTraces,
+  runSearchTraces,
+  traceIdFrom,
+  type AgentContext,
+  type AgentTrace,
+  type ToolAnswer,
+} from './run';
+export { mcpToolSpecs, toolSpecs, type JsonSchema, type ToolSpec } from './specs';

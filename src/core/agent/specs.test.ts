@@ -1,0 +1,86 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LM_TOOL_NAMES, MCP_TOOL_NAMES } from './followUp';
+import { invocationMessage } from './prepare';
+import { mcpToolSpecs, toolSpecs } from './specs';
+import { hasLiveLink } from '../untrusted';
+
+interface ManifestTool {
+  name: string;
+  displayName: string;
+  toolReferenceName: string;
+  canBeReferencedInPrompt: boolean;
+  userDescription: string;
+  modelDescription: string;
+  inputSchema: unknown;
+}
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+  contributes: { languageModelTools: ManifestTool[] };
+};
+
+describe('tool specs', () => {
+  it('package.json declares every language-model tool exactly as the core describes it', () => {
+    const declared = manifest.contributes.languageModelTools;
+    const specs = toolSpecs();
+    assert.deepEqual(
+      declared.map((t) => t.name),
+      specs.map((s) => s.lmName),
+    );
+    for (const s of specs) {
+      const t = declared.find((d) => d.name === s.lmName)!;
+      assert.equal(t.displayName, s.displayName);
+      assert.equal(t.toolReferenceName, s.referenceName);
+      assert.equal(t.canBeReferencedInPrompt, true);
+      assert.equal(t.userDescription, s.userDescription);
+      assert.equal(
+        t.modelDescription,
+        s.modelDescription,
+        `${s.lmName}: regenerate package.json from specs.ts`,
+      );
+      assert.deepEqual(t.inputSchema, s.inputSchema);
+      // VS Code refuses tool names and reference names outside [\w-].
+      assert.match(t.name, /^[\w-]+$/);
+      assert.match(t.toolReferenceName, /^[\w-]+$/);
+    }
+  });
+
+  it('uses the same argument names for VS Code and MCP, and names tools as each host does', () => {
+    const lm = toolSpecs(LM_TOOL_NAMES);
+    const mcp = mcpToolSpecs();
+    assert.deepEqual(
+      mcp.map((s) => s.mcpName),
+      ['get_trace', 'get_span', 'search_traces', 'compare_traces'],
+    );
+    for (const s of mcp) {
+      assert.deepEqual(s.inputSchema, lm.find((l) => l.key === s.key)!.inputSchema);
+      assert.doesNotMatch(s.modelDescription, /traceLens_/, 'MCP descriptions name MCP tools');
+    }
+    assert.ok(mcp.find((s) => s.key === 'getTrace')!.modelDescription.includes(MCP_TOOL_NAMES.getSpan));
+    const args = new Set(lm.flatMap((s) => Object.keys(s.inputSchema.properties)));
+    for (const name of ['trace_id', 'span', 'query', 'since', 'trace_id_a', 'trace_id_b', 'cursor'])
+      assert.ok(args.has(name), name);
+  });
+
+  it('prepares every invocation with a message naming the backend it asks, the input escaped', () => {
+    const input = {
+      trace_id: 'a8e00f77b50a734539bf0e48eec6bec4',
+      trace_id_a: 'a8e00f77b50a734539bf0e48eec6bec4',
+      trace_id_b: 'nope',
+      span: '[x](command:evil)',
+      query: '{ name = "<https://evil.test>" }',
+      file: 'src/a.ts',
+      function: 'A.run',
+    };
+    for (const s of toolSpecs()) {
+      const m = invocationMessage(s.key, input, 'Tempo at 127.0.0.1:3200');
+      assert.equal(hasLiveLink(m), false, m);
+      if (s.key === 'recentTraces') assert.match(m, /no backend is asked/);
+      else assert.match(m, /Tempo at 127\\\.0\\\.0\\\.1\\:3200/, m);
+    }
+    assert.match(invocationMessage('getTrace', input, 'T'), /for trace a8e00f77b50a734539bf0e48eec6bec4$/);
+    assert.match(invocationMessage('compareTraces', input, 'T'), /and \(not a trace ID\)/);
+    assert.match(invocationMessage('getSpan', {}, 'T'), /span \\\? of trace \(none given\)/);
+  });
+});
