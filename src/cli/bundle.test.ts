@@ -3,6 +3,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { encodeSpans, generateTraces } from '../core/store/testing/exports';
 
 const ROOT = join(__dirname, '../..');
@@ -53,7 +55,7 @@ describe('trace-lens CLI, bundled', () => {
     }
   });
 
-  describe('receive, search --store and show --store', function () {
+  describe('receive, and search, show and mcp over its store folder', function () {
     this.timeout(30_000);
     let dir: string;
     let receiver: ChildProcess;
@@ -122,6 +124,36 @@ describe('trace-lens CLI, bundled', () => {
       assert.equal(s.traceId, gen.traceIds[0]);
       assert.equal(s.spanCount, 4);
       assert.deepEqual(s.warnings, []);
+    });
+
+    it('serves the agent tools over MCP from the store folder (the SDK in the bundle)', async () => {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [join(ROOT, 'dist/cli.js'), 'mcp', '--store', dir],
+        cwd: tmpdir(),
+        env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), TRACE_LENS_SETTINGS: '' },
+        stderr: 'pipe',
+      });
+      const client = new Client({ name: 'trace-lens-bundle-test', version: '1.0.0' });
+      await client.connect(transport);
+      try {
+        const { tools } = await client.listTools();
+        assert.deepEqual(
+          tools.map((t) => t.name),
+          ['get_trace', 'get_span', 'search_traces', 'compare_traces'],
+        );
+        const r = (await client.callTool({
+          name: 'get_trace',
+          arguments: { trace_id: gen.traceIds[0] },
+        })) as {
+          isError?: boolean;
+          content: Array<{ type: string; text?: string }>;
+        };
+        assert.notEqual(r.isError, true, r.content[0]?.text);
+        assert.match(r.content[0]?.text ?? '', /Root: `api` · `GET \/orders`/);
+      } finally {
+        await client.close();
+      }
     });
 
     it('stops on SIGTERM with exit 0, releasing the store', async () => {

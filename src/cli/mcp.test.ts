@@ -211,7 +211,7 @@ describe('trace-lens mcp', function () {
       });
     }
 
-    it('refuses unknown flags, arguments, two sources at once, and a --store it cannot read yet', async () => {
+    it('refuses unknown flags, arguments, two sources at once, and a --store folder that is not there', async () => {
       assert.equal((await run(['--bogus'])).code, 2);
       assert.equal((await run(['get_trace'])).code, 2);
       const two = await run(['--tempo', 'http://x', '--backend', 'b']);
@@ -220,9 +220,9 @@ describe('trace-lens mcp', function () {
       assert.match(two.notes.join('\n'), /one of --store, --tempo and --backend/);
       const storeAndTempo = await run(['--store', ROOT, '--tempo', 'http://x']);
       assert.equal(storeAndTempo.code, 2);
-      const store = await run(['--store', '/tmp/x']);
+      const store = await run(['--store', join(ROOT, 'no-such-store')]);
       assert.equal(store.code, 2);
-      assert.match(store.notes.join('\n'), /mcp cannot read a store folder yet/);
+      assert.match(store.notes.join('\n'), /the store folder .*no-such-store does not exist/);
       const ws = await run(['--workspace', join(ROOT, 'no-such-folder')]);
       assert.equal(ws.code, 2);
       assert.match(ws.notes.join('\n'), /ENOENT/);

@@ -1,8 +1,8 @@
 /**
  * `trace-lens mcp`: the agent tools as a Model Context Protocol server over standard input and
  * output, for agents outside VS Code. Same core, same answers as the language-model tools
- * (`core/agent`): `get_trace`, `get_span`, `search_traces`, `compare_traces`, over a backend
- * chosen in `backendOptions.ts`.
+ * (`core/agent`): `get_trace`, `get_span`, `search_traces`, `compare_traces`, over a store folder
+ * read directly (`--store`, see `storeRead.ts`) or a backend chosen in `backendOptions.ts`.
  *
  * Standard output carries the protocol only; notes go to standard error. A tool that fails answers
  * with `isError` and a sentence; the server itself stops only when its input closes.
@@ -21,15 +21,16 @@ import {
   runGetSpan,
   runGetTrace,
   runSearchTraces,
+  type AgentBackend,
   type AgentContext,
   type ToolAnswer,
 } from '../core/agent';
-import type { TraceBackend } from '../core/backends';
 import { FileIndex, type ResolveContext } from '../core/source';
 import { version as VERSION } from '../../package.json';
 import { BACKEND_NOTES, BACKEND_OPTIONS, chooseBackend, oneSource } from './backendOptions';
 import { CliError, EXIT, defineCommand, type CliContext } from './command';
 import { readJsonc, settingsFiles, type SettingsFile } from './settings';
+import { storeAgentSource } from './storeRead';
 
 /** Folders never indexed for source mapping: dependencies, VCS data and build output. */
 const SKIP = new Set(['node_modules', '.git', 'dist', 'out', 'target', '.venv']);
@@ -126,15 +127,17 @@ const RUNNERS: Record<string, Runner> = {
   [MCP_TOOL_NAMES.compareTraces]: runCompareTraces,
 };
 
-/** Where the tools read traces, and how answers name it. */
+/** Where the tools read traces: a backend or a store folder, how answers name it, and its loader. */
 export interface McpSource {
-  backend: TraceBackend;
+  backend: AgentBackend;
   label: string;
+  /** Loads a trace with more than the backend gives (the store: the logs of its spans). */
+  loadTrace?: AgentContext['loadTrace'];
 }
 
 /** The MCP server over `source`, not yet connected. */
 export function createMcpServer(
-  { backend, label }: McpSource,
+  { backend, label, loadTrace }: McpSource,
   workspace: (() => Promise<ResolveContext>) | undefined,
   version: string,
 ): Server {
@@ -164,6 +167,7 @@ export function createMcpServer(
         answer = await run(request.params.arguments ?? {}, {
           backend,
           label,
+          ...(loadTrace ? { loadTrace } : {}),
           ...(workspace ? { workspace } : {}),
           names: MCP_TOOL_NAMES,
           signal: extra.signal,
@@ -188,18 +192,15 @@ const OPTIONS = {
   workspace: { type: 'string' },
 } as const;
 
-/** The backend `values` name, by `show`'s rules. */
+/** The source `values` name: a store folder read directly, or a backend by `show`'s rules. */
 function sourceOf(
   values: { store?: string } & Parameters<typeof chooseBackend>[0],
   ctx: CliContext,
 ): McpSource {
   oneSource(values);
   if (values.store !== undefined) {
-    // The agent core reads backends; the store folder joins it in the next change.
-    throw new CliError(
-      EXIT.usage,
-      `--store ${values.store}: mcp cannot read a store folder yet; use --tempo URL or --backend NAME`,
-    );
+    const store = storeAgentSource(resolve(ctx.cwd, values.store));
+    return { backend: store.backend, label: store.backend.name, loadTrace: store.loadTrace };
   }
   const { backend, config } = chooseBackend(values, ctx);
   return { backend, label: backendLabel(config) };
@@ -240,12 +241,13 @@ export async function serveMcp(
  */
 export const mcpCommand = defineCommand({
   name: 'mcp',
-  usage: `  trace-lens mcp [--tempo URL | --backend NAME [--trust-workspace-settings]]
+  usage: `  trace-lens mcp [--store DIR | --tempo URL | --backend NAME [--trust-workspace-settings]]
                  [--tenant ID] [--token-env VAR] [--format json|proto] [--workspace DIR]
       Serve get_trace, get_span, search_traces and compare_traces to an agent as an MCP server
-      over standard input and output. --workspace maps the code that spans name to files of DIR
-      (file:line in the answers), with traceLens.pathMappings from your settings, and from DIR's
-      own only with --trust-workspace-settings.`,
+      over standard input and output. --store reads a local store folder directly (see receive),
+      and get_span then lists the span's log records too. --workspace maps the code that spans
+      name to files of DIR (file:line in the answers), with traceLens.pathMappings from your
+      settings, and from DIR's own only with --trust-workspace-settings.`,
   notes: BACKEND_NOTES,
   options: OPTIONS,
   async run({ positionals, values }, ctx) {

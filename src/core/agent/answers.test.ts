@@ -19,6 +19,9 @@ import { BIG, demoWorkspace, fixtureBackend, HOSTILE, WORKFLOW } from './testSup
 import { BackendError } from '../backends';
 import { LM_TOOL_NAMES } from './followUp';
 import { parseSince } from './search';
+import { formatDuration } from '../analysis/format';
+import type { StoredLog } from '../store';
+import { spanIndexById } from '../../shared/model';
 
 function ctx(extra: Partial<AgentContext> = {}): AgentContext {
   const ws = demoWorkspace();
@@ -262,6 +265,79 @@ describe('agent answers', () => {
         text,
         /1,000 spans match the name ignoring case; this is the slowest\. Others: `[0-9a-f]{16}` \(816 ms\)/,
       );
+    });
+
+    it('lists the log records a store kept for the span among its events, in time order, as data', async () => {
+      const { decoded } = await fixtureBackend().getTrace(WORKFLOW);
+      const model = decoded.model;
+      const span = '9cde4f0d0129781e';
+      const i = spanIndexById(model, span);
+      const spanStart = BigInt(model.traceStartUnixNano) + BigInt(model.columns.startNs[i]!);
+      const log = (
+        afterNs: bigint,
+        body: string,
+        severityNumber: number,
+        severityText?: string,
+      ): StoredLog => ({
+        traceId: WORKFLOW,
+        spanId: span,
+        timeUnixNano: String(spanStart + afterNs),
+        severityNumber,
+        ...(severityText !== undefined ? { severityText } : {}),
+        body,
+        attributes: [],
+        service: 'notifier',
+      });
+      const stored = [
+        log(5_000_000n, 'second', 10),
+        log(1_000_000n, 'first [x](https://evil.test)', 17, 'Error'),
+        { ...log(0n, 'no time', 0), timeUnixNano: '0' },
+      ];
+      const asked: string[] = [];
+      const text = ok(
+        await runGetSpan(
+          { trace_id: WORKFLOW, span },
+          ctx({
+            loadTrace: async () => ({
+              decoded,
+              spanLogs: async (id) => {
+                asked.push(id);
+                return stored;
+              },
+            }),
+          }),
+        ),
+      );
+      assert.deepEqual(asked, [span]);
+      const at = (ns: number) => `+${formatDuration(ns)}`;
+      const startNs = model.columns.startNs[i]!;
+      const lines = [
+        `- ${at(startNs)} log \`no time\``,
+        `- ${at(startNs + 1_000_000)} log \`Error\` \`first [x](https://evil.test)\``,
+        `- ${at(startNs + 5_000_000)} log \`INFO2\` \`second\``,
+      ];
+      const where = lines.map((l) => text.indexOf(l));
+      assert.ok(
+        where.every((w, k) => w >= 0 && (k === 0 || w > where[k - 1]!)),
+        `${lines.join('\n')}\nin order in:\n${text}`,
+      );
+      assertInert(text);
+      // A store that cannot be read leaves the span's answer without logs, not without an answer.
+      const without = ok(
+        await runGetSpan(
+          { trace_id: WORKFLOW, span },
+          ctx({
+            loadTrace: async () => ({
+              decoded,
+              spanLogs: async () => {
+                throw new Error('the store folder is gone');
+              },
+            }),
+          }),
+        ),
+      );
+      assert.match(without, /^## Span `node\.NotifyNode` · `notifier`$/m);
+      assert.doesNotMatch(without, / log `/);
     });
 
     it('says which names the trace has when none matches', async () => {

@@ -15,7 +15,6 @@ import {
   type MetricsQuery,
   type MetricsResult,
   type SearchResult,
-  type TraceBackend,
 } from '../backends';
 import { formatDuration } from '../analysis/format';
 import { statsFromMetrics, statsFromSearch, type SearchStats, type TraceChoice } from '../source/spanStats';
@@ -29,14 +28,15 @@ import {
 } from '../traceql';
 import { call, type ToolNames } from './followUp';
 import { Answer, code, DATA_NOTE, plural } from './markdown';
+import type { AgentBackend } from './run';
 import { hitInRange, type SinceRange } from './search';
 
 /** The metrics API of Tempo and Grafana backends. */
-interface MetricsBackend extends TraceBackend {
+interface MetricsBackend extends AgentBackend {
   metricsQueryRange(query: MetricsQuery): Promise<MetricsResult>;
 }
 
-function hasMetrics(b: TraceBackend): b is MetricsBackend {
+function hasMetrics(b: AgentBackend): b is MetricsBackend {
   return typeof (b as Partial<MetricsBackend>).metricsQueryRange === 'function';
 }
 
@@ -82,7 +82,7 @@ function inWindow(
  * and, without metrics, the figures. Rejects with the backend's error.
  */
 export async function findFunctionStats(
-  backend: TraceBackend,
+  backend: AgentBackend,
   target: FunctionTarget,
   since: SinceRange,
   endMs: number,

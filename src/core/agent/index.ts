@@ -15,6 +15,7 @@ export {
   runRecentTraces,
   runSearchTraces,
   traceIdFrom,
+  type AgentBackend,
   type AgentContext,
   type AgentTrace,
   type ToolAnswer,

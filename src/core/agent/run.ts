@@ -14,14 +14,16 @@ import { compareTraces } from '../compare';
 import { detectTraceIds } from '../ids/detect';
 import { TraceDecodeError, type DecodedTrace } from '../model';
 import type { ResolveContext } from '../source';
+import type { StoredLog } from '../store';
 import type { FunctionTarget } from '../traceql';
+import { spanIdAt } from '../../shared/model';
 import { compareAnswer } from './compare';
 import type { ToolNames } from './followUp';
 import { findFunctionStats, functionAnswer } from './functionStats';
 import { code, DEFAULT_MAX_TOKENS, MIN_MAX_TOKENS } from './markdown';
 import { recentAnswer, type RecentEntry } from './recent';
 import { parseSince, searchAnswer, type SinceRange } from './search';
-import { commonNames, findSpan, spanAnswer } from './span';
+import { commonNames, findSpan, spanAnswer, spanLogRecords, type SpanLogRecord } from './span';
 import { traceAnswer } from './trace';
 
 /** A tool's answer: Markdown, and whether it reports a failure. */
@@ -35,12 +37,23 @@ export interface AgentTrace {
   decoded: DecodedTrace;
   /** The backend's words when the trace is partial. */
   partialMessage?: string;
+  /**
+   * The log records of one of its spans (16 hex digits), when the source of the trace keeps logs
+   * (the local store); absent otherwise.
+   */
+  spanLogs?(spanId: string): Promise<readonly StoredLog[]>;
 }
+
+/**
+ * What the tools ask of a backend: a `TraceBackend` is one, and so is a store folder read
+ * directly (`trace-lens mcp --store`), which has no connection to test.
+ */
+export type AgentBackend = Pick<TraceBackend, 'name' | 'getTrace' | 'search'>;
 
 /** What a tool runs against. */
 export interface AgentContext {
   /** The backend asked. */
-  backend: TraceBackend;
+  backend: AgentBackend;
   /** How answers name the backend (default its `name`): see `backendLabel`. */
   label?: string;
   /** Fetches a trace; default `backend.getTrace`. The host passes its cached loader. */
@@ -193,6 +206,18 @@ async function workspace(ctx: AgentContext): Promise<ResolveContext | undefined>
   }
 }
 
+/** The log records of span `index` of `t`, when its source keeps them and can read them. */
+async function spanLogs(t: AgentTrace, index: number): Promise<SpanLogRecord[] | undefined> {
+  if (!t.spanLogs) return undefined;
+  const model = t.decoded.model;
+  try {
+    return spanLogRecords(await t.spanLogs(spanIdAt(model.columns, index)), model, index);
+  } catch {
+    // The span without its logs is better than no answer.
+    return undefined;
+  }
+}
+
 /** `getTrace`: a trace summary. */
 export async function runGetTrace(input: unknown, ctx: AgentContext): Promise<ToolAnswer> {
   const args = argsOf(input);
@@ -245,11 +270,13 @@ export async function runGetSpan(input: unknown, ctx: AgentContext): Promise<Too
       return fail(`${found.error} Span names in trace \`${id.traceId}\` include: ${names}.`);
     }
     const source = await workspace(ctx);
+    const logs = await spanLogs(t, found.index);
     return ok(
       spanAnswer({
         decoded: t.decoded,
         backendName: nameOf(ctx),
         index: found.index,
+        ...(logs ? { logs } : {}),
         ...(found.choice ? { choice: found.choice } : {}),
         ...(source ? { source } : {}),
         ...(cursor !== undefined ? { cursor } : {}),

@@ -14,6 +14,7 @@ import {
 import { selfTime } from '../analysis';
 import { formatDuration } from '../analysis/format';
 import { readDetail, type DecodedTrace } from '../model';
+import type { StoredLog } from '../store';
 import { parseStackTrace, type ResolveContext } from '../source';
 import { formatShare } from '../source/text';
 import { call, cursor, parseCursor, type ToolNames } from './followUp';
@@ -26,6 +27,40 @@ export interface SpanLogRecord {
   timeNs: number;
   severity?: string;
   body: string;
+}
+
+/** OTLP's severity levels, four numbers each from 1: TRACE (1–4) … FATAL (21–24). */
+const SEVERITY_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+/** `severityText` when the record has one, else the name of its number (`INFO`, `WARN2`). */
+function severityOf(log: Pick<StoredLog, 'severityNumber' | 'severityText'>): string | undefined {
+  if (log.severityText) return log.severityText;
+  const n = log.severityNumber;
+  if (!Number.isInteger(n) || n < 1 || n > 24) return undefined;
+  const step = (n - 1) % 4;
+  return `${SEVERITY_LEVELS[Math.floor((n - 1) / 4)]!}${step > 0 ? step + 1 : ''}`;
+}
+
+/**
+ * The store's log records of span `index` as the span answer lists them, timed from the trace
+ * start. A record with no time at all (neither time nor observed time) is put at the span's start.
+ */
+export function spanLogRecords(
+  logs: readonly StoredLog[],
+  model: TraceModel,
+  index: number,
+): SpanLogRecord[] {
+  const start = BigInt(model.traceStartUnixNano);
+  return logs.map((l) => {
+    const severity = severityOf(l);
+    return {
+      timeNs: /^[1-9]\d*$/.test(l.timeUnixNano)
+        ? Number(BigInt(l.timeUnixNano) - start)
+        : model.columns.startNs[index]!,
+      ...(severity !== undefined ? { severity } : {}),
+      body: l.body,
+    };
+  });
 }
 
 /** What the span answer is about. */
