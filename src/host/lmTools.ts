@@ -16,7 +16,8 @@ import {
 import { code } from '../core/agent/markdown';
 import { invocationMessage } from '../core/agent/prepare';
 import type { RecentSource, RecentTraces } from './recentTraces';
-import type { TraceService } from './traceService';
+import type { StoredLog } from '../core/store';
+import type { LoadedTrace, TraceService } from './traceService';
 import type { WorkspaceIndex } from './source/workspaceIndex';
 import { functionAt, workspaceFile } from './agent/symbols';
 
@@ -26,6 +27,13 @@ export interface LmToolDeps {
   recent: RecentTraces;
   sourceIndex: WorkspaceIndex;
   log: vscode.LogOutputChannel;
+  /**
+   * The local store's log records of a span of `loaded`, when the local store served that trace
+   * (undefined for a trace from any other backend): `traceLens_getSpan` lists them with the span's
+   * events, as `trace-lens mcp --store` does. Seam: the host has no local store yet; the change
+   * that wires the store into the host passes this (read with `traceLogs` of `core/store`).
+   */
+  storeLogs?(loaded: LoadedTrace, spanId: string): Promise<readonly StoredLog[] | undefined>;
 }
 
 type Input = Record<string, unknown>;
@@ -55,6 +63,7 @@ function result(answer: ToolAnswer): vscode.LanguageModelToolResult {
  */
 export function registerLmTools(deps: LmToolDeps): vscode.Disposable {
   const { traces, recent, sourceIndex, log } = deps;
+  const storeLogs = deps.storeLogs?.bind(deps);
   if (typeof vscode.lm?.registerTool !== 'function') {
     log.info('language-model tools: this VS Code has no vscode.lm.registerTool; not registered');
     return new vscode.Disposable(() => undefined);
@@ -100,9 +109,13 @@ export function registerLmTools(deps: LmToolDeps): vscode.Disposable {
         label: backendLabel(config),
         loadTrace: async (traceId, signal) => {
           const loaded = await traces.load(traceId, signal);
-          return loaded.partialMessage !== undefined
-            ? { decoded: loaded.decoded, partialMessage: loaded.partialMessage }
-            : { decoded: loaded.decoded };
+          return {
+            decoded: loaded.decoded,
+            ...(loaded.partialMessage !== undefined ? { partialMessage: loaded.partialMessage } : {}),
+            ...(storeLogs
+              ? { spanLogs: async (spanId: string) => (await storeLogs(loaded, spanId)) ?? [] }
+              : {}),
+          };
         },
         workspace: () => sourceIndex.context(),
         names: LM_TOOL_NAMES,
