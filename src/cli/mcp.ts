@@ -27,7 +27,13 @@ import {
 } from '../core/agent';
 import { FileIndex, type ResolveContext } from '../core/source';
 import { version as VERSION } from '../../package.json';
-import { BACKEND_NOTES, BACKEND_OPTIONS, chooseBackend, oneSource } from './backendOptions';
+import {
+  BACKEND_NOTES,
+  BACKEND_OPTIONS,
+  chooseBackend,
+  oneSource,
+  type BackendValues,
+} from './backendOptions';
 import { CliError, EXIT, defineCommand, type CliContext } from './command';
 import { readJsonc, settingsFiles, type SettingsFile } from './settings';
 import { storeAgentSource } from './storeRead';
@@ -193,10 +199,7 @@ const OPTIONS = {
 } as const;
 
 /** The source `values` name: a store folder read directly, or a backend by `show`'s rules. */
-function sourceOf(
-  values: { store?: string } & Parameters<typeof chooseBackend>[0],
-  ctx: CliContext,
-): McpSource {
+function sourceOf(values: BackendValues & { store?: string }, ctx: CliContext): McpSource {
   oneSource(values);
   if (values.store !== undefined) {
     const store = storeAgentSource(resolve(ctx.cwd, values.store));
