@@ -8,6 +8,8 @@ import { BackendError, redactUrl } from '../errors';
 import type { StatusContext } from '../http';
 import {
   TempoClient,
+  type MetricsInstantQuery,
+  type MetricsInstantResult,
   type MetricsQuery,
   type MetricsResult,
   type TagQueryOptions,
@@ -140,6 +142,10 @@ export class GrafanaBackend implements TraceBackend {
 
   metricsQueryRange(query: MetricsQuery): Promise<MetricsResult> {
     return this.tempo.metricsQueryRange(query);
+  }
+
+  metricsQuery(query: MetricsInstantQuery): Promise<MetricsInstantResult> {
+    return this.tempo.metricsQuery(query);
   }
 
   testConnection(options?: { signal?: AbortSignal }): Promise<ConnectionReport> {

@@ -22,20 +22,25 @@ import { checkRange, normalizeTraceId, requireTraceId } from '../ids';
 import type { TempoApi } from './api';
 import { testConnection } from './connection';
 import {
+  metricsQuery,
   metricsQueryRange,
   search,
   tagValues,
   tags,
+  type MetricsInstantQuery,
   type MetricsQuery,
   type TagQueryOptions,
   type TagScopeName,
 } from './query';
-import type { MetricsResult, TagsResult, TagValuesResult } from './responses';
+import type { MetricsInstantResult, MetricsResult, TagsResult, TagValuesResult } from './responses';
 import { fetchTrace, traceKey, type TempoTraceResult } from './traceFetch';
 
 export type { Auth, FetchLike } from '../http';
-export type { MetricsQuery, TagQueryOptions, TagScopeName } from './query';
+export type { MetricsInstantQuery, MetricsQuery, TagQueryOptions, TagScopeName } from './query';
+export { ALL_SPANS_PER_SET } from './query';
 export type {
+  MetricsInstantResult,
+  MetricsInstantSeries,
   MetricsResult,
   MetricsSeries,
   MetricsSample,
@@ -215,6 +220,14 @@ export class TempoClient implements TraceBackend {
   /** TraceQL metrics over a range (`/api/metrics/query_range`, Tempo 2.4 and later). */
   metricsQueryRange(query: MetricsQuery): Promise<MetricsResult> {
     return metricsQueryRange(this.api, query);
+  }
+
+  /**
+   * TraceQL metrics for a whole range in one value per series (`/api/metrics/query`); rejects
+   * with 'unsupported' on a Tempo without the instant API (use `metricsQueryRange` then).
+   */
+  metricsQuery(query: MetricsInstantQuery): Promise<MetricsInstantResult> {
+    return metricsQuery(this.api, query);
   }
 
   /** Checks the connection (echo, query, ready, buildinfo); see `connection.ts`. */
