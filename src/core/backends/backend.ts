@@ -130,6 +130,11 @@ export interface TraceBackend {
   readonly kind: BackendKind;
   /** Display name, e.g. "Tempo 127.0.0.1:3200". */
   readonly name: string;
+  /**
+   * How long recent data may be left out of search, tag values and metrics (Tempo 3.0's
+   * `query_end_cutoff`, 30 s by default); absent or 0: nothing recent is left out. See `cutoff.ts`.
+   */
+  readonly recentCutoffMs?: number;
   /** Fetches and decodes one trace; rejects with `BackendError`. */
   getTrace(traceId: string, options?: GetTraceOptions): Promise<TraceResult>;
   /** TraceQL search, for backends that have it. */

@@ -90,6 +90,10 @@ export class GrafanaBackend implements TraceBackend {
   readonly name: string;
   /** The underlying Tempo client, for tags and metrics. */
   readonly tempo: TempoClient;
+  /** The Tempo behind Grafana leaves out what it leaves out. */
+  get recentCutoffMs(): number {
+    return this.tempo.recentCutoffMs;
+  }
 
   constructor(options: GrafanaBackendOptions) {
     const datasource = datasourceOf(options.baseUrl);

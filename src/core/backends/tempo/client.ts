@@ -16,6 +16,7 @@ import type {
   TraceBackend,
 } from '../backend';
 import { DEFAULT_CACHE_BYTES, TraceFetchCache } from '../cache';
+import { TEMPO_QUERY_END_CUTOFF_MS } from '../cutoff';
 import { BackendError, quoteText, redactUrl } from '../errors';
 import { HttpTransport, type Auth, type FetchLike, type StatusContext, type Wording } from '../http';
 import { checkRange, normalizeTraceId, requireTraceId } from '../ids';
@@ -86,6 +87,11 @@ export interface TempoClientOptions {
   wording?: Partial<Wording>;
   /** Product-specific status handling, tried before the default (used by the Grafana backend). */
   classify?: (ctx: StatusContext) => BackendError | undefined;
+  /**
+   * How long the server leaves recent data out of search, tag values and metrics. Default 30000
+   * (Tempo 3.0's `query_end_cutoff`); 0 for a server that leaves nothing out (Trace Lens's store).
+   */
+  recentCutoffMs?: number;
 }
 
 const TENANT_SEGMENT = /^[A-Za-z0-9!_.*'()-]+$/;
@@ -109,6 +115,7 @@ export class TempoClient implements TraceBackend {
   readonly kind: BackendKind = 'tempo';
   readonly name: string;
   readonly format: 'proto' | 'json';
+  private readonly cutoffMs: number | undefined;
   private readonly http: HttpTransport;
   private readonly api: TempoApi;
   private readonly cache: TraceFetchCache<TempoTraceResult>;
@@ -148,6 +155,7 @@ export class TempoClient implements TraceBackend {
       ]),
     });
     this.format = options.format ?? 'proto';
+    this.cutoffMs = options.recentCutoffMs;
     const base = this.http.baseUrl;
     this.name =
       options.name ?? `Tempo ${base.host}${base.pathname === '/' ? '' : base.pathname.replace(/\/+$/, '')}`;
@@ -158,6 +166,18 @@ export class TempoClient implements TraceBackend {
   /** The base URL (path prefix included), without credentials. */
   get baseUrl(): string {
     return redactUrl(this.http.baseUrl);
+  }
+
+  /**
+   * How long this Tempo may leave recent data out of search, tag values and metrics: the
+   * option when given; else Tempo 3.0's default, until the server shows a route that Tempo 3.0
+   * has and it lacks (v1-only trace or tag routes, no instant metrics API): an older Tempo,
+   * which leaves nothing out.
+   */
+  get recentCutoffMs(): number {
+    if (this.cutoffMs !== undefined) return this.cutoffMs;
+    const r = this.api.routes;
+    return r.trace === 'v1' || r.tags === 'v1' || r.instantMetrics === false ? 0 : TEMPO_QUERY_END_CUTOFF_MS;
   }
 
   /** The trace route the server is known to have, once a request showed it. */

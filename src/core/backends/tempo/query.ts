@@ -227,6 +227,7 @@ export async function metricsQuery(api: TempoApi, query: MetricsInstantQuery): P
       accept: 'application/json',
       accept404: true,
     });
+    api.routes.instantMetrics = res.status !== 404;
     if (res.status === 404) {
       throw new BackendError(
         'unsupported',
