@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   BackendError,
+  cutoffOf,
+  isBackendError,
+  mayLackRecent,
+  TempoClient,
   type MetricsInstantQuery,
   type MetricsInstantResult,
   type MetricsQuery,
@@ -8,6 +15,7 @@ import {
 } from '../backends';
 import type { FunctionTarget } from '../traceql';
 import { FunctionMetrics, RANGE_STEP, type MetricsApi } from './functionMetrics';
+import { lensTitle } from './text';
 
 const TARGET: FunctionTarget = {
   name: 'render',
@@ -122,5 +130,91 @@ describe('FunctionMetrics: the CodeLens queries', () => {
       metricsQueryRange: () => Promise.reject(new Error('not asked')),
     };
     await assert.rejects(new FunctionMetrics(api).stats(TARGET, RANGE), /no/);
+  });
+});
+
+describe('FunctionMetrics against the fake Tempo replaying 3.0.3 (TempoClient, real HTTP)', () => {
+  interface FakeTempo {
+    url: string;
+    receive(traceId: string): void;
+    close(): Promise<void>;
+  }
+  type Start = (o: Record<string, unknown>) => Promise<FakeTempo>;
+  const ROOT = join(__dirname, '..', '..', '..');
+  const RECORDED = join(ROOT, 'test', 'fixtures', 'tempo', 'tempo-3.0.3');
+  const STORY = '1ee91d9a9907b7d1d81164bfbcfda7fb';
+  const FETCH: FunctionTarget = {
+    name: 'fetch',
+    container: 'DataFetchNode',
+    relativePath: 'src/nodes/DataFetchNode.ts',
+  };
+  let start: Start;
+  let only3: string;
+  let clock = Date.now();
+  const range = () => ({ start: Math.floor(clock / 1000) - 3600, end: Math.floor(clock / 1000) });
+
+  before(async () => {
+    start = ((await import(join(ROOT, 'test', 'server', 'fakeTempo.mjs'))) as { startFakeTempo: Start })
+      .startFakeTempo;
+    // Only the 3.0.3 story trace: one 4.3 s DataFetchNode.fetch span.
+    only3 = mkdtempSync(join(tmpdir(), 'tl-fm-'));
+    symlinkSync(RECORDED, join(only3, 'tempo-3.0.3'), 'dir');
+  });
+  after(() => rmSync(only3, { recursive: true, force: true }));
+
+  it('a single 4.3 s span: exactly 4.3 s, where Tempo answers the 8.59 s bucket; instant queries', async () => {
+    const tempo = await start({ mode: '3.0.3', fixturesDir: only3, now: () => clock });
+    try {
+      const figures = new FunctionMetrics(new TempoClient({ baseUrl: tempo.url }));
+      const s = await figures.stats(FETCH, range());
+      assert.deepEqual(s, { count: 1, errors: 0, p50Ns: 4.3e9, p95Ns: 4.3e9, maxNs: 4.3e9 });
+      assert.equal(lensTitle(s!), 'p50 4.3 s · p95 4.3 s · 1 span (last 1 h)');
+      assert.equal(figures.route, 'instant');
+    } finally {
+      await tempo.close();
+    }
+  });
+
+  it('two 4.3 s spans: Tempo interpolates p50 to 6.07 s; shown as a bound no higher than the maximum', async () => {
+    const tempo = await start({ mode: '3.0.3', now: () => clock });
+    try {
+      const s = (await new FunctionMetrics(new TempoClient({ baseUrl: tempo.url })).stats(FETCH, range()))!;
+      assert.equal(s.count, 2);
+      assert.equal(lensTitle(s), 'p50 ≤ 4.3 s · p95 ≤ 4.3 s · max 4.3 s · 2 spans (last 1 h)');
+    } finally {
+      await tempo.close();
+    }
+  });
+
+  it("within the cut-off the answer is empty and the client says it may be; after it, the span's figures", async () => {
+    const tempo = await start({ mode: '3.0.3', fixturesDir: only3, now: () => clock });
+    try {
+      const client = new TempoClient({ baseUrl: tempo.url });
+      const figures = new FunctionMetrics(client);
+      tempo.receive(STORY);
+      assert.equal(await figures.stats(FETCH, range()), undefined);
+      assert.equal(
+        mayLackRecent(range().end, clock, cutoffOf(client)),
+        true,
+        'so the lens says why and asks again',
+      );
+      clock += 31_000;
+      assert.equal((await figures.stats(FETCH, range()))?.count, 1);
+    } finally {
+      await tempo.close();
+    }
+  });
+
+  it('a Tempo 2.0.1 (no metrics API): unsupported, and the client declares no cut-off', async () => {
+    const tempo = await start({ mode: '2.0.1' });
+    try {
+      const client = new TempoClient({ baseUrl: tempo.url });
+      await assert.rejects(new FunctionMetrics(client).stats(FETCH, range()), (e: unknown) =>
+        isBackendError(e, 'unsupported'),
+      );
+      assert.equal(client.recentCutoffMs, 0);
+    } finally {
+      await tempo.close();
+    }
   });
 });
