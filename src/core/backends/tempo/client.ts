@@ -6,6 +6,11 @@
  * The parts live beside it: `traceFetch.ts` (trace by ID), `query.ts` (search, tags, metrics),
  * `connection.ts` (the connection test), `responses.ts` (their JSON, normalised), `api.ts` (what
  * they share). See docs/tempo-api.md for the status codes and traps handled there.
+ *
+ * Not used: Tempo's trace diff API (`POST /api/v2/traces/diff`, unreleased). Nothing in Trace
+ * Lens compares traces on the server, so nothing probes it; Tempo 3.0.3 answers it 400 (its
+ * trace route reads `diff` as a malformed ID), which a future probe must read as 'unsupported',
+ * not as a bad request (the fake Tempo's '3.0.3' mode replays that answer).
  */
 import type {
   BackendKind,
