@@ -83,6 +83,49 @@ describe('trace-lens CLI', () => {
       );
     });
 
+    it("prints the model's warnings after the tree, as --json has them", async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tl-cli-'));
+      const orphan = join(dir, 'orphan.json');
+      // One span whose parent never arrived, as Tempo shows a trace whose root span is missing.
+      writeFileSync(
+        orphan,
+        JSON.stringify({
+          resourceSpans: [
+            {
+              resource: { attributes: [{ key: 'service.name', value: { stringValue: 'worker' } }] },
+              scopeSpans: [
+                {
+                  spans: [
+                    {
+                      traceId: 'b8e529a2e7b3f4127127685ca400bc65',
+                      spanId: '1111111111111111',
+                      parentSpanId: '2222222222222222',
+                      name: 'Job.run',
+                      startTimeUnixNano: '1700000000000000000',
+                      endTimeUnixNano: '1700000000020000000',
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      );
+      const json = JSON.parse((await run('show', orphan, '--json')).out[0]!) as { warnings: string[] };
+      assert.ok(json.warnings.length > 0);
+      const r = await run('show', orphan);
+      assert.equal(r.code, EXIT.ok, r.err.join('\n'));
+      const warnings = r.out.filter((l) => l.startsWith('warning: '));
+      assert.deepEqual(
+        warnings,
+        json.warnings.map((w) => `warning: ${w}`),
+      );
+      assert.match(warnings.join('\n'), /missing from the trace/);
+      // None for a trace without problems.
+      const clean = await run('show', join(FIXTURES, 'tempo-2.0.1-trace-v1.json'));
+      assert.ok(!clean.out.some((l) => l.startsWith('warning: ')));
+    });
+
     it('says why a file is not a trace, with exit code 2', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'tl-cli-'));
       const junk = join(dir, 'junk.json');

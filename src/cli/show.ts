@@ -1,7 +1,7 @@
 /**
  * `trace-lens show`: a trace's summary, fetched by ID from a backend (chosen in
  * `backendOptions.ts`), read from a local store folder (`--store`) or from a file, as a text tree
- * or one JSON object (with the model's warnings).
+ * followed by the model's warnings, or one JSON object (with them too).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
@@ -121,7 +121,13 @@ async function loadTrace(target: string | undefined, args: ShowArgs, ctx: CliCon
   );
 }
 
-/** `show`: a summary, as text with a tree or as one JSON object. */
+/** One line of terminal text: control characters (a stranger may have written them) become `?`. */
+function cleanLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
+/** `show`: a summary, as text with a tree (and the model's warnings) or as one JSON object. */
 export const showCommand = defineCommand({
   name: 'show',
   usage: `  trace-lens show <traceId> [--backend NAME [--trust-workspace-settings] | --tempo URL]
@@ -158,6 +164,9 @@ export const showCommand = defineCommand({
       );
     } else {
       for (const line of renderTree(model, s, { width: process.stdout.columns ?? 100 })) ctx.out(line);
+      // What the decoder noticed (orphans, clock skew, damaged spans): the JSON has them too.
+      if (model.warnings.length > 0) ctx.out('');
+      for (const w of model.warnings) ctx.out(`warning: ${cleanLine(w)}`);
     }
     return EXIT.ok;
   },

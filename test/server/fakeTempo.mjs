@@ -2,11 +2,12 @@
 // test/fixtures/tempo, a copy of ../shared/fixtures/tempo (plain Node; its TraceQL is the engine of src/core/traceql).
 //
 //   import { startFakeTempo } from './test/server/fakeTempo.mjs';
-//   const tempo = await startFakeTempo({ mode: '2.0.1' }); // or 'v2'
+//   const tempo = await startFakeTempo({ mode: '2.0.1' }); // or 'v2', '3.0.3'
 //   ... tempo.url, tempo.requests ...
 //   await tempo.close();
 //
-//   node test/server/fakeTempo.mjs [--port N] [--host H] [--mode 2.0.1|v2] [--fixtures DIR] [--quiet]
+//   node test/server/fakeTempo.mjs [--port N] [--host H] [--mode 2.0.1|v2|3.0.3] [--cutoff-ms N]
+//                                  [--fixtures DIR] [--quiet]
 //
 // Modes:
 //   '2.0.1'  what the recorded Tempo 2.0.1 answers: no /api/v2 routes (404 `404 page not found`), no
@@ -15,14 +16,37 @@
 //   'v2'     a current Tempo (2.10+): /api/v2/traces envelope (200 `{"trace":{},...}` when not found),
 //            v1 404 with an empty body, buildinfo, v2 tag routes, `spanSets` in search results,
 //            protobuf when Accept contains `application/protobuf`.
-// Both: `/api/search?q=` evaluates TraceQL over the indexed traces with the engine of
+//   '3.0.3'  what the recorded Tempo 3.0.3 answers (test/fixtures/tempo/tempo-3.0.3), for tiers that
+//            cannot start a real one: 'v2' plus the recorded story trace (its v1/v2 bytes and the
+//            `application/vnd.grafana.llm+json` answer), buildinfo with an empty version, the diff
+//            route's 400, search without span names but with `serviceStats`, spss=0 read as 3, spss
+//            over 100 and limits over 262144 refused, minDuration/maxDuration ignored beside `q`,
+//            tag scopes including event and link with typed values, TraceQL metrics (range and
+//            instant: fakeTempoMetrics.mjs, with bucketed quantiles, value-less steps, exemplars),
+//            and the cut-off: a trace `receive()`d less than `cutoffMs` (30 s) ago is left out of
+//            search, tag values and metrics, never of trace by ID. Metrics see each trace as if it
+//            ended when it was received (the recorded traces: `ageMs`, 10 min, before the start).
+// All: `/api/search?q=` evaluates TraceQL over the indexed traces with the engine of
 // src/core/traceql (its supported subset: spanset filters with && || ! and ( ), = != =~ !~ > >= <
 // <= on span./resource./unscoped attributes and the intrinsics name, status, kind, duration, ...),
-// never filtering by start/end; the TraceQL metrics routes answer 404 like Tempo 2.0.1.
+// never filtering by start/end; in '2.0.1' and 'v2' the TraceQL metrics routes answer 404 like
+// Tempo 2.0.1.
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { answerMetrics, MetricsQueryError, parseMetricsQuery } from './fakeTempoMetrics.mjs';
+import {
+  encodeTracesData,
+  enumValue,
+  idToHex,
+  lenField,
+  SPAN_KINDS,
+  STATUS_CODES,
+  varintField,
+} from './otlpProtoWriter.mjs';
+
+export { encodeTracesData };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');
@@ -30,7 +54,13 @@ const repoRoot = resolve(here, '..', '..');
 /** Where the fixtures live: the repository's copy of the recorded responses. */
 export const DEFAULT_FIXTURES_DIR = resolve(repoRoot, 'test', 'fixtures', 'tempo');
 
-const MODES = new Set(['2.0.1', 'v2']);
+const MODES = new Set(['2.0.1', 'v2', '3.0.3']);
+
+/** Tempo 3.0's default `query_frontend.query_end_cutoff`. */
+export const TEMPO_3_CUTOFF_MS = 30_000;
+
+/** The recordings of Tempo 3.0.3, inside the fixtures folder. */
+const RECORDED_30 = 'tempo-3.0.3';
 
 // ---------------------------------------------------------------------------------------------
 // IDs
@@ -47,162 +77,6 @@ export function parseTraceIdLikeTempo(id) {
   const even = id.length % 2 === 1 ? `0${id}` : id;
   if (even.length > 32) return { error: "trace IDs can't be larger than 128 bits" };
   return { id: even.padStart(32, '0').toLowerCase() };
-}
-
-/** base64 (Tempo JSON) or hex (OTLP JSON) ID → lower-case hex. */
-function idToHex(value) {
-  if (typeof value !== 'string' || value === '') return '';
-  if (/^[0-9a-fA-F]+$/.test(value) && (value.length === 32 || value.length === 16))
-    return value.toLowerCase();
-  return Buffer.from(value, 'base64').toString('hex');
-}
-
-function idToBytes(value) {
-  const hex = idToHex(value);
-  return Buffer.from(hex, 'hex');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Minimal protobuf writer (OTLP TracesData), used for fixtures that have no recorded `.pb`.
-
-function varint(n) {
-  let v = BigInt(n);
-  if (v < 0n) v += 1n << 64n;
-  const out = [];
-  while (v > 127n) {
-    out.push(Number((v & 127n) | 128n));
-    v >>= 7n;
-  }
-  out.push(Number(v));
-  return Buffer.from(out);
-}
-
-const tag = (field, wire) => varint((field << 3) | wire);
-const lenField = (field, buf) => Buffer.concat([tag(field, 2), varint(buf.length), buf]);
-const strField = (field, s) => (s ? lenField(field, Buffer.from(String(s), 'utf8')) : Buffer.alloc(0));
-const bytesField = (field, b) => (b && b.length ? lenField(field, b) : Buffer.alloc(0));
-const varintField = (field, n) =>
-  n && BigInt(n) !== 0n ? Buffer.concat([tag(field, 0), varint(n)]) : Buffer.alloc(0);
-function fixed64Field(field, n) {
-  if (!n || BigInt(n) === 0n) return Buffer.alloc(0);
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(n));
-  return Buffer.concat([tag(field, 1), b]);
-}
-function fixed32Field(field, n) {
-  if (!n) return Buffer.alloc(0);
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(Number(n) >>> 0);
-  return Buffer.concat([tag(field, 5), b]);
-}
-const msgField = (field, parts) => lenField(field, Buffer.concat(parts));
-
-const SPAN_KINDS = [
-  'SPAN_KIND_UNSPECIFIED',
-  'SPAN_KIND_INTERNAL',
-  'SPAN_KIND_SERVER',
-  'SPAN_KIND_CLIENT',
-  'SPAN_KIND_PRODUCER',
-  'SPAN_KIND_CONSUMER',
-];
-const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
-const enumValue = (names, v) => (typeof v === 'number' ? v : Math.max(0, names.indexOf(v ?? '')));
-
-function encAnyValue(v = {}) {
-  if ('stringValue' in v) return lenField(1, Buffer.from(String(v.stringValue), 'utf8'));
-  if ('boolValue' in v) return Buffer.concat([tag(2, 0), varint(v.boolValue ? 1 : 0)]);
-  if ('intValue' in v) return Buffer.concat([tag(3, 0), varint(v.intValue)]);
-  if ('doubleValue' in v) {
-    const b = Buffer.alloc(8);
-    b.writeDoubleLE(Number(v.doubleValue));
-    return Buffer.concat([tag(4, 1), b]);
-  }
-  if ('arrayValue' in v)
-    return msgField(
-      5,
-      (v.arrayValue.values ?? []).map((x) => msgField(1, [encAnyValue(x)])),
-    );
-  if ('kvlistValue' in v)
-    return msgField(
-      6,
-      (v.kvlistValue.values ?? []).map((kv) => msgField(1, encKeyValue(kv))),
-    );
-  if ('bytesValue' in v) return lenField(7, Buffer.from(v.bytesValue, 'base64'));
-  return Buffer.alloc(0);
-}
-const encKeyValue = (kv) => [strField(1, kv.key), msgField(2, [encAnyValue(kv.value)])];
-const encAttributes = (field, attrs) => (attrs ?? []).map((kv) => msgField(field, encKeyValue(kv)));
-
-function encSpan(s) {
-  return [
-    bytesField(1, idToBytes(s.traceId)),
-    bytesField(2, idToBytes(s.spanId)),
-    strField(3, s.traceState),
-    bytesField(4, idToBytes(s.parentSpanId)),
-    strField(5, s.name),
-    varintField(6, enumValue(SPAN_KINDS, s.kind)),
-    fixed64Field(7, s.startTimeUnixNano),
-    fixed64Field(8, s.endTimeUnixNano),
-    ...encAttributes(9, s.attributes),
-    varintField(10, s.droppedAttributesCount),
-    ...(s.events ?? []).map((e) =>
-      msgField(11, [
-        fixed64Field(1, e.timeUnixNano),
-        strField(2, e.name),
-        ...encAttributes(3, e.attributes),
-        varintField(4, e.droppedAttributesCount),
-      ]),
-    ),
-    varintField(12, s.droppedEventsCount),
-    ...(s.links ?? []).map((l) =>
-      msgField(13, [
-        bytesField(1, idToBytes(l.traceId)),
-        bytesField(2, idToBytes(l.spanId)),
-        strField(3, l.traceState),
-        ...encAttributes(4, l.attributes),
-        varintField(5, l.droppedAttributesCount),
-        fixed32Field(6, l.flags),
-      ]),
-    ),
-    varintField(14, s.droppedLinksCount),
-    ...(s.status
-      ? [
-          msgField(15, [
-            strField(2, s.status.message),
-            varintField(3, enumValue(STATUS_CODES, s.status.code)),
-          ]),
-        ]
-      : []),
-    fixed32Field(16, s.flags),
-  ];
-}
-
-/** OTLP JSON ResourceSpans[] (`scopeSpans` or legacy `instrumentationLibrarySpans`) → TracesData bytes. */
-export function encodeTracesData(resourceSpans) {
-  return Buffer.concat(
-    resourceSpans.map((rs) =>
-      msgField(1, [
-        ...(rs.resource ? [msgField(1, encAttributes(1, rs.resource.attributes))] : []),
-        ...(rs.scopeSpans ?? rs.instrumentationLibrarySpans ?? []).map((ss) => {
-          const scope = ss.scope ?? ss.instrumentationLibrary;
-          return msgField(2, [
-            ...(scope
-              ? [
-                  msgField(1, [
-                    strField(1, scope.name),
-                    strField(2, scope.version),
-                    ...encAttributes(3, scope.attributes),
-                  ]),
-                ]
-              : []),
-            ...(ss.spans ?? []).map((s) => msgField(2, encSpan(s))),
-            strField(3, ss.schemaUrl),
-          ]);
-        }),
-        strField(3, rs.schemaUrl),
-      ]),
-    ),
-  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,6 +125,35 @@ export function indexFixtures(fixturesDir) {
       resourceSpans: found.list,
       v1Json,
       pbFile: existsSync(pbFile) ? pbFile : undefined,
+      _pb: undefined,
+    });
+  }
+  return traces;
+}
+
+/**
+ * The traces recorded from Tempo 3.0.3 (`v1-<id>.json`, with `.pb` and the `v2-` answers beside
+ * them), keyed like `indexFixtures`. The recorded v2 bytes are served as they are.
+ */
+export function indexRecorded30(dir) {
+  const traces = new Map();
+  if (!existsSync(dir)) return traces;
+  for (const file of readdirSync(dir).sort()) {
+    const m = /^v1-([0-9a-f]{32})\.json$/.exec(file);
+    if (!m) continue;
+    const text = readFileSync(join(dir, file), 'utf8').trim();
+    const found = resourceSpansOf(JSON.parse(text));
+    if (!found) continue;
+    const file2 = (name) => (existsSync(join(dir, name)) ? join(dir, name) : undefined);
+    traces.set(m[1], {
+      traceId: m[1],
+      file,
+      resourceSpans: found.list,
+      v1Json: text,
+      pbFile: file2(`v1-${m[1]}.pb`),
+      v2JsonFile: file2(`v2-${m[1]}.json`),
+      v2PbFile: file2(`v2-${m[1]}.pb`),
+      v2LlmFile: file2(`v2-llm-${m[1]}.json`),
       _pb: undefined,
     });
   }
@@ -373,6 +276,17 @@ function namedAttributes(fields, s) {
   return out;
 }
 
+/** The value a `by (...)` field gives a span, as a metrics label value (OTLP AnyValue). */
+function byValue(text, s) {
+  if (text === 'status') return { stringValue: traceql.STATUS_WORDS[statusCode(s.span)] };
+  if (text === 'kind') return { stringValue: traceql.KIND_WORDS[kindCode(s.span)] };
+  if (text === 'name') return { stringValue: s.span.name ?? '' };
+  const m = /^(span|resource)?\.(.+)$/.exec(text);
+  if (!m) return {};
+  const scope = m[1] ?? 'any';
+  return rawAttribute({ scope, name: m[2] }, s)?.value ?? {};
+}
+
 /**
  * Evaluates a parsed query on one trace (`all`: its spans as `spansOf` yields them). Returns the
  * matched spans, each with the attributes to report, or an empty list.
@@ -402,12 +316,6 @@ export function evaluateTraceQL(parsed, all) {
 // ---------------------------------------------------------------------------------------------
 // Search
 
-function stringAttr(attrs, key) {
-  const v = attrs?.find((a) => a.key === key)?.value;
-  if (!v) return undefined;
-  return v.stringValue ?? v.intValue ?? v.doubleValue ?? v.boolValue;
-}
-
 /** Reads `service.name=x` from a tag search's logfmt `tags` (or the `service.name` parameter). */
 function serviceFilter(params) {
   const tags = params.get('tags');
@@ -428,17 +336,21 @@ function serviceFilter(params) {
  * to filter: the fixtures are from 2026-11-23 and the tests must not depend on today's date.
  * Throws TraceQLError for a query it cannot evaluate.
  */
-export function searchTraces(index, params, mode = '2.0.1') {
+export function searchTraces(index, params, mode = '2.0.1', visible = () => true) {
   const q = params.get('q') ?? '';
   const parsed = q.trim() !== '' ? parseTraceQL(q) : undefined;
   const service = parsed ? undefined : serviceFilter(params);
   const limit = Number(params.get('limit') ?? 20);
   const spssParam = params.get('spss');
-  const spss = spssParam === null ? 3 : Number(spssParam);
-  const minMs = durationMs(params.get('minDuration'));
-  const maxMs = durationMs(params.get('maxDuration'));
+  const tempo3 = mode === '3.0.3';
+  // Tempo 3.0.3 reads spss=0 as its default of 3.
+  const spss = spssParam === null || (tempo3 && spssParam === '0') ? 3 : Number(spssParam);
+  // ... and ignores minDuration/maxDuration beside a TraceQL query.
+  const minMs = tempo3 && parsed ? undefined : durationMs(params.get('minDuration'));
+  const maxMs = tempo3 && parsed ? undefined : durationMs(params.get('maxDuration'));
   const out = [];
   for (const entry of index.values()) {
+    if (!visible(entry)) continue;
     const all = [...spansOf(entry.resourceSpans)];
     let start = Infinity;
     let end = -Infinity;
@@ -478,8 +390,9 @@ export function searchTraces(index, params, mode = '2.0.1') {
       }));
       const spanSet = { spans, matched: matched.length };
       meta.spanSet = spanSet;
-      if (mode === 'v2') meta.spanSets = [spanSet];
+      if (mode !== '2.0.1') meta.spanSets = [spanSet];
     }
+    if (tempo3) meta.serviceStats = serviceStats(all);
     out.push(meta);
   }
   // Newest first, like Tempo's combiner.
@@ -493,8 +406,37 @@ export function searchTraces(index, params, mode = '2.0.1') {
     metrics:
       mode === 'v2'
         ? { inspectedTraces: index.size, completedJobs: 1, totalJobs: 1 }
-        : { inspectedBlocks: 1 },
+        : tempo3
+          ? { inspectedBytes: String(inspected(index)), completedJobs: 1, totalJobs: 1 }
+          : { inspectedBlocks: 1 },
   };
+}
+
+/** Spans and errors per service, keys sorted and zero counts left out (Tempo 3.0's jsonpb). */
+function serviceStats(all) {
+  const stats = {};
+  for (const { span, service } of all) {
+    const s = (stats[service] ??= { spanCount: 0, errorCount: 0 });
+    s.spanCount++;
+    if (statusCode(span) === 2) s.errorCount++;
+  }
+  return Object.fromEntries(
+    Object.keys(stats)
+      .sort()
+      .map((k) => [
+        k,
+        {
+          spanCount: stats[k].spanCount,
+          ...(stats[k].errorCount ? { errorCount: stats[k].errorCount } : {}),
+        },
+      ]),
+  );
+}
+
+function inspected(index) {
+  let bytes = 0;
+  for (const e of index.values()) bytes += Buffer.byteLength(e.v1Json);
+  return bytes;
 }
 
 /** Go duration (`100ms`, `1.5s`, `2m`) → milliseconds. */
@@ -512,15 +454,56 @@ function durationMs(text) {
   return any ? total : NaN;
 }
 
-function tagValues(index, tagName) {
-  const values = new Set();
+function tagValues(index, tagName, visible = () => true) {
+  return typedTagValues(index, tagName, undefined, visible).map((v) => v.value);
+}
+
+const ANY_VALUE_TYPES = { stringValue: 'string', intValue: 'int', doubleValue: 'float', boolValue: 'bool' };
+
+/** A tag's values with their TraceQL types, from the given scope (resource, span) or both. */
+function typedTagValues(index, tagName, scope, visible = () => true) {
+  const values = new Map();
   for (const entry of index.values()) {
+    if (!visible(entry)) continue;
     for (const { span, resource } of spansOf(entry.resourceSpans)) {
-      const v = stringAttr(resource?.attributes, tagName) ?? stringAttr(span.attributes, tagName);
-      if (v !== undefined) values.add(String(v));
+      const lists =
+        scope === 'resource'
+          ? [resource?.attributes]
+          : scope === 'span'
+            ? [span.attributes]
+            : [resource?.attributes, span.attributes];
+      for (const attrs of lists) {
+        const raw = attrs?.find((a) => a.key === tagName)?.value;
+        const typeKey = raw && Object.keys(ANY_VALUE_TYPES).find((k) => k in raw);
+        if (!typeKey) continue;
+        const value = String(raw[typeKey]);
+        values.set(`${ANY_VALUE_TYPES[typeKey]}:${value}`, { type: ANY_VALUE_TYPES[typeKey], value });
+      }
     }
   }
-  return [...values].sort();
+  return [...values.values()].sort((a, b) => a.value.localeCompare(b.value));
+}
+
+/** Tag names per scope over the visible traces (Tempo 3.0's scopes; intrinsics as recorded). */
+function tagScopes(index, visible, intrinsics) {
+  const names = { resource: new Set(), span: new Set(), event: new Set(), link: new Set() };
+  for (const entry of index.values()) {
+    if (!visible(entry)) continue;
+    for (const { span, resource } of spansOf(entry.resourceSpans)) {
+      for (const a of resource?.attributes ?? []) names.resource.add(a.key);
+      for (const a of span.attributes ?? []) names.span.add(a.key);
+      for (const e of span.events ?? []) for (const a of e.attributes ?? []) names.event.add(a.key);
+      for (const l of span.links ?? []) for (const a of l.attributes ?? []) names.link.add(a.key);
+    }
+  }
+  const sorted = (set) => [...set].sort();
+  return [
+    { name: 'resource', tags: sorted(names.resource) },
+    { name: 'span', tags: sorted(names.span) },
+    { name: 'intrinsic', tags: intrinsics },
+    { name: 'event', tags: sorted(names.event) },
+    { name: 'link', tags: sorted(names.link) },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -531,6 +514,10 @@ function tagValues(index, tagName) {
  * console.log. `requests` records every request: { method, path, query, accept, status }.
  * `extraFixturesDirs` adds the traces of other folders (e.g. the hand-written test/fixtures/hostile)
  * to the recorded ones; a recorded trace wins over one with the same ID.
+ * Mode '3.0.3' only: `cutoffMs` (default 30000) is Tempo 3.0's query_end_cutoff, `now` the clock
+ * (default Date.now), `ageMs` how long before the start the recorded traces count as received
+ * (default 10 min); `receive(traceId, atMs = now())` marks a trace as just received (also
+ * `GET /__receive?traceId=`).
  */
 export async function startFakeTempo({
   port = 0,
@@ -538,18 +525,64 @@ export async function startFakeTempo({
   fixturesDir = DEFAULT_FIXTURES_DIR,
   extraFixturesDirs = [],
   mode = '2.0.1',
+  cutoffMs = TEMPO_3_CUTOFF_MS,
+  now = Date.now,
+  ageMs = 10 * 60_000,
   log,
 } = {}) {
-  if (!MODES.has(mode)) throw new Error(`fakeTempo: unknown mode ${mode} (use '2.0.1' or 'v2')`);
+  if (!MODES.has(mode)) throw new Error(`fakeTempo: unknown mode ${mode} (use '2.0.1', 'v2' or '3.0.3')`);
   if (!existsSync(fixturesDir)) throw new Error(`fakeTempo: fixtures folder not found: ${fixturesDir}`);
   const logLine = typeof log === 'function' ? log : log ? (line) => console.log(line) : undefined;
-  const index = indexFixtures(fixturesDir);
-  for (const dir of extraFixturesDirs) {
+  const tempo3 = mode === '3.0.3';
+  const index = tempo3 ? indexRecorded30(join(fixturesDir, RECORDED_30)) : new Map();
+  for (const dir of [fixturesDir, ...extraFixturesDirs]) {
     for (const [id, entry] of indexFixtures(dir)) if (!index.has(id)) index.set(id, entry);
   }
   const fixture = (name) => readFileSync(join(fixturesDir, name));
+  const recorded = (name) => readFileSync(join(fixturesDir, RECORDED_30, name));
   const requests = [];
-  const modern = mode === 'v2';
+  const modern = mode !== '2.0.1';
+  // When each trace was received (3.0.3): it is left out of search, tag values and metrics for
+  // `cutoffMs` after that, and metrics see it as if it ended then.
+  const received = new Map();
+  const startedAt = now();
+  const receivedAt = (entry) => received.get(entry.traceId) ?? startedAt - ageMs;
+  const visible = (entry) => !tempo3 || receivedAt(entry) <= now() - cutoffMs;
+  const receive = (traceId, atMs = now()) => {
+    const parsed = parseTraceIdLikeTempo(String(traceId));
+    if (parsed.error || !index.has(parsed.id)) throw new Error(`fakeTempo: no trace ${traceId} to receive`);
+    received.set(parsed.id, atMs);
+  };
+  const intrinsics = tempo3
+    ? JSON.parse(recorded('tags-v2.json')).scopes.find((x) => x.name === 'intrinsic').tags
+    : [];
+
+  /** The spans a metrics query's spanset matches, placed in time as the trace was received. */
+  function metricSpans(mq) {
+    const query = parseTraceQL(mq.spanset);
+    const out = [];
+    for (const entry of index.values()) {
+      const all = [...spansOf(entry.resourceSpans)];
+      let endNs = 0n;
+      for (const { span } of all)
+        if (BigInt(span.endTimeUnixNano) > endNs) endNs = BigInt(span.endTimeUnixNano);
+      const shiftMs = receivedAt(entry) - Number(endNs / 1_000_000n);
+      for (const s of evaluateTraceQL(query, all)) {
+        out.push({
+          startMs: Number(BigInt(s.span.startTimeUnixNano) / 1_000_000n) + shiftMs,
+          durationNs: s.durationNs,
+          traceId: entry.traceId,
+          byValues: mq.by.map((b) => byValue(b, s)),
+          named: query.fields
+            .filter((f) => f.kind === 'attribute')
+            .map((f) => ({ key: `${f.scope === 'any' ? '' : f.scope}.${f.name}`, raw: rawAttribute(f, s) }))
+            .filter((n) => n.raw)
+            .map((n) => ({ key: n.key, value: n.raw.value })),
+        });
+      }
+    }
+    return out;
+  }
 
   function handle(req, res) {
     const url = new URL(req.url ?? '/', 'http://fake-tempo');
@@ -575,6 +608,9 @@ export async function startFakeTempo({
       send(status, typeof value === 'string' ? value : JSON.stringify(value), 'application/json');
     const routeNotFound = () => send(404, '404 page not found\n');
 
+    // Tempo 3.0.3 has no diff API yet: its trace route reads `diff` as a malformed ID.
+    if (tempo3 && req.method === 'POST' && path === '/api/v2/traces/diff')
+      return send(400, recorded('diff-on-3.0.3.txt'));
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
 
     // Not Tempo: lets tests that run elsewhere (the extension host) see what was asked.
@@ -582,10 +618,20 @@ export async function startFakeTempo({
       requests.pop();
       return json(200, requests);
     }
+    if (path === '/__receive' && tempo3) {
+      requests.pop();
+      try {
+        receive(url.searchParams.get('traceId') ?? '');
+      } catch (err) {
+        return send(404, `${err.message}\n`);
+      }
+      return send(204);
+    }
     if (path === '/ready') return send(200, 'ready\n');
     if (path === '/api/echo') return send(200, 'echo\n');
     if (path === '/api/status/buildinfo') {
       if (!modern) return routeNotFound();
+      if (tempo3) return json(200, recorded('buildinfo.json').toString('utf8').trim());
       return json(200, {
         version: '2.10.0',
         revision: 'fake',
@@ -612,7 +658,13 @@ export async function startFakeTempo({
         if (!entry) return modern ? send(404, '') : send(404, 'trace not found\n');
         return wantsProtobuf ? send(200, protobufOf(entry), 'application/protobuf') : json(200, entry.v1Json);
       }
-      // v2 envelope; not found is 200 with an empty trace.
+      // v2 envelope; not found is 200 with an empty trace. Recorded bytes where there are some.
+      if (entry?.v2LlmFile && accept.includes('application/vnd.grafana.llm'))
+        return send(200, readFileSync(entry.v2LlmFile), 'application/vnd.grafana.llm+json');
+      if (wantsProtobuf && entry?.v2PbFile)
+        return send(200, readFileSync(entry.v2PbFile), 'application/protobuf');
+      if (!wantsProtobuf && entry?.v2JsonFile)
+        return json(200, readFileSync(entry.v2JsonFile, 'utf8').trim());
       if (wantsProtobuf) {
         const traceBytes = entry ? protobufOf(entry) : Buffer.alloc(0);
         const metrics = varintField(1, traceBytes.length);
@@ -632,6 +684,10 @@ export async function startFakeTempo({
       if (p.has('q') && p.has('tags'))
         return send(400, "invalid request: can't specify tags and q in the same query\n");
       if (p.get('limit') === '0') return send(400, 'invalid limit: must be a positive number\n');
+      if (tempo3 && Number(p.get('limit')) > 262144)
+        return send(400, `invalid search request: limit ${p.get('limit')} exceeds max limit 262144\n`);
+      if (tempo3 && Number(p.get('spss')) > 100)
+        return send(400, 'invalid search request: spans per span set exceeds 100\n');
       const start = p.get('start');
       const end = p.get('end');
       if (start !== null && end !== null && Number(end) <= Number(start)) {
@@ -639,27 +695,59 @@ export async function startFakeTempo({
       }
       let result;
       try {
-        result = searchTraces(index, p, mode);
+        result = searchTraces(index, p, mode, visible);
       } catch (err) {
         if (err instanceof TraceQLError) return send(400, `invalid TraceQL query: ${err.message}\n`);
         throw err;
       }
       return json(200, result);
     }
-    // TraceQL metrics (Tempo 2.4+): the fake computes none and answers like Tempo 2.0.1, which has no
-    // such route, so clients fall back to searching (the CodeLens does).
-    if (path === '/api/metrics/query_range' || path === '/api/metrics/query') return routeNotFound();
-    if (path === '/api/search/tags')
+    if (path === '/api/metrics/query_range' || path === '/api/metrics/query') {
+      // Tempo 2.0.1 has no such route, so clients fall back to searching (the CodeLens does).
+      if (!tempo3) return routeNotFound();
+      let body;
+      try {
+        const parsed = parseMetricsQuery(url.searchParams.get('q') ?? '');
+        body = answerMetrics({
+          instant: path === '/api/metrics/query',
+          params: url.searchParams,
+          parsed,
+          spans: metricSpans(parsed),
+          nowMs: now(),
+          cutoffMs,
+        });
+      } catch (err) {
+        if (err instanceof MetricsQueryError) return send(400, `${err.message}\n`);
+        if (err instanceof TraceQLError) return send(400, `invalid TraceQL query: ${err.message}\n`);
+        throw err;
+      }
+      return json(200, body);
+    }
+    if (path === '/api/search/tags') {
+      if (tempo3) {
+        const names = tagScopes(index, visible, []).flatMap((x) => x.tags);
+        return json(200, { tagNames: [...new Set(names)].sort(), metrics: { inspectedBytes: '0' } });
+      }
       return json(200, fixture('tempo-2.0.1-search-tags.json').toString('utf8').trim());
+    }
     const tv = path.match(/^\/api\/search\/tag\/([^/]+)\/values$/);
     if (tv) {
       const tagName = decodeURIComponent(tv[1]);
+      if (tempo3)
+        return json(200, { tagValues: tagValues(index, tagName, visible), metrics: { inspectedBytes: '0' } });
       if (tagName === 'service.name')
         return json(200, fixture('tempo-2.0.1-tag-values.json').toString('utf8').trim());
       return json(200, { tagValues: tagValues(index, tagName) });
     }
     if (path === '/api/v2/search/tags') {
       if (!modern) return routeNotFound();
+      if (tempo3) {
+        const scope = url.searchParams.get('scope');
+        const scopes = tagScopes(index, visible, intrinsics).filter(
+          (x) => !scope || scope === 'all' || x.name === scope,
+        );
+        return json(200, { scopes, metrics: { inspectedBytes: '0' } });
+      }
       const names = JSON.parse(fixture('tempo-2.0.1-search-tags.json').toString('utf8')).tagNames;
       const resource = names.filter((n) => n.startsWith('service.'));
       const intrinsic = ['duration', 'kind', 'name', 'status', 'statusMessage'];
@@ -678,6 +766,11 @@ export async function startFakeTempo({
     const tv2 = path.match(/^\/api\/v2\/search\/tag\/([^/]+)\/values$/);
     if (tv2) {
       if (!modern) return routeNotFound();
+      if (tempo3) {
+        const m = /^(resource|span)?\.(.+)$/.exec(decodeURIComponent(tv2[1]));
+        const values = m ? typedTagValues(index, m[2], m[1], visible) : [];
+        return json(200, { tagValues: values, metrics: { inspectedBytes: '0' } });
+      }
       const tagName = decodeURIComponent(tv2[1]).replace(/^(resource|span)?\./, '');
       return json(200, {
         tagValues: tagValues(index, tagName).map((value) => ({ type: 'string', value })),
@@ -711,6 +804,7 @@ export async function startFakeTempo({
     mode,
     requests,
     traceIds: [...index.keys()],
+    receive,
     close: () =>
       new Promise((resolveClose) => {
         server.close(() => resolveClose());
@@ -734,11 +828,12 @@ function parseArgs(argv) {
     if (flag === '--port') opts.port = Number(value());
     else if (flag === '--host') opts.host = value();
     else if (flag === '--mode') opts.mode = value();
+    else if (flag === '--cutoff-ms') opts.cutoffMs = Number(value());
     else if (flag === '--fixtures') opts.fixturesDir = resolve(value());
     else if (flag === '--quiet') opts.log = false;
     else if (flag === '--help' || flag === '-h') {
       console.log(
-        'usage: node test/server/fakeTempo.mjs [--port N] [--host H] [--mode 2.0.1|v2] [--fixtures DIR] [--quiet]',
+        'usage: node test/server/fakeTempo.mjs [--port N] [--host H] [--mode 2.0.1|v2|3.0.3] [--cutoff-ms N] [--fixtures DIR] [--quiet]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument: ${a}`);

@@ -1,7 +1,9 @@
-// Checks that the fake Tempo answers like the recorded Tempo 2.0.1 (and like a current Tempo in 'v2'
-// mode). Run: npx mocha --no-config test/server/fakeTempo.test.mjs
+// Checks that the fake Tempo answers like the recorded Tempo 2.0.1, like a current Tempo in 'v2'
+// mode, and like the recorded Tempo 3.0.3 in '3.0.3' mode. Part of the unit tier (.mocharc.json);
+// alone: npx mocha --no-config test/server/fakeTempo.test.mjs
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEFAULT_FIXTURES_DIR,
@@ -346,6 +348,203 @@ describe('fake Tempo: extra fixture folders', function () {
       assert.equal((await get(tempo.url, `/api/traces/${TRACE}`)).status, 200, 'the recorded traces stay');
     } finally {
       await tempo.close();
+    }
+  });
+});
+
+describe("fake Tempo: mode '3.0.3' (replaying the Tempo 3.0.3 recordings)", function () {
+  const STORY = '1ee91d9a9907b7d1d81164bfbcfda7fb';
+  const DIR = join(DEFAULT_FIXTURES_DIR, 'tempo-3.0.3');
+  const rec = (name) => readFileSync(join(DIR, name));
+  const recJson = (name) => JSON.parse(rec(name));
+  let only3;
+  let clock;
+  let tempo;
+
+  before(async function () {
+    // A fixtures folder holding only the 3.0.3 recordings, so figures are the story trace's alone.
+    only3 = mkdtempSync(join(tmpdir(), 'fake-tempo-3-'));
+    symlinkSync(DIR, join(only3, 'tempo-3.0.3'), 'dir');
+    clock = Date.now();
+    tempo = await startFakeTempo({ mode: '3.0.3', fixturesDir: only3, now: () => clock });
+  });
+  after(async function () {
+    await tempo.close();
+    rmSync(only3, { recursive: true, force: true });
+  });
+
+  const metrics = async (route, q, extra = '') => {
+    const r = await get(tempo.url, `/api/metrics/${route}?q=${encodeURIComponent(q)}${extra}`);
+    assert.equal(r.status, 200, r.body.toString());
+    return JSON.parse(r.body);
+  };
+  const hourAgo = () => `&start=${Math.floor(clock / 1000) - 3600}&end=${Math.floor(clock / 1000)}`;
+  const value = (s) => s.samples.filter((x) => 'value' in x);
+
+  it('trace by ID: the recorded v1 and v2 bytes, JSON and protobuf, and the llm answer as …+json', async function () {
+    const v2 = await get(tempo.url, `/api/v2/traces/${STORY}`);
+    assert.equal(v2.body.toString(), rec(`v2-${STORY}.json`).toString().trim());
+    const v2pb = await get(tempo.url, `/api/v2/traces/${STORY}`, { Accept: 'application/protobuf' });
+    assert.ok(v2pb.body.equals(rec(`v2-${STORY}.pb`)));
+    const v1pb = await get(tempo.url, `/api/traces/${STORY}`, { Accept: 'application/protobuf' });
+    assert.ok(v1pb.body.equals(rec(`v1-${STORY}.pb`)));
+    const llm = await get(tempo.url, `/api/v2/traces/${STORY}`, { Accept: 'application/vnd.grafana.llm' });
+    assert.equal(llm.type, 'application/vnd.grafana.llm+json');
+    assert.deepEqual(JSON.parse(llm.body), recJson(`v2-llm-${STORY}.json`));
+  });
+
+  it('not found, malformed ID, buildinfo and diff: as recorded', async function () {
+    const missing = '00000000000000000000000000000001';
+    assert.equal(
+      (await get(tempo.url, `/api/v2/traces/${missing}`)).body.toString(),
+      rec('trace-v2-404.txt').toString(),
+    );
+    const v1 = await get(tempo.url, `/api/traces/${missing}`);
+    assert.deepEqual([v1.status, v1.body.length], [404, 0]);
+    const bad = await get(tempo.url, '/api/traces/not-hex');
+    assert.deepEqual(
+      [bad.status, bad.body.toString().trim()],
+      [400, rec('trace-badid.txt').toString().trim()],
+    );
+    assert.deepEqual(
+      JSON.parse((await get(tempo.url, '/api/status/buildinfo')).body),
+      recJson('buildinfo.json'),
+    );
+    const diff = await fetch(`${tempo.url}/api/v2/traces/diff`, { method: 'POST', body: '{}' });
+    assert.equal(diff.status, 400);
+    assert.equal(await diff.text(), rec('diff-on-3.0.3.txt').toString());
+  });
+
+  it('search: the recorded hit (serviceStats, no span names); spss 0 is 3; over 100 refused; durations ignored beside q', async function () {
+    const q = encodeURIComponent('{ resource.service.name = "notifier" }');
+    const r = JSON.parse((await get(tempo.url, `/api/search?q=${q}`)).body);
+    assert.deepEqual(r.traces, recJson('search-basic.json').traces);
+    const all = encodeURIComponent('{ }');
+    const spss0 = JSON.parse((await get(tempo.url, `/api/search?q=${all}&spss=0`)).body);
+    assert.equal(spss0.traces[0].spanSets[0].spans.length, 3);
+    assert.equal(spss0.traces[0].spanSets[0].matched, 6);
+    assert.equal((await get(tempo.url, `/api/search?q=${all}&spss=101`)).status, 400);
+    const slow = JSON.parse((await get(tempo.url, `/api/search?q=${all}&minDuration=1h`)).body);
+    assert.equal(slow.traces.length, 1, 'minDuration beside q is ignored, as Tempo 3.0.3 does');
+  });
+
+  it("tags: 3.0's scopes with the recorded intrinsics; typed values", async function () {
+    const tags = JSON.parse((await get(tempo.url, '/api/v2/search/tags')).body);
+    const recorded = recJson('tags-v2.json');
+    assert.deepEqual(
+      tags.scopes.map((s) => s.name),
+      recorded.scopes.map((s) => s.name),
+    );
+    assert.deepEqual(tags.scopes[2].tags, recorded.scopes[2].tags);
+    assert.ok(tags.scopes.find((s) => s.name === 'event').tags.includes('exception.message'));
+    const values = JSON.parse((await get(tempo.url, '/api/v2/search/tag/span.code.lineno/values')).body);
+    assert.ok(
+      values.tagValues.every((v) => v.type === 'int'),
+      JSON.stringify(values),
+    );
+  });
+
+  it('metrics: the recorded label shapes, value-less steps, exemplars with exact values, bucketed quantiles', async function () {
+    const fetchQ = '{ span.code.function = "DataFetchNode.fetch" }';
+    const noby = await metrics(
+      'query_range',
+      `${fetchQ} | quantile_over_time(duration, .5, .95)`,
+      `${hourAgo()}&step=60s`,
+    );
+    const recorded = recJson('metrics-range-quantile-noby.json');
+    assert.deepEqual(
+      noby.series.map((s) => s.labels),
+      recorded.series.map((s) => s.labels),
+    );
+    for (const s of noby.series) {
+      assert.deepEqual(
+        value(s).map((x) => x.value),
+        [8.589934592],
+      );
+      assert.ok(s.samples.length >= 60 && s.samples.every((x) => typeof x.timestampMs === 'string'));
+    }
+    const sortLabels = (e) => [...e.labels].sort((a, b) => a.key.localeCompare(b.key));
+    assert.deepEqual(sortLabels(noby.series[0].exemplars[0]), sortLabels(recorded.series[0].exemplars[0]));
+    assert.equal(noby.series[0].exemplars[0].value, 4.3);
+    assert.equal(noby.series[1].exemplars, undefined);
+    const by = await metrics(
+      'query_range',
+      `${fetchQ} | quantile_over_time(duration, .5, .95) by (span.code.function)`,
+      `${hourAgo()}&step=60s`,
+    );
+    assert.deepEqual(
+      by.series.map((s) => s.labels),
+      recJson('metrics-range-quantile.json').series.map((s) => s.labels),
+    );
+    const rate = await metrics(
+      'query_range',
+      '{ resource.service.name = "notifier" } | rate()',
+      `${hourAgo()}&step=60s`,
+    );
+    assert.deepEqual(rate.series[0].labels, recJson('metrics-range-rate.json').series[0].labels);
+    assert.deepEqual(
+      value(rate.series[0]).map((x) => x.value),
+      [1 / 60],
+    );
+    const counts = await metrics('query', '{ } | count_over_time() by (status)', hourAgo());
+    assert.deepEqual(counts.series.map((s) => [s.labels[0].value.stringValue, s.value]).sort(), [
+      ['error', 1],
+      ['unset', 5],
+    ]);
+    const instant = await metrics('query', `${fetchQ} | quantile_over_time(duration, .5, .95)`, hourAgo());
+    assert.deepEqual(instant, recJson('metrics-instant-quantile.json'));
+    const exact = await metrics('query', `${fetchQ} | max_over_time(duration)`, hourAgo());
+    assert.deepEqual(exact.series, [
+      { labels: [{ key: '__name__', value: { stringValue: 'max_over_time' } }], value: 4.3 },
+    ]);
+  });
+
+  it('the cut-off: a trace received just now is in trace by ID only, until the cut-off has passed', async function () {
+    // 20 min 30 s into an hour: where the hour and the minute end is known.
+    const HOUR = 3_600_000;
+    clock = Math.floor(Date.now() / HOUR) * HOUR + 20 * 60_000 + 30_000;
+    tempo.receive(STORY);
+    const q = encodeURIComponent('{ resource.service.name = "notifier" }');
+    const search = async () => JSON.parse((await get(tempo.url, `/api/search?q=${q}`)).body).traces.length;
+    const services = async () =>
+      JSON.parse((await get(tempo.url, '/api/v2/search/tag/resource.service.name/values')).body).tagValues;
+    const count = async (route, extra = '') => {
+      const body = await metrics(route, '{ } | count_over_time()', `${hourAgo()}${extra}`);
+      return body.series.reduce(
+        (n, s) => n + (s.samples ? value(s).reduce((m, x) => m + x.value, 0) : (s.value ?? 0)),
+        0,
+      );
+    };
+    assert.equal((await get(tempo.url, `/api/v2/traces/${STORY}`)).status, 200);
+    assert.equal(await search(), 0);
+    assert.deepEqual(await services(), []);
+    assert.equal(await count('query'), 0);
+    assert.equal(await count('query_range', '&step=60s'), 0);
+    clock += 31_000;
+    assert.equal(await search(), 1, 'after the cut-off');
+    assert.equal((await services()).length, 3);
+    assert.equal(await count('query'), 6, 'the instant query sees it once the cut-off has passed');
+    assert.equal(await count('query_range', '&step=60s'), 0, 'not yet: its 60 s step ends past the cut-off');
+    clock += 60_000;
+    assert.equal(
+      await count('query_range', '&step=60s'),
+      6,
+      '60 s steps: once the span’s step is past the cut-off',
+    );
+    // One step of an hour: the current hour's step lies beyond the cut-off until the hour is over.
+    assert.equal(await count('query_range', '&step=3600s'), 0);
+    clock += 40 * 60_000;
+    assert.equal(await count('query_range', '&step=3600s&start=' + Math.floor((clock - HOUR) / 1000)), 6);
+  });
+
+  it('0 s cut-off: nothing recent is left out', async function () {
+    const t = await startFakeTempo({ mode: '3.0.3', fixturesDir: only3, cutoffMs: 0 });
+    try {
+      t.receive(STORY);
+      const q = encodeURIComponent('{ resource.service.name = "notifier" }');
+      assert.equal(JSON.parse((await get(t.url, `/api/search?q=${q}`)).body).traces.length, 1);
+    } finally {
+      await t.close();
     }
   });
 });

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { REPO_ROOT } from './binary';
 import { clientFor, closedPort, complete, mainSeed, prefixSeed, tempo, tenantSeed } from './fixtures';
-import { itPending } from './pending';
 import type { TempoServer } from './server';
 import type { MainSeed } from './seed';
 
@@ -179,23 +178,19 @@ describe('Tempo 3.0.3: trace-lens show', () => {
     }
   });
 
-  itPending(
-    "issue 12 item 4: `show` does not print the model's warnings (text or --json)",
-    "the model's warnings are shown: a trace whose root span never arrived says its parent is missing",
-    async () => {
-      await complete(clientFor(server), seed.orphan);
-      const text = await cli(['show', seed.orphan.traceId, '--tempo', server.origin]);
-      assert.equal(text.code, 0, text.err);
-      assert.match(`${text.out}\n${text.err}`, /missing from the trace/);
-      const json = await cli(['show', seed.orphan.traceId, '--tempo', server.origin, '--json']);
-      assert.equal(json.code, 0, json.err);
-      const s = JSON.parse(json.out) as ShowJson;
-      assert.ok(
-        s.warnings?.some((w) => /missing from the trace/.test(w)),
-        JSON.stringify(s),
-      );
-    },
-  );
+  it("the model's warnings are shown: a trace whose root span never arrived says its parent is missing", async () => {
+    await complete(clientFor(server), seed.orphan);
+    const text = await cli(['show', seed.orphan.traceId, '--tempo', server.origin]);
+    assert.equal(text.code, 0, text.err);
+    assert.match(`${text.out}\n${text.err}`, /missing from the trace/);
+    const json = await cli(['show', seed.orphan.traceId, '--tempo', server.origin, '--json']);
+    assert.equal(json.code, 0, json.err);
+    const s = JSON.parse(json.out) as ShowJson;
+    assert.ok(
+      s.warnings?.some((w) => /missing from the trace/.test(w)),
+      JSON.stringify(s),
+    );
+  });
 
   it('the built dist/cli.js, run as a person runs it', function () {
     const bundle = join(REPO_ROOT, 'dist', 'cli.js');

@@ -6,6 +6,8 @@
  * checks; cutoff.test.ts asserts on what was seen. Test-only code.
  */
 import type { TempoClient } from '../../src/core/backends';
+import { FunctionMetrics } from '../../src/core/source/functionMetrics';
+import type { FunctionStats } from '../../src/core/source/text';
 import { functionCountQuery, type FunctionTarget } from '../../src/core/traceql';
 import { clientFor, runAbort, tempo } from './fixtures';
 import { pollUntil } from './poll';
@@ -39,6 +41,8 @@ export interface EarlyLook {
   searchHits: Seen<number>;
   serviceValues: Seen<string[]>;
   metricsCount: Seen<number>;
+  /** What the CodeLens made of its queries (instant metrics), and when it asked (Unix ms). */
+  lens: Seen<FunctionStats | undefined> & { askedAtMs: number; endS: number };
 }
 
 /** When each answer first showed the trace. */
@@ -46,6 +50,8 @@ export interface LateLook {
   search: Seen<number>;
   tagValue: Seen<number>;
   metrics: Seen<number>;
+  /** The span count the CodeLens shows. */
+  lens: Seen<number>;
 }
 
 const range = () => {
@@ -64,10 +70,13 @@ export async function spanCountByMetrics(client: TempoClient, step: string): Pro
   return r.series.reduce((n, s) => n + s.samples.reduce((m, p) => m + p.value, 0), 0);
 }
 
-/** The CodeLens's own shape: one hour in one step. */
-export const CODELENS_STEP = '3600s';
-/** A step whose answer shows the span once the cut-off has passed (the one-hour step does not). */
+/** A step whose answer shows the span once the cut-off has passed (one step of an hour does not). */
 const FINE_STEP = '60s';
+
+/** The CodeLens's figures for the fresh function, as it asks them (instant queries). */
+async function lensStats(client: TempoClient): Promise<FunctionStats | undefined> {
+  return new FunctionMetrics(client).stats(FRESH_TARGET, range());
+}
 
 async function look<T>(endedAt: number, ask: () => Promise<T>): Promise<Seen<T>> {
   const value = await ask();
@@ -95,19 +104,30 @@ export function cutoffEarly(): Promise<EarlyLook> {
         },
       ),
     );
-    const [searchHits, serviceValues, metricsCount] = await Promise.all([
+    const lensAskedAtMs = Date.now();
+    const lensEndS = range().end;
+    const [searchHits, serviceValues, metricsCount, lens] = await Promise.all([
       look(endedAt, async () => (await client.search({ q: SEARCH_Q, ...range() })).traces.length),
       look(endedAt, async () =>
         (await client.tagValues('resource.service.name', range())).values.map((v) => v.value),
       ),
       // The same query the late poll repeats, so empty-then-present is the cut-off at work.
       look(endedAt, () => spanCountByMetrics(client, FINE_STEP)),
+      look(endedAt, () => lensStats(client)),
     ]);
     late = pollLate(client, endedAt).then(
       (l) => ({ ok: true as const, look: l }),
       (error: unknown) => ({ ok: false as const, error }),
     );
-    return { trace, client, traceById, searchHits, serviceValues, metricsCount };
+    return {
+      trace,
+      client,
+      traceById,
+      searchHits,
+      serviceValues,
+      metricsCount,
+      lens: { ...lens, askedAtMs: lensAskedAtMs, endS: lensEndS },
+    };
   })();
   return early;
 }
@@ -124,7 +144,7 @@ async function pollLate(client: TempoClient, endedAt: number): Promise<LateLook>
         { deadlineMs: LATE_DEADLINE_MS, intervalMs: 1000, stopOn: () => runAbort.signal.aborted },
       ),
     );
-  const [search, tagValue, metrics] = await Promise.all([
+  const [search, tagValue, metrics, lens] = await Promise.all([
     until(
       'the fresh trace in search',
       async () => (await client.search({ q: SEARCH_Q, ...range() })).traces.length || false,
@@ -137,8 +157,12 @@ async function pollLate(client: TempoClient, endedAt: number): Promise<LateLook>
       'the fresh span in the count query (60 s steps)',
       async () => (await spanCountByMetrics(client, FINE_STEP)) || false,
     ),
+    until(
+      'the fresh span in the CodeLens figures (instant queries)',
+      async () => (await lensStats(client))?.count ?? false,
+    ),
   ]);
-  return { search, tagValue, metrics };
+  return { search, tagValue, metrics, lens };
 }
 
 /** The background polls' outcome (after `cutoffEarly`). */

@@ -1,11 +1,13 @@
 /**
- * TraceQL metrics against a real Tempo 3.0.3 (query_end_cutoff 0 s): the CodeLens's two queries
- * in the shape it sends them (the last hour in one step), what it makes of the answers, finer
- * steps, exact figures (max/min/avg, exemplars), and bad TraceQL.
+ * TraceQL metrics against a real Tempo 3.0.3 (query_end_cutoff 0 s): the CodeLens's queries in
+ * the shape it sends them (instant queries over the last hour), what it makes of the answers
+ * (honest about Tempo's bucketed quantiles), range steps, exact figures (max/min/avg,
+ * exemplars), and bad TraceQL.
  */
 import * as assert from 'node:assert/strict';
-import type { MetricsResult, TempoClient } from '../../src/core/backends';
+import type { MetricsInstantResult, MetricsResult, TempoClient } from '../../src/core/backends';
 import { rejectsWith } from '../../src/core/backends/testing/loopback';
+import { FunctionMetrics } from '../../src/core/source/functionMetrics';
 import { statsFromMetrics } from '../../src/core/source/spanStats';
 import { lensTitle } from '../../src/core/source/text';
 import {
@@ -15,7 +17,6 @@ import {
   type FunctionTarget,
 } from '../../src/core/traceql';
 import { clientFor, mainSearchable, nowS, tempo } from './fixtures';
-import { itPending } from './pending';
 import { pollUntil } from './poll';
 import { ITEM_FINDS, ITEM_TRACES, REPORT_RENDER_MS, type MainSeed } from './seed';
 import type { TempoServer } from './server';
@@ -42,17 +43,24 @@ const BUCKET_OF_4_3_S = 2 ** 33 / 1e9;
 
 const total = (r: MetricsResult) =>
   r.series.reduce((n, s) => n + s.samples.reduce((m, p) => m + p.value, 0), 0);
-const label = (s: MetricsResult['series'][number], key: string) => s.labels.find((l) => l.key === key)?.value;
+const instantTotal = (r: MetricsInstantResult) => r.series.reduce((n, s) => n + s.value, 0);
+const label = (s: { labels: MetricsResult['series'][number]['labels'] }, key: string) =>
+  s.labels.find((l) => l.key === key)?.value;
 
 describe('Tempo 3.0.3: TraceQL metrics (the CodeLens)', () => {
   let client: TempoClient;
   let seed: MainSeed;
   let server: TempoServer;
 
-  /** The CodeLens's query, as it sends it: the last hour in one 3600 s step, no exemplars. */
+  /** A CodeLens query, as it sends it: the instant API over the last hour. */
   const lensQuery = (q: string) => {
     const end = nowS();
-    return client.metricsQueryRange({ q, start: end - 3600, end, step: '3600s', exemplars: 0 });
+    return client.metricsQuery({ q, start: end - 3600, end });
+  };
+  /** What the CodeLens shows over a function: its figures, as FunctionMetrics asks them. */
+  const lensStats = (target: FunctionTarget) => {
+    const end = nowS();
+    return new FunctionMetrics(client).stats(target, { start: end - 3600, end });
   };
 
   before(async function () {
@@ -62,7 +70,7 @@ describe('Tempo 3.0.3: TraceQL metrics (the CodeLens)', () => {
     client = clientFor(server);
     await pollUntil(
       'the seeded spans in TraceQL metrics',
-      async () => total(await lensQuery(functionCountQuery(ITEM_FIND))) === ITEM_TRACES * ITEM_FINDS,
+      async () => instantTotal(await lensQuery(functionCountQuery(ITEM_FIND))) === ITEM_TRACES * ITEM_FINDS,
       { deadlineMs: 60_000 },
     );
   });
@@ -70,68 +78,60 @@ describe('Tempo 3.0.3: TraceQL metrics (the CodeLens)', () => {
   it('the count query counts spans per status, with status labels as Tempo writes them', async () => {
     const items = await lensQuery(functionCountQuery(ITEM_FIND));
     assert.deepEqual(
-      items.series.map((s) => [label(s, 'status'), s.samples.reduce((m, p) => m + p.value, 0)]),
+      items.series.map((s) => [label(s, 'status'), s.value]),
       [['unset', ITEM_TRACES * ITEM_FINDS]],
     );
     const charge = await lensQuery(functionCountQuery(CHARGE));
     assert.deepEqual(
-      charge.series.map((s) => [label(s, 'status'), total({ ...charge, series: [s] })]),
+      charge.series.map((s) => [label(s, 'status'), s.value]),
       [['error', 1]],
     );
   });
 
-  it('the quantile query: series labelled p = 0.5 and 0.95, in seconds, answered with the bucket bound (2^33 ns for 4.3 s)', async () => {
+  it('the quantile query: series labelled p = 0.5 and 0.95, in seconds, answered with the bucket bound (2^33 ns for 4.3 s), not marked exact', async () => {
     const r = await lensQuery(functionQuantilesQuery(REPORT));
     assert.deepEqual(r.series.map((s) => label(s, 'p')).sort(), [0.5, 0.95]);
-    for (const s of r.series) {
-      const values = s.samples.filter((p) => p.value > 0).map((p) => p.value);
-      assert.deepEqual(values, [BUCKET_OF_4_3_S], `p=${String(label(s, 'p'))}`);
-    }
+    for (const s of r.series) assert.equal(s.value, BUCKET_OF_4_3_S, `p=${String(label(s, 'p'))}`);
+    assert.equal(r.exact, undefined);
   });
 
   it('what the CodeLens shows from metrics: the span and error counts', async () => {
-    const charge = statsFromMetrics(
-      await lensQuery(functionQuantilesQuery(CHARGE)),
-      await lensQuery(functionCountQuery(CHARGE)),
-    );
+    const charge = await lensStats(CHARGE);
     assert.ok(charge);
     assert.equal(charge.count, 1);
     assert.equal(charge.errors, 1);
-    const items = statsFromMetrics(
-      await lensQuery(functionQuantilesQuery(ITEM_FIND)),
-      await lensQuery(functionCountQuery(ITEM_FIND)),
-    );
+    const items = await lensStats(ITEM_FIND);
     assert.ok(items);
     assert.equal(items.count, ITEM_TRACES * ITEM_FINDS);
     assert.match(lensTitle(items), /· 30 spans \(last 1 h\)$/);
   });
 
-  itPending(
-    'issue 12 item 3: the CodeLens shows the bucket bound as an exact p50/p95 (8.6 s for a single 4.3 s span)',
-    'the CodeLens never shows a percentile above the slowest span',
-    async () => {
-      const stats = statsFromMetrics(
-        await lensQuery(functionQuantilesQuery(REPORT)),
-        await lensQuery(functionCountQuery(REPORT)),
-      );
-      assert.ok(stats);
-      assert.equal(stats.count, 1);
-      assert.ok(
-        stats.p95Ns <= REPORT_RENDER_MS * 1e6,
-        `p95 ${stats.p95Ns} ns > the only span's ${REPORT_RENDER_MS} ms`,
-      );
-      assert.ok(
-        stats.p50Ns <= REPORT_RENDER_MS * 1e6,
-        `p50 ${stats.p50Ns} ns > the only span's ${REPORT_RENDER_MS} ms`,
-      );
-    },
-  );
+  it('the CodeLens never shows a percentile above the slowest span: one 4.3 s span reads 4.3 s, not the 8.6 s bucket', async () => {
+    const stats = await lensStats(REPORT);
+    assert.ok(stats);
+    assert.equal(stats.count, 1);
+    assert.equal(stats.p50Ns, REPORT_RENDER_MS * 1e6);
+    assert.equal(stats.p95Ns, REPORT_RENDER_MS * 1e6);
+    assert.equal(lensTitle(stats), 'p50 4.3 s · p95 4.3 s · 1 span (last 1 h)');
+  });
+
+  it("the CodeLens marks Tempo's bucketed percentiles as bounds, none above the exact maximum", async () => {
+    const stats = await lensStats(ITEM_FIND);
+    assert.ok(stats);
+    assert.equal(stats.bounded, true);
+    assert.ok(stats.maxNs !== undefined && stats.maxNs > 0);
+    assert.ok(stats.p50Ns <= stats.p95Ns && stats.p95Ns <= stats.maxNs, JSON.stringify(stats));
+    assert.match(lensTitle(stats), /^p50 ≤ \S+ \S+ · p95 ≤ \S+ \S+ · max \S+ \S+ · 30 spans \(last 1 h\)$/);
+  });
 
   it('exact figures Tempo has: max/min/avg_over_time in seconds, exemplars with the trace ID and the exact value', async () => {
     for (const fn of ['max_over_time', 'min_over_time', 'avg_over_time']) {
       const r = await lensQuery(`${functionQuery(REPORT)} | ${fn}(duration)`);
-      const values = r.series.flatMap((s) => s.samples.filter((p) => p.value > 0).map((p) => p.value));
-      assert.deepEqual(values, [REPORT_RENDER_MS / 1000], fn);
+      assert.deepEqual(
+        r.series.map((s) => s.value),
+        [REPORT_RENDER_MS / 1000],
+        fn,
+      );
     }
     const end = nowS();
     const withExemplars = await client.metricsQueryRange({
@@ -175,39 +175,29 @@ describe('Tempo 3.0.3: TraceQL metrics (the CodeLens)', () => {
       step: '3600s',
     });
     assert.equal(total(r), 0);
-    assert.equal(statsFromMetrics(r, r), undefined);
+    assert.equal(statsFromMetrics({ counts: r, quantiles: r }), undefined);
   });
 
   it("bad TraceQL in a metrics query: a bad-request error quoting Tempo's parse error", async () => {
     await rejectsWith(
       lensQuery('{ } | quantile_over_time('),
       'bad-request',
-      /GET \/api\/metrics\/query_range → 400: Tempo rejected the request: "parse error at line 1, col \d+/,
+      // The instant API words it "compiling query: parse error …".
+      /GET \/api\/metrics\/query → 400: Tempo rejected the request: "compiling query: parse error at line 1, col \d+/,
       '\u0000',
     );
   });
 
-  itPending(
-    'issue 12 item 3: TempoClient has no instant TraceQL metrics call (GET /api/metrics/query), which answers one exact figure per series for the whole window (and sees the current hour after the cut-off, where the one-step range query does not)',
-    'an instant query of the slowest span of a function',
-    async () => {
-      type Instant = (q: {
-        q: string;
-        start?: number;
-        end?: number;
-      }) => Promise<{ series: { value: number }[] }>;
-      const instant = (client as unknown as { metricsQuery?: Instant }).metricsQuery;
-      assert.equal(typeof instant, 'function', 'TempoClient.metricsQuery');
-      const end = nowS();
-      const r = await instant!.call(client, {
-        q: `${functionQuery(REPORT)} | max_over_time(duration)`,
-        start: end - 3600,
-        end,
-      });
-      assert.deepEqual(
-        r.series.map((s) => s.value),
-        [REPORT_RENDER_MS / 1000],
-      );
-    },
-  );
+  it('an instant query answers one exact figure per series for the whole window: the slowest span of a function', async () => {
+    const end = nowS();
+    const r = await client.metricsQuery({
+      q: `${functionQuery(REPORT)} | max_over_time(duration)`,
+      start: end - 3600,
+      end,
+    });
+    assert.deepEqual(
+      r.series.map((s) => s.value),
+      [REPORT_RENDER_MS / 1000],
+    );
+  });
 });

@@ -9,7 +9,6 @@ import { rejectsWith } from '../../src/core/backends/testing/loopback';
 import { statsFromSearch } from '../../src/core/source/spanStats';
 import { functionCondition, functionQuery, type FunctionTarget } from '../../src/core/traceql';
 import { clientFor, mainSearchable, nowS, tempo } from './fixtures';
-import { itPending } from './pending';
 import { ITEM_FINDS, ITEM_TRACES, REPORT_RENDER_MS, ROOT_NOT_RECEIVED, type MainSeed } from './seed';
 import type { TempoServer } from './server';
 
@@ -78,27 +77,29 @@ describe('Tempo 3.0.3: TraceQL search', () => {
     assert.deepEqual(await itemSpss(100), Array(ITEM_TRACES).fill([ITEM_FINDS, ITEM_FINDS]));
   });
 
-  itPending(
-    'new finding, not in issue 12: SearchQuery.spss documents "0 means all", but Tempo 3.0.3 reads spss=0 as its default of 3',
-    'spss 0 returns every matching span',
-    async () => {
-      assert.deepEqual(await itemSpss(0), Array(ITEM_TRACES).fill([ITEM_FINDS, ITEM_FINDS]));
-    },
-  );
+  it('spss 0 returns every matching span (Tempo itself reads spss=0 as its default of 3)', async () => {
+    assert.deepEqual(await itemSpss(0), Array(ITEM_TRACES).fill([ITEM_FINDS, ITEM_FINDS]));
+    const end = nowS();
+    const raw = (await (
+      await fetch(
+        `${server.origin}/api/search?q=${encodeURIComponent('{ name = "ItemRepo.find" }')}&spss=0&start=${end - 3600}&end=${end}`,
+      )
+    ).json()) as { traces: { spanSets: { spans: unknown[] }[] }[] };
+    assert.ok(
+      raw.traces.every((t) => t.spanSets[0]!.spans.length === 3),
+      "Tempo's own reading of 0",
+    );
+  });
 
-  itPending(
-    'new finding, not in issue 12: SearchQuery.minDuration/maxDuration are sent beside q, and Tempo 3.0.3 ignores them for TraceQL (only tag searches honour them; TraceQL needs traceDuration in the query)',
-    'minDuration and maxDuration filter a TraceQL search by trace duration',
-    async () => {
-      const slow = await client.search({ q: '{ resource.service.name = "shop-api" }', minDuration: '4s' });
-      assert.deepEqual(
-        slow.traces.map((h) => h.traceId),
-        [seed.report.traceId],
-      );
-      const fast = await client.search({ q: '{ resource.service.name = "shop-api" }', maxDuration: '100ms' });
-      assert.deepEqual(new Set(fast.traces.map((h) => h.traceId)), new Set(seed.items.map((t) => t.traceId)));
-    },
-  );
+  it('minDuration and maxDuration filter a TraceQL search by trace duration (sent as traceDuration in the query)', async () => {
+    const slow = await client.search({ q: '{ resource.service.name = "shop-api" }', minDuration: '4s' });
+    assert.deepEqual(
+      slow.traces.map((h) => h.traceId),
+      [seed.report.traceId],
+    );
+    const fast = await client.search({ q: '{ resource.service.name = "shop-api" }', maxDuration: '100ms' });
+    assert.deepEqual(new Set(fast.traces.map((h) => h.traceId)), new Set(seed.items.map((t) => t.traceId)));
+  });
 
   it('trace duration filtered in TraceQL itself', async () => {
     const slow = await client.search({ q: '{ resource.service.name = "shop-api" && traceDuration >= 4s }' });
@@ -176,26 +177,28 @@ describe('Tempo 3.0.3: TraceQL search', () => {
     assert.equal(stats.slowest[0]!.rootName, 'GET /items');
   });
 
-  it("a trace whose root span never arrived: Tempo's placeholder as root service, no root name", async () => {
-    const r = await client.search({ q: '{ resource.service.name = "worker" }' });
+  it("a trace whose root span never arrived: Tempo's placeholder as root service becomes '' (root span missing), no root name", async () => {
+    const q = '{ resource.service.name = "worker" }';
+    const end = nowS();
+    const raw = (await (
+      await fetch(`${server.origin}/api/search?q=${encodeURIComponent(q)}&start=${end - 3600}&end=${end}`)
+    ).json()) as { traces: { rootServiceName: string }[] };
+    assert.equal(raw.traces[0]!.rootServiceName, ROOT_NOT_RECEIVED, 'what Tempo sends');
+    const r = await client.search({ q });
     assert.equal(r.traces.length, 1);
     assert.equal(r.traces[0]!.traceId, seed.orphan.traceId);
-    assert.equal(r.traces[0]!.rootServiceName, ROOT_NOT_RECEIVED);
+    assert.equal(r.traces[0]!.rootServiceName, '');
     assert.equal(r.traces[0]!.rootTraceName, undefined);
   });
 
-  itPending(
-    `issue 12 item 4: "${ROOT_NOT_RECEIVED}" reaches the CodeLens's trace list as a service name`,
-    "the CodeLens's trace list never names Tempo's placeholder as the root service",
-    async () => {
-      const end = nowS();
-      const [all, failing] = await Promise.all([
-        client.search({ q: functionQuery(JOB_RUN), start: end - 3600, end, limit: 100, spss: 100 }),
-        client.search({ q: functionQuery(JOB_RUN, true), start: end - 3600, end, limit: 20, spss: 20 }),
-      ]);
-      const stats = statsFromSearch(all, failing, functionCondition(JOB_RUN));
-      assert.equal(stats.slowest.length, 1);
-      assert.notEqual(stats.slowest[0]!.rootService, ROOT_NOT_RECEIVED);
-    },
-  );
+  it("the CodeLens's trace list never names Tempo's placeholder as the root service", async () => {
+    const end = nowS();
+    const [all, failing] = await Promise.all([
+      client.search({ q: functionQuery(JOB_RUN), start: end - 3600, end, limit: 100, spss: 100 }),
+      client.search({ q: functionQuery(JOB_RUN, true), start: end - 3600, end, limit: 20, spss: 20 }),
+    ]);
+    const stats = statsFromSearch(all, failing, functionCondition(JOB_RUN));
+    assert.equal(stats.slowest.length, 1);
+    assert.equal(stats.slowest[0]!.rootService, '', 'root span missing');
+  });
 });

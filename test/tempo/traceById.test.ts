@@ -12,7 +12,6 @@ import type { DecodedTrace } from '../../src/core/model';
 import { SpanFlag, spanIdAt, spanIndexById, type Attribute } from '../../src/shared/model';
 import { clientFor, complete, mainSeed, nowS, tempo } from './fixtures';
 import type { SentTrace } from './otel';
-import { itPending } from './pending';
 import { startProxy, type TempoProxy } from './proxy';
 import { CODE, REPORT_RENDER_MS, seedOne, type MainSeed } from './seed';
 import type { TempoServer } from './server';
@@ -220,23 +219,19 @@ describe('Tempo 3.0.3: trace by ID', () => {
     );
   });
 
-  itPending(
-    'issue 12 item 2: a trace fetched in its first seconds is cached as final',
-    'a trace fetched in its first seconds is asked for again, not served from the cache',
-    async () => {
-      const proxy = await startProxy(server.origin);
-      try {
-        const client = clientFor(server, { baseUrl: proxy.origin, cacheMaxBytes: 64 * 1024 * 1024 });
-        const fresh = await seedOne({ otlpHttp: server.otlpHttp }, 'cache-api', 'GET /fresh', 0);
-        await complete(client, fresh);
-        proxy.requests.length = 0;
-        // Tempo can still change this trace's body for ~10 s (live-store flush).
-        await client.getTrace(fresh.traceId);
-        await client.getTrace(fresh.traceId);
-        assert.equal(proxy.requests.length, 2, 'both fetches reached Tempo');
-      } finally {
-        await proxy.close();
-      }
-    },
-  );
+  it('a trace fetched in its first seconds is asked for again, not served from the cache', async () => {
+    const proxy = await startProxy(server.origin);
+    try {
+      const client = clientFor(server, { baseUrl: proxy.origin, cacheMaxBytes: 64 * 1024 * 1024 });
+      const fresh = await seedOne({ otlpHttp: server.otlpHttp }, 'cache-api', 'GET /fresh', 0);
+      await complete(client, fresh);
+      proxy.requests.length = 0;
+      // Tempo can still change this trace's body for ~10 s (live-store flush).
+      await client.getTrace(fresh.traceId);
+      await client.getTrace(fresh.traceId);
+      assert.equal(proxy.requests.length, 2, 'both fetches reached Tempo');
+    } finally {
+      await proxy.close();
+    }
+  });
 });

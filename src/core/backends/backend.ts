@@ -40,10 +40,17 @@ export interface SearchQuery {
   end?: number;
   /** Most traces to return. Default 20. */
   limit?: number;
-  /** Spans per span set. Default 3; 0 means all. */
+  /**
+   * Spans per span set. Default 3; 0 means as many as Tempo allows by default (100: Tempo itself
+   * reads 0 as 3).
+   */
   spss?: number;
-  /** Go duration such as `100ms`. */
+  /**
+   * Shortest trace, a Go duration such as `100ms`. Sent as `traceDuration >= …` inside the query
+   * (Tempo ignores the parameter beside TraceQL); a query Trace Lens cannot read is refused.
+   */
   minDuration?: string;
+  /** Longest trace, as `minDuration`. */
   maxDuration?: string;
   signal?: AbortSignal;
 }
@@ -72,7 +79,10 @@ export interface SearchSpanSet {
 export interface SearchHit {
   /** 32 lowercase hex digits (Tempo strips leading zeros; they are put back). */
   traceId: string;
-  /** `<root span not yet received>` when Tempo has no root span yet. */
+  /**
+   * The root span's service; '' when the root span is missing (Tempo's placeholder
+   * `<root span not yet received>` is not a service and never gets here).
+   */
   rootServiceName: string;
   rootTraceName?: string;
   /** Decimal string of Unix nanoseconds. */
@@ -120,6 +130,11 @@ export interface TraceBackend {
   readonly kind: BackendKind;
   /** Display name, e.g. "Tempo 127.0.0.1:3200". */
   readonly name: string;
+  /**
+   * How long recent data may be left out of search, tag values and metrics (Tempo 3.0's
+   * `query_end_cutoff`, 30 s by default); absent or 0: nothing recent is left out. See `cutoff.ts`.
+   */
+  readonly recentCutoffMs?: number;
   /** Fetches and decodes one trace; rejects with `BackendError`. */
   getTrace(traceId: string, options?: GetTraceOptions): Promise<TraceResult>;
   /** TraceQL search, for backends that have it. */

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { createBackend, type BackendKind, type TraceBackend } from './index';
+import type { TraceResult } from './backend';
+import { ByteLru, TraceFetchCache, type Stoppable } from './cache';
+import { createBackend, TempoClient, type BackendKind, type TraceBackend } from './index';
 import { fixture, send, startLoopback, type Loopback } from './testing/loopback';
 import { JAEGER_ID, JAEGER_TRACE, ZIPKIN_ID, ZIPKIN_TRACE } from './testing/samples';
 
@@ -70,13 +72,17 @@ describe('one trace fetch cache under every backend', () => {
       assert.equal(fetches(), sent * 3);
     });
 
-    it(`${kind}: keeps nothing past its byte budget`, async () => {
+    it(`${kind}: keeps the trace just fetched even when it alone is past the byte budget`, async () => {
       const { backend, fetches, id } = make(kind, 100);
-      await backend.getTrace(id);
+      const first = await backend.getTrace(id);
       const sent = fetches();
-      await backend.getTrace(id);
-      assert.equal(fetches(), sent * 2, 'a trace larger than the budget is fetched again');
-      assert.equal(backend.cachedTrace?.(id), undefined);
+      assert.equal(
+        await backend.getTrace(id),
+        first,
+        'the repeat (a hover, then Open Trace) is not sent again',
+      );
+      assert.equal(fetches(), sent);
+      assert.equal(backend.cachedTrace?.(id), first);
     });
   }
 
@@ -100,5 +106,87 @@ describe('one trace fetch cache under every backend', () => {
     const [a, b] = await Promise.all([backend.getTrace(TEMPO_ID), backend.getTrace(TEMPO_ID)]);
     assert.equal(a, b);
     assert.equal(fetches(), 1);
+  });
+});
+
+describe('ByteLru', () => {
+  it('evicts the oldest entries to stay in budget, and keeps the newest even when it alone is over', () => {
+    const lru = new ByteLru<string>(100);
+    lru.set('a', 'A', 40);
+    lru.set('b', 'B', 40);
+    lru.get('a'); // a is now the most recent
+    lru.set('c', 'C', 40);
+    assert.deepEqual([lru.get('b'), lru.get('a'), lru.get('c')], [undefined, 'A', 'C']);
+    assert.equal(lru.bytes, 80);
+    lru.set('huge', 'H', 500);
+    assert.equal(lru.get('huge'), 'H', 'the newest entry stays');
+    assert.equal(lru.size, 1, 'everything else went');
+    assert.equal(lru.bytes, 500);
+    lru.set('d', 'D', 10);
+    assert.equal(lru.get('huge'), undefined, 'the big one goes as soon as something newer comes');
+    assert.equal(lru.bytes, 10);
+  });
+});
+
+describe('TraceFetchCache: traces that may still change', () => {
+  /** A stand-in for a fetched trace whose newest span ended at `endMs`. */
+  const result = (endMs: number) =>
+    ({
+      decoded: { model: { traceStartMs: endMs - 2000, durationNs: 2e9, spanCount: 3 } },
+      partial: false,
+    }) as unknown as TraceResult;
+  const op = (): Stoppable => ({ stop: () => undefined, dispose: () => undefined });
+
+  it('does not keep a trace whose newest span ended within the settle window; keeps it once settled', async () => {
+    let now = 1_000_000;
+    const cache = new TraceFetchCache(1 << 20, { settleMs: 30_000, now: () => now });
+    let runs = 0;
+    const endMs = now - 5_000;
+    const get = () =>
+      cache.get({
+        key: 'k',
+        start: op,
+        run: async () => {
+          runs++;
+          return { result: result(endMs), bodyBytes: 10 };
+        },
+        cancelled: () => new Error('cancelled') as never,
+      });
+    await get();
+    await get();
+    assert.equal(runs, 2, 'a trace that ended 5 s ago is asked for again');
+    assert.equal(cache.peek('k'), undefined);
+    now += 30_000;
+    await get();
+    await get();
+    assert.equal(runs, 3, 'settled: kept');
+  });
+
+  it('TempoClient: a trace fetched in its first seconds is fetched again, an old one is not', async () => {
+    const server = await startLoopback();
+    try {
+      // The recorded trace, moved so that its newest span ended a moment ago.
+      const text = fixture('tempo-2.0.1-trace-v1.json').toString('utf8');
+      const times = [...text.matchAll(/"(?:start|end)TimeUnixNano":"(\d+)"/g)].map((m) => BigInt(m[1]!));
+      const shift = BigInt(Date.now()) * 1_000_000n - times.reduce((a, b) => (b > a ? b : a));
+      const fresh = text.replace(
+        /"(start|end|time)(TimeUnixNano|UnixNano)":"(\d+)"/g,
+        (_m, a: string, b: string, n: string) => `"${a}${b}":"${BigInt(n) + shift}"`,
+      );
+      let body = fresh;
+      server.handle((_req, res) => send(res, 200, body, 'application/json'));
+      const client = new TempoClient({ baseUrl: server.origin, format: 'json' });
+      await client.getTrace(TEMPO_ID);
+      await client.getTrace(TEMPO_ID);
+      assert.equal(server.requests.length, 2, 'both fetches of the fresh trace reached the server');
+      assert.equal(client.cachedTrace(TEMPO_ID), undefined);
+      body = text;
+      client.clearCache();
+      await client.getTrace(TEMPO_ID);
+      await client.getTrace(TEMPO_ID);
+      assert.equal(server.requests.length, 3, 'the old trace is kept');
+    } finally {
+      await server.close();
+    }
   });
 });

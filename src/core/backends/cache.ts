@@ -53,14 +53,17 @@ export class ByteLru<V> {
     return e.value;
   }
 
-  /** Stores `value`; an entry larger than the whole budget is not kept. */
+  /**
+   * Stores `value` as the newest entry and evicts the oldest until the budget holds. The newest
+   * entry is always kept, even when it alone exceeds the budget (everything else goes then): the
+   * trace just fetched is the one about to be asked for again (a hover, then Open Trace).
+   */
   set(key: string, value: V, bytes: number): void {
     this.delete(key);
-    if (bytes > this.maxBytes) return;
     this.entries.set(key, { value, bytes });
     this.total += bytes;
     for (const [k, e] of this.entries) {
-      if (this.total <= this.maxBytes) break;
+      if (this.total <= this.maxBytes || k === key) break;
       this.entries.delete(k);
       this.total -= e.bytes;
     }
@@ -150,6 +153,21 @@ export class SharedRequest<T, O extends Stoppable = Stoppable> {
 export const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
+ * How long after its newest span ended a trace may still change: spans still arriving, and
+ * Tempo 3.0 rewriting a just-ingested trace's body while its live store flushes (~10 s), within
+ * the 30 s it leaves recent data out of search. A trace fetched sooner is not kept as final.
+ */
+export const SETTLE_MS = 30_000;
+
+/** Whether `result` may still change: its newest span ended less than `settleMs` before `nowMs`. */
+export function stillSettling(result: TraceResult, nowMs: number, settleMs = SETTLE_MS): boolean {
+  const model = result.decoded.model;
+  const endMs = model.traceStartMs + model.durationNs / 1e6;
+  // A trace dated in the future (clock skew between machines) is treated as just written.
+  return Number.isFinite(endMs) && endMs > nowMs - settleMs;
+}
+
+/**
  * What a fetched trace costs to keep: the decoded columns are small, and what a decoded trace
  * keeps for on-demand details is about the size of the response, so twice the body plus the
  * columns is a fair estimate.
@@ -174,14 +192,30 @@ export interface TraceFetch<R, O extends Stoppable> {
   cancelled: () => BackendError;
 }
 
-/** Recent traces within a byte budget, and the fetches under way, by key. */
+/** Options of a `TraceFetchCache` besides its budget. */
+export interface TraceFetchCacheOptions {
+  /** A trace whose newest span ended less than this long ago is not kept. Default `SETTLE_MS`. */
+  settleMs?: number;
+  /** The clock, for tests. */
+  now?: () => number;
+}
+
+/**
+ * Recent traces within a byte budget, and the fetches under way, by key. A trace still settling
+ * (see `stillSettling`) is shared with the callers waiting for it but not kept: the next call
+ * asks the backend again.
+ */
 export class TraceFetchCache<R extends TraceResult = TraceResult> {
   private readonly lru: ByteLru<R> | undefined;
   private readonly inflight = new Map<string, SharedRequest<R, Stoppable>>();
+  private readonly settleMs: number;
+  private readonly now: () => number;
 
   /** `maxBytes` 0 keeps nothing, but concurrent fetches are still shared. */
-  constructor(maxBytes: number = DEFAULT_CACHE_BYTES) {
+  constructor(maxBytes: number = DEFAULT_CACHE_BYTES, options: TraceFetchCacheOptions = {}) {
     this.lru = maxBytes > 0 ? new ByteLru(maxBytes) : undefined;
+    this.settleMs = options.settleMs ?? SETTLE_MS;
+    this.now = options.now ?? Date.now;
   }
 
   /** The cached result for `key`, without fetching. */
@@ -210,7 +244,8 @@ export class TraceFetchCache<R extends TraceResult = TraceResult> {
         fetch.start(),
         async (op) => {
           const { result, bodyBytes } = await fetch.run(op);
-          this.lru?.set(key, result, traceCost(bodyBytes, result));
+          if (stillSettling(result, this.now(), this.settleMs)) this.lru?.delete(key);
+          else this.lru?.set(key, result, traceCost(bodyBytes, result));
           return result;
         },
         () => {

@@ -25,6 +25,7 @@ export {
 export { BackendError, isBackendError, redactUrl, type BackendErrorKind } from './errors';
 export type { Auth, FetchLike } from './http';
 export { normalizeTraceId } from './ids';
+export { RECHECK_MARGIN_MS, TEMPO_QUERY_END_CUTOFF_MS, cutoffOf, mayLackRecent, recheckAt } from './cutoff';
 export { FileBackend, type FileBackendOptions, type ReadFile } from './file/backend';
 export { GrafanaBackend, grafanaProxyUrl, datasourceOf, type GrafanaBackendOptions } from './grafana/backend';
 export { JaegerBackend, type JaegerBackendOptions } from './jaeger/backend';

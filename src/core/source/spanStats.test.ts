@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import type { MetricsResult, SearchHit, SearchResult } from '../backends';
-import { percentile, statsFromMetrics, statsFromSearch } from './spanStats';
+import type { MetricsInstantResult, MetricsResult, SearchHit, SearchResult } from '../backends';
+import { bucketBoundNs, percentile, statsFromMetrics, statsFromSearch } from './spanStats';
+import { lensTitle } from './text';
 import { functionCondition, type FunctionTarget } from '../traceql';
 
 const TARGET: FunctionTarget = {
@@ -126,45 +127,109 @@ describe('statsFromSearch', () => {
   });
 });
 
-describe('statsFromMetrics', () => {
+describe('statsFromMetrics: honest figures from TraceQL metrics', () => {
   const labels = (key: string, value: string | number) => [{ key, value }];
-  it('combines count-by-status and quantile series (seconds) weighted by bucket counts', () => {
-    const counts: MetricsResult = {
-      partial: false,
-      series: [
-        {
-          labels: labels('status', 'unset'),
-          samples: [
-            { timestampMs: 1, value: 30 },
-            { timestampMs: 2, value: 5 },
-          ],
-          exemplars: [],
-        },
-        { labels: labels('status', 'error'), samples: [{ timestampMs: 2, value: 2 }], exemplars: [] },
-      ],
-    };
-    const quantiles: MetricsResult = {
-      partial: false,
-      series: [
-        {
-          labels: labels('p', 0.5),
-          samples: [
-            { timestampMs: 1, value: 0.1 },
-            { timestampMs: 2, value: 0.2 },
-          ],
-          exemplars: [],
-        },
-        { labels: labels('p', '0.95'), samples: [{ timestampMs: 1, value: 4 }], exemplars: [] },
-      ],
-    };
-    const s = statsFromMetrics(quantiles, counts)!;
+  /** An instant answer: one value per series. */
+  const instant = (
+    series: Array<[string, string | number, number]>,
+    exact?: boolean,
+  ): MetricsInstantResult => ({
+    partial: false,
+    series: series.map(([key, value, v]) => ({ labels: labels(key, value), value: v })),
+    ...(exact ? { exact } : {}),
+  });
+  /** A range answer: per series, the values of its steps (0 = a step without a value). */
+  const range = (series: Array<[string, string | number, number[]]>, exact?: boolean): MetricsResult => ({
+    partial: false,
+    series: series.map(([key, value, vs]) => ({
+      labels: labels(key, value),
+      samples: vs.map((v, i) => ({ timestampMs: 60_000 * (i + 1), value: v })),
+      exemplars: [],
+    })),
+    ...(exact ? { exact } : {}),
+  });
+  const BUCKET_4_3_S = 8.589934592;
+
+  it('one span: every percentile is the exact maximum (4.3 s, not the 8.6 s bucket)', () => {
+    const s = statsFromMetrics({
+      counts: instant([['status', 'unset', 1]]),
+      max: instant([['__name__', 'max_over_time', 4.3]]),
+    })!;
+    assert.deepEqual(s, { count: 1, errors: 0, p50Ns: 4.3e9, p95Ns: 4.3e9, maxNs: 4.3e9 });
+    assert.equal(lensTitle(s), 'p50 4.3 s · p95 4.3 s · 1 span (last 1 h)');
+  });
+
+  it("Tempo's quantiles are bounds, never above the slowest span", () => {
+    const s = statsFromMetrics({
+      counts: instant([
+        ['status', 'unset', 35],
+        ['status', 'error', 2],
+      ]),
+      quantiles: instant([
+        ['p', 0.5, 0.134217728],
+        ['p', '0.95', BUCKET_4_3_S],
+      ]),
+      max: instant([['__name__', 'max_over_time', 4.3]]),
+    })!;
     assert.equal(s.count, 37);
     assert.equal(s.errors, 2);
-    assert.ok(Math.abs(s.p50Ns - ((0.1 * 30 + 0.2 * 7) / 37) * 1e9) < 1);
-    assert.equal(s.p95Ns, 4e9);
+    assert.equal(s.bounded, true);
+    assert.equal(s.p50Ns, 2 ** 27);
+    assert.equal(s.p95Ns, 4.3e9, 'the 8.6 s bound is above the 4.3 s maximum');
+    assert.equal(lensTitle(s), 'p50 ≤ 134 ms · p95 ≤ 4.3 s · max 4.3 s · 37 spans · 2 errors (last 1 h)');
+  });
+
+  it('an interpolated quantile (not a power of two) is bounded by the next power of two', () => {
+    assert.equal(bucketBoundNs(0.3), 2 ** 29);
+    assert.equal(bucketBoundNs(0.536870912), 2 ** 29);
+    assert.equal(bucketBoundNs(BUCKET_4_3_S), 2 ** 33);
+    const s = statsFromMetrics({
+      counts: instant([['status', 'unset', 4]]),
+      quantiles: instant([['p', 0.5, 0.3]]),
+    })!;
+    assert.equal(s.p50Ns, 2 ** 29);
+    assert.equal(s.bounded, true);
+    assert.ok(Number.isNaN(s.p95Ns), 'no p95 series and no maximum: unknown');
+  });
+
+  it('range answers: counts summed over steps, a quantile bounded by the largest step', () => {
+    const s = statsFromMetrics({
+      counts: range([['status', 'unset', [0, 30, 0, 5]]]),
+      quantiles: range([
+        ['p', 0.5, [0, 0.134217728, 0, 0.067108864]],
+        ['p', 0.95, [0, 0.536870912, 0, 0.134217728]],
+      ]),
+      max: range([['__name__', 'max_over_time', [0, 0.43, 0, 0.1]]]),
+    })!;
+    assert.equal(s.count, 35);
+    assert.equal(s.p50Ns, 2 ** 27);
+    assert.equal(s.p95Ns, 0.43e9);
+    assert.equal(s.maxNs, 0.43e9);
+  });
+
+  it('a server with exact quantiles (the local store): one value is exact, several steps are a bound', () => {
+    const exact = statsFromMetrics({
+      counts: instant([['status', 'unset', 37]], true),
+      quantiles: instant(
+        [
+          ['p', 0.5, 0.12],
+          ['p', 0.95, 4.2],
+        ],
+        true,
+      ),
+    })!;
+    assert.equal(exact.bounded, undefined);
+    assert.equal(lensTitle(exact), 'p50 120 ms · p95 4.2 s · 37 spans (last 1 h)');
+    const steps = statsFromMetrics({
+      counts: range([['status', 'unset', [3, 4]]], true),
+      quantiles: range([['p', 0.95, [0.2, 0.3]]], true),
+    })!;
+    assert.equal(steps.bounded, true);
+    assert.ok(Math.abs(steps.p95Ns - 0.3e9) < 1);
   });
 
   it('is undefined when nothing was counted', () => {
-    assert.equal(statsFromMetrics({ partial: false, series: [] }, { partial: false, series: [] }), undefined);
+    assert.equal(statsFromMetrics({ counts: { partial: false, series: [] } }), undefined);
+    assert.equal(statsFromMetrics({ counts: range([['status', 'unset', [0, 0]]]) }), undefined);
   });
 });

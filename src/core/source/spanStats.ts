@@ -1,8 +1,16 @@
 /**
  * Figures for the spans a function produced, from a TraceQL search (spans counted and
- * percentiles computed here) or from TraceQL metrics (Tempo computes them). Pure.
+ * percentiles computed here) or from TraceQL metrics (Tempo computes them, its quantiles as
+ * bucket bounds). Pure.
  */
-import type { MetricsResult, SearchHit, SearchResult } from '../backends';
+import type {
+  MetricsInstantResult,
+  MetricsInstantSeries,
+  MetricsResult,
+  MetricsSeries,
+  SearchHit,
+  SearchResult,
+} from '../backends';
 import { matchesAttributes, type FieldExpr } from '../traceql';
 import { unixNanoToMs, type FunctionStats } from './text';
 
@@ -37,6 +45,7 @@ export interface TraceChoice {
   spanId: string;
   spanDurationNs: number;
   rootName: string;
+  /** '' when the trace's root span is missing. */
   rootService: string;
   traceDurationMs: number;
   /** Unix milliseconds of the trace start. */
@@ -157,6 +166,7 @@ export function statsFromSearch(
     errors,
     p50Ns: percentile(durations, 0.5),
     p95Ns: percentile(durations, 0.95),
+    ...(durations.length > 0 ? { maxNs: durations[durations.length - 1]! } : {}),
     spans: main.spans.map(({ hit: _hit, ...s }) => s),
     slowest,
     failing: failingChoices,
@@ -167,48 +177,101 @@ function labelValue(labels: readonly { key: string; value: unknown }[], key: str
   return labels.find((l) => l.key === key)?.value;
 }
 
+/** A metrics answer of either API: a range (samples per step) or an instant one (one value). */
+export type AnyMetricsResult = MetricsResult | MetricsInstantResult;
+
+/** The positive values of one series, one per step (an instant series has one step). */
+function seriesValues(series: MetricsSeries | MetricsInstantSeries): number[] {
+  const values = 'samples' in series ? series.samples.map((s) => s.value) : [series.value];
+  return values.filter((v) => Number.isFinite(v) && v > 0);
+}
+
 /**
- * Figures from TraceQL metrics: `quantile_over_time(duration, .5, .95)` (series labelled `p`,
- * values in seconds) and `count_over_time() by (status)`. Quantiles of several time buckets are
- * averaged weighted by the bucket's span count: an approximation, as Tempo's quantiles already
- * are (they come from histogram buckets). Undefined when nothing was counted.
+ * The upper bound of the power-of-two duration bucket Tempo's `quantile_over_time` answered
+ * from, in nanoseconds. Tempo answers a bucket's upper bound, or a value interpolated between
+ * the bucket below and that bound: either way the quantile lies at or below the next power of
+ * two of the answer (8.589934592 s for a 4.3 s span is 2^33 ns).
  */
-export function statsFromMetrics(quantiles: MetricsResult, counts: MetricsResult): FunctionStats | undefined {
-  const perBucket = new Map<number, number>();
+export function bucketBoundNs(seconds: number): number {
+  const ns = seconds * 1e9;
+  if (!(ns > 1)) return ns;
+  // The tolerance absorbs the float error of seconds × 1e9 at an exact power of two.
+  return 2 ** Math.ceil(Math.log2(ns) - 1e-9);
+}
+
+/** What the CodeLens asked TraceQL metrics about a function, as answered. */
+export interface MetricsAnswers {
+  /** `count_over_time() by (status)`. */
+  counts: AnyMetricsResult;
+  /** `quantile_over_time(duration, .5, .95)` (series labelled `p`, seconds). */
+  quantiles?: AnyMetricsResult;
+  /** `max_over_time(duration)` (seconds): exact in Tempo. */
+  max?: AnyMetricsResult;
+}
+
+/** The span count and the errors among them, from `count_over_time() by (status)`. */
+export function countsFromMetrics(counts: AnyMetricsResult): { count: number; errors: number } {
   let count = 0;
   let errors = 0;
   for (const series of counts.series) {
     const status = labelValue(series.labels, 'status');
     const isError = status === 'error' || status === 2 || status === 'STATUS_CODE_ERROR';
-    for (const s of series.samples) {
-      if (!Number.isFinite(s.value) || s.value <= 0) continue;
-      count += s.value;
-      if (isError) errors += s.value;
-      perBucket.set(s.timestampMs, (perBucket.get(s.timestampMs) ?? 0) + s.value);
+    for (const v of seriesValues(series)) {
+      count += v;
+      if (isError) errors += v;
     }
   }
+  return { count: Math.round(count), errors: Math.round(errors) };
+}
+
+/**
+ * Figures from TraceQL metrics, honest about what Tempo knows: counts and the maximum are exact;
+ * Tempo's quantiles are bucket bounds, so they are shown as bounds (`p95 ≤ 8.6 s`) and never
+ * above the slowest span. A single span, or a server whose quantiles are exact (`exact`, the
+ * local store) in one value, gives exact percentiles. Quantiles of several steps (a range
+ * query) are bounded by the largest step's. Undefined when nothing was counted.
+ */
+export function statsFromMetrics(answers: MetricsAnswers): FunctionStats | undefined {
+  const { count, errors } = countsFromMetrics(answers.counts);
   if (count <= 0) return undefined;
+  let maxNs: number | undefined;
+  for (const series of answers.max?.series ?? []) {
+    for (const v of seriesValues(series)) maxNs = Math.max(maxNs ?? 0, v * 1e9);
+  }
+  const exactServer = answers.quantiles?.exact === true;
+  let bounded = false;
   const quantile = (p: number): number => {
-    const series = quantiles.series.find((s) => {
+    const series = answers.quantiles?.series.find((s) => {
       const v = labelValue(s.labels, 'p');
       const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
       return Math.abs(n - p) < 1e-9;
     });
-    if (!series) return NaN;
-    let weighted = 0;
-    let weights = 0;
-    for (const s of series.samples) {
-      if (!Number.isFinite(s.value) || s.value <= 0) continue;
-      const w = perBucket.get(s.timestampMs) ?? 0;
-      weighted += s.value * (w || 1);
-      weights += w || 1;
+    const values = series ? seriesValues(series) : [];
+    let ns: number;
+    if (values.length === 0) {
+      if (maxNs === undefined) return NaN;
+      ns = maxNs;
+      bounded = true;
+    } else if (exactServer && values.length === 1) {
+      ns = values[0]! * 1e9;
+    } else {
+      ns = Math.max(...values.map((v) => (exactServer ? v * 1e9 : bucketBoundNs(v))));
+      bounded = true;
     }
-    return weights > 0 ? (weighted / weights) * 1e9 : NaN;
+    return maxNs !== undefined ? Math.min(ns, maxNs) : ns;
   };
+  if (count === 1 && maxNs !== undefined) {
+    // One span: every percentile is that span's duration.
+    return { count, errors, p50Ns: maxNs, p95Ns: maxNs, maxNs };
+  }
+  const p50Ns = quantile(0.5);
+  const p95Ns = quantile(0.95);
   return {
-    count: Math.round(count),
-    errors: Math.round(errors),
-    p50Ns: quantile(0.5),
-    p95Ns: quantile(0.95),
+    count,
+    errors,
+    p50Ns,
+    p95Ns,
+    ...(bounded ? { bounded: true } : {}),
+    ...(maxNs !== undefined ? { maxNs } : {}),
   };
 }

@@ -93,15 +93,25 @@ export interface FunctionStats {
   errors: number;
   p50Ns: number;
   p95Ns: number;
+  /**
+   * The percentiles are upper bounds, not exact values (Tempo answers from power-of-two
+   * buckets): shown as `p95 ≤ 8.6 s`.
+   */
+  bounded?: boolean;
+  /** The slowest span, exact, when known. */
+  maxNs?: number;
 }
 
-/** `p50 120 ms · p95 4.2 s · 37 spans · 2 errors (last 1 h)`; no errors, no error part. */
+/**
+ * `p50 120 ms · p95 4.2 s · 37 spans · 2 errors (last 1 h)`; bounded percentiles read
+ * `p50 ≤ 134 ms · p95 ≤ 430 ms · max 430 ms · 30 spans (last 1 h)`, with the exact maximum
+ * when it is known. No errors, no error part.
+ */
 export function lensTitle(stats: FunctionStats, windowLabel = 'last 1 h'): string {
-  const parts = [
-    `p50 ${formatDuration(stats.p50Ns)}`,
-    `p95 ${formatDuration(stats.p95Ns)}`,
-    `${stats.count} ${stats.count === 1 ? 'span' : 'spans'}`,
-  ];
+  const le = stats.bounded ? ' ≤' : '';
+  const parts = [`p50${le} ${formatDuration(stats.p50Ns)}`, `p95${le} ${formatDuration(stats.p95Ns)}`];
+  if (stats.bounded && stats.maxNs !== undefined) parts.push(`max ${formatDuration(stats.maxNs)}`);
+  parts.push(`${stats.count} ${stats.count === 1 ? 'span' : 'spans'}`);
   if (stats.errors > 0) parts.push(`${stats.errors} ${stats.errors === 1 ? 'error' : 'errors'}`);
   return `${parts.join(' · ')} (${windowLabel})`;
 }

@@ -8,7 +8,8 @@
  * every span's value, not bucket bounds), and nothing recent is left out.
  *
  * A sample at time t covers the spans starting in (t - step, t], as in Tempo's answers; durations
- * are in seconds; a value of 0 is left out, as Tempo's jsonpb does.
+ * are in seconds; a value of 0 is left out, as Tempo's jsonpb does. Every answer says
+ * `"quantiles": "exact"` (not in Tempo's answers), so the client shows them without `≤`.
  */
 import {
   compileFilter,
@@ -443,7 +444,7 @@ export function metricsRange(data: StoreData, params: URLSearchParams, nowMs: nu
       });
     }
   }
-  return { series: out, metrics: { completedJobs: 1, totalJobs: 1 } };
+  return { series: out, metrics: { completedJobs: 1, totalJobs: 1 }, quantiles: 'exact' };
 }
 
 /** `/api/metrics/query` (instant: one value per series over the whole range) in Tempo's shape. */
@@ -461,5 +462,5 @@ export function metricsInstant(data: StoreData, params: URLSearchParams, nowMs: 
       out.push({ labels: seriesLabels(mq, acc, q), ...(v ? { value: v } : {}) });
     }
   }
-  return { series: out, metrics: { completedJobs: 1, totalJobs: 1 } };
+  return { series: out, metrics: { completedJobs: 1, totalJobs: 1 }, quantiles: 'exact' };
 }

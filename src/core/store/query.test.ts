@@ -159,12 +159,14 @@ describe('TraceQL over the store', function () {
 
     it("counts per step, by status, in Tempo's shape (status as words, empty steps without a value)", () => {
       const body = metricsRange(store, at('{ } | count_over_time() by (status)'), 0) as {
+        quantiles?: string;
         series: {
           labels: { key: string; value: { stringValue: string } }[];
           samples: { timestampMs: string; value?: number }[];
         }[];
       };
       const byStatus = new Map(body.series.map((s) => [s.labels[0]!.value.stringValue, s]));
+      assert.equal(body.quantiles, 'exact');
       assert.deepEqual([...byStatus.keys()].sort(), ['error', 'unset']);
       const errors = byStatus.get('error')!;
       assert.equal(errors.labels[0]!.key, 'status');
@@ -193,7 +195,10 @@ describe('TraceQL over the store', function () {
       const one = (query: string) => {
         const body = metricsInstant(store, at(query), 0) as {
           series: { labels: { key: string; value: unknown }[]; value?: number }[];
+          quantiles?: string;
         };
+        // The marker that tells the client these are exact, not Tempo's bucket bounds.
+        assert.equal(body.quantiles, 'exact');
         return body.series;
       };
       const quantiles = one('{ resource.service.name = "payments" } | quantile_over_time(duration, .5, .95)');

@@ -1,28 +1,11 @@
 import * as vscode from 'vscode';
-import {
-  BackendError,
-  isBackendError,
-  type MetricsQuery,
-  type MetricsResult,
-  type TraceBackend,
-} from '../../core/backends';
+import { BackendError, cutoffOf, isBackendError, recheckAt, type TraceBackend } from '../../core/backends';
 import { formatDuration } from '../../core/analysis/format';
 import { RequestBudget } from '../../core/source/budget';
-import {
-  statsFromMetrics,
-  statsFromSearch,
-  type SearchStats,
-  type TraceChoice,
-} from '../../core/source/spanStats';
+import { FunctionMetrics, type MetricsApi } from '../../core/source/functionMetrics';
+import { statsFromSearch, type SearchStats, type TraceChoice } from '../../core/source/spanStats';
 import { cleanText, formatAgo, lensTitle, type FunctionStats } from '../../core/source/text';
-import {
-  functionCondition,
-  functionCountQuery,
-  functionName,
-  functionQuantilesQuery,
-  functionQuery,
-  type FunctionTarget,
-} from '../../core/traceql';
+import { functionCondition, functionName, functionQuery, type FunctionTarget } from '../../core/traceql';
 import { Commands, type OpenTraceArgs } from '../commandIds';
 import { describeError } from '../errors';
 import { notices } from '../../core/notices';
@@ -34,7 +17,7 @@ const WINDOW_S = 3600;
 const WINDOW_LABEL = 'last 1 h';
 /** How long figures are reused before they are fetched again. */
 const TTL_MS = 5 * 60_000;
-/** Queries at a time, and started per minute (each lens costs one or two requests). */
+/** Lenses fetched at a time, and started per minute (a lens costs one request, three when its function has spans). */
 const CONCURRENCY = 2;
 const PER_MINUTE = 20;
 /** After the backend is unreachable or refuses us, stop asking for this long. */
@@ -69,6 +52,13 @@ interface Result {
   /** Present when the figures came from a search: the traces to offer on click. */
   search?: SearchStats;
   failed?: string;
+  /**
+   * An empty answer asked within the backend's cut-off (Tempo 3.0 leaves the last ~30 s out):
+   * not final. The lens says why and asks again at this time; the answer then is kept.
+   */
+  recheckAt?: number;
+  /** The cut-off behind `recheckAt`, for the note. */
+  cutoffMs?: number;
 }
 
 /** A function in a document, where its lens goes. */
@@ -78,9 +68,7 @@ interface FunctionAt {
 }
 
 /** The TempoClient/GrafanaBackend extras the lens uses. */
-interface MetricsBackend extends TraceBackend {
-  metricsQueryRange(query: MetricsQuery): Promise<MetricsResult>;
-}
+interface MetricsBackend extends TraceBackend, MetricsApi {}
 
 function hasMetrics(b: TraceBackend): b is MetricsBackend {
   return typeof (b as Partial<MetricsBackend>).metricsQueryRange === 'function';
@@ -143,10 +131,12 @@ function collect(
 
 /**
  * CodeLens over functions and methods with the spans the backend attributes to them in the last
- * hour: "p50 120 ms · p95 4.2 s · 37 spans · 2 errors (last 1 h)". TraceQL metrics when the
- * server has them (Tempo 2.4+), else a search whose spans are filtered again here. Visible,
- * trusted documents only; queries are cached, limited to two at a time and a per-minute budget.
- * A click lists the slowest and the failing traces.
+ * hour: "p50 120 ms · p95 4.2 s · 37 spans · 2 errors (last 1 h)", or with Tempo's bucketed
+ * quantiles "p50 ≤ 134 ms · p95 ≤ 4.3 s · max 4.3 s · …" (see `FunctionMetrics`). TraceQL
+ * metrics when the server has them (Tempo 2.4+), else a search whose spans are filtered again
+ * here. An empty answer within Tempo 3.0's cut-off shows a note and is asked again after it.
+ * Visible, trusted documents only; queries are cached, limited to two at a time and a
+ * per-minute budget. A click lists the slowest and the failing traces.
  */
 export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -157,6 +147,10 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
   private readonly retries = new Map<string, number>();
   /** Backend name → whether its metrics API answered (false: use search). */
   private readonly metrics = new Map<string, boolean>();
+  /** Backend name → its metrics queries (which remember whether it has the instant API). */
+  private readonly figures = new Map<string, FunctionMetrics>();
+  private recheckTimer: ReturnType<typeof setTimeout> | undefined;
+  private recheckTimerAt = Infinity;
   private readonly budget = new RequestBudget(CONCURRENCY, PER_MINUTE);
   private readonly logged = new Set<string>();
   private pausedUntil = 0;
@@ -178,6 +172,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
         // Another backend (or none): what we knew no longer holds.
         this.results.clear();
         this.metrics.clear();
+        this.figures.clear();
         this.pausedUntil = 0;
         this.changed.fire();
       }),
@@ -250,6 +245,50 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     }
   }
 
+  /**
+   * Keeps an answer. An empty one asked within the backend's cut-off is provisional (unless it is
+   * the answer to that re-ask): the lens says why and asks again once the cut-off has passed.
+   */
+  private answer(
+    key: string,
+    backend: TraceBackend,
+    askedAt: number,
+    found: Omit<Result, 'at' | 'backend'>,
+  ): void {
+    const empty = !found.stats || found.stats.count <= 0;
+    const cutoff = cutoffOf(backend);
+    const previous = this.results.get(key);
+    const reask = previous?.recheckAt !== undefined && askedAt >= previous.recheckAt;
+    if (empty && cutoff > 0 && !reask) {
+      const at = recheckAt(askedAt, cutoff);
+      this.store(key, { at: askedAt, backend: backend.name, ...found, recheckAt: at, cutoffMs: cutoff });
+      this.scheduleRecheck(at);
+      return;
+    }
+    this.store(key, { at: askedAt, backend: backend.name, ...found });
+  }
+
+  /** Refreshes the lenses at `at`, when provisional answers are due to be asked again. */
+  private scheduleRecheck(at: number): void {
+    if (at >= this.recheckTimerAt) return;
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimerAt = at;
+    this.recheckTimer = setTimeout(
+      () => {
+        this.recheckTimer = undefined;
+        this.recheckTimerAt = Infinity;
+        this.changed.fire();
+        // The next provisional answer due, if any.
+        const now = Date.now();
+        let next = Infinity;
+        for (const r of this.results.values())
+          if (r.recheckAt !== undefined && r.recheckAt > now) next = Math.min(next, r.recheckAt);
+        if (next < Infinity) this.scheduleRecheck(next);
+      },
+      Math.max(0, at - Date.now()) + 100,
+    );
+  }
+
   /** Queues a fetch of `target`'s figures unless one is queued; resolves true once fetched. */
   private request(backend: string, target: FunctionTarget, wanted: () => boolean): Promise<boolean> {
     const key = this.key(backend, target);
@@ -278,18 +317,19 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     try {
       const { backend } = await this.traces.getBackend();
       backendName = backend.name;
-      const end = Math.floor(Date.now() / 1000);
+      const askedAt = Date.now();
+      const end = Math.floor(askedAt / 1000);
       const start = end - WINDOW_S;
       if (hasMetrics(backend) && this.metrics.get(backend.name) !== false) {
         try {
-          const step = `${WINDOW_S}s`;
-          const [quantiles, counts] = await Promise.all([
-            backend.metricsQueryRange({ q: functionQuantilesQuery(target), start, end, step, exemplars: 0 }),
-            backend.metricsQueryRange({ q: functionCountQuery(target), start, end, step, exemplars: 0 }),
-          ]);
+          let figures = this.figures.get(backend.name);
+          if (!figures) {
+            figures = new FunctionMetrics(backend);
+            this.figures.set(backend.name, figures);
+          }
+          const stats = await figures.stats(target, { start, end });
           this.metrics.set(backend.name, true);
-          const stats = statsFromMetrics(quantiles, counts);
-          this.store(key, { at: Date.now(), backend: backend.name, ...(stats ? { stats } : {}) });
+          this.answer(key, backend, askedAt, stats ? { stats } : {});
           return;
         } catch (err) {
           if (!metricsUnsupported(err)) throw err;
@@ -300,11 +340,11 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
         }
       }
       if (!backend.search) {
-        this.store(key, { at: Date.now(), backend: backend.name });
+        this.store(key, { at: askedAt, backend: backend.name });
         return;
       }
       const search = await this.searchStats(backend, target, start, end);
-      this.store(key, { at: Date.now(), backend: backend.name, stats: search, search });
+      this.answer(key, backend, askedAt, { stats: search, search });
     } catch (err) {
       const message = describeError(err);
       this.store(key, { at: Date.now(), backend: backendName, failed: message });
@@ -351,15 +391,36 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     const now = Date.now();
     for (const fn of functions) {
       const r = this.results.get(this.key(backend.name, fn.target));
-      if (!r || now - r.at > TTL_MS) {
+      const due = !r || (r.recheckAt !== undefined ? now >= r.recheckAt : now - r.at > TTL_MS);
+      if (due) {
         void this.request(backend.name, fn.target, () => this.isVisible(uri)).then(
           (ran) => ran && this.fireSoon(),
         );
       }
-      const lens = r?.stats && r.stats.count > 0 ? this.lens(fn, r.stats) : undefined;
+      const lens =
+        r?.stats && r.stats.count > 0
+          ? this.lens(fn, r.stats)
+          : r?.recheckAt !== undefined
+            ? this.waitingLens(fn, r.cutoffMs ?? 0)
+            : undefined;
       if (lens && fn.line < document.lineCount) lenses.push(lens);
     }
     return lenses;
+  }
+
+  /** Over a function with no spans yet, while the cut-off may be hiding them: why, and that it refreshes. */
+  private waitingLens(fn: FunctionAt, cutoffMs: number): vscode.CodeLens {
+    const at = new vscode.Position(fn.line, 0);
+    return new vscode.CodeLens(new vscode.Range(at, at), {
+      title: waitingTitle(cutoffMs),
+      tooltip: vscode.l10n.t(
+        'No spans of {0} in the last hour so far. Tempo 3.0 answers searches and metrics without the most recent ~{1} s, so spans sent just now are not counted yet; the lens asks again once they are.',
+        qualified(fn.target),
+        Math.round(cutoffMs / 1000),
+      ),
+      // Nothing to run: the title is a note.
+      command: '',
+    });
   }
 
   private lens(fn: FunctionAt, stats: FunctionStats): vscode.CodeLens {
@@ -387,10 +448,13 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       return [];
     }
     await Promise.all(functions.map((fn) => this.request(backend.name, fn.target, () => true)));
-    return functions
-      .map((fn) => this.results.get(this.key(backend.name, fn.target))?.stats)
-      .filter((s): s is FunctionStats => s !== undefined && s.count > 0)
-      .map((s) => lensTitle(s, WINDOW_LABEL));
+    const titles: string[] = [];
+    for (const fn of functions) {
+      const r = this.results.get(this.key(backend.name, fn.target));
+      if (r?.stats && r.stats.count > 0) titles.push(lensTitle(r.stats, WINDOW_LABEL));
+      else if (r?.recheckAt !== undefined) titles.push(waitingTitle(r.cutoffMs ?? 0));
+    }
+    return titles;
   }
 
   /** The lens's click: the slowest and the failing traces of a function; opens the one picked. */
@@ -427,9 +491,9 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     type Item = vscode.QuickPickItem & { choice?: TraceChoice };
     const now = Date.now();
     const item = (c: TraceChoice): Item => ({
-      label: `${c.error ? '$(error)' : '$(clock)'} ${plain(c.rootName || vscode.l10n.t('(root span not received)'))}`,
+      label: `${c.error ? '$(error)' : '$(clock)'} ${plain(c.rootName || vscode.l10n.t('(root span missing)'))}`,
       description: `${formatDuration(c.spanDurationNs)} · ${vscode.l10n.t('trace {0}', formatDuration(c.traceDurationMs * 1e6))}`,
-      detail: `${plain(c.rootService)} · ${formatAgo(c.startMs, now)} · ${c.traceId}`,
+      detail: `${c.rootService ? plain(c.rootService) : vscode.l10n.t('root span missing')} · ${formatAgo(c.startMs, now)} · ${c.traceId}`,
       choice: c,
     });
     const items: Item[] = [];
@@ -453,9 +517,18 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
 
   dispose(): void {
     if (this.fireTimer) clearTimeout(this.fireTimer);
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
     this.budget.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** The note over a function whose empty answer the cut-off may explain. */
+function waitingTitle(cutoffMs: number): string {
+  return vscode.l10n.t(
+    '$(watch) no spans yet · Tempo 3.0 leaves out the last ~{0} s; this refreshes on its own',
+    Math.round(cutoffMs / 1000),
+  );
 }
 
 /** Trace text for a QuickPick: no codicon syntax, no line breaks. */

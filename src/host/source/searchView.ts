@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import type { SearchHit, TagsResult, TagValuesResult, TraceBackend } from '../../core/backends';
+import {
+  cutoffOf,
+  mayLackRecent,
+  recheckAt,
+  type SearchHit,
+  type TagsResult,
+  type TagValuesResult,
+  type TraceBackend,
+} from '../../core/backends';
 import { formatDuration } from '../../core/analysis/format';
 import { cleanText, formatAgo, unixNanoToMs } from '../../core/source/text';
 import {
@@ -53,11 +61,13 @@ export class SearchResultItem extends vscode.TreeItem {
   readonly traceId: string;
 
   constructor(hit: SearchHit, now: number) {
-    const root = cleanText(hit.rootTraceName ?? '', 120) || vscode.l10n.t('(root span not received)');
+    const root = cleanText(hit.rootTraceName ?? '', 120) || vscode.l10n.t('(root span missing)');
+    // '' when the root span is missing: Tempo's placeholder is never shown as a service.
+    const service = cleanText(hit.rootServiceName, 80) || vscode.l10n.t('root span missing');
     const startMs = unixNanoToMs(hit.startTimeUnixNano);
     const duration = hit.durationMs > 0 ? formatDuration(hit.durationMs * 1e6) : '<1 ms';
     super(
-      `${root} · ${cleanText(hit.rootServiceName, 80)} · ${duration} · ${formatAgo(startMs, now)}`,
+      `${root} · ${service} · ${duration} · ${formatAgo(startMs, now)}`,
       vscode.TreeItemCollapsibleState.None,
     );
     this.traceId = hit.traceId;
@@ -66,7 +76,7 @@ export class SearchResultItem extends vscode.TreeItem {
     // Untrusted Markdown runs no commands, but would still link `<https://…>` in a span name.
     this.tooltip = new vscode.MarkdownString(
       markdownText(
-        `${hit.traceId}\n${root} (${cleanText(hit.rootServiceName, 80)})\n${duration}, started ${Number.isFinite(startMs) ? new Date(startMs).toLocaleString() : '?'}\n${hit.matched} matching spans`,
+        `${hit.traceId}\n${root} (${service})\n${duration}, started ${Number.isFinite(startMs) ? new Date(startMs).toLocaleString() : '?'}\n${hit.matched} matching spans`,
         { lines: true },
       ),
       false,
@@ -94,10 +104,27 @@ class MessageItem extends vscode.TreeItem {
 type State =
   | { kind: 'idle' }
   | { kind: 'running'; query: string }
-  | { kind: 'results'; query: string; range: string; hits: SearchHit[]; at: number }
+  | {
+      kind: 'results';
+      query: string;
+      range: string;
+      hits: SearchHit[];
+      at: number;
+      /** Empty within the backend's cut-off: the search runs again on its own (ms of the cut-off). */
+      waitingCutoffMs?: number;
+    }
   | { kind: 'error'; query: string; message: string };
 
-type BoxItem = vscode.QuickPickItem & { action: 'run' | 'history' | 'complete'; text: string };
+/** `note`: a line that only informs (picking it does nothing). */
+type BoxItem = vscode.QuickPickItem & { action: 'run' | 'history' | 'complete' | 'note'; text: string };
+
+/** Why an empty answer may be empty, while it refreshes on its own. */
+function cutoffNote(cutoffMs: number): string {
+  return vscode.l10n.t(
+    'Tempo 3.0 leaves out the last ~{0} s; this refreshes on its own.',
+    Math.round(cutoffMs / 1000),
+  );
+}
 
 /**
  * The Trace Search view: a TraceQL box (a QuickPick with history and tag completions), a time
@@ -113,6 +140,8 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
   private run = 0;
   /** Stops the search under way: a new search, Clear and closing the window end it. */
   private running: AbortController | undefined;
+  /** Runs an empty search again once the cut-off has passed. */
+  private recheck: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly traces: TraceService,
@@ -158,6 +187,16 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
       case 'error':
         return [new MessageItem(s.message, 'warning', s.query)];
       case 'results':
+        if (s.hits.length === 0 && s.waitingCutoffMs !== undefined) {
+          return [
+            new MessageItem(
+              vscode.l10n.t('No traces matched ({0}) yet.', s.range.toLowerCase()),
+              'watch',
+              s.query,
+            ),
+            new MessageItem(cutoffNote(s.waitingCutoffMs), 'info', s.query),
+          ];
+        }
         if (s.hits.length === 0) {
           return [
             new MessageItem(
@@ -181,6 +220,8 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
   private stopRunning(): void {
     this.running?.abort();
     this.running = undefined;
+    if (this.recheck) clearTimeout(this.recheck);
+    this.recheck = undefined;
   }
 
   /** "Search…": the query box, then the time range, then the search. */
@@ -211,46 +252,62 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
     await this.runSearch(backend, query, range.range.seconds, range.label);
   }
 
+  /**
+   * Runs a search and shows its result. An empty answer within the backend's cut-off says why and
+   * runs once more, quietly, after the cut-off (`again`: that second run, whose answer is kept).
+   */
   private async runSearch(
     backend: TraceBackend,
     query: string,
     seconds: number,
     rangeLabel: string,
+    again = false,
   ): Promise<void> {
     const run = ++this.run;
     this.stopRunning();
     const controller = new AbortController();
     this.running = controller;
-    this.setState({ kind: 'running', query });
-    const end = Math.floor(Date.now() / 1000);
+    // The second run keeps the note on screen instead of "Searching…".
+    if (!again) this.setState({ kind: 'running', query });
+    const askedAt = Date.now();
+    const end = Math.floor(askedAt / 1000);
+    const ask = (signal: AbortSignal) =>
+      backend.search!({ q: query, start: end - seconds, end, limit: RESULT_LIMIT, spss: 3, signal });
     try {
       // The view shows that it is busy; the notification offers Cancel, which stops the request.
-      const result = await vscode.window.withProgress({ location: { viewId: SEARCH_VIEW_ID } }, () =>
-        vscode.window.withProgress(
-          {
-            location: vscode.ProgressLocation.Notification,
-            title: notices.searchingBackend(notify.t, backend.name),
-            cancellable: true,
-          },
-          (_progress, token) =>
-            withAbortSignal(
-              token,
-              (signal) =>
-                backend.search!({
-                  q: query,
-                  start: end - seconds,
-                  end,
-                  limit: RESULT_LIMIT,
-                  spss: 3,
-                  signal,
-                }),
-              controller,
+      const result = again
+        ? await ask(controller.signal)
+        : await vscode.window.withProgress({ location: { viewId: SEARCH_VIEW_ID } }, () =>
+            vscode.window.withProgress(
+              {
+                location: vscode.ProgressLocation.Notification,
+                title: notices.searchingBackend(notify.t, backend.name),
+                cancellable: true,
+              },
+              (_progress, token) => withAbortSignal(token, ask, controller),
             ),
-        ),
-      );
+          );
       if (run !== this.run) return;
       this.log.info(`search: ${result.traces.length} traces for ${query} (${rangeLabel})`);
-      this.setState({ kind: 'results', query, range: rangeLabel, hits: result.traces, at: Date.now() });
+      const cutoff = cutoffOf(backend);
+      const waiting = !again && result.traces.length === 0 && mayLackRecent(end, askedAt, cutoff);
+      this.setState({
+        kind: 'results',
+        query,
+        range: rangeLabel,
+        hits: result.traces,
+        at: Date.now(),
+        ...(waiting ? { waitingCutoffMs: cutoff } : {}),
+      });
+      if (waiting) {
+        this.recheck = setTimeout(
+          () => {
+            this.recheck = undefined;
+            if (run === this.run) void this.runSearch(backend, query, seconds, rangeLabel, true);
+          },
+          Math.max(0, recheckAt(askedAt, cutoff) - Date.now()),
+        );
+      }
     } catch (err) {
       if (run !== this.run) return;
       if (isCancelled(err)) {
@@ -313,15 +370,18 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
     };
     // Closing the box stops the tag lookups it started.
     const lookups = new AbortController();
+    let again: ReturnType<typeof setTimeout> | undefined;
     const complete = async () => {
       const text = box.value;
       const ctx = completionContext(text);
       const ask = ++asked;
+      if (again) clearTimeout(again);
+      again = undefined;
       completions = [];
       refresh();
       if (!ctx || !hasTags(backend)) return;
       try {
-        const suggestions = await this.suggest(backend, ctx, lookups.signal);
+        const { suggestions, waiting } = await this.suggest(backend, ctx, lookups.signal);
         if (ask !== asked) return;
         completions = suggestions.map((s) => ({
           label: `$(symbol-field) ${s.label.replace(/\$\(/g, '$\u200b(')}`,
@@ -330,6 +390,22 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
           text: applyCompletion(text, ctx, s.insertion),
           alwaysShow: true,
         }));
+        if (waiting) {
+          // No values: maybe only the cut-off hiding them. Say so, and ask again after it.
+          completions.push({
+            label: `$(watch) ${vscode.l10n.t('No values of {0} yet.', cleanText(ctx.kind === 'tag' ? '' : ctx.tag, 80).replace(/\$\(/g, '$\u200b('))}`,
+            detail: cutoffNote(waiting.cutoffMs),
+            action: 'note',
+            text,
+            alwaysShow: true,
+          });
+          again = setTimeout(
+            () => {
+              if (ask === asked && box.value === text) void complete();
+            },
+            Math.max(0, waiting.recheckAt - Date.now()),
+          );
+        }
         refresh();
       } catch (err) {
         if (!isCancelled(err)) this.log.info(`search: completions unavailable: ${describeError(err)}`);
@@ -342,6 +418,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
         if (done) return;
         done = true;
         if (debounce) clearTimeout(debounce);
+        if (again) clearTimeout(again);
         lookups.abort();
         resolve(value);
         box.dispose();
@@ -358,6 +435,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
           box.value = item.text;
           return;
         }
+        if (item?.action === 'note') return;
         const text = (item?.action === 'history' ? item.text : box.value).trim();
         if (text === '') return;
         if (text.length > MAX_QUERY) {
@@ -373,12 +451,18 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
     });
   }
 
-  /** Tag names or values for a completion context (cached briefly). */
+  /**
+   * Tag names or values for a completion context (cached briefly). No values from a backend with
+   * a cut-off is not cached and comes with `waiting`: when to ask again.
+   */
   private async suggest(
     backend: TagsBackend,
     ctx: CompletionContext,
     signal: AbortSignal,
-  ): Promise<Array<{ label: string; insertion: string; detail?: string }>> {
+  ): Promise<{
+    suggestions: Array<{ label: string; insertion: string; detail?: string }>;
+    waiting?: { cutoffMs: number; recheckAt: number };
+  }> {
     if (ctx.kind === 'tag') {
       if (!this.tags || this.tags.backend !== backend.name || Date.now() - this.tags.at > TAGS_TTL_MS) {
         this.tags = {
@@ -387,24 +471,37 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
           result: await backend.tags(undefined, { signal }),
         };
       }
-      return tagCompletions(this.tags.result, ctx.prefix, 40).map((t) => ({
-        label: t,
-        insertion: tagInsertion(t),
-      }));
+      return {
+        suggestions: tagCompletions(this.tags.result, ctx.prefix, 40).map((t) => ({
+          label: t,
+          insertion: tagInsertion(t),
+        })),
+      };
     }
     const key = `${backend.name}\n${ctx.tag}`;
     let cached = this.values.get(key);
+    let waiting: { cutoffMs: number; recheckAt: number } | undefined;
     if (!cached || Date.now() - cached.at > VALUES_TTL_MS) {
+      const askedAt = Date.now();
+      // Without a range, Tempo answers for its recent window, which ends now.
       const result = await backend.tagValues(ctx.tag, { signal });
       cached = { at: Date.now(), values: result.values.map((v) => v.value).slice(0, 1000) };
-      if (this.values.size > 50) this.values.clear();
-      this.values.set(key, cached);
+      const cutoff = cutoffOf(backend);
+      if (cached.values.length === 0 && mayLackRecent(undefined, askedAt, cutoff)) {
+        waiting = { cutoffMs: cutoff, recheckAt: recheckAt(askedAt, cutoff) };
+      } else {
+        if (this.values.size > 50) this.values.clear();
+        this.values.set(key, cached);
+      }
     }
     const prefix = ctx.prefix.toLowerCase();
-    return cached.values
-      .filter((v) => prefix === '' || v.toLowerCase().includes(prefix))
-      .slice(0, 40)
-      .map((v) => ({ label: cleanText(v, 120), insertion: valueInsertion(v), detail: ctx.tag }));
+    return {
+      suggestions: cached.values
+        .filter((v) => prefix === '' || v.toLowerCase().includes(prefix))
+        .slice(0, 40)
+        .map((v) => ({ label: cleanText(v, 120), insertion: valueInsertion(v), detail: ctx.tag })),
+      ...(waiting ? { waiting } : {}),
+    };
   }
 
   dispose(): void {

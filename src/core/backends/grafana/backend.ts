@@ -8,6 +8,8 @@ import { BackendError, redactUrl } from '../errors';
 import type { StatusContext } from '../http';
 import {
   TempoClient,
+  type MetricsInstantQuery,
+  type MetricsInstantResult,
   type MetricsQuery,
   type MetricsResult,
   type TagQueryOptions,
@@ -88,6 +90,10 @@ export class GrafanaBackend implements TraceBackend {
   readonly name: string;
   /** The underlying Tempo client, for tags and metrics. */
   readonly tempo: TempoClient;
+  /** The Tempo behind Grafana leaves out what it leaves out. */
+  get recentCutoffMs(): number {
+    return this.tempo.recentCutoffMs;
+  }
 
   constructor(options: GrafanaBackendOptions) {
     const datasource = datasourceOf(options.baseUrl);
@@ -140,6 +146,10 @@ export class GrafanaBackend implements TraceBackend {
 
   metricsQueryRange(query: MetricsQuery): Promise<MetricsResult> {
     return this.tempo.metricsQueryRange(query);
+  }
+
+  metricsQuery(query: MetricsInstantQuery): Promise<MetricsInstantResult> {
+    return this.tempo.metricsQuery(query);
   }
 
   testConnection(options?: { signal?: AbortSignal }): Promise<ConnectionReport> {

@@ -16,8 +16,11 @@ export interface TempoApi {
   readonly name: string;
   /** Trace-by-ID format asked for. */
   readonly format: 'proto' | 'json';
-  /** Set once the server showed which route it has, so later calls skip the fallback. */
-  readonly routes: { trace?: Route; tags?: Route };
+  /**
+   * Set once the server showed which route it has, so later calls skip the fallback.
+   * `instantMetrics`: whether `/api/metrics/query` exists.
+   */
+  readonly routes: { trace?: Route; tags?: Route; instantMetrics?: boolean };
 }
 
 /** Runs `fn` as one operation with the transport's deadline and the caller's signal. */

@@ -6,6 +6,11 @@
  * The parts live beside it: `traceFetch.ts` (trace by ID), `query.ts` (search, tags, metrics),
  * `connection.ts` (the connection test), `responses.ts` (their JSON, normalised), `api.ts` (what
  * they share). See docs/tempo-api.md for the status codes and traps handled there.
+ *
+ * Not used: Tempo's trace diff API (`POST /api/v2/traces/diff`, unreleased). Nothing in Trace
+ * Lens compares traces on the server, so nothing probes it; Tempo 3.0.3 answers it 400 (its
+ * trace route reads `diff` as a malformed ID), which a future probe must read as 'unsupported',
+ * not as a bad request (the fake Tempo's '3.0.3' mode replays that answer).
  */
 import type {
   BackendKind,
@@ -16,26 +21,32 @@ import type {
   TraceBackend,
 } from '../backend';
 import { DEFAULT_CACHE_BYTES, TraceFetchCache } from '../cache';
+import { TEMPO_QUERY_END_CUTOFF_MS } from '../cutoff';
 import { BackendError, quoteText, redactUrl } from '../errors';
 import { HttpTransport, type Auth, type FetchLike, type StatusContext, type Wording } from '../http';
 import { checkRange, normalizeTraceId, requireTraceId } from '../ids';
 import type { TempoApi } from './api';
 import { testConnection } from './connection';
 import {
+  metricsQuery,
   metricsQueryRange,
   search,
   tagValues,
   tags,
+  type MetricsInstantQuery,
   type MetricsQuery,
   type TagQueryOptions,
   type TagScopeName,
 } from './query';
-import type { MetricsResult, TagsResult, TagValuesResult } from './responses';
+import type { MetricsInstantResult, MetricsResult, TagsResult, TagValuesResult } from './responses';
 import { fetchTrace, traceKey, type TempoTraceResult } from './traceFetch';
 
 export type { Auth, FetchLike } from '../http';
-export type { MetricsQuery, TagQueryOptions, TagScopeName } from './query';
+export type { MetricsInstantQuery, MetricsQuery, TagQueryOptions, TagScopeName } from './query';
+export { ALL_SPANS_PER_SET } from './query';
 export type {
+  MetricsInstantResult,
+  MetricsInstantSeries,
   MetricsResult,
   MetricsSeries,
   MetricsSample,
@@ -81,6 +92,11 @@ export interface TempoClientOptions {
   wording?: Partial<Wording>;
   /** Product-specific status handling, tried before the default (used by the Grafana backend). */
   classify?: (ctx: StatusContext) => BackendError | undefined;
+  /**
+   * How long the server leaves recent data out of search, tag values and metrics. Default 30000
+   * (Tempo 3.0's `query_end_cutoff`); 0 for a server that leaves nothing out (Trace Lens's store).
+   */
+  recentCutoffMs?: number;
 }
 
 const TENANT_SEGMENT = /^[A-Za-z0-9!_.*'()-]+$/;
@@ -104,6 +120,7 @@ export class TempoClient implements TraceBackend {
   readonly kind: BackendKind = 'tempo';
   readonly name: string;
   readonly format: 'proto' | 'json';
+  private readonly cutoffMs: number | undefined;
   private readonly http: HttpTransport;
   private readonly api: TempoApi;
   private readonly cache: TraceFetchCache<TempoTraceResult>;
@@ -143,6 +160,7 @@ export class TempoClient implements TraceBackend {
       ]),
     });
     this.format = options.format ?? 'proto';
+    this.cutoffMs = options.recentCutoffMs;
     const base = this.http.baseUrl;
     this.name =
       options.name ?? `Tempo ${base.host}${base.pathname === '/' ? '' : base.pathname.replace(/\/+$/, '')}`;
@@ -153,6 +171,18 @@ export class TempoClient implements TraceBackend {
   /** The base URL (path prefix included), without credentials. */
   get baseUrl(): string {
     return redactUrl(this.http.baseUrl);
+  }
+
+  /**
+   * How long this Tempo may leave recent data out of search, tag values and metrics: the
+   * option when given; else Tempo 3.0's default, until the server shows a route that Tempo 3.0
+   * has and it lacks (v1-only trace or tag routes, no instant metrics API): an older Tempo,
+   * which leaves nothing out.
+   */
+  get recentCutoffMs(): number {
+    if (this.cutoffMs !== undefined) return this.cutoffMs;
+    const r = this.api.routes;
+    return r.trace === 'v1' || r.tags === 'v1' || r.instantMetrics === false ? 0 : TEMPO_QUERY_END_CUTOFF_MS;
   }
 
   /** The trace route the server is known to have, once a request showed it. */
@@ -215,6 +245,14 @@ export class TempoClient implements TraceBackend {
   /** TraceQL metrics over a range (`/api/metrics/query_range`, Tempo 2.4 and later). */
   metricsQueryRange(query: MetricsQuery): Promise<MetricsResult> {
     return metricsQueryRange(this.api, query);
+  }
+
+  /**
+   * TraceQL metrics for a whole range in one value per series (`/api/metrics/query`); rejects
+   * with 'unsupported' on a Tempo without the instant API (use `metricsQueryRange` then).
+   */
+  metricsQuery(query: MetricsInstantQuery): Promise<MetricsInstantResult> {
+    return metricsQuery(this.api, query);
   }
 
   /** Checks the connection (echo, query, ready, buildinfo); see `connection.ts`. */

@@ -102,15 +102,17 @@ export async function testConnection(api: TempoApi, signal?: AbortSignal): Promi
           'version' in json &&
           typeof json.version === 'string'
         ) {
-          v = json.version;
+          v = json.version.trim();
         }
       } catch {
         // Not JSON: reported below.
       }
       if (v) version = v;
+      if (v === undefined) return { ok: false, message: `${res.prefix}: no version in the answer` };
+      // A Tempo built from source without release flags (3.0.3 from its tag) says "": a note.
       return v
         ? { ok: true, message: `${res.prefix}: Tempo ${quoteText(v, [], 40)}` }
-        : { ok: false, message: `${res.prefix}: no version in the answer` };
+        : { ok: true, message: `${res.prefix}: Tempo did not say its version (built without one)` };
     });
     if (!info.ok && info.status === 404) {
       info.message = `GET ${new URL(info.url).pathname} → 404: Tempo before 2.3 has no build info`;

@@ -2,12 +2,15 @@
  * Tempo's query APIs besides trace by ID: TraceQL search, tag names and values (v2 with a v1
  * fallback) and TraceQL metrics. Each call is one operation with the caller's signal.
  */
+import { parse, parseDuration, renderQuery, type FieldExpr, type SpansetExpr } from '../../traceql';
 import type { SearchQuery, SearchResult } from '../backend';
 import { BackendError, redactUrl } from '../errors';
 import { checkRange } from '../ids';
 import { defaultRange, runOperation, shaped, type TempoApi } from './api';
 import {
   normalizeMetrics,
+  normalizeMetricsInstant,
+  type MetricsInstantResult,
   normalizeSearch,
   normalizeTags,
   normalizeTagValues,
@@ -40,12 +43,82 @@ export interface MetricsQuery {
   signal?: AbortSignal;
 }
 
+/** A TraceQL metrics instant query: one value per series for the whole range; Unix seconds. */
+export interface MetricsInstantQuery {
+  /** e.g. `{ resource.service.name = "api" } | max_over_time(duration)`. */
+  q: string;
+  /** Default one hour before `end`. */
+  start?: number;
+  /** Default now. */
+  end?: number;
+  signal?: AbortSignal;
+}
+
 /** Tag scopes Tempo knows. */
 export type TagScopeName = 'resource' | 'span' | 'intrinsic' | 'event' | 'link' | 'instrumentation';
 
 /** The base URL for messages, without credentials. */
 function shownBase(api: TempoApi): string {
   return redactUrl(api.http.baseUrl);
+}
+
+/**
+ * Spans per span set sent for `spss: 0` ("all"): Tempo reads 0 as its default of 3, and refuses
+ * more than its `max_spans_per_span_set` (100 unless configured otherwise).
+ */
+export const ALL_SPANS_PER_SET = 100;
+
+/** `traceDuration op <go duration>`, or a bad-request error naming the parameter. */
+function durationCondition(name: string, text: string, op: '>=' | '<='): FieldExpr {
+  const ns = parseDuration(text.trim());
+  if (ns === undefined || !Number.isFinite(ns)) {
+    throw new BackendError(
+      'bad-request',
+      `${name} "${text.slice(0, 40)}" is not a duration such as 100ms or 1.5s`,
+    );
+  }
+  return {
+    kind: 'compare',
+    field: { kind: 'intrinsic', name: 'traceDuration' },
+    op,
+    value: { type: 'duration', value: ns },
+  };
+}
+
+/**
+ * `q` with `traceDuration` conditions for `minDuration`/`maxDuration`, which Tempo ignores beside
+ * a TraceQL query (it honours them only in tag searches). The conditions join every spanset
+ * filter of the query: trace-level, they keep or drop whole traces and leave the matched spans
+ * as they were. A query outside the subset Trace Lens reads is refused rather than sent with the
+ * filter silently dropped.
+ */
+export function withTraceDuration(q: string, minDuration?: string, maxDuration?: string): string {
+  const conditions: FieldExpr[] = [];
+  if (minDuration !== undefined) conditions.push(durationCondition('minDuration', minDuration, '>='));
+  if (maxDuration !== undefined) conditions.push(durationCondition('maxDuration', maxDuration, '<='));
+  if (conditions.length === 0) return q;
+  let root: SpansetExpr;
+  try {
+    root = q.trim() === '' ? { kind: 'filter', expr: { kind: 'const', value: true } } : parse(q).root;
+  } catch {
+    throw new BackendError(
+      'bad-request',
+      'a minimum or maximum duration needs a query Trace Lens can read (spanset filters with && and ||); write traceDuration >= 100ms into the query instead',
+    );
+  }
+  const add = (s: SpansetExpr): SpansetExpr =>
+    s.kind === 'filter'
+      ? {
+          kind: 'filter',
+          expr:
+            s.expr.kind === 'const' && s.expr.value
+              ? conditions.length === 1
+                ? conditions[0]!
+                : { kind: 'and', items: conditions }
+              : { kind: 'and', items: [s.expr, ...conditions] },
+        }
+      : { kind: s.kind, items: s.items.map(add) };
+  return renderQuery({ root: add(root) });
 }
 
 /**
@@ -65,18 +138,11 @@ export async function search(api: TempoApi, query: SearchQuery): Promise<SearchR
       `spans per span set must be a whole number of 0 or more, not ${spss}`,
     );
   }
+  const q = withTraceDuration(query.q, query.minDuration, query.maxDuration);
   return runOperation(api, query.signal, async (op) => {
     const res = await api.http.get(op, {
       path: '/api/search',
-      query: {
-        q: query.q,
-        start,
-        end,
-        limit,
-        spss,
-        minDuration: query.minDuration,
-        maxDuration: query.maxDuration,
-      },
+      query: { q, start, end, limit, spss: spss === 0 ? ALL_SPANS_PER_SET : spss },
       accept: 'application/json',
     });
     return shaped(res, normalizeSearch(api.http.json(res)), 'search results');
@@ -143,6 +209,33 @@ export async function tagValues(
     });
     api.routes.tags = 'v1';
     return shaped(res, normalizeTagValues(api.http.json(res), 'v1'), 'tag values');
+  });
+}
+
+/**
+ * TraceQL metrics for a whole range at once (`/api/metrics/query`, the instant query of newer
+ * Tempo). Unlike a range query with one step as long as the range, it counts spans up to the end
+ * of the range (Tempo 3.0 aligns range steps, so the current hour's step stays empty until the
+ * hour is over).
+ */
+export async function metricsQuery(api: TempoApi, query: MetricsInstantQuery): Promise<MetricsInstantResult> {
+  const { start, end } = defaultRange(query.start, query.end, shownBase(api));
+  return runOperation(api, query.signal, async (op) => {
+    const res = await api.http.get(op, {
+      path: '/api/metrics/query',
+      query: { q: query.q, start, end },
+      accept: 'application/json',
+      accept404: true,
+    });
+    api.routes.instantMetrics = res.status !== 404;
+    if (res.status === 404) {
+      throw new BackendError(
+        'unsupported',
+        `${res.prefix}: this Tempo has no instant TraceQL metrics API (older Tempo has only /api/metrics/query_range, from 2.4)`,
+        { status: 404, url: res.url },
+      );
+    }
+    return shaped(res, normalizeMetricsInstant(api.http.json(res)), 'metrics');
   });
 }
 

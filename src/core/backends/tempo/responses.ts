@@ -59,7 +59,43 @@ export interface MetricsResult {
   series: MetricsSeries[];
   partial: boolean;
   message?: string;
+  /**
+   * Quantiles are exact values. Tempo's `quantile_over_time` answers from power-of-two duration
+   * buckets (false); a server that computes them from every span (Trace Lens's own store) says
+   * so with `"quantiles": "exact"` in its answer (true). Left out: bucket bounds, as Tempo's.
+   */
+  exact?: boolean;
 }
+
+/** One series of an instant TraceQL metrics query: one value for the whole range. */
+export interface MetricsInstantSeries {
+  labels: Attribute[];
+  /** 0 when Tempo left it out (jsonpb drops zero values). */
+  value: number;
+}
+
+/** The result of `/api/metrics/query` (instant). */
+export interface MetricsInstantResult {
+  series: MetricsInstantSeries[];
+  partial: boolean;
+  message?: string;
+  /** As `MetricsResult.exact`. */
+  exact?: boolean;
+}
+
+/** The answer's status, message and quantile marker, shared by range and instant answers. */
+function metricsFacts(json: JsonObject): { partial: boolean; message?: string; exact?: boolean } {
+  const status = json['status'];
+  const message = str(json, 'message');
+  return {
+    partial: status === 'PARTIAL' || status === 1,
+    ...(message ? { message } : {}),
+    ...(json['quantiles'] === 'exact' ? { exact: true } : {}),
+  };
+}
+
+/** What Tempo writes as the root service of a trace whose root span it has not seen. */
+export const ROOT_NOT_RECEIVED = '<root span not yet received>';
 
 /** Tempo writes hex IDs without leading zeros; comparisons need all 32 digits. */
 export function padTraceId(id: string): string {
@@ -107,9 +143,11 @@ function hitOf(v: unknown): SearchHit | undefined {
       serviceStats[service] = { spanCount: num(s, 'spanCount') ?? 0, errorCount: num(s, 'errorCount') ?? 0 };
     }
   }
+  const rootService = str(v, 'rootServiceName') ?? '';
   return {
     traceId: padTraceId(id),
-    rootServiceName: str(v, 'rootServiceName') ?? '',
+    // A placeholder, not a service: the root span is missing.
+    rootServiceName: rootService === ROOT_NOT_RECEIVED ? '' : rootService,
     ...(rootTraceName !== undefined ? { rootTraceName } : {}),
     startTimeUnixNano: str(v, 'startTimeUnixNano') ?? '0',
     durationMs: num(v, 'durationMs') ?? 0,
@@ -188,8 +226,14 @@ export function normalizeMetrics(json: unknown): MetricsResult | undefined {
           };
         }),
     }));
-  const status = json['status'];
-  const partial = status === 'PARTIAL' || status === 1;
-  const message = str(json, 'message');
-  return { series, partial, ...(message ? { message } : {}) };
+  return { series, ...metricsFacts(json) };
+}
+
+/** Normalises `/api/metrics/query`: `series[].value`, left out when 0. */
+export function normalizeMetricsInstant(json: unknown): MetricsInstantResult | undefined {
+  if (!isObject(json)) return undefined;
+  const series = arr(json, 'series')
+    .filter(isObject)
+    .map((s) => ({ labels: attributes(arr(s, 'labels')), value: num(s, 'value') ?? 0 }));
+  return { series, ...metricsFacts(json) };
 }

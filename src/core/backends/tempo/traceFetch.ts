@@ -36,6 +36,7 @@ export async function fetchTrace(
 ): Promise<{ result: TempoTraceResult; bodyBytes: number }> {
   const accept = api.format === 'proto' ? 'application/protobuf' : 'application/json';
   const query = { start: range.start, end: range.end };
+  let v2Missing = false;
   if (api.routes.trace !== 'v1') {
     const res = await api.http.get(op, { path: `/api/v2/traces/${id}`, query, accept, accept404: true });
     if (res.status !== 404) {
@@ -44,16 +45,27 @@ export async function fetchTrace(
     }
     // v2 never answers 404 for a missing trace, so this is a Tempo without the route, whose
     // router says `404 page not found`. (An empty 404 can also be an Enterprise access policy.)
-    if (/page not found/i.test(new TextDecoder().decode(res.body))) api.routes.trace = 'v1';
+    v2Missing = routerNotFound(res);
   }
   const res = await api.http.get(op, { path: `/api/traces/${id}`, query, accept, accept404: true });
   if (res.status === 404) {
-    // A proxy's HTML 404 page says nothing about the trace.
-    if (isHtml(res.contentType, res.body)) throw api.http.errorFor(res);
+    // A proxy's HTML 404 page says nothing about the trace, and neither does a router's 404 for
+    // a route it lacks: with both routes missing, the API is not at this URL (a path prefix left
+    // out, or not Tempo). Tempo's own 404 for a missing trace is empty or `trace not found`.
+    if (isHtml(res.contentType, res.body) || routerNotFound(res)) {
+      if (api.routes.trace === 'v1') api.routes.trace = undefined;
+      throw api.http.errorFor(res);
+    }
+    if (v2Missing) api.routes.trace = 'v1';
     throw notFound(res, id, range);
   }
   api.routes.trace = 'v1';
   return { result: decode(api, res, 'v1', id, range), bodyBytes: res.body.length };
+}
+
+/** The `404 page not found` of Go's router: the route does not exist (as opposed to the trace). */
+function routerNotFound(res: HttpResponse): boolean {
+  return /page not found/i.test(new TextDecoder().decode(res.body.subarray(0, 200)));
 }
 
 function decode(
