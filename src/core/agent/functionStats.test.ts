@@ -95,40 +95,54 @@ describe('traceLens_functionStats', () => {
     assert.ok(estimateTokens(a.text) <= 2000);
   });
 
-  it('takes the figures from TraceQL metrics when the backend has them, and says they are estimates', async () => {
+  it('takes the figures from TraceQL metrics when the backend has them, as bounds capped at the maximum (the CodeLens rules)', async () => {
     const backend = searching([hit(1, 60_000, [span(100, 60_000)])]) as TraceBackend & {
       metricsQueryRange(q: MetricsQuery): Promise<MetricsResult>;
     };
     backend.metricsQueryRange = async (q) =>
-      q.q.includes('quantile_over_time')
+      q.q.includes('max_over_time')
         ? {
-            series: [
-              {
-                labels: [{ key: 'p', value: 0.5 }],
-                samples: [{ timestampMs: 1, value: 0.2 }],
-                exemplars: [],
-              },
-              { labels: [{ key: 'p', value: 0.95 }], samples: [{ timestampMs: 1, value: 4 }], exemplars: [] },
-            ],
-            partial: true,
-            message: 'some blocks were not read',
-          }
-        : {
-            series: [
-              {
-                labels: [{ key: 'status', value: 'ok' }],
-                samples: [{ timestampMs: 1, value: 37 }],
-                exemplars: [],
-              },
-            ],
+            series: [{ labels: [], samples: [{ timestampMs: 1, value: 3.1 }], exemplars: [] }],
             partial: false,
-          };
+          }
+        : q.q.includes('quantile_over_time')
+          ? {
+              series: [
+                {
+                  labels: [{ key: 'p', value: 0.5 }],
+                  samples: [{ timestampMs: 1, value: 0.2 }],
+                  exemplars: [],
+                },
+                {
+                  labels: [{ key: 'p', value: 0.95 }],
+                  samples: [{ timestampMs: 1, value: 4 }],
+                  exemplars: [],
+                },
+              ],
+              partial: true,
+              message: 'some blocks were not read',
+            }
+          : {
+              series: [
+                {
+                  labels: [{ key: 'status', value: 'ok' }],
+                  samples: [{ timestampMs: 1, value: 37 }],
+                  exemplars: [],
+                },
+              ],
+              partial: false,
+            };
     const a = await runFunctionStats(
       { file: 'src/nodes/DataFetchNode.ts', function: 'DataFetchNode.fetch', since: '6h' },
       ctx(backend),
     );
-    assert.match(a.text, /\*\*p50 200 ms · p95 4 s · 37 spans \(last 6h\)\*\*/);
-    assert.match(a.text, /TraceQL metrics: the backend's estimates/);
+    // Tempo's 0.2 s and 4 s are bucket estimates: bounds at the next power of two, never above the
+    // exact maximum (3.1 s).
+    assert.match(a.text, /\*\*p50 ≤ 268 ms · p95 ≤ 3\.1 s · max 3\.1 s · 37 spans \(last 6h\)\*\*/);
+    assert.match(
+      a.text,
+      /TraceQL metrics: Tempo computes quantiles from histogram buckets, so p50\/p95 are upper bounds/,
+    );
     assert.match(a.text, /The backend says these figures are partial: `some blocks were not read`/);
     assert.match(a.text, /### Slowest/);
   });

@@ -9,32 +9,19 @@
  *   search figures come from the spans the search returned, and say so;
  * - no spans means "none found by this query", with what the query matches.
  */
-import {
-  BackendError,
-  isBackendError,
-  type MetricsQuery,
-  type MetricsResult,
-  type SearchResult,
-} from '../backends';
+import { BackendError, isBackendError, type SearchResult } from '../backends';
 import { formatDuration } from '../analysis/format';
-import { statsFromMetrics, statsFromSearch, type SearchStats, type TraceChoice } from '../source/spanStats';
+import { FunctionMetrics, type MetricsApi } from '../source/functionMetrics';
+import { statsFromSearch, type SearchStats, type TraceChoice } from '../source/spanStats';
 import { formatAgo, lensTitle, type FunctionStats } from '../source/text';
-import {
-  functionCondition,
-  functionCountQuery,
-  functionQuantilesQuery,
-  functionQuery,
-  type FunctionTarget,
-} from '../traceql';
+import { functionCondition, functionQuery, type FunctionTarget } from '../traceql';
 import { call, type ToolNames } from './followUp';
 import { Answer, code, DATA_NOTE, plural } from './markdown';
 import type { AgentBackend } from './run';
 import { hitInRange, type SinceRange } from './search';
 
-/** The metrics API of Tempo and Grafana backends. */
-interface MetricsBackend extends AgentBackend {
-  metricsQueryRange(query: MetricsQuery): Promise<MetricsResult>;
-}
+/** The metrics API of Tempo and Grafana backends (and the local store's query API). */
+type MetricsBackend = AgentBackend & MetricsApi;
 
 function hasMetrics(b: AgentBackend): b is MetricsBackend {
   return typeof (b as Partial<MetricsBackend>).metricsQueryRange === 'function';
@@ -93,27 +80,16 @@ export async function findFunctionStats(
   const findings: FunctionFindings = { target, since, endMs, outside: 0 };
   if (hasMetrics(backend)) {
     try {
-      const step = `${since.seconds}s`;
-      const sig = signal ? { signal } : {};
-      const [quantiles, counts] = await Promise.all([
-        backend.metricsQueryRange({
-          q: functionQuantilesQuery(target),
-          start,
-          end,
-          step,
-          exemplars: 0,
-          ...sig,
-        }),
-        backend.metricsQueryRange({ q: functionCountQuery(target), start, end, step, exemplars: 0, ...sig }),
-      ]);
-      findings.metrics = statsFromMetrics(quantiles, counts) ?? {
+      // The CodeLens's own path: instant queries where the backend has them, counts first, and
+      // bucketed quantiles marked as bounds and capped at the exact maximum.
+      const metrics = new FunctionMetrics(backend);
+      findings.metrics = (await metrics.stats(target, { start, end }, signal)) ?? {
         count: 0,
         errors: 0,
         p50Ns: NaN,
         p95Ns: NaN,
       };
-      const partial = [quantiles, counts].find((r) => r.partial);
-      if (partial) findings.metricsPartial = partial.message ?? 'no reason given';
+      if (metrics.partial !== undefined) findings.metricsPartial = metrics.partial;
     } catch (err) {
       if (!metricsUnsupported(err)) throw err;
     }
@@ -186,7 +162,9 @@ export function functionAnswer(input: FunctionAnswerInput): string {
   answer.force(`**${lensTitle(figures, window)}**`);
   if (f.metrics) {
     answer.force(
-      "Figures from TraceQL metrics: the backend's estimates (Tempo computes quantiles from histogram buckets, so p50/p95 are approximate).",
+      f.metrics.bounded
+        ? 'Figures from TraceQL metrics: Tempo computes quantiles from histogram buckets, so p50/p95 are upper bounds (≤), capped at the exact maximum.'
+        : 'Figures from TraceQL metrics: exact.',
     );
     if (f.metricsPartial !== undefined) {
       answer.force(`The backend says these figures are partial: ${code(f.metricsPartial, 200)}.`);

@@ -47,6 +47,9 @@ export class FunctionMetrics {
 
   constructor(private readonly api: MetricsApi) {}
 
+  /** The backend's words when it said the last figures are partial (PARTIAL status). */
+  partial: string | undefined;
+
   /** The route the last answers came from, once known. */
   get route(): 'instant' | 'range' | undefined {
     return this.instant === undefined ? undefined : this.instant ? 'instant' : 'range';
@@ -76,6 +79,7 @@ export class FunctionMetrics {
   ): Promise<FunctionStats | undefined> {
     const counts = await this.ask(functionCountQuery(target), range, signal);
     const { count } = countsFromMetrics(counts);
+    this.partial = counts.partial ? (counts.message ?? 'no reason given') : undefined;
     if (count <= 0) return undefined;
     const exact = counts.exact === true;
     const [quantiles, max] = await Promise.all([
@@ -83,6 +87,8 @@ export class FunctionMetrics {
       // A server with exact quantiles needs no maximum to bound them.
       count === 1 || !exact ? this.ask(functionMaxQuery(target), range, signal) : undefined,
     ]);
+    const partial = [counts, quantiles, max].find((r) => r?.partial);
+    this.partial = partial ? (partial.message ?? 'no reason given') : undefined;
     return statsFromMetrics({
       counts,
       ...(quantiles ? { quantiles } : {}),
