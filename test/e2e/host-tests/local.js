@@ -189,8 +189,11 @@ describe('The local receiver in the extension host (issue 10)', function () {
   });
 
   after(async function () {
+    // Leave the window as the UI scenarios expect to find it: the Explorer, no editors, no panel.
     await vscode.commands.executeCommand('traceLens.chooseQueryBackend', 'auto');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('workbench.view.explorer');
   });
 
   it('starts after activation on the ports of the settings, and says it receives', async function () {
@@ -279,27 +282,34 @@ describe('The local receiver in the extension host (issue 10)', function () {
     await vscode.commands.executeCommand('traceLens.chooseQueryBackend', 'local');
     const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'src/nodes/DataFetchNode.ts');
     await vscode.window.showTextDocument(uri);
-    // The lens believes an empty symbol list after a few tries: wait for the language server first.
-    await waitFor(
-      'the TypeScript language server to name the functions',
-      async () => {
-        const symbols = await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', uri);
-        return symbols && symbols.length > 0;
-      },
-      90000,
-      500,
-    );
-    const titles = await waitFor(
-      'a CodeLens title from the local store',
-      async () => {
-        const t = await api.codeLensTitles(uri.toString());
-        return t.length > 0 ? t : undefined;
-      },
-      90000,
-      500,
-    );
-    assert.strictEqual(titles.length, 1, `one function has spans: ${JSON.stringify(titles)}`);
-    assert.match(titles[0], /^p50 20 ms · p95 29 ms · 3 spans · 1 error \(last 1 h\)$/);
+    try {
+      // The lens believes an empty symbol list after a few tries: wait for the language server first.
+      await waitFor(
+        'the TypeScript language server to name the functions',
+        async () => {
+          const symbols = await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', uri);
+          return symbols && symbols.length > 0;
+        },
+        90000,
+        500,
+      );
+      const titles = await waitFor(
+        'a CodeLens title from the local store',
+        async () => {
+          const t = await api.codeLensTitles(uri.toString());
+          return t.length > 0 ? t : undefined;
+        },
+        90000,
+        500,
+      );
+      assert.strictEqual(titles.length, 1, `one function has spans: ${JSON.stringify(titles)}`);
+      assert.match(titles[0], /^p50 20 ms · p95 29 ms · 3 spans · 1 error \(last 1 h\)$/);
+    } finally {
+      // Back to automatic, the editor closed: a visible lens asking the local store while the tests
+      // below stop it would pause every lens for minutes (scenarios-source.mjs asks Tempo).
+      await vscode.commands.executeCommand('traceLens.chooseQueryBackend', 'auto');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   it('a Node launch gets the OTEL_* variables, never replacing those it sets', async function () {
@@ -340,6 +350,46 @@ describe('The local receiver in the extension host (issue 10)', function () {
       assert.deepStrictEqual(await launchProbe(program, 'No env'), {});
     } finally {
       await settings().update('injectDebugEnv', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with traceLens.receiver.injectTerminalEnv on, a program started in a new terminal gets them', async function () {
+    const r = await receiving();
+    const settings = () => vscode.workspace.getConfiguration('traceLens.receiver');
+    const { dir, program } = probeProgram();
+    const terminals = [];
+    try {
+      await settings().update('injectTerminalEnv', true, vscode.ConfigurationTarget.Global);
+      // The collection reaches the terminal service asynchronously: new terminals until one has it.
+      const seen = await waitFor(
+        'a new terminal with the OTEL_* variables',
+        async () => {
+          const out = path.join(dir, `terminal-${terminals.length}.json`);
+          terminals.push(
+            vscode.window.createTerminal({
+              name: 'env probe',
+              shellPath: process.execPath,
+              shellArgs: [program, out],
+            }),
+          );
+          await waitFor('the terminal program to write its variables', () => fs.existsSync(out), 20000);
+          const env = JSON.parse(fs.readFileSync(out, 'utf8'));
+          return env.OTEL_EXPORTER_OTLP_ENDPOINT ? env : undefined;
+        },
+        60000,
+        0,
+      );
+      assert.deepStrictEqual(seen, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: r.otlpHttpUrl,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_LOGS_EXPORTER: 'otlp',
+        OTEL_METRICS_EXPORTER: 'none',
+      });
+    } finally {
+      await settings().update('injectTerminalEnv', undefined, vscode.ConfigurationTarget.Global);
+      for (const t of terminals) t.dispose();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
