@@ -22,6 +22,7 @@ import { registerLmTools } from './host/lmTools';
 import { redactUrl } from './core/backends';
 import * as notify from './host/notify';
 import { notices } from './core/notices';
+import { createLocal, localCommandHandlers } from './host/local';
 
 /** What the extension exposes to other extensions and to the in-host test tier. */
 export interface TraceLensApi {
@@ -31,7 +32,23 @@ export interface TraceLensApi {
   overlayLines(): Array<{ path: string; line: number; text: string }>;
   /** CodeLens titles Trace Lens shows in a document (fetching what is missing). */
   codeLensTitles(uri: string): Promise<string[]>;
+  /** The local receiver as its status bar item shows it, once its pending start or stop is done. */
+  localReceiver(): Promise<{
+    state: string;
+    text: string;
+    role?: string;
+    otlpHttpUrl?: string;
+    queryUrl?: string;
+    problems: readonly string[];
+    stats?: { traces: number; spans: number };
+    storeDir: string;
+  }>;
+  /** The rows the Live view shows (fetching them if it has not yet). */
+  liveRows(): ReadonlyArray<{ traceId: string; label: string; description: string }>;
 }
+
+/** Closes the receiver when the window closes, so another window takes over at once. */
+let closeLocal: (() => Promise<void>) | undefined;
 
 /** Wires the services and contributions; each lives in its own file under `host/`. */
 export function activate(context: vscode.ExtensionContext): TraceLensApi {
@@ -39,7 +56,9 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   try {
     const config = new Config();
     const credentials = new Credentials(context.secrets);
-    const traces = new TraceService(config, credentials, log);
+    const local = createLocal(context, config, log);
+    closeLocal = () => local.receiver.close();
+    const traces = new TraceService(config, credentials, log, local.traces);
     const recent = new RecentTraces(context.workspaceState, traces);
     traces.onDidLoad((traceId) => recent.noteLoaded(traceId));
     const panels = new TracePanels(traces, context.extensionUri, log, config);
@@ -48,9 +67,11 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     const overlay = new TraceOverlay(panels, navigator, sourceIndex, context.extensionUri, log);
     const lenses = new FunctionLenses(traces, log);
     const search = new TraceSearchView(traces, context.globalState, log);
+    const { live, statusBar } = local.show();
     context.subscriptions.push(
       log,
       config,
+      local,
       traces,
       recent,
       panels,
@@ -74,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
         traces,
         credentials,
         source: sourceCommandHandlers({ panels, traces, navigator, overlay, lenses, search, log }),
+        local: localCommandHandlers({ receiver: local.receiver, live, choice: local.choice, traces, log }),
       }),
       vscode.window.registerTreeDataProvider('traceLens.recent', recent),
       vscode.window.registerWebviewPanelSerializer(TRACE_VIEW_TYPE, panels.serializer()),
@@ -85,6 +107,22 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       openTraceIds: () => panels.openTraceIds,
       overlayLines: () => overlay.lines(),
       codeLensTitles: (uri) => lenses.titles(uri),
+      localReceiver: async () => {
+        await local.receiver.settled();
+        const v = local.receiver.view();
+        const shown = statusBar.shown;
+        return {
+          state: shown?.state ?? 'off',
+          text: shown?.text ?? '',
+          problems: v.problems ?? [],
+          storeDir: local.receiver.storeDir,
+          ...(v.role ? { role: v.role } : {}),
+          ...(v.otlpHttpUrl ? { otlpHttpUrl: v.otlpHttpUrl } : {}),
+          ...(v.queryUrl ? { queryUrl: v.queryUrl } : {}),
+          ...(v.stats ? { stats: v.stats } : {}),
+        };
+      },
+      liveRows: () => live.rows(),
     };
   } catch (err) {
     // Surface activation failures instead of leaving a silently dead extension.
@@ -94,4 +132,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   }
 }
 
-export function deactivate(): void {}
+/** Waits for the receiver to close (VS Code gives it a few seconds), releasing the store's lock. */
+export function deactivate(): Promise<void> | undefined {
+  return closeLocal?.();
+}

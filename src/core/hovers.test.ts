@@ -48,6 +48,8 @@ function hostileHover(name: string, links: TraceHoverLinks): string {
     model: decoded.model,
     spanId: sid(2),
     partialMessage: name,
+    // A backend's name comes from settings a cloned repository may write.
+    source: `from ${name}`,
     links,
   });
 }
@@ -79,7 +81,22 @@ describe('trace hover Markdown (hover.ts)', () => {
     const r = rendered(hostileHover(name, { open: OPEN, copy: COPY }));
     assert.ok(r.text.includes(`${name} · ${name}`), r.text);
     assert.ok(r.text.includes(`This line was written by span ${name} (${sid(2)})`), r.text);
+    assert.ok(r.text.includes(`· from ${name}`), r.text);
     assert.deepEqual(r.hrefs, [OPEN, COPY]);
+  });
+
+  it('says which backend answered, after the figures', () => {
+    const decoded = decodeTrace(
+      JSON.stringify(otlpTrace([{ id: sid(1), name: 'GET /', service: 'api', start: 0, end: 1_000_000 }])),
+    );
+    const input = {
+      summary: summarize(decoded.model),
+      model: decoded.model,
+      links: { open: OPEN, copy: COPY },
+    };
+    const r = rendered(traceHoverMarkdown({ ...input, source: 'from the local store' }));
+    assert.match(r.text, /1 ms · 1 span · 1 service · from the local store/);
+    assert.ok(!rendered(traceHoverMarkdown(input)).text.includes(' · from'));
   });
 
   it('the error hover quotes a server body as text', () => {

@@ -50,6 +50,8 @@ export interface TraceHoverInput {
   spanId?: string;
   /** Tempo's message when the trace is partial. */
   partialMessage?: string;
+  /** Which backend answered, as the host words it: "from the local store", "from Tempo 127.0.0.1:3200". */
+  source?: string;
   links: TraceHoverLinks;
 }
 
@@ -74,6 +76,8 @@ export function traceHoverMarkdown(input: TraceHoverInput): string {
     ].join(' · '),
   );
   if (s.errorCount > 0) md.markup(' · $(error) ').text(plural(s.errorCount, 'error', 'errors'));
+  // A backend's name comes from settings: text, like everything else.
+  if (input.source) md.markup(' · ').text(input.source);
   md.markup('\n\n');
   if (input.partialMessage) {
     md.markup('$(warning) ').text(`Partial trace: ${input.partialMessage}`).markup('\n\n');

@@ -42,6 +42,12 @@ const CALLS: { [K in keyof typeof notices]: (h: string) => InertText } = {
   noSpansOfFunction: (h) => notices.noSpansOfFunction(l, h),
   searchingBackend: (h) => notices.searchingBackend(l, h),
   queryTooLong: () => notices.queryTooLong(l, 4096),
+  receiverExposed: (h) => notices.receiverExposed(l, h),
+  clearLocalTraces: () => notices.clearLocalTraces(l, 12, 340),
+  clearLocalTracesDetail: () => notices.clearLocalTracesDetail(l),
+  receiverOff: () => notices.receiverOff(l),
+  noOtlpEndpoint: () => notices.noOtlpEndpoint(l),
+  receiverSetByWorkspace: () => notices.receiverSetByWorkspace(l),
 };
 
 /** A translation that makes every argument a link, as a careless locale bundle might. */

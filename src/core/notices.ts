@@ -89,6 +89,36 @@ export const notices = {
   searchingBackend: (l: Localize, backend: string) => notice(l, 'Trace Lens: searching {0}…', backend),
   queryTooLong: (l: Localize, max: number) =>
     notice(l, 'Trace Lens: the query is longer than {0} characters.', max),
+
+  // local/ (the receiver, its status bar menu, the Live view)
+  /** The bind address comes from user settings only; still, it exposes the store. */
+  receiverExposed: (l: Localize, address: string) =>
+    notice(
+      l,
+      'Trace Lens: the receiver listens on {0}, so other machines can send it traces and read them. Set traceLens.receiver.bindAddress to 127.0.0.1 to keep it to this machine.',
+      address,
+    ),
+  /** The modal question of Clear Local Traces. */
+  clearLocalTraces: (l: Localize, traces: number, spans: number) =>
+    notice(l, 'Delete the {0} traces and {1} spans in the local store?', traces, spans),
+  clearLocalTracesDetail: (l: Localize) =>
+    notice(l, 'Every VS Code window shares the local store, and its logs go too. This cannot be undone.'),
+  receiverOff: (l: Localize) =>
+    notice(
+      l,
+      'Trace Lens: the receiver is off. Start it from its status bar item or with "Trace Lens: Start Receiving".',
+    ),
+  noOtlpEndpoint: (l: Localize) =>
+    notice(
+      l,
+      'Trace Lens: nothing receives OTLP/HTTP now: the receiver is off or its port is taken (see its status bar item).',
+    ),
+  /** Start or Stop changed the user setting, but the workspace's value wins. */
+  receiverSetByWorkspace: (l: Localize) =>
+    notice(
+      l,
+      "Trace Lens: this workspace's settings set traceLens.receiver.enabled, which overrides your user setting. Change it there.",
+    ),
 } as const;
 
 /** A failure for a notification (`text`, with a Show Log button) and for the log (`details`). */

@@ -20,6 +20,15 @@ export const Commands = {
   showFunctionTraces: 'traceLens.showFunctionTraces',
   searchTraces: 'traceLens.searchTraces',
   clearSearch: 'traceLens.clearSearch',
+  receiverMenu: 'traceLens.receiverMenu',
+  startReceiver: 'traceLens.startReceiver',
+  stopReceiver: 'traceLens.stopReceiver',
+  clearLocalTraces: 'traceLens.clearLocalTraces',
+  copyOtlpEndpoint: 'traceLens.copyOtlpEndpoint',
+  copyOtelVariables: 'traceLens.copyOtelVariables',
+  filterLive: 'traceLens.filterLive',
+  clearLiveFilter: 'traceLens.clearLiveFilter',
+  chooseQueryBackend: 'traceLens.chooseQueryBackend',
 } as const;
 
 /** The commands of the source features (`host/source/`); their handlers come from there. */
@@ -29,6 +38,18 @@ export type SourceCommandId =
   | typeof Commands.showFunctionTraces
   | typeof Commands.searchTraces
   | typeof Commands.clearSearch;
+
+/** The commands of the local receiver (`host/local/`); their handlers come from there. */
+export type LocalCommandId =
+  | typeof Commands.receiverMenu
+  | typeof Commands.startReceiver
+  | typeof Commands.stopReceiver
+  | typeof Commands.clearLocalTraces
+  | typeof Commands.copyOtlpEndpoint
+  | typeof Commands.copyOtelVariables
+  | typeof Commands.filterLive
+  | typeof Commands.clearLiveFilter
+  | typeof Commands.chooseQueryBackend;
 
 /**
  * Arguments of `traceLens.goToSpanSource`: a span by depth-first `index` (the panel) or by

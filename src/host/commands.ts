@@ -1,6 +1,12 @@
 import * as vscode from 'vscode';
 import { detectTraceIds, normalizeTraceId } from '../core/ids/detect';
-import { Commands, type CopyTraceIdArgs, type OpenTraceArgs, type SourceCommandId } from './commandIds';
+import {
+  Commands,
+  type CopyTraceIdArgs,
+  type LocalCommandId,
+  type OpenTraceArgs,
+  type SourceCommandId,
+} from './commandIds';
 import type { TracePanels } from './tracePanel';
 import { RecentTraceItem, isRecentSource, type RecentSource, type RecentTraces } from './recentTraces';
 import type { Config } from './config';
@@ -60,6 +66,8 @@ export interface CommandDeps {
   log: vscode.LogOutputChannel;
   /** Handlers of the source features' commands (`host/source/commands.ts`). */
   source: Record<SourceCommandId, (...args: unknown[]) => unknown>;
+  /** Handlers of the local receiver's commands (`host/local/commands.ts`). */
+  local: Record<LocalCommandId, (...args: unknown[]) => unknown>;
 }
 
 function idFromArg(arg: unknown): string | undefined {
@@ -154,6 +162,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.testConnection]: () => testConnection(traces, log),
     [Commands.showLog]: () => log.show(),
     ...deps.source,
+    ...deps.local,
   };
   return vscode.Disposable.from(
     ...Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn)),

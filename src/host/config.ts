@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeBackendProblem, parseBackendEntry, type BackendConfig } from '../core/backends';
+import { readReceiverSettings, type ReceiverSettings } from '../core/local/settings';
 
 /** The usable entries of `traceLens.backends`; what was wrong with the rest goes to `problems`. */
 function readBackends(list: unknown, problems: string[]): BackendConfig[] {
@@ -80,6 +81,38 @@ export class Config {
   get backends(): BackendConfig[] {
     const entries = readBackends(this.section.get<unknown>('backends', []), []);
     return entries.length ? entries : [this.backend.config];
+  }
+
+  /**
+   * Whether the person chose a backend: `traceLens.backends` or `traceLens.defaultBackend` set, or
+   * `traceLens.tempo.url` changed from its default. Without a choice, Search and CodeLens ask the
+   * local store once it holds traces.
+   */
+  get backendChosen(): boolean {
+    const s = this.section;
+    const list = s.get<unknown>('backends', []);
+    return (
+      (Array.isArray(list) && list.length > 0) ||
+      s.get<string>('defaultBackend', '').trim() !== '' ||
+      this.tempoUrl !== 'http://127.0.0.1:3200'
+    );
+  }
+
+  /**
+   * The local receiver's settings (`traceLens.receiver.*`). The bind address comes from user
+   * settings only; what was wrong or ignored goes to `problems`.
+   */
+  get receiver(): { settings: ReceiverSettings; problems: string[] } {
+    const s = vscode.workspace.getConfiguration('traceLens.receiver');
+    return readReceiverSettings({
+      enabled: s.get<unknown>('enabled'),
+      httpPort: s.get<unknown>('httpPort'),
+      grpcPort: s.get<unknown>('grpcPort'),
+      queryPort: s.get<unknown>('queryPort'),
+      bindAddress: s.inspect<unknown>('bindAddress'),
+      injectDebugEnv: s.get<unknown>('injectDebugEnv'),
+      injectTerminalEnv: s.get<unknown>('injectTerminalEnv'),
+    });
   }
 
   /** Overall deadline for one request, in milliseconds. */

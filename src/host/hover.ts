@@ -84,6 +84,7 @@ function renderSummary(loaded: LoadedTrace, id: DetectedId, grafana: boolean): v
         model,
         ...(id.spanId ? { spanId: id.spanId } : {}),
         ...(loaded.partialMessage ? { partialMessage: loaded.partialMessage } : {}),
+        source: loaded.sourceLabel,
         links: {
           open: commandUri(Commands.openTraceById, {
             traceId: id.traceId,

@@ -1,7 +1,13 @@
 import * as vscode from 'vscode';
 import type { DecodedTrace } from '../core/model';
 import { summarize, type TraceSummary } from '../core/analysis';
-import { createBackend, type BackendConfig, type TraceBackend, type TraceResult } from '../core/backends';
+import {
+  createBackend,
+  isBackendError,
+  type BackendConfig,
+  type TraceBackend,
+  type TraceResult,
+} from '../core/backends';
 import { describeError } from './errors';
 import type { Config } from './config';
 import type { Credentials } from './credentials';
@@ -11,8 +17,26 @@ export interface LoadedTrace {
   decoded: DecodedTrace;
   summary: TraceSummary;
   backendName: string;
+  /** True when the local store answered, false when a configured backend did. */
+  fromLocalStore: boolean;
+  /** Which answered, for the hover: "from the local store", "from Tempo at 127.0.0.1:3200" (localized). */
+  sourceLabel: string;
   /** Tempo's message when the trace is PARTIAL. */
   partialMessage?: string;
+}
+
+/**
+ * The local store as `TraceService` sees it (`host/local/receiver.ts` provides it): asked first
+ * for a trace by ID, and by Search and CodeLens when it holds traces and the person chose no
+ * backend, or chose it.
+ */
+export interface LocalTraces {
+  /** The local store's backend while something serves it; undefined when the receiver is off. */
+  backend(): TraceBackend | undefined;
+  /** Whether it holds any trace. */
+  holdsTraces(): boolean;
+  /** Where Search and CodeLens look: chosen by the person, or `auto`. */
+  queryChoice(): 'local' | 'configured' | 'auto';
 }
 
 /**
@@ -25,7 +49,8 @@ export interface TraceLoads extends vscode.Disposable {
 }
 
 /**
- * Loads traces from the configured backend. The backend's fetch cache is the only cache: it keeps
+ * Loads traces: from the local store first (it answers at once, or says it has no such trace),
+ * then from the configured backend. The backend's fetch cache is the only cache: it keeps
  * recent traces within its byte budget and shares concurrent fetches of one trace, so a hover
  * followed by "Open Trace" costs one request. This service only adds the summary, computed once
  * per fetched trace and dropped with it.
@@ -47,6 +72,7 @@ export class TraceService implements vscode.Disposable {
     private readonly config: Config,
     private readonly credentials: Credentials,
     private readonly log: vscode.LogOutputChannel,
+    private readonly local?: LocalTraces,
   ) {
     // A new backend starts with an empty cache.
     const reset = () => {
@@ -81,15 +107,65 @@ export class TraceService implements vscode.Disposable {
     return building;
   }
 
-  /** The trace, if it was loaded and the backend's cache still holds it; fetches nothing. */
-  peek(traceId: string): LoadedTrace | undefined {
-    const result = this.current?.cachedTrace?.(traceId);
-    return result && this.summaries.get(result);
+  /**
+   * The backend Search and CodeLens ask: the local store when the person chose it, or when they
+   * chose nothing (no `traceLens.backends`, no Tempo URL of their own) and it holds traces;
+   * otherwise the configured backend.
+   */
+  async queryBackend(): Promise<TraceBackend> {
+    const local = this.local?.backend();
+    const choice = this.local?.queryChoice() ?? 'auto';
+    if (
+      local &&
+      (choice === 'local' || (choice === 'auto' && !this.config.backendChosen && this.local!.holdsTraces()))
+    )
+      return local;
+    return (await this.getBackend()).backend;
   }
 
-  /** Drops a trace from the cache so the next load fetches it again. */
+  /** The trace, if it was loaded and a backend's cache still holds it; fetches nothing. */
+  peek(traceId: string): LoadedTrace | undefined {
+    for (const backend of [this.local?.backend(), this.current]) {
+      const result = backend?.cachedTrace?.(traceId);
+      const loaded = result && this.summaries.get(result);
+      if (loaded) return loaded;
+    }
+    return undefined;
+  }
+
+  /** Drops a trace from the caches so the next load fetches it again. */
   invalidate(traceId: string): void {
+    this.local?.backend()?.clearCache?.(traceId);
     this.current?.clearCache?.(traceId);
+  }
+
+  /**
+   * The trace from the local store; `missing` when it has no such trace, undefined when it is off
+   * or cannot answer (then the configured backend is asked). Throws only a `CancellationError`.
+   */
+  private async loadLocal(
+    traceId: string,
+    signal: AbortSignal | undefined,
+    fresh: boolean,
+    started: number,
+  ): Promise<LoadedTrace | 'missing' | undefined> {
+    const local = this.local?.backend();
+    if (!local) return undefined;
+    try {
+      const result = await local.getTrace(traceId, {
+        ...(signal ? { signal } : {}),
+        ...(fresh ? { noCache: true } : {}),
+      });
+      return this.summaryOf(traceId, result, local, started, vscode.l10n.t('from the local store'), true);
+    } catch (err) {
+      if (signal?.aborted) throw new vscode.CancellationError();
+      if (isBackendError(err, 'not-found')) return 'missing';
+      if (this.firstReport(err))
+        this.log.info(
+          `trace ${traceId}: the local store did not answer (${describeError(err)}); asking the backend`,
+        );
+      return undefined;
+    }
   }
 
   /**
@@ -99,16 +175,26 @@ export class TraceService implements vscode.Disposable {
   async load(traceId: string, signal?: AbortSignal, fresh = false): Promise<LoadedTrace> {
     if (signal?.aborted) throw new vscode.CancellationError();
     const started = Date.now();
+    const local = await this.loadLocal(traceId, signal, fresh, started);
+    if (local && local !== 'missing') return local;
     try {
-      const { backend } = await this.getBackend();
+      const { backend, config } = await this.getBackend();
+      const where = backendWhere(config);
       const result = await backend.getTrace(traceId, {
         ...(signal ? { signal } : {}),
         ...(fresh ? { noCache: true } : {}),
       });
-      return this.summaryOf(traceId, result, backend, started);
+      const label = where
+        ? vscode.l10n.t('from {0} at {1}', backend.name, where)
+        : vscode.l10n.t('from {0}', backend.name);
+      return this.summaryOf(traceId, result, backend, started, label);
     } catch (err) {
       if (signal?.aborted) throw new vscode.CancellationError();
-      const message = describeError(err);
+      // The person may not run any backend (the local store is their only one): say where we looked.
+      const message =
+        local === 'missing'
+          ? vscode.l10n.t('Not in the local store. {0}', describeError(err))
+          : describeError(err);
       if (this.firstReport(err)) this.log.warn(`trace ${traceId}: ${message}`);
       throw new Error(message, { cause: err });
     }
@@ -137,6 +223,8 @@ export class TraceService implements vscode.Disposable {
     result: TraceResult,
     backend: TraceBackend,
     started: number,
+    sourceLabel: string,
+    fromLocalStore = false,
   ): LoadedTrace {
     const known = this.summaries.get(result);
     if (known) return known;
@@ -145,6 +233,8 @@ export class TraceService implements vscode.Disposable {
       decoded: result.decoded,
       summary,
       backendName: backend.name,
+      fromLocalStore,
+      sourceLabel,
       ...(result.partial ? { partialMessage: result.message ?? 'the backend returned a partial trace' } : {}),
     };
     this.summaries.set(result, loaded);
@@ -160,5 +250,17 @@ export class TraceService implements vscode.Disposable {
     this.loadedEmitter.dispose();
     this.backend = undefined;
     this.current = undefined;
+  }
+}
+
+/** Where a configured backend is, for people: `host[:port][/path]`, no credentials; none for files. */
+function backendWhere(config: BackendConfig): string | undefined {
+  if (config.kind === 'file') return undefined;
+  try {
+    const u = new URL(config.url);
+    const path = u.pathname.replace(/\/+$/, '');
+    return `${u.host}${path}`;
+  } catch {
+    return undefined;
   }
 }

@@ -21,6 +21,8 @@ export const e2e = {
   controlUrl: '',
   /** The file the control channel writes `{ port }` to when it starts (again after a reload). */
   controlPath: '',
+  /** Free ports the runner gave the extension's receiver in the user settings. */
+  receiverPorts: { http: 0, grpc: 0, query: 0 },
 };
 
 /**
@@ -51,7 +53,7 @@ export async function reconnectHost(timeoutMs = 120000) {
  * Runs `action` in the extension host through the test extension's control channel and returns
  * its value: `executeCommand`, `recentTraces`, `openTraceIds`, `outputChannel`, `colorTheme`,
  * `openFile`, `activeEditor`, `visibleEditors`, `overlayLines`, `codeLensTitles`, `debugSessions`,
- * `tabs`, `terminals` (see host-tests/control.js).
+ * `tabs`, `terminals`, `startDebugging`, `localReceiver`, `liveRows` (see host-tests/control.js).
  */
 export async function host(action, args = {}) {
   if (!e2e.controlUrl) throw new Error('the control channel into the extension host is not up');

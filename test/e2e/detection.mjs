@@ -2,7 +2,7 @@
 // debugged program's output, seen the way a person sees them. Loaded by run.mjs after scenarios.mjs
 // (the app.log hover is scenario a there).
 import assert from 'node:assert/strict';
-import { e2e, host, screenshot, waitUntil } from './context.mjs';
+import { command, e2e, host, screenshot, waitUntil } from './context.mjs';
 import {
   UI_TIMEOUT,
   focusWorkbench,
@@ -174,6 +174,9 @@ describe('Detection: trace IDs come alive wherever they appear (Playwright)', fu
     await focusWorkbench(page);
     // .vscode/launch.json: a `node` launch of printer.js with the built-in JavaScript debugger.
     await runFromPalette(page, 'Debug: Start Debugging');
+    // The Debug Console opens by itself on the window's first session only, and the in-host
+    // suite has debugged programs before (host-tests/local.js): open it as a person would.
+    await command('workbench.debug.action.focusRepl');
     const repl = page.locator('.repl');
     await repl
       .locator('.monaco-list-row', { hasText: `trace_id=${bigTraceId}` })

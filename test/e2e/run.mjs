@@ -7,7 +7,7 @@
 //   5. code-server on a free port, on a temp copy of test/fixtures/e2e-workspace (plus demo/template/src)
 //   6. Chromium opens the workbench; the in-host mocha suite reports through a results file
 //   7. mocha runs the in-host results and the Playwright scenarios (scenarios.mjs, detection.mjs,
-//      panel.mjs, scenarios-source.mjs, hostile.mjs, then restore.mjs, which reloads the window); they
+//      panel.mjs, scenarios-source.mjs, hostile.mjs, local.mjs, then restore.mjs, which reloads the window); they
 //      act in the extension host through host-tests/control.js
 // Screenshots and logs go to test-results/e2e/. Prints `e2e: N passed, M failed` and exits non-zero
 // on any failure. Everything started here is stopped at the end, on failure and on SIGINT/SIGTERM.
@@ -29,6 +29,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { e2e } from './context.mjs';
 import { startFakeTempo } from '../server/fakeTempo.mjs';
 
@@ -63,7 +64,8 @@ const T = {
   install: 3 * 60_000,
   listen: 2 * 60_000,
   workbench: 2 * 60_000,
-  hostResults: 2 * 60_000,
+  // The in-host suite debugs real programs and waits for the TypeScript server (host-tests/local.js).
+  hostResults: 5 * 60_000,
   scenario: 2 * 60_000,
 };
 
@@ -331,6 +333,7 @@ async function installExtensions(tmp, vsix, resultsPath) {
         traceId: e2e.traceId,
         bigTraceId: e2e.bigTraceId,
         tempoUrl: state.tempo.url,
+        receiverPorts: e2e.receiverPorts,
         timeoutMs: 60000,
       },
       null,
@@ -354,6 +357,24 @@ async function installExtensions(tmp, vsix, resultsPath) {
     }
   }
   done();
+}
+
+/** `n` ports free now: listened on together (so they differ), then closed. */
+async function freePorts(n) {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((resolveListen, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolveListen(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => server.address().port);
+  await Promise.all(servers.map((server) => new Promise((r) => server.close(r))));
+  return ports;
 }
 
 function writeUserSettings(tmp) {
@@ -393,6 +414,11 @@ function writeUserSettings(tmp) {
     'terminal.integrated.gpuAcceleration': 'off',
     'terminal.integrated.enablePersistentSessions': false,
     'terminal.integrated.hideOnStartup': 'always',
+    // The extension's OTLP receiver: free ports, never 4317/4318/4319, which a collector or
+    // another helper's run may hold.
+    'traceLens.receiver.httpPort': e2e.receiverPorts.http,
+    'traceLens.receiver.grpcPort': e2e.receiverPorts.grpc,
+    'traceLens.receiver.queryPort': e2e.receiverPorts.query,
   };
   writeFileSync(join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
 }
@@ -535,14 +561,17 @@ async function runMocha(hostResults) {
   }
   // One window for all of them, in this order: each scenario sets up the editors it needs.
   // restore.mjs reloads the window: last, so the reload cannot disturb the others.
-  for (const file of [
-    'scenarios.mjs',
-    'detection.mjs',
-    'panel.mjs',
-    'scenarios-source.mjs',
-    'hostile.mjs',
-    'restore.mjs',
-  ])
+  for (const file of (process.env.TL_ONLY ?? '').split(',').filter(Boolean).length
+    ? process.env.TL_ONLY.split(',')
+    : [
+        'scenarios.mjs',
+        'detection.mjs',
+        'panel.mjs',
+        'scenarios-source.mjs',
+        'hostile.mjs',
+        'local.mjs',
+        'restore.mjs',
+      ])
     mocha.addFile(join(here, file));
   await mocha.loadFilesAsync();
   const counts = await new Promise((resolveRun) => {
@@ -587,6 +616,9 @@ async function main() {
   });
   e2e.tempo = state.tempo;
   console.log(`[e2e] fake Tempo (${state.tempo.mode}) at ${state.tempo.url}`);
+  const [http, grpc, query] = await freePorts(3);
+  e2e.receiverPorts = { http, grpc, query };
+  console.log(`[e2e] receiver ports: OTLP/HTTP ${http}, OTLP/gRPC ${grpc}, query API ${query}`);
   writeUserSettings(state.tmp);
 
   const resultsPath = join(state.tmp, 'host-results.json');

@@ -340,10 +340,11 @@ function evaluate(
   stepMs: number,
   buckets: number,
   maxExemplars: number,
+  untilMs = Infinity,
 ): Map<string, SeriesAcc> {
   const series = new Map<string, SeriesAcc>();
   const rangeStart = firstEndMs - stepMs;
-  const rangeEnd = firstEndMs + (buckets - 1) * stepMs;
+  const rangeEnd = Math.min(firstEndMs + (buckets - 1) * stepMs, untilMs);
   const durationField = mq.field?.kind === 'intrinsic' && mq.field.name === 'duration';
   matchingSpans(data, mq.query, rangeStart, rangeEnd, (acc, s, ms) => {
     const labelValues = mq.by.length === 0 ? NO_LABELS : mq.by.map((b) => fieldValue(b.field, acc, s));
@@ -419,12 +420,14 @@ export function metricsRange(data: StoreData, params: URLSearchParams, nowMs: nu
   const step = stepParam(params.get('step'), end - start);
   const stepMs = step * 1000;
   const firstEndMs = Math.floor((start * 1000) / stepMs) * stepMs;
-  const buckets = Math.max(1, Math.floor((end * 1000 - firstEndMs) / stepMs) + 1);
+  // The last sample is the first step boundary at or after `end`, so the spans since the last
+  // boundary count too (a one-hour step would otherwise leave out everything of the current hour).
+  const buckets = Math.max(1, Math.ceil((end * 1000 - firstEndMs) / stepMs) + 1);
   if (buckets > 11000)
     throw new MetricsQueryError(`the step is too small for the range: ${buckets} samples (at most 11000)`);
   const exemplarsParam = params.get('exemplars');
   const maxExemplars = exemplarsParam !== null && /^\d+$/.test(exemplarsParam) ? Number(exemplarsParam) : 100;
-  const series = evaluate(data, mq, firstEndMs, stepMs, buckets, maxExemplars);
+  const series = evaluate(data, mq, firstEndMs, stepMs, buckets, maxExemplars, end * 1000);
   const out: unknown[] = [];
   for (const acc of series.values()) {
     if (mq.fn === 'quantile_over_time') for (const vals of acc.values) vals.sort((a, b) => a - b);

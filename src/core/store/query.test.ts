@@ -172,15 +172,37 @@ describe('TraceQL over the store', function () {
       assert.equal(errors.labels[0]!.key, 'status');
       assert.deepEqual(
         errors.samples.map((s) => s.timestampMs),
-        // Aligned to multiples of the step, as Tempo's are.
-        ['1699999920000', '1699999980000', '1700000040000'],
+        // Aligned to multiples of the step, as Tempo's are, up to the first boundary at or after the end.
+        ['1699999920000', '1699999980000', '1700000040000', '1700000100000'],
       );
-      // Every span starts in (T0 - 20 s, T0 + 40 s]: the last sample holds them all; the others have no value.
+      // Every span starts in (T0 - 20 s, T0 + 40 s]: that sample holds them all; the others have no value.
       assert.deepEqual(
         errors.samples.map((s) => s.value),
-        [undefined, undefined, values((s) => s.status === 2).length],
+        [undefined, undefined, values((s) => s.status === 2).length, undefined],
       );
       assert.equal(byStatus.get('unset')!.samples[2]!.value, values((s) => s.status !== 2).length);
+    });
+
+    it('leaves out nothing recent: the spans since the last step boundary before the end count', () => {
+      // The end falls between two boundaries (T0 - 20 s and T0 + 40 s), amid the spans (which start
+      // in T0 … T0 + 0.12 s); a one-hour step over the last hour ends so for everything since the
+      // hour began (the CodeLens's query).
+      const end = `${T0_SEC}.0605`;
+      const body = metricsRange(
+        store,
+        new URLSearchParams({
+          q: '{ } | count_over_time()',
+          start: String(T0_SEC - 60),
+          end: String(end),
+          step: '60',
+        }),
+        0,
+      ) as { series: { samples: { timestampMs: string; value?: number }[] }[] };
+      const counted = body.series[0]!.samples.reduce((n, s) => n + (s.value ?? 0), 0);
+      const expected = values((s) => s.start < T0 + 60_500_000n).length;
+      assert.ok(expected > 0 && expected < spans.length, 'some spans start before the end, some after');
+      assert.equal(counted, expected);
+      assert.equal(body.series[0]!.samples.at(-1)!.timestampMs, '1700000040000');
     });
 
     it('gives exact quantiles, averages, minima and maxima of durations (seconds) and rates', () => {

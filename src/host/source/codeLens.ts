@@ -315,7 +315,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
   private async fetch(key: string, target: FunctionTarget): Promise<void> {
     let backendName = '';
     try {
-      const { backend } = await this.traces.getBackend();
+      const backend = await this.traces.queryBackend();
       backendName = backend.name;
       const askedAt = Date.now();
       const end = Math.floor(askedAt / 1000);
@@ -382,7 +382,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     if (functions.length === 0 || token.isCancellationRequested) return [];
     let backend: TraceBackend;
     try {
-      backend = (await this.traces.getBackend()).backend;
+      backend = await this.traces.queryBackend();
     } catch {
       return [];
     }
@@ -443,7 +443,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     const functions = await this.functionsOf(document);
     let backend: TraceBackend;
     try {
-      backend = (await this.traces.getBackend()).backend;
+      backend = await this.traces.queryBackend();
     } catch {
       return [];
     }
@@ -463,7 +463,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     if (!target) return;
     let stats: SearchStats;
     try {
-      const { backend } = await this.traces.getBackend();
+      const backend = await this.traces.queryBackend();
       const cached = this.results.get(this.key(backend.name, target));
       if (cached?.search && Date.now() - cached.at <= TTL_MS) stats = cached.search;
       else {

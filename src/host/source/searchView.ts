@@ -228,7 +228,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
   async search(): Promise<void> {
     let backend: TraceBackend;
     try {
-      backend = (await this.traces.getBackend()).backend;
+      backend = await this.traces.queryBackend();
     } catch (err) {
       notify.failure(this.log, err, { context: 'search' });
       return;

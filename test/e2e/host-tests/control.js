@@ -145,6 +145,22 @@ const actions = {
     return sessions;
   },
 
+  /** Starts a debug session of `config` (a launch configuration) in the workspace folder, as F5 does. */
+  async startDebugging({ config }) {
+    const folder = vscode.workspace.workspaceFolders[0];
+    return vscode.debug.startDebugging(folder, config);
+  },
+
+  /** TraceLensApi.localReceiver(): the receiver as its status bar item shows it. */
+  async localReceiver() {
+    return plain(await (await traceLensApi()).localReceiver());
+  },
+
+  /** TraceLensApi.liveRows(): the rows the Live view shows. */
+  async liveRows() {
+    return plain((await traceLensApi()).liveRows());
+  },
+
   /** The integrated terminals by name (a scenario checks that no link opened one). */
   async terminals() {
     return vscode.window.terminals.map((t) => ({ name: t.name }));

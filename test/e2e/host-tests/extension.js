@@ -28,6 +28,7 @@ async function runSuite(config) {
   global.__traceLensE2E = config;
   mocha.addFile(path.join(__dirname, 'suite.js'));
   mocha.addFile(path.join(__dirname, 'lmTools.js'));
+  mocha.addFile(path.join(__dirname, 'local.js'));
   const results = { passed: 0, failed: 0, pending: 0, tests: [], failures: [] };
   await new Promise((resolve) => {
     const runner = mocha.run(() => resolve());
