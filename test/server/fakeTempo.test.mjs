@@ -1,5 +1,5 @@
 // Checks that the fake Tempo answers like the recorded Tempo 2.0.1 (and like a current Tempo in 'v2'
-// mode). Run: npx mocha --no-config test/server/fakeTempo.test.mjs
+// mode). Part of the unit tier (.mocharc.json); alone: npx mocha --no-config test/server/fakeTempo.test.mjs
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

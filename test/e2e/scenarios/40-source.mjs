@@ -1,9 +1,9 @@
 // From a slow span to the line of code, and from code back to its spans: Go to Source from the span
 // detail, exception stack frames as links, the trace overlay in the editors, the CodeLens over a
-// function, and the Trace Search view. Loaded by run.mjs after panel.mjs. The workspace has the
+// function, and the Trace Search view. Loaded by run.mjs after 30-panel.mjs. The workspace has the
 // demo's src/ (demo/template), whose lines are the ones tempo-2.0.1-trace-v1.json names.
 import assert from 'node:assert/strict';
-import { command, e2e, host, screenshot, waitUntil } from './context.mjs';
+import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
 import {
   UI_TIMEOUT,
   openTracePanel,
@@ -11,7 +11,7 @@ import {
   rowNamed,
   traceDoc,
   waitForTraceRows,
-} from './workbench.mjs';
+} from '../workbench.mjs';
 
 /* global describe, it, afterEach, after */
 
