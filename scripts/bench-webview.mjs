@@ -8,14 +8,18 @@
 //   heap          V8 heap used + ArrayBuffer backing stores after load and GC (CDP)
 //   longest task  longest task (PerformanceObserver 'longtask', ≥ 50 ms) from first paint through scrolling
 // and, in the same run, the same 10k trace rendered as a plain full-DOM list (every row an
-// element) as the baseline. Prints a table; `--json` prints one {"metric","value","unit"} per line.
+// element) as the baseline. The page is the panel's (renderPanelHtml), Chromium the tests'
+// (scripts/tools.mjs). Prints a table; `--json` prints one {"metric","value","unit"} per line.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, normalize } from 'node:path';
 import { loadavg, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { tsImport } from 'tsx/esm/api';
+import { launchChromium } from './tools.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The page the panel writes (src/shared/panelHtml.ts), so a change to its CSP is measured here too.
+const { renderPanelHtml } = await tsImport('../src/shared/panelHtml.ts', import.meta.url);
 const dist = process.env.TRACE_LENS_DIST ?? join(root, 'dist');
 const stub = join(root, 'test', 'webview', 'stub');
 const json = process.argv.includes('--json');
@@ -36,25 +40,21 @@ if (!existsSync(join(dist, 'webview.js'))) {
   process.exit(1);
 }
 
+/**
+ * The page as the host writes it (renderPanelHtml), with the stub host before the bundle; for the
+ * full-DOM baseline, its script in place of the bundle's.
+ */
 function pageHtml(nonce, script) {
-  const csp = [
-    "default-src 'none'",
-    `img-src ${ORIGIN} data:`,
-    `style-src ${ORIGIN} 'nonce-${nonce}'`,
-    `font-src ${ORIGIN}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="${ORIGIN}/stub/themes.css" nonce="${nonce}">
-<link rel="stylesheet" href="${ORIGIN}/dist/codicon.css" nonce="${nonce}">
-<link rel="stylesheet" href="${ORIGIN}/dist/webview.css" nonce="${nonce}">
-</head><body><div id="app"></div>
-<script nonce="${nonce}" src="${ORIGIN}/fixture.js"></script>
-<script nonce="${nonce}" src="${ORIGIN}/stub/synth.js"></script>
-<script nonce="${nonce}" src="${ORIGIN}/stub/host.js"></script>
-<script nonce="${nonce}" src="${ORIGIN}/${script}"></script>
-</body></html>`;
+  return renderPanelHtml({
+    cspSource: ORIGIN,
+    nonce,
+    distUri: (file) => `${ORIGIN}/${file === 'webview.js' ? script : `dist/${file}`}`,
+    title: 'Trace',
+    prelude: {
+      styles: [`${ORIGIN}/stub/themes.css`],
+      scripts: [`${ORIGIN}/fixture.js`, `${ORIGIN}/stub/synth.js`, `${ORIGIN}/stub/host.js`],
+    },
+  });
 }
 
 async function openPage(browser, script) {
@@ -199,7 +199,13 @@ function sendInit(page) {
     () =>
       new Promise((resolve) => {
         const before = window.__tl.paints.length;
-        window.__tl.sendRaw({ type: 'init', inReplyTo: 1, trace: window.__tl.trace });
+        const trace = window.__tl.trace;
+        window.__tl.sendRaw({
+          type: 'init',
+          inReplyTo: 1,
+          subject: { kind: 'trace', traceId: trace.model.traceId },
+          traces: [{ handle: 'main', trace }],
+        });
         // The host's copy is not the webview's: drop it so the heap shows what the view holds.
         window.__tl.trace = undefined;
         const wait = () =>
@@ -288,17 +294,7 @@ async function benchFullDom(browser, n) {
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const loadBefore = loadavg()[0];
 const results = [];
 let fullDom;

@@ -24,9 +24,17 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CODE_SERVER_ENTRY,
+  CODE_SERVER_VERSION,
+  NODE24,
+  SETUP_SCRIPT,
+  codeServerEnv,
+  codeServerInstalled,
+} from './tools.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -49,13 +57,6 @@ let WORKSPACE = join(root, 'demo', 'workspace');
 const FIXTURES = resolve(root, 'test', 'fixtures', 'tempo');
 const DEMO_TRACE = 'a8e00f77b50a734539bf0e48eec6bec4';
 const BATCH_TRACE = '85c5a3cd3c3f9a71b94e6401754cd3e0';
-const CACHE = process.env.TRACE_LENS_CACHE || join(homedir(), '.cache', 'trace-lens');
-const NODE24 = join(CACHE, 'node24');
-const CODE_SERVER_VERSION = /CODE_SERVER_VERSION="([^"]+)"/.exec(
-  readFileSync(join(root, 'scripts', 'setup-tools.sh'), 'utf8'),
-)?.[1];
-const CS_DIR = join(CACHE, `code-server-${CODE_SERVER_VERSION}`);
-const CS_ENTRY = join(CS_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
@@ -241,11 +242,11 @@ function portFree(port) {
 }
 
 function ensureCodeServer() {
-  if (existsSync(join(NODE24, 'bin', 'node')) && existsSync(join(CS_DIR, '.complete'))) return;
+  if (codeServerInstalled()) return;
   log('Node 24 or code-server is missing: running scripts/setup-tools.sh (a few minutes, once)');
-  const r = spawnSync('bash', [join(root, 'scripts', 'setup-tools.sh')], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync('bash', [SETUP_SCRIPT], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) fatal('scripts/setup-tools.sh failed; see above');
-  if (!existsSync(CS_ENTRY)) fatal(`code-server not found at ${CS_ENTRY} after setup`);
+  if (!existsSync(CODE_SERVER_ENTRY)) fatal(`code-server not found at ${CODE_SERVER_ENTRY} after setup`);
 }
 
 /** The extension as VS Code installs it: an unpacked copy named `<publisher>.<name>-<version>`. */
@@ -258,14 +259,9 @@ function installExtension(extensionsDir) {
   return target;
 }
 
-function codeServerEnv() {
-  // The extension host is spawned with the `node` on PATH: Node 24 must come first.
-  return { ...process.env, PATH: `${join(NODE24, 'bin')}${delimiter}${process.env.PATH ?? ''}` };
-}
-
 function codeServerArgs(state) {
   return [
-    CS_ENTRY,
+    CODE_SERVER_ENTRY,
     '--config',
     join(state, 'config.yaml'),
     '--user-data-dir',
@@ -377,7 +373,7 @@ async function startCodeServer(tempo) {
   const logFile = join(state, 'code-server.log');
   const output = [];
   const child = spawn(
-    join(NODE24, 'bin', 'node'),
+    NODE24,
     [
       ...codeServerArgs(state),
       '--auth',
@@ -520,15 +516,11 @@ async function smokeChecks(tempo, cs) {
     if (!existsSync(join(cs.extensionDir, pkg.main)))
       throw new Error(`${pkg.main} missing in ${cs.extensionDir}`);
     // Ask VS Code itself: the copied folder must be recognised as an installed extension.
-    const r = spawnSync(
-      join(NODE24, 'bin', 'node'),
-      [...codeServerArgs(cs.state), '--list-extensions', '--show-versions'],
-      {
-        env: codeServerEnv(),
-        encoding: 'utf8',
-        timeout: 60_000,
-      },
-    );
+    const r = spawnSync(NODE24, [...codeServerArgs(cs.state), '--list-extensions', '--show-versions'], {
+      env: codeServerEnv(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     const listed = `${EXTENSION_ID}@${manifest.version}`;
     if (!r.stdout?.split('\n').some((l) => l.trim() === listed)) {
       throw new Error(`code-server --list-extensions does not list ${listed}:\n${r.stdout}${r.stderr}`);

@@ -1,6 +1,7 @@
 // `npm test`: every tier, in order, with counts.
 //   1. static checks: type checking (host, webview, tests), lint, format
-//   2. unit: mocha in plain Node over src/core and src/shared
+//   2. unit: mocha in plain Node over src/ (core, shared, host helpers), the webview's pure modules
+//      (webview/*.test.ts) and the fake Tempo server (test/server)
 //   3. tempo: the client and the CLI against real Tempo 3.0.3 processes (test/tempo/README.md);
 //      skipped with a loud line when no Tempo binary is at hand, unless CI=true
 //   4. webview: the built bundle in Chromium (playwright-core)

@@ -28,8 +28,8 @@ import { createLocal, localCommandHandlers } from './host/local';
 export interface TraceLensApi {
   recentTraces(): ReadonlyArray<{ traceId: string; source: string; summary?: string }>;
   openTraceIds(): string[];
-  /** Lines the trace overlay hints (1-based), with the hint text. */
-  overlayLines(): Array<{ path: string; line: number; text: string }>;
+  /** Lines the trace overlay hints (1-based), with the hint text; `selected`: the panel's selected span's line. */
+  overlayLines(): Array<{ path: string; line: number; text: string; selected: boolean }>;
   /** CodeLens titles Trace Lens shows in a document (fetching what is missing). */
   codeLensTitles(uri: string): Promise<string[]>;
   /** The local receiver as its status bar item shows it, once its pending start or stop is done. */

@@ -63,3 +63,40 @@ export function iconButton(
 export function clear(node: Node): void {
   while (node.firstChild) node.removeChild(node.firstChild);
 }
+
+/**
+ * Makes `handle` a drag handle that resizes something horizontally. `dir` is +1 when moving right
+ * grows the size, -1 when it shrinks it (a pane on the right). Arrow keys resize too.
+ */
+export function dragResize(
+  handle: HTMLElement,
+  get: () => number,
+  set: (w: number) => void,
+  dir: 1 | -1 = 1,
+): void {
+  handle.tabIndex = 0;
+  handle.addEventListener('pointerdown', (ev) => {
+    ev.preventDefault();
+    handle.setPointerCapture(ev.pointerId);
+    const x0 = ev.clientX;
+    const w0 = get();
+    handle.classList.add('tl-dragging');
+    const move = (e: PointerEvent) => set(w0 + dir * (e.clientX - x0));
+    const up = () => {
+      handle.classList.remove('tl-dragging');
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+      handle.removeEventListener('pointercancel', up);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+    handle.addEventListener('pointercancel', up);
+  });
+  handle.addEventListener('keydown', (ev) => {
+    const step = ev.shiftKey ? 50 : 10;
+    if (ev.key === 'ArrowLeft') set(get() - dir * step);
+    else if (ev.key === 'ArrowRight') set(get() + dir * step);
+    else return;
+    ev.preventDefault();
+  });
+}

@@ -1,39 +1,13 @@
 /** Number formatting for people: durations, times, counts. Pure functions, no DOM. */
 
-const UNITS: readonly (readonly [number, string])[] = [
-  [1, 'ns'],
-  [1e3, 'µs'],
-  [1e6, 'ms'],
-  [1e9, 's'],
-  [60e9, 'min'],
-  [3600e9, 'h'],
-];
+/** Durations: the host's function, so the panel and the hover say the same. */
+export { formatDuration } from '../src/shared/format';
 
 /** Rounds to at most `digits` significant digits and drops trailing zeros (`4.20` → `4.2`). */
 function significant(v: number, digits: number): string {
   if (v === 0) return '0';
   // toPrecision may answer in exponent form ("1.00e+3"); Number() turns it back into plain digits.
   return String(Number(v.toPrecision(digits)));
-}
-
-/**
- * A duration in nanoseconds as "5.2 s", "850 ms", "12.5 ms", "420 µs": three significant digits
- * at most, no trailing zeros, the largest unit that keeps the number at or above 1.
- */
-export function formatDuration(ns: number): string {
-  if (!Number.isFinite(ns)) return '–';
-  const sign = ns < 0 ? '-' : '';
-  const abs = Math.abs(ns);
-  if (abs < 1) return abs === 0 ? '0 ms' : `${sign}${significant(abs, 3)} ns`;
-  let u = 0;
-  while (u + 1 < UNITS.length && abs >= UNITS[u + 1]![0]) u++;
-  let value = Number((abs / UNITS[u]![0]).toPrecision(3));
-  // 999.7 ms rounds to 1000 ms: say 1 s instead.
-  if (u + 1 < UNITS.length && value * UNITS[u]![0] >= UNITS[u + 1]![0]) {
-    u++;
-    value = Number((abs / UNITS[u]![0]).toPrecision(3));
-  }
-  return `${sign}${significant(value, 3)} ${UNITS[u]![1]}`;
 }
 
 /** A count with thousands separators, e.g. "12,345". */

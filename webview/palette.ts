@@ -2,14 +2,16 @@
  * Service colours from the theme. The --vscode-charts-* colours are the starting point; some
  * themes have two of them close together (Light Modern's orange and yellow), so the palette is
  * completed with hue-rotated variants picked to stay far apart in OKLab, away from the error red
- * and clear of the editor background. style.css holds a static fallback; this replaces it with
- * colours measured in the current theme and runs again when the theme changes.
+ * and clear of the editor background. style.css holds a static fallback; theme.ts replaces it with
+ * colours measured in the current theme and runs again when the theme changes. Pure: no DOM.
  */
 
-type Rgb = [number, number, number];
+/** sRGB, 0–255 per channel. */
+export type Rgb = [number, number, number];
 type Lab = [number, number, number];
 
-const BASES = ['blue', 'orange', 'green', 'purple', 'yellow'];
+/** The --vscode-charts-* colours the palette starts from, in order. */
+export const BASES = ['blue', 'orange', 'green', 'purple', 'yellow'];
 /** How many palette entries style.css and the views use. */
 export const PALETTE_SIZE = 12;
 
@@ -125,43 +127,4 @@ export function buildPalette(
   }
   while (picked.length < count) picked.push(picked[picked.length % Math.max(1, picked.length)] ?? bg);
   return picked.slice(0, count).map(oklabToRgb);
-}
-
-/**
- * Measures the theme's colours and sets --tl-svc-0 … --tl-svc-N on `target` (through the CSSOM).
- * `probe` is an element inside the page used to resolve CSS variables.
- */
-export function applyPalette(target: HTMLElement, probe: HTMLElement): void {
-  const canvas = document.createElement('canvas');
-  canvas.width = canvas.height = 1;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) return;
-  const read = (css: string): Rgb | undefined => {
-    probe.style.color = '';
-    probe.style.color = css;
-    const computed = getComputedStyle(probe).color;
-    if (!computed) return undefined;
-    ctx.clearRect(0, 0, 1, 1);
-    ctx.fillStyle = '#000';
-    ctx.fillStyle = computed;
-    ctx.fillRect(0, 0, 1, 1);
-    const d = ctx.getImageData(0, 0, 1, 1).data;
-    return d[3] === 0 ? undefined : [d[0]!, d[1]!, d[2]!];
-  };
-  const bases: Rgb[] = [];
-  for (const name of BASES) {
-    // An undefined variable leaves the probe's colour unset: skip it rather than guess.
-    const value = getComputedStyle(document.documentElement)
-      .getPropertyValue(`--vscode-charts-${name}`)
-      .trim();
-    if (!value) continue;
-    const c = read(`var(--vscode-charts-${name})`);
-    if (c) bases.push(c);
-  }
-  if (bases.length === 0) return;
-  const red = read('var(--vscode-charts-red)');
-  const bgValue = getComputedStyle(document.body).backgroundColor;
-  const background = read(bgValue) ?? [30, 30, 30];
-  const palette = buildPalette(bases, red, background);
-  palette.forEach((c, k) => target.style.setProperty(`--tl-svc-${k}`, `rgb(${c[0]}, ${c[1]}, ${c[2]})`));
 }

@@ -1,8 +1,10 @@
 /**
  * What the webview keeps across hide/show and window reloads with `setState`. Spans are named by
  * ID, not index, so the state survives a refresh that adds spans. The host's panel serializer
- * reads `traceId` and `selectSpanId` (keep those names).
+ * reads `subject` (and, from states saved before panels had subjects, `traceId` and
+ * `selectSpanId`: keep those names). Pure: no DOM.
  */
+import { parsePanelSubject, type PanelSubject } from '../src/shared/protocol';
 
 /** Collapsed spans: either the listed ones, or every span with children except the listed ones. */
 export interface CollapsedState {
@@ -12,6 +14,9 @@ export interface CollapsedState {
 
 /** The persisted view state. */
 export interface ViewState {
+  /** What the panel shows; the serializer opens it again after a reload. */
+  subject?: PanelSubject;
+  /** The trace the rest of the state is about (the panel's primary trace). */
   traceId: string;
   /** The selected span (the serializer selects it again after a reload). */
   selectSpanId?: string;
@@ -44,6 +49,8 @@ export function readState(raw: unknown): ViewState | undefined {
   const s = raw as Record<string, unknown>;
   if (typeof s.traceId !== 'string') return undefined;
   const out: ViewState = { traceId: s.traceId };
+  const subject = parsePanelSubject(s.subject);
+  if (subject) out.subject = subject;
   if (typeof s.selectSpanId === 'string' && HEX_16.test(s.selectSpanId)) out.selectSpanId = s.selectSpanId;
   const col = s.collapsed as Record<string, unknown> | undefined;
   if (col && (col.mode === 'listed' || col.mode === 'allBut') && Array.isArray(col.ids)) {

@@ -1,12 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { criticalPath, selfTime } from '../core/analysis';
 import {
+  parsePanelSubject,
   parseWebviewMessage,
+  subjectKey,
+  subjectTraces,
   type HostMessage,
+  type PanelSubject,
+  type TraceEntry,
+  type TraceHandle,
   type TraceHeader,
+  type TraceRef,
   type WebviewMessage,
   type WireTrace,
 } from '../shared/protocol';
+import { renderPanelHtml } from '../shared/panelHtml';
 import type { LoadedTrace, TraceLoads, TraceService } from './traceService';
 import { Commands } from './commandIds';
 import { parseStackTrace } from '../core/source';
@@ -19,17 +28,14 @@ export const TRACE_VIEW_TYPE = 'traceLens.trace';
 
 const HEX_32 = /^[0-9a-f]{32}$/;
 
-/** State the webview keeps with setState; the serializer reads `traceId` to re-fetch. */
+/**
+ * State the webview keeps with setState (webview/state.ts). The serializer reopens `subject`; a
+ * state saved before panels had subjects names only `traceId`.
+ */
 interface PersistedState {
+  subject?: unknown;
   traceId?: unknown;
   selectSpanId?: unknown;
-}
-
-function nonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let s = '';
-  for (let i = 0; i < 32; i++) s += chars.charAt(Math.floor(Math.random() * chars.length));
-  return s;
 }
 
 /** Adds parsed stack frames to exception events, so the webview can link each frame. */
@@ -64,21 +70,42 @@ export function toWire(loaded: LoadedTrace, canOpenInGrafana: boolean): WireTrac
   return { model, header, criticalPath: criticalPath(model), selfTimeNs: selfTime(model) };
 }
 
-/** One webview panel showing one trace. */
+/** One trace of a panel's subject. */
+interface Slot {
+  handle: TraceHandle;
+  ref: TraceRef;
+  loaded?: LoadedTrace;
+  /** Why the last load failed. */
+  error?: string;
+  /** Span to select once the webview has the trace. */
+  pendingSelect?: string;
+}
+
+/** The selected span of a panel, as its webview last said. */
+export interface PanelSelection {
+  handle: TraceHandle;
+  index: number;
+}
+
+/** One webview panel showing one subject: a trace, or two to compare. */
 class TracePanel implements vscode.Disposable {
-  private loaded: LoadedTrace | undefined;
+  readonly key: string;
+  private readonly slots: Slot[];
   private ready = false;
-  private pendingSelect: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private loading: Promise<void> | undefined;
   /** This panel's fetches: closing the panel cancels them. */
   private readonly loads: TraceLoads;
+  private selected: PanelSelection | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when the panel's view state changes or its trace (re)loads; the source overlay follows it. */
+  /**
+   * Fires when the panel's view state or its selection changes, or a trace (re)loads; the source
+   * overlay follows it.
+   */
   readonly onDidChange = this.changed.event;
 
   constructor(
-    readonly traceId: string,
+    readonly subject: PanelSubject,
     readonly panel: vscode.WebviewPanel,
     private readonly traces: TraceService,
     private readonly extensionUri: vscode.Uri,
@@ -87,7 +114,9 @@ class TracePanel implements vscode.Disposable {
     private readonly onDispose: (p: TracePanel) => void,
     selectSpanId?: string,
   ) {
-    this.pendingSelect = selectSpanId;
+    this.key = subjectKey(subject);
+    this.slots = subjectTraces(subject).map(({ handle, ref }) => ({ handle, ref }));
+    if (selectSpanId) this.primary.pendingSelect = selectSpanId;
     panel.webview.options = {
       enableScripts: true,
       enableCommandUris: false,
@@ -106,50 +135,100 @@ class TracePanel implements vscode.Disposable {
     this.loading = this.load(false);
   }
 
-  /** Selects a span (or just reveals the panel). */
+  /** The subject's first trace: the one the views show and the overlay follows. */
+  get primary(): Slot {
+    return this.slots[0]!;
+  }
+
+  /** The selected span of the primary trace, as the webview last reported it. */
+  get selection(): PanelSelection | undefined {
+    return this.selected;
+  }
+
+  /** Selects a span of the primary trace (or just reveals the panel). */
   reveal(spanId?: string): void {
     this.panel.reveal(this.panel.viewColumn, false);
-    if (spanId) {
-      if (this.ready && this.loaded) this.post({ type: 'selectSpan', spanId });
-      else this.pendingSelect = spanId;
-    }
+    if (!spanId) return;
+    const slot = this.primary;
+    if (this.ready && slot.loaded) this.post({ type: 'selectSpan', handle: slot.handle, spanId });
+    else slot.pendingSelect = spanId;
   }
 
   private async load(refresh: boolean): Promise<void> {
-    if (this.ready) this.post({ type: 'loading', traceId: this.traceId });
-    try {
-      this.loaded = await this.loads.load(this.traceId, refresh);
-      const s = this.loaded.summary;
-      this.panel.title = `${s.rootName} · ${this.traceId.slice(0, 8)}`;
-      if (this.ready) {
-        this.post({
-          type: 'trace',
-          trace: toWire(this.loaded, this.config.grafanaUrl !== undefined),
-          ...(this.pendingSelect ? { selectSpanId: this.pendingSelect } : {}),
-        });
-        this.pendingSelect = undefined;
-      }
-    } catch (err) {
-      // The panel was closed: nothing is left to show the outcome.
-      if (err instanceof vscode.CancellationError) return;
-      this.loaded = undefined;
-      const message = err instanceof Error ? err.message : String(err);
-      this.panel.title = `Trace ${this.traceId.slice(0, 8)} (failed)`;
-      if (this.ready) this.post({ type: 'error', message });
-      else this.error = message;
-    }
+    await Promise.all(this.slots.map((slot) => this.loadSlot(slot, refresh)));
     this.changed.fire();
   }
 
-  /** The loaded trace, once it has loaded. */
-  get trace(): LoadedTrace | undefined {
-    return this.loaded;
+  private async loadSlot(slot: Slot, refresh: boolean): Promise<void> {
+    if (this.ready) this.post({ type: 'loading', handle: slot.handle, traceId: slot.ref.traceId });
+    try {
+      slot.loaded = await this.loads.load(slot.ref.traceId, refresh);
+      slot.error = undefined;
+      // A new version of the trace: the webview selects again, and says so.
+      if (this.selected?.handle === slot.handle) this.selected = undefined;
+      this.setTitle();
+      if (this.ready) this.post({ type: 'trace', ...this.entry(slot) });
+    } catch (err) {
+      // The panel was closed: nothing is left to show the outcome.
+      if (err instanceof vscode.CancellationError) return;
+      slot.loaded = undefined;
+      slot.error = err instanceof Error ? err.message : String(err);
+      if (this.selected?.handle === slot.handle) this.selected = undefined;
+      this.setTitle();
+      if (this.ready) this.post({ type: 'error', handle: slot.handle, message: slot.error });
+    }
   }
 
-  private error: string | undefined;
+  /** What the webview gets for a loaded slot; its pending selection goes with it once. */
+  private entry(slot: Slot): TraceEntry {
+    const entry: TraceEntry = {
+      handle: slot.handle,
+      trace: toWire(slot.loaded!, this.config.grafanaUrl !== undefined),
+      ...(slot.pendingSelect ? { selectSpanId: slot.pendingSelect } : {}),
+    };
+    slot.pendingSelect = undefined;
+    return entry;
+  }
+
+  private setTitle(): void {
+    const short = (slot: Slot) => slot.ref.traceId.slice(0, 8);
+    if (this.subject.kind === 'compare') {
+      const [a, b] = this.slots as [Slot, Slot];
+      this.panel.title = `Compare ${short(a)} · ${short(b)}`;
+      return;
+    }
+    const slot = this.primary;
+    this.panel.title = slot.loaded
+      ? `${slot.loaded.summary.rootName} · ${short(slot)}`
+      : `Trace ${short(slot)} (failed)`;
+  }
+
+  /** The primary trace, once it has loaded. */
+  get trace(): LoadedTrace | undefined {
+    return this.primary.loaded;
+  }
+
+  /** The loaded trace of `traceId` in this panel, if it shows it. */
+  traceOf(traceId: string): { loaded: LoadedTrace | undefined } | undefined {
+    const slot = this.slots.find((s) => s.ref.traceId === traceId);
+    return slot && { loaded: slot.loaded };
+  }
+
+  /** Every trace ID the panel shows. */
+  get traceIds(): string[] {
+    return this.slots.map((s) => s.ref.traceId);
+  }
 
   private post(message: HostMessage): void {
     void this.panel.webview.postMessage(message);
+  }
+
+  /** The slot a message names, or undefined (and a log line) when the panel has no such trace. */
+  private slotOf(handle: TraceHandle): Slot | undefined {
+    const slot = this.slots.find((s) => s.handle === handle);
+    if (!slot)
+      this.log.warn('ignored a message from the trace webview about a trace the panel does not show');
+    return slot;
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -162,23 +241,42 @@ class TracePanel implements vscode.Disposable {
       case 'ready': {
         this.ready = true;
         await this.loading;
-        if (this.loaded) {
+        const loaded = this.slots.filter((s) => s.loaded);
+        if (loaded.length === 0) {
+          const slot = this.primary;
           this.post({
-            type: 'init',
-            inReplyTo: msg.requestId,
-            trace: toWire(this.loaded, this.config.grafanaUrl !== undefined),
-            ...(this.pendingSelect ? { selectSpanId: this.pendingSelect } : {}),
+            type: 'error',
+            handle: slot.handle,
+            message: slot.error ?? 'The trace could not be loaded.',
           });
-          this.pendingSelect = undefined;
-        } else {
-          this.post({ type: 'error', message: this.error ?? 'The trace could not be loaded.' });
+          return;
+        }
+        this.post({
+          type: 'init',
+          inReplyTo: msg.requestId,
+          subject: this.subject,
+          traces: loaded.map((s) => this.entry(s)),
+        });
+        for (const s of this.slots) {
+          if (!s.loaded)
+            this.post({
+              type: 'error',
+              handle: s.handle,
+              message: s.error ?? 'The trace could not be loaded.',
+            });
         }
         return;
       }
-      case 'getSpanDetail':
+      case 'getSpanDetail': {
         // Every request gets an answer, or the pane says "Loading attributes…" for ever.
-        this.post({ type: 'spanDetail', inReplyTo: msg.requestId, detail: this.detailFor(msg.index) });
+        const slot = this.slotOf(msg.handle);
+        this.post({
+          type: 'spanDetail',
+          inReplyTo: msg.requestId,
+          detail: slot ? this.detailFor(slot, msg.index) : null,
+        });
         return;
+      }
       case 'openTrace':
         await vscode.commands.executeCommand(Commands.openTraceById, {
           traceId: msg.traceId,
@@ -192,25 +290,45 @@ class TracePanel implements vscode.Disposable {
       case 'refresh':
         this.loading = this.load(true);
         return;
-      case 'goToSource':
+      case 'goToSource': {
+        const slot = this.slotOf(msg.handle);
+        if (!slot) return;
         await vscode.commands.executeCommand(Commands.goToSpanSource, {
-          traceId: this.traceId,
+          traceId: slot.ref.traceId,
           index: msg.index,
         });
         return;
-      case 'openStackFrame':
+      }
+      case 'openStackFrame': {
+        const slot = this.slotOf(msg.handle);
+        if (!slot) return;
         await vscode.commands.executeCommand(Commands.goToSpanSource, {
-          traceId: this.traceId,
+          traceId: slot.ref.traceId,
           index: msg.index,
           eventIndex: msg.eventIndex,
           frameIndex: msg.frameIndex,
         });
         return;
-      case 'openInGrafana':
-        await vscode.commands.executeCommand(Commands.openInGrafana, { traceId: this.traceId });
+      }
+      case 'openInGrafana': {
+        const slot = this.slotOf(msg.handle);
+        if (!slot) return;
+        await vscode.commands.executeCommand(Commands.openInGrafana, { traceId: slot.ref.traceId });
         return;
-      case 'selectionChanged':
+      }
+      case 'selectionChanged': {
+        const slot = this.slotOf(msg.handle);
+        if (!slot) return;
+        const next =
+          msg.index !== null && slot.loaded && msg.index < slot.loaded.decoded.model.spanCount
+            ? { handle: slot.handle, index: msg.index }
+            : undefined;
+        if (msg.index !== null && !next) return; // an index this version of the trace does not have
+        if (next?.handle === this.selected?.handle && next?.index === this.selected?.index) return;
+        this.selected = next;
+        this.changed.fire();
         return;
+      }
       default: {
         const never: never = msg;
         return never;
@@ -219,8 +337,8 @@ class TracePanel implements vscode.Disposable {
   }
 
   /** Span `index`'s detail for the webview: null if there is no such span, `damaged` if unreadable. */
-  private detailFor(index: number): SpanDetail | null {
-    const detail = readDetail(this.loaded?.decoded, index);
+  private detailFor(slot: Slot, index: number): SpanDetail | null {
+    const detail = readDetail(slot.loaded?.decoded, index);
     if (!detail || detail.damaged) return detail;
     try {
       return withFrames(detail);
@@ -233,32 +351,14 @@ class TracePanel implements vscode.Disposable {
   private html(): string {
     const webview = this.panel.webview;
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const n = nonce();
-    const css = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
-    const icons = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicon.css'));
-    const js = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
-    const csp = [
-      "default-src 'none'",
-      `img-src ${webview.cspSource} data:`,
-      `style-src ${webview.cspSource} 'nonce-${n}'`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${n}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${icons.toString()}" nonce="${n}">
-<link rel="stylesheet" href="${css.toString()}" nonce="${n}">
-<title>Trace ${this.traceId}</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${n}" src="${js.toString()}"></script>
-</body>
-</html>`;
+    const ids = this.slots.map((s) => s.ref.traceId);
+    return renderPanelHtml({
+      cspSource: webview.cspSource,
+      // Scripts run only with this value: unguessable, new for every page.
+      nonce: randomBytes(16).toString('hex'),
+      distUri: (file) => webview.asWebviewUri(vscode.Uri.joinPath(dist, file)).toString(),
+      title: this.subject.kind === 'compare' ? `Compare ${ids.join(' and ')}` : `Trace ${ids[0]}`,
+    });
   }
 
   dispose(): void {
@@ -268,12 +368,22 @@ class TracePanel implements vscode.Disposable {
   }
 }
 
-/** Keeps one panel per trace; opening a trace that is already open reveals it. */
+/** The first line of a panel's tab before its trace has loaded. */
+function initialTitle(subject: PanelSubject): string {
+  const ids = subjectTraces(subject).map(({ ref }) => ref.traceId.slice(0, 8));
+  return subject.kind === 'compare' ? `Compare ${ids.join(' · ')}` : `Trace ${ids[0]}`;
+}
+
+/**
+ * Keeps one panel per subject; opening a subject that is already open reveals its panel. Panels
+ * are keyed by what they show (`subjectKey`), so a trace and a comparison that includes it are
+ * two panels.
+ */
 export class TracePanels implements vscode.Disposable {
   private readonly panels = new Map<string, TracePanel>();
   private active: TracePanel | undefined;
   private readonly activeChanged = new vscode.EventEmitter<void>();
-  /** Fires when the most recently active panel changes, or its trace (re)loads. */
+  /** Fires when the most recently active panel changes, its trace (re)loads, or its selection changes. */
   readonly onDidChangeActiveTrace = this.activeChanged.event;
 
   constructor(
@@ -285,30 +395,35 @@ export class TracePanels implements vscode.Disposable {
 
   /** Opens (or reveals) the panel of `traceId`, selecting `spanId` when given. */
   open(traceId: string, spanId?: string): void {
-    const existing = this.panels.get(traceId);
+    this.openSubject({ kind: 'trace', traceId }, spanId);
+  }
+
+  /** Opens (or reveals) the panel of `subject`, selecting `spanId` in its first trace when given. */
+  openSubject(subject: PanelSubject, spanId?: string): void {
+    const existing = this.panels.get(subjectKey(subject));
     if (existing) {
       existing.reveal(spanId);
       return;
     }
     const panel = vscode.window.createWebviewPanel(
       TRACE_VIEW_TYPE,
-      `Trace ${traceId.slice(0, 8)}`,
+      initialTitle(subject),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] },
     );
-    this.adopt(traceId, panel, spanId);
+    this.adopt(subject, panel, spanId);
   }
 
-  private adopt(traceId: string, panel: vscode.WebviewPanel, spanId?: string): void {
+  private adopt(subject: PanelSubject, panel: vscode.WebviewPanel, spanId?: string): void {
     const p = new TracePanel(
-      traceId,
+      subject,
       panel,
       this.traces,
       this.extensionUri,
       this.log,
       this.config,
       (gone) => {
-        if (this.panels.get(gone.traceId) === gone) this.panels.delete(gone.traceId);
+        if (this.panels.get(gone.key) === gone) this.panels.delete(gone.key);
         if (this.active === gone) {
           this.active = undefined;
           this.activeChanged.fire();
@@ -316,7 +431,7 @@ export class TracePanels implements vscode.Disposable {
       },
       spanId,
     );
-    this.panels.set(traceId, p);
+    this.panels.set(p.key, p);
     const follow = () => {
       if (p.panel.active && this.active !== p) this.active = p;
       else if (this.active !== p) return;
@@ -326,39 +441,61 @@ export class TracePanels implements vscode.Disposable {
     follow();
   }
 
-  /** The most recently active panel's trace (the source overlay shows it); `loaded` once fetched. */
-  get activeTrace(): { traceId: string; loaded: LoadedTrace | undefined } | undefined {
-    return this.active ? { traceId: this.active.traceId, loaded: this.active.trace } : undefined;
+  /**
+   * The most recently active panel's primary trace (the source overlay shows it): `loaded` once
+   * fetched, `selected` the span selected in the panel.
+   */
+  get activeTrace(): { traceId: string; loaded: LoadedTrace | undefined; selected?: number } | undefined {
+    const p = this.active;
+    if (!p) return undefined;
+    const sel = p.selection;
+    return {
+      traceId: p.primary.ref.traceId,
+      loaded: p.trace,
+      ...(sel && sel.handle === p.primary.handle ? { selected: sel.index } : {}),
+    };
   }
 
-  /** The trace an open panel shows and the column it is in (to open source beside it). */
+  /**
+   * The trace an open panel shows and the column it is in (to open source beside it): the panel
+   * of the trace itself, or else any panel that shows it.
+   */
   panelTrace(
     traceId: string,
   ): { loaded: LoadedTrace | undefined; viewColumn?: vscode.ViewColumn } | undefined {
-    const p = this.panels.get(traceId);
-    if (!p) return undefined;
-    const column = p.panel.viewColumn;
-    return column === undefined ? { loaded: p.trace } : { loaded: p.trace, viewColumn: column };
+    const own = this.panels.get(subjectKey({ kind: 'trace', traceId }));
+    const panel = own ?? [...this.panels.values()].find((p) => p.traceOf(traceId));
+    const found = panel?.traceOf(traceId);
+    if (!panel || !found) return undefined;
+    const column = panel.panel.viewColumn;
+    return column === undefined ? { loaded: found.loaded } : { loaded: found.loaded, viewColumn: column };
   }
 
-  /** Restores panels after a window reload: the trace is fetched again by its ID. */
+  /** Restores panels after a window reload: the traces are fetched again. */
   serializer(): vscode.WebviewPanelSerializer<PersistedState> {
     return {
       deserializeWebviewPanel: async (panel, state) => {
-        const id = typeof state?.traceId === 'string' ? state.traceId.toLowerCase() : '';
-        if (!HEX_32.test(id) || this.panels.has(id)) {
+        const subject = this.savedSubject(state);
+        if (!subject || this.panels.has(subjectKey(subject))) {
           panel.dispose();
           return;
         }
         const span = typeof state?.selectSpanId === 'string' ? state.selectSpanId : undefined;
-        this.adopt(id, panel, span);
+        this.adopt(subject, panel, span);
       },
     };
   }
 
-  /** Open trace IDs (for tests and views). */
+  /** What a saved webview state says the panel showed (a state from before subjects names a trace). */
+  private savedSubject(state: PersistedState | undefined): PanelSubject | undefined {
+    if (state?.subject !== undefined) return parsePanelSubject(state.subject);
+    const id = typeof state?.traceId === 'string' ? state.traceId.toLowerCase() : '';
+    return HEX_32.test(id) ? { kind: 'trace', traceId: id } : undefined;
+  }
+
+  /** Trace IDs of the open single-trace panels (for tests and views). */
   get openTraceIds(): string[] {
-    return [...this.panels.keys()];
+    return [...this.panels.values()].filter((p) => p.subject.kind === 'trace').flatMap((p) => p.traceIds);
   }
 
   dispose(): void {

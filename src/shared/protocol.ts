@@ -5,8 +5,49 @@
  * carry a `requestId`; the answer carries the same number in `inReplyTo`. The webview's first
  * message is `ready`; the host posts nothing before it. The host validates every message it
  * receives with `parseWebviewMessage` (the webview is untrusted input).
+ *
+ * A panel shows a subject (`PanelSubject`): one trace, or two to compare. Each of the subject's
+ * traces travels under a handle (`TraceHandle`), and every message about one trace or one of its
+ * spans names the handle, so a view over two traces never mixes up their span indexes.
  */
 import type { SpanDetail, TraceModel } from './model';
+
+/** Names one of a panel's traces: `main` for a single trace, `a` and `b` for a comparison. */
+export type TraceHandle = string;
+
+/** A trace as a panel names it. */
+export interface TraceRef {
+  /** 32 lowercase hex digits. */
+  traceId: string;
+  /** Display name of an entry of `traceLens.backends`; absent: the default backend. */
+  backend?: string;
+}
+
+/** What a panel shows. Panels are keyed by it (`subjectKey`), not by one trace ID. */
+export type PanelSubject = ({ kind: 'trace' } & TraceRef) | { kind: 'compare'; a: TraceRef; b: TraceRef };
+
+/** The handle of a single-trace panel's trace. */
+export const MAIN_HANDLE: TraceHandle = 'main';
+
+/** The traces of a subject with their handles, in display order (the first is the primary one). */
+export function subjectTraces(subject: PanelSubject): Array<{ handle: TraceHandle; ref: TraceRef }> {
+  const ref = (r: TraceRef): TraceRef =>
+    r.backend !== undefined ? { traceId: r.traceId, backend: r.backend } : { traceId: r.traceId };
+  return subject.kind === 'trace'
+    ? [{ handle: MAIN_HANDLE, ref: ref(subject) }]
+    : [
+        { handle: 'a', ref: ref(subject.a) },
+        { handle: 'b', ref: ref(subject.b) },
+      ];
+}
+
+/** A string that is equal for equal subjects: the key of the panel that shows it. */
+export function subjectKey(subject: PanelSubject): string {
+  return JSON.stringify([
+    subject.kind,
+    ...subjectTraces(subject).map(({ ref }) => [ref.backend ?? '', ref.traceId]),
+  ]);
+}
 
 /** Facts about a trace that the host computes and the header shows. */
 export interface TraceHeader {
@@ -34,34 +75,43 @@ export interface WireTrace {
   selfTimeNs: Float64Array;
 }
 
+/** One loaded trace of the panel's subject. */
+export interface TraceEntry {
+  handle: TraceHandle;
+  trace: WireTrace;
+  /** Span to select and reveal, e.g. the span ID of the log line the trace was opened from. */
+  selectSpanId?: string;
+}
+
 // ---- host → webview ---------------------------------------------------------------------------
 
 /** Reply to `ready`: everything the webview needs to draw. */
 export interface InitMessage {
   type: 'init';
   inReplyTo: number;
-  trace: WireTrace;
-  /** Span to select and reveal, e.g. the span ID of the log line the trace was opened from. */
-  selectSpanId?: string;
+  subject: PanelSubject;
+  /** The subject's traces that have loaded, in the order of `subjectTraces`. */
+  traces: TraceEntry[];
 }
 
-/** The trace is being (re)fetched. */
+/** A trace of the panel is being (re)fetched. */
 export interface LoadingMessage {
   type: 'loading';
+  handle: TraceHandle;
   traceId: string;
 }
 
-/** A new version of the trace after a refresh. */
-export interface TraceMessage {
+/** A new version of one of the panel's traces (after a refresh, or when it loaded after `init`). */
+export interface TraceMessage extends TraceEntry {
   type: 'trace';
-  trace: WireTrace;
-  selectSpanId?: string;
 }
 
 /** Fetching or decoding failed; one sentence for a person. */
 export interface ErrorMessage {
   type: 'error';
   message: string;
+  /** The trace that failed; absent when the failure is the panel's as a whole. */
+  handle?: TraceHandle;
 }
 
 /**
@@ -77,6 +127,7 @@ export interface SpanDetailMessage {
 /** Select and reveal a span (opening the same trace again from another log line). */
 export interface SelectSpanMessage {
   type: 'selectSpan';
+  handle: TraceHandle;
   spanId: string;
 }
 
@@ -95,6 +146,7 @@ export interface ReadyMessage {
 export interface GetSpanDetailMessage {
   type: 'getSpanDetail';
   requestId: number;
+  handle: TraceHandle;
   index: number;
 }
 
@@ -108,6 +160,7 @@ export interface OpenTraceMessage {
 /** Go to the source of a span (its code attributes or stack trace). */
 export interface GoToSourceMessage {
   type: 'goToSource';
+  handle: TraceHandle;
   index: number;
 }
 
@@ -118,6 +171,7 @@ export interface GoToSourceMessage {
  */
 export interface OpenStackFrameMessage {
   type: 'openStackFrame';
+  handle: TraceHandle;
   index: number;
   eventIndex: number;
   frameIndex: number;
@@ -129,20 +183,22 @@ export interface CopyMessage {
   text: string;
 }
 
-/** Open this trace in Grafana Explore. */
+/** Open one of the panel's traces in Grafana Explore. */
 export interface OpenInGrafanaMessage {
   type: 'openInGrafana';
+  handle: TraceHandle;
 }
 
-/** Fetch the trace again. */
+/** Fetch the panel's traces again. */
 export interface RefreshMessage {
   type: 'refresh';
 }
 
-/** The selected span changed (the host follows it, e.g. for the overlay). */
+/** The selected span changed, or (`index: null`) nothing is selected; the source overlay follows it. */
 export interface SelectionChangedMessage {
   type: 'selectionChanged';
-  index: number;
+  handle: TraceHandle;
+  index: number | null;
 }
 
 export type WebviewMessage =
@@ -158,15 +214,55 @@ export type WebviewMessage =
 
 const HEX_32 = /^[0-9a-f]{32}$/;
 const HEX_16 = /^[0-9a-f]{16}$/;
+const HANDLE = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_COPY = 1 << 20;
+const MAX_BACKEND_NAME = 200;
+// eslint-disable-next-line no-control-regex -- the point is to refuse control characters
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function isIndex(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 31;
 }
 
+function isHandle(v: unknown): v is TraceHandle {
+  return typeof v === 'string' && HANDLE.test(v);
+}
+
+/** A trace reference from untrusted data (saved webview state): the ID lower-cased, or undefined. */
+function parseTraceRef(raw: unknown): TraceRef | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  const traceId = typeof r.traceId === 'string' ? r.traceId.toLowerCase() : '';
+  if (!HEX_32.test(traceId)) return undefined;
+  if (r.backend === undefined) return { traceId };
+  const b = r.backend;
+  if (typeof b !== 'string' || b === '' || b.length > MAX_BACKEND_NAME || CONTROL.test(b)) return undefined;
+  return { traceId, backend: b };
+}
+
+/**
+ * Validates a panel subject from untrusted data (the state a webview saved, which the panel
+ * serializer reads after a reload). Returns a fresh object with only the known fields.
+ */
+export function parsePanelSubject(raw: unknown): PanelSubject | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const s = raw as Record<string, unknown>;
+  if (s.kind === 'trace') {
+    const ref = parseTraceRef(s);
+    return ref && { kind: 'trace', ...ref };
+  }
+  if (s.kind === 'compare') {
+    const a = parseTraceRef(s.a);
+    const b = parseTraceRef(s.b);
+    return a && b ? { kind: 'compare', a, b } : undefined;
+  }
+  return undefined;
+}
+
 /**
  * Validates a message from the webview. Returns undefined for anything malformed, so a
- * compromised or buggy webview cannot make the host act on junk.
+ * compromised or buggy webview cannot make the host act on junk. Handles are checked for shape
+ * here; whether the panel has such a trace is the panel's check.
  */
 export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
@@ -175,8 +271,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'ready':
       return isIndex(m.requestId) ? { type: 'ready', requestId: m.requestId } : undefined;
     case 'getSpanDetail':
-      return isIndex(m.requestId) && isIndex(m.index)
-        ? { type: 'getSpanDetail', requestId: m.requestId, index: m.index }
+      return isIndex(m.requestId) && isHandle(m.handle) && isIndex(m.index)
+        ? { type: 'getSpanDetail', requestId: m.requestId, handle: m.handle, index: m.index }
         : undefined;
     case 'openTrace': {
       if (typeof m.traceId !== 'string' || !HEX_32.test(m.traceId)) return undefined;
@@ -187,21 +283,31 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
         : { type: 'openTrace', traceId: m.traceId, spanId: m.spanId };
     }
     case 'goToSource':
-      return isIndex(m.index) ? { type: 'goToSource', index: m.index } : undefined;
+      return isHandle(m.handle) && isIndex(m.index)
+        ? { type: 'goToSource', handle: m.handle, index: m.index }
+        : undefined;
     case 'openStackFrame':
-      return isIndex(m.index) && isIndex(m.eventIndex) && isIndex(m.frameIndex)
-        ? { type: 'openStackFrame', index: m.index, eventIndex: m.eventIndex, frameIndex: m.frameIndex }
+      return isHandle(m.handle) && isIndex(m.index) && isIndex(m.eventIndex) && isIndex(m.frameIndex)
+        ? {
+            type: 'openStackFrame',
+            handle: m.handle,
+            index: m.index,
+            eventIndex: m.eventIndex,
+            frameIndex: m.frameIndex,
+          }
         : undefined;
     case 'copy':
       return typeof m.text === 'string' && m.text.length <= MAX_COPY
         ? { type: 'copy', text: m.text }
         : undefined;
     case 'openInGrafana':
-      return { type: 'openInGrafana' };
+      return isHandle(m.handle) ? { type: 'openInGrafana', handle: m.handle } : undefined;
     case 'refresh':
       return { type: 'refresh' };
     case 'selectionChanged':
-      return isIndex(m.index) ? { type: 'selectionChanged', index: m.index } : undefined;
+      return isHandle(m.handle) && (m.index === null || isIndex(m.index))
+        ? { type: 'selectionChanged', handle: m.handle, index: m.index }
+        : undefined;
     default:
       return undefined;
   }

@@ -1,4 +1,4 @@
-// State shared between the runner (run.mjs) and the Playwright scenarios (scenarios.mjs): the runner
+// State shared between the runner (run.mjs) and the Playwright scenarios (scenarios/*.mjs): the runner
 // fills it in before mocha loads the scenarios.
 import { join } from 'node:path';
 

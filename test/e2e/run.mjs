@@ -6,9 +6,9 @@
 //   4. code-server --install-extension, plus the in-host test extension (test/e2e/host-tests)
 //   5. code-server on a free port, on a temp copy of test/fixtures/e2e-workspace (plus demo/template/src)
 //   6. Chromium opens the workbench; the in-host mocha suite reports through a results file
-//   7. mocha runs the in-host results and the Playwright scenarios (scenarios.mjs, detection.mjs,
-//      panel.mjs, scenarios-source.mjs, hostile.mjs, local.mjs, then restore.mjs, which reloads the window); they
-//      act in the extension host through host-tests/control.js
+//   7. mocha runs the in-host results and the Playwright scenarios, every test/e2e/scenarios/NN-*.mjs
+//      in the order of NN (90-restore.mjs reloads the window, so it is last); they act in the
+//      extension host through host-tests/control.js
 // Screenshots and logs go to test-results/e2e/. Prints `e2e: N passed, M failed` and exits non-zero
 // on any failure. Everything started here is stopped at the end, on failure and on SIGINT/SIGTERM.
 //
@@ -25,13 +25,21 @@ import {
   writeFileSync,
   createWriteStream,
 } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { e2e } from './context.mjs';
 import { startFakeTempo } from '../server/fakeTempo.mjs';
+import {
+  CHROMIUM_PATH,
+  CODE_SERVER_ENTRY,
+  NODE24,
+  SETUP_SCRIPT,
+  codeServerEnv as toolsEnv,
+  launchChromium,
+} from '../../scripts/tools.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,21 +47,6 @@ const root = resolve(here, '..', '..');
 const args = new Set(process.argv.slice(2));
 const resultsDir = join(root, 'test-results', 'e2e');
 
-const CACHE = process.env.TRACE_LENS_CACHE ?? join(homedir(), '.cache', 'trace-lens');
-const setupScript = join(root, 'scripts', 'setup-tools.sh');
-const CODE_SERVER_VERSION = readFileSync(setupScript, 'utf8').match(/CODE_SERVER_VERSION="([^"]+)"/)[1];
-const NODE24_BIN = join(CACHE, 'node24', 'bin');
-const CODE_SERVER_DIR = join(CACHE, `code-server-${CODE_SERVER_VERSION}`);
-const CODE_SERVER_ENTRY = join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-const CHROMIUM = process.env.TRACE_LENS_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const EXTENSION_ID = 'tracelens.trace-lens';
 const HOST_TESTS_ID = 'tracelens-test.host-tests';
 
@@ -241,9 +234,9 @@ function finish(passed, failed) {
 
 async function setupTools() {
   const done = phase('setup-tools.sh');
-  const r = await run('bash', [setupScript], { timeoutMs: T.setup });
+  const r = await run('bash', [SETUP_SCRIPT], { timeoutMs: T.setup });
   if (r.code !== 0) throw new Error(`scripts/setup-tools.sh failed (exit ${r.code})`);
-  for (const p of [join(NODE24_BIN, 'node'), CODE_SERVER_ENTRY, CHROMIUM]) {
+  for (const p of [NODE24, CODE_SERVER_ENTRY, CHROMIUM_PATH]) {
     if (!existsSync(p)) throw new Error(`setup-tools.sh finished but ${p} is missing`);
   }
   done();
@@ -270,14 +263,12 @@ async function packageExtension() {
 
 /** Environment for code-server: Node 24 first on PATH, config and data kept in the temp folder. */
 function codeServerEnv(tmp) {
-  return {
-    ...process.env,
-    PATH: `${NODE24_BIN}:${process.env.PATH}`,
+  return toolsEnv({
     XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
     XDG_DATA_HOME: join(tmp, 'xdg-data'),
     // The extension host must not inherit the runner's test settings.
     NODE_OPTIONS: '',
-  };
+  });
 }
 
 function codeServerArgs(tmp) {
@@ -301,7 +292,7 @@ function codeServerArgs(tmp) {
 
 async function installExtensions(tmp, vsix, resultsPath) {
   const done = phase('install extension (code-server --install-extension)');
-  const r = await run(join(NODE24_BIN, 'node'), [...codeServerArgs(tmp), '--install-extension', vsix], {
+  const r = await run(NODE24, [...codeServerArgs(tmp), '--install-extension', vsix], {
     env: codeServerEnv(tmp),
     timeoutMs: T.install,
   });
@@ -340,15 +331,11 @@ async function installExtensions(tmp, vsix, resultsPath) {
       2,
     ),
   );
-  const list = await run(
-    join(NODE24_BIN, 'node'),
-    [...codeServerArgs(tmp), '--list-extensions', '--show-versions'],
-    {
-      env: codeServerEnv(tmp),
-      timeoutMs: T.install,
-      quiet: true,
-    },
-  );
+  const list = await run(NODE24, [...codeServerArgs(tmp), '--list-extensions', '--show-versions'], {
+    env: codeServerEnv(tmp),
+    timeoutMs: T.install,
+    quiet: true,
+  });
   const installed = list.text.split('\n').filter((l) => /^[\w-]+\.[\w-]+@/.test(l.trim()));
   console.log(`[e2e] extensions: ${installed.join(', ') || '(none listed)'}`);
   for (const id of [EXTENSION_ID, HOST_TESTS_ID]) {
@@ -426,7 +413,7 @@ function writeUserSettings(tmp) {
 async function startCodeServer(tmp, workspace) {
   const done = phase('code-server start (until listening)');
   const logFile = createWriteStream(join(resultsDir, 'code-server.log'));
-  const child = spawn(join(NODE24_BIN, 'node'), [...codeServerArgs(tmp), workspace], {
+  const child = spawn(NODE24, [...codeServerArgs(tmp), workspace], {
     cwd: tmp,
     env: codeServerEnv(tmp),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -472,10 +459,7 @@ async function startCodeServer(tmp, workspace) {
 
 async function openWorkbench(url, workspace) {
   const done = phase('Chromium + workbench load');
-  const { chromium } = await import('playwright-core');
-  state.browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_FLAGS,
+  state.browser = await launchChromium({
     headless: !args.has('--headed'),
     timeout: 60000,
     // This runner's own handlers stop Chromium together with code-server and the fake Tempo;
@@ -537,6 +521,26 @@ async function waitForHostResults(resultsPath) {
   return results;
 }
 
+/**
+ * The scenario files: every `test/e2e/scenarios/NN-name.mjs`, in the order of NN. A scenario that
+ * reloads the window (90-restore.mjs) takes a number above the others. A file without a number
+ * is an error rather than a guess at its place.
+ */
+function scenarioFiles(dir = join(here, 'scenarios')) {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.mjs'));
+  const unnumbered = files.filter((f) => !/^\d{2}-[\w-]+\.mjs$/.test(f));
+  if (unnumbered.length) {
+    throw new Error(
+      `test/e2e/scenarios: name scenario files NN-name.mjs (NN orders them): ${unnumbered.join(', ')}`,
+    );
+  }
+  if (files.length === 0) throw new Error(`no scenario files in ${dir}`);
+  // TL_ONLY=local,hostile runs only the scenarios whose names contain one of the words (debugging).
+  const only = (process.env.TL_ONLY ?? '').split(',').filter(Boolean);
+  const chosen = only.length ? files.filter((f) => only.some((w) => f.includes(w))) : files;
+  return chosen.sort().map((f) => join(dir, f));
+}
+
 /** Runs the in-host results and the Playwright scenarios as one mocha suite. */
 async function runMocha(hostResults) {
   const done = phase('Playwright scenarios (mocha)');
@@ -559,20 +563,9 @@ async function runMocha(hostResults) {
     if (t.state === 'pending') test.pending = true;
     host.addTest(test);
   }
-  // One window for all of them, in this order: each scenario sets up the editors it needs.
-  // restore.mjs reloads the window: last, so the reload cannot disturb the others.
-  for (const file of (process.env.TL_ONLY ?? '').split(',').filter(Boolean).length
-    ? process.env.TL_ONLY.split(',')
-    : [
-        'scenarios.mjs',
-        'detection.mjs',
-        'panel.mjs',
-        'scenarios-source.mjs',
-        'hostile.mjs',
-        'local.mjs',
-        'restore.mjs',
-      ])
-    mocha.addFile(join(here, file));
+  // One window for all of them, in the order of their numbers: each scenario sets up the editors
+  // it needs.
+  for (const file of scenarioFiles()) mocha.addFile(file);
   await mocha.loadFilesAsync();
   const counts = await new Promise((resolveRun) => {
     const runner = mocha.run(() =>
@@ -611,8 +604,9 @@ async function main() {
 
   state.tempo = await startFakeTempo({
     mode: process.env.TRACE_LENS_E2E_TEMPO_MODE ?? '2.0.1',
-    // The hand-written hostile trace of hostile.mjs, next to the recorded ones.
-    extraFixturesDirs: [join(root, 'test', 'fixtures', 'hostile')],
+    // The hand-written hostile trace of 50-hostile.mjs, next to the recorded ones. A missing
+    // folder fails that scenario (its before() hook says so), not the whole run.
+    extraFixturesDirs: [join(root, 'test', 'fixtures', 'hostile')].filter((dir) => existsSync(dir)),
   });
   e2e.tempo = state.tempo;
   console.log(`[e2e] fake Tempo (${state.tempo.mode}) at ${state.tempo.url}`);

@@ -165,7 +165,7 @@ describe('webview: hostile content', () => {
         '*',
       );
     });
-    await view.send({ type: 'selectSpan', spanId: IMG });
+    await view.send({ type: 'selectSpan', handle: 'main', spanId: IMG });
     await view.frames();
     assert.equal((await view.rowNames()).length, 4);
     await assertInert();

@@ -91,7 +91,7 @@ describe('webview: interaction', () => {
     await view.page.click(`.tl-row[data-span-index="${PAY}"] .tl-name`);
     assert.equal(await selectedIndex(view), PAY);
     const sel = await view.postedOfType('selectionChanged');
-    assert.deepEqual(sel.at(-1), { type: 'selectionChanged', index: PAY });
+    assert.deepEqual(sel.at(-1), { type: 'selectionChanged', handle: 'main', index: PAY });
     const asks = await view.postedOfType('getSpanDetail');
     assert.equal(asks.at(-1)?.index, PAY);
     await view.page.waitForSelector('#tl-detail [data-section="attributes"]');
@@ -156,7 +156,11 @@ describe('webview: interaction', () => {
     });
     // Go to source (the span has SpanFlag.HasCode) and copying IDs.
     await d.locator('[data-testid="go-to-source"]').click();
-    assert.deepEqual((await view.postedOfType('goToSource')).at(-1), { type: 'goToSource', index: PAY });
+    assert.deepEqual((await view.postedOfType('goToSource')).at(-1), {
+      type: 'goToSource',
+      handle: 'main',
+      index: PAY,
+    });
     await d.locator('[data-testid="detail-span-id"] button').click();
     assert.deepEqual((await view.postedOfType('copy')).at(-1), { type: 'copy', text: hexId('pay') });
     await view.screenshot('detail-full');
@@ -175,6 +179,7 @@ describe('webview: interaction', () => {
     // The exception is the second event of the detail (index 1), its first frame (index 0).
     assert.deepEqual((await view.postedOfType('openStackFrame')).at(-1), {
       type: 'openStackFrame',
+      handle: 'main',
       index: PAY,
       eventIndex: 1,
       frameIndex: 0,
@@ -200,7 +205,11 @@ describe('webview: interaction', () => {
     // The facts from the columns are still there, and Go to Source still asks the host (which says why not).
     assert.equal(await view.page.textContent('#tl-detail [data-testid="detail-duration"]'), '4.2 s');
     await view.page.click('#tl-detail [data-testid="go-to-source"]');
-    assert.deepEqual((await view.postedOfType('goToSource')).at(-1), { type: 'goToSource', index: PAY });
+    assert.deepEqual((await view.postedOfType('goToSource')).at(-1), {
+      type: 'goToSource',
+      handle: 'main',
+      index: PAY,
+    });
     await view.screenshot('detail-damaged');
   });
 

@@ -117,7 +117,7 @@ describe('webview: rendering', () => {
   it('shows the loading state before init and an error panel for error', async () => {
     view = await openView(browser, { autoInit: false }, { waitForRows: false });
     await view.page.waitForSelector('[data-testid="loading"]');
-    await view.send({ type: 'loading', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    await view.send({ type: 'loading', handle: 'main', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
     assert.match((await view.page.textContent('[data-testid="loading"]')) ?? '', /Loading trace/);
     assert.equal(await view.page.isVisible('.tl-progress'), true);
     await view.screenshot('loading');
@@ -139,17 +139,54 @@ describe('webview: rendering', () => {
 
   it('keeps the old trace under a progress bar while refreshing, then shows the new one', async () => {
     view = await openView(browser, { trace: makeTrace(CHECKOUT) });
-    await view.send({ type: 'loading', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    await view.send({ type: 'loading', handle: 'main', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
     assert.equal(await view.page.isVisible('.tl-progress'), true);
     assert.equal((await view.rowNames()).length, 9);
     const more = makeTrace([
       ...CHECKOUT,
       { id: 'late', parent: 'root', name: 'late span', service: 'frontend', start: 5000, dur: 100 },
     ]);
-    await view.send({ type: 'trace', trace: more });
+    await view.send({ type: 'trace', handle: 'main', trace: more });
     await view.frames();
     assert.equal(await view.page.isVisible('.tl-progress'), false);
     assert.equal(await view.page.textContent('[data-testid="span-count"]'), '10');
     assert.ok((await view.rowNames()).includes('late span'));
+  });
+
+  it('shows the first trace of a comparison and keeps messages about the other to it', async () => {
+    view = await openView(browser, { autoInit: false }, { waitForRows: false });
+    const a = makeTrace(CHECKOUT);
+    const b = makeTrace(CHECKOUT.slice(0, 3), { traceId: 'b'.repeat(32) });
+    const subject = { kind: 'compare', a: { traceId: a.model.traceId }, b: { traceId: b.model.traceId } };
+    await view.send({
+      type: 'init',
+      inReplyTo: 1,
+      subject,
+      traces: [
+        { handle: 'a', trace: a },
+        { handle: 'b', trace: b },
+      ],
+    });
+    await view.page.waitForSelector('.tl-row');
+    await view.frames();
+    assert.equal(await view.page.textContent('[data-testid="span-count"]'), '9');
+    // News about trace b changes nothing the waterfall shows.
+    await view.send({ type: 'loading', handle: 'b', traceId: b.model.traceId });
+    await view.send({ type: 'error', handle: 'b', message: 'b is gone' });
+    await view.send({ type: 'trace', handle: 'b', trace: b });
+    await view.frames();
+    assert.equal(await view.page.isVisible('[data-testid="error"]'), false);
+    assert.equal(await view.page.isVisible('.tl-progress'), false);
+    assert.equal((await view.rowNames()).length, 9);
+    // What the person does is about trace a, and the saved state names the comparison.
+    await view.page.click(`.tl-row[data-span-index="${indexOf(a, 'pay')}"] .tl-name`);
+    assert.deepEqual((await view.postedOfType('selectionChanged')).at(-1), {
+      type: 'selectionChanged',
+      handle: 'a',
+      index: indexOf(a, 'pay'),
+    });
+    assert.equal((await view.postedOfType('getSpanDetail')).at(-1)?.handle, 'a');
+    const saved = await view.waitForState((st) => st.selectSpanId !== undefined);
+    assert.deepEqual(saved.subject, subject);
   });
 });

@@ -114,7 +114,7 @@ describe('webview: state and selecting by ID', () => {
       const words = [c.spanIdWords[2 * best]!, c.spanIdWords[2 * best + 1]!];
       return { index: best, id: words.map((x) => (x >>> 0).toString(16).padStart(8, '0')).join('') };
     });
-    await v.send({ type: 'selectSpan', spanId: target.id });
+    await v.send({ type: 'selectSpan', handle: 'main', spanId: target.id });
     await v.frames();
     const row = v.page.locator(`.tl-row[data-span-index="${target.index}"]`);
     assert.equal(await row.getAttribute('aria-selected'), 'true');
@@ -127,7 +127,7 @@ describe('webview: state and selecting by ID', () => {
     const posted = await v.postedOfType('selectionChanged');
     assert.equal(posted.at(-1)?.index, target.index);
     // An unknown span ID changes nothing.
-    await v.send({ type: 'selectSpan', spanId: '0000000000000bad' });
+    await v.send({ type: 'selectSpan', handle: 'main', spanId: '0000000000000bad' });
     await v.frames();
     assert.equal(await row.getAttribute('aria-selected'), 'true');
     await v.screenshot('select-span-large');
@@ -141,7 +141,7 @@ describe('webview: state and selecting by ID', () => {
       { id: 'early', parent: 'root', name: 'warm cache', service: 'frontend', start: 1, dur: 5 },
       ...CHECKOUT,
     ]);
-    await v.send({ type: 'trace', trace: more });
+    await v.send({ type: 'trace', handle: 'main', trace: more });
     await v.frames();
     assert.equal(await selectedName(v), 'fraud check');
     const names = await v.rowNames();

@@ -5,6 +5,7 @@ import {
   formatShare,
   lensTitle,
   overlayHintText,
+  overlayLineSpan,
   peerHost,
   sourceAnnotationText,
   spanLabel,
@@ -33,6 +34,18 @@ describe('source texts', () => {
       overlayHintText({ durationNs: 8e6, label: 'render', critical: false }, 3),
       '8 ms · render · 3 spans',
     );
+  });
+
+  it('lets the span selected in the panel speak for its line, else the slowest', () => {
+    const spans = [
+      { index: 7, name: 'slow' },
+      { index: 3, name: 'fast' },
+    ] as const;
+    const line: [{ index: number; name: string }, ...{ index: number; name: string }[]] = [...spans];
+    assert.deepEqual(overlayLineSpan(line, undefined), { span: spans[0], selected: false });
+    assert.deepEqual(overlayLineSpan(line, 3), { span: spans[1], selected: true });
+    assert.deepEqual(overlayLineSpan(line, 7), { span: spans[0], selected: true });
+    assert.deepEqual(overlayLineSpan(line, 5), { span: spans[0], selected: false }, 'ran elsewhere');
   });
 
   const hosts: Array<[string, Array<{ key: string; value: string | number }>, string | undefined]> = [

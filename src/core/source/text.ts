@@ -86,6 +86,18 @@ export function overlayHintText(facts: Omit<SpanFacts, 'share'>, count = 1): str
   return parts.join(' · ');
 }
 
+/**
+ * The span a line of the trace overlay speaks for: the one selected in the trace panel when it
+ * ran on this line (`selected`), else the slowest. `spans` are the line's spans, slowest first.
+ */
+export function overlayLineSpan<T extends { index: number }>(
+  spans: readonly [T, ...T[]],
+  selectedIndex: number | undefined,
+): { span: T; selected: boolean } {
+  const chosen = selectedIndex === undefined ? undefined : spans.find((s) => s.index === selectedIndex);
+  return chosen ? { span: chosen, selected: true } : { span: spans[0], selected: false };
+}
+
 /** Figures for a CodeLens over a function. */
 export interface FunctionStats {
   /** Spans attributed to the function in the window. */

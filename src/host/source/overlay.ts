@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { SpanFlag, spanIdAt } from '../../shared/model';
 import { overlayHoverMarkdown } from '../../core/hovers';
-import { overlayHintText } from '../../core/source/text';
+import { overlayHintText, overlayLineSpan } from '../../core/source/text';
 import { Commands, commandUri } from '../commandIds';
 import type { TracePanels } from '../tracePanel';
 import type { LoadedTrace } from '../traceService';
@@ -27,11 +27,14 @@ interface LineSpan {
   critical: boolean;
 }
 
+/** The spans mapped to one line, slowest first (never empty). */
+type LineSpans = [LineSpan, ...LineSpan[]];
+
 /** The overlay of one trace: file key → 0-based line → spans, slowest first. */
 interface Overlay {
   traceId: string;
   loaded: LoadedTrace;
-  byFile: Map<string, { path: string; lines: Map<number, LineSpan[]> }>;
+  byFile: Map<string, { path: string; lines: Map<number, LineSpans> }>;
 }
 
 /** Map key for a file path: case-folded where the file system ignores case. */
@@ -44,11 +47,14 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * The trace overlay: while a trace panel is (the most recently) active, the lines its spans map
  * to show the slowest span's duration and name after the line end and a gutter mark; hovering
- * the line lists the spans with a link that selects one in the panel. Places are computed once
- * per trace, for spans flagged `HasCode` only.
+ * the line lists the spans with a link that selects one in the panel. The span selected in the
+ * panel follows the panel: its line shows that span's hint, emphasised. Places are computed once
+ * per trace, for spans flagged `HasCode` only; a selection only redraws.
  */
 export class TraceOverlay implements vscode.Disposable {
   private readonly decoration: vscode.TextEditorDecorationType;
+  /** The hint of the line of the span selected in the panel. */
+  private readonly selectedDecoration: vscode.TextEditorDecorationType;
   private current: Overlay | undefined;
   /** Computed overlays by trace version: each is computed once. */
   private cache = new WeakMap<LoadedTrace, Overlay>();
@@ -71,8 +77,19 @@ export class TraceOverlay implements vscode.Disposable {
       after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 3em' },
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     });
+    this.selectedDecoration = vscode.window.createTextEditorDecorationType({
+      gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', 'span-gutter.svg'),
+      gutterIconSize: 'contain',
+      after: {
+        color: new vscode.ThemeColor('editorInfo.foreground'),
+        fontWeight: 'bold',
+        margin: '0 0 0 3em',
+      },
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    });
     this.disposables.push(
       this.decoration,
+      this.selectedDecoration,
       panels.onDidChangeActiveTrace(() => void this.follow()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.render()),
       navigator.onDidChangeMark(() => this.render()),
@@ -193,9 +210,16 @@ export class TraceOverlay implements vscode.Disposable {
     return this.current.byFile.get(fileKey(document.uri.fsPath))?.lines.get(line);
   }
 
+  /** The span selected in the panel whose trace the overlay shows, if any. */
+  private get selectedIndex(): number | undefined {
+    const active = this.panels.activeTrace;
+    return active && this.current && active.loaded === this.current.loaded ? active.selected : undefined;
+  }
+
   /** Draws the hints on the visible editors. */
   private render(): void {
     const marked = this.navigator.markedLine;
+    const selectedIndex = this.selectedIndex;
     for (const editor of vscode.window.visibleTextEditors) {
       const doc = editor.document;
       const file =
@@ -203,18 +227,20 @@ export class TraceOverlay implements vscode.Disposable {
           ? this.current.byFile.get(fileKey(doc.uri.fsPath))
           : undefined;
       const options: vscode.DecorationOptions[] = [];
+      const selected: vscode.DecorationOptions[] = [];
       for (const [line, spans] of file?.lines ?? []) {
         if (line < 0 || line >= doc.lineCount) continue;
         // Go to Source's annotation says more about this line; one text after a line is enough.
         if (marked?.document === doc && marked.line === line) continue;
-        const top = spans[0]!;
+        const hint = overlayLineSpan(spans, selectedIndex);
         const end = doc.lineAt(line).range.end;
-        options.push({
+        (hint.selected ? selected : options).push({
           range: new vscode.Range(end, end),
-          renderOptions: { after: { contentText: overlayHintText(top, spans.length) } },
+          renderOptions: { after: { contentText: overlayHintText(hint.span, spans.length) } },
         });
       }
       editor.setDecorations(this.decoration, options);
+      editor.setDecorations(this.selectedDecoration, selected);
     }
   }
 
@@ -262,12 +288,19 @@ export class TraceOverlay implements vscode.Disposable {
     this.render();
   }
 
-  /** The hinted lines (1-based) and their texts, for tests. */
-  lines(): Array<{ path: string; line: number; text: string }> {
-    const out: Array<{ path: string; line: number; text: string }> = [];
+  /** The hinted lines (1-based), their texts, and whether the line is the selected span's, for tests. */
+  lines(): Array<{ path: string; line: number; text: string; selected: boolean }> {
+    const out: Array<{ path: string; line: number; text: string; selected: boolean }> = [];
+    const selectedIndex = this.selectedIndex;
     for (const file of this.current?.byFile.values() ?? []) {
       for (const [line, spans] of file.lines) {
-        out.push({ path: file.path, line: line + 1, text: overlayHintText(spans[0]!, spans.length) });
+        const hint = overlayLineSpan(spans, selectedIndex);
+        out.push({
+          path: file.path,
+          line: line + 1,
+          text: overlayHintText(hint.span, spans.length),
+          selected: hint.selected,
+        });
       }
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));

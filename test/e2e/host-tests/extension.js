@@ -55,7 +55,7 @@ function activate(context) {
   if (!fs.existsSync(configPath)) return;
   const config = JSON.parse(fs.readFileSync(configPath, 'utf8'));
   if (config.controlPath) require('./control').startControl(context, config.controlPath);
-  // A window reload (test/e2e/restore.mjs) activates this extension again in the new host: the
+  // A window reload (test/e2e/scenarios/90-restore.mjs) activates this extension again in the new host: the
   // control channel restarts (above), the suite does not run twice (its cleanup closes every editor).
   if (fs.existsSync(config.resultsPath)) return;
   // Run after activation returns, so this extension's activation never waits on the suite.

@@ -6,8 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { SpanDetail } from '../../../src/shared/model';
+import { renderPanelHtml } from '../../../src/shared/panelHtml';
 import type { WireTrace } from '../../../src/shared/protocol';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -16,16 +17,6 @@ const DIST = process.env.TRACE_LENS_DIST ?? join(ROOT, 'dist');
 const STUB = join(__dirname, '..', 'stub');
 export const ORIGIN = 'http://tracelens.test';
 export const SHOTS = join(ROOT, 'test-results', 'webview');
-
-/** Chromium flags for a quiet, offline, headless run. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** What the stub host does; mirrors window.__tlFixture in stub/host.js. */
 export interface Fixture {
@@ -70,40 +61,26 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(join(DIST, 'webview.js')) || !existsSync(join(DIST, 'webview.css'))) {
     throw new Error(`${DIST}/webview.js is missing: run \`node scripts/build.mjs\` first`);
   }
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  // The project's Chromium path and flags (scripts/tools.mjs, an ES module).
+  const { launchChromium } = await import('../../../scripts/tools.mjs');
+  return launchChromium();
 }
 
-/** The page as the host writes it (tracePanel.ts), plus the stub scripts before the bundle. */
+/**
+ * The page as the host writes it (`renderPanelHtml`, as tracePanel.ts does), with the stub
+ * scripts before the bundle: the fixture, the synthetic trace generator and the stub host.
+ */
 function pageHtml(nonce: string): string {
-  const csp = [
-    "default-src 'none'",
-    `img-src ${ORIGIN} data:`,
-    `style-src ${ORIGIN} 'nonce-${nonce}'`,
-    `font-src ${ORIGIN}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${ORIGIN}/stub/themes.css" nonce="${nonce}">
-<link rel="stylesheet" href="${ORIGIN}/dist/codicon.css" nonce="${nonce}">
-<link rel="stylesheet" href="${ORIGIN}/dist/webview.css" nonce="${nonce}">
-<title>Trace</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${ORIGIN}/fixture.js"></script>
-<script nonce="${nonce}" src="${ORIGIN}/stub/synth.js"></script>
-<script nonce="${nonce}" src="${ORIGIN}/stub/host.js"></script>
-<script nonce="${nonce}" src="${ORIGIN}/dist/webview.js"></script>
-</body>
-</html>`;
+  return renderPanelHtml({
+    cspSource: ORIGIN,
+    nonce,
+    distUri: (file) => `${ORIGIN}/dist/${file}`,
+    title: 'Trace',
+    prelude: {
+      styles: [`${ORIGIN}/stub/themes.css`],
+      scripts: [`${ORIGIN}/fixture.js`, `${ORIGIN}/stub/synth.js`, `${ORIGIN}/stub/host.js`],
+    },
+  });
 }
 
 /** A page showing the webview, with access to what the stub host recorded. */

@@ -6,7 +6,7 @@
   window.addEventListener('message', (e) => {
     const m = e.data;
     if (!m || (m.type !== 'init' && m.type !== 'trace')) return;
-    const t = m.trace;
+    const t = m.type === 'init' ? m.traces[0].trace : m.trace;
     const c = t.model.columns;
     const n = t.model.spanCount;
     const total = t.model.durationNs || 1;

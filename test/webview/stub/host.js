@@ -1,6 +1,7 @@
 // The host's side of the protocol, played in the test page before the real bundle loads:
 // defines `acquireVsCodeApi` (recording every posted message and the state), answers `ready`
-// with `init` and `getSpanDetail` with `spanDetail`, and records CSP violations and errors.
+// with `init` (a single-trace panel: the trace under the handle `main`) and `getSpanDetail` with
+// `spanDetail`, and records CSP violations and errors.
 // Reads its script from `window.__tlFixture` (set by fixture.js, written by the test helper).
 (function () {
   'use strict';
@@ -103,13 +104,17 @@
     if (m.type === 'ready' && fx.autoInit !== false) {
       setTimeout(() => {
         if (fx.initError) tl.send({ type: 'error', message: fx.initError });
-        else
+        else {
+          const t = trace();
           tl.sendRaw({
             type: 'init',
             inReplyTo: m.requestId,
-            trace: trace(),
-            ...(fx.selectSpanId ? { selectSpanId: fx.selectSpanId } : {}),
+            subject: { kind: 'trace', traceId: t && t.model.traceId },
+            traces: [
+              { handle: 'main', trace: t, ...(fx.selectSpanId ? { selectSpanId: fx.selectSpanId } : {}) },
+            ],
           });
+        }
       }, 0);
     } else if (m.type === 'getSpanDetail' && fx.answerDetails !== false) {
       setTimeout(

@@ -1,9 +1,10 @@
-// A trace panel survives "Developer: Reload Window": the webview keeps { traceId, selectSpanId } with
-// setState, and the panel serializer (TracePanels.serializer()) fetches the trace again and selects
-// the span. Loaded by run.mjs LAST: the reload restarts the workbench and the extension host.
+// A trace panel survives "Developer: Reload Window": the webview keeps { subject, traceId,
+// selectSpanId } with setState, and the panel serializer (TracePanels.serializer()) fetches the
+// trace again and selects the span. Loaded by run.mjs LAST (its number is the highest): the reload
+// restarts the workbench and the extension host.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { command, e2e, host, reconnectHost, screenshot, waitUntil } from './context.mjs';
+import { command, e2e, host, reconnectHost, screenshot, waitUntil } from '../context.mjs';
 import {
   UI_TIMEOUT,
   openTracePanel,
@@ -11,7 +12,7 @@ import {
   rowNamed,
   runFromPalette,
   waitForTraceRows,
-} from './workbench.mjs';
+} from '../workbench.mjs';
 
 /* global describe, it, afterEach, MessagePort */
 
@@ -85,6 +86,7 @@ describe('Window reload (Playwright)', function () {
       { timeoutMs: UI_TIMEOUT },
     );
     assert.equal(saved.traceId, traceId);
+    assert.deepEqual(saved.subject, { kind: 'trace', traceId }, 'the serializer reopens the subject');
     const fetchesBefore = traceRequests(traceId);
 
     // The new extension host writes the control file again; remove the old one so the wait below

@@ -3,11 +3,12 @@
 // link that would type `touch /tmp/trace-lens-e2e-pwned` into the terminal, span names that are
 // Markdown autolinks, and a span naming /proc/self/environ. Go to Source on each: the toast appears,
 // every link in it is clicked, and no terminal receives text; /proc gets no "open it?" dialog; the
-// hover over the trace ID links only to Trace Lens's own commands. Loaded by run.mjs before restore.mjs.
+// hover over the trace ID links only to Trace Lens's own commands. Loaded by run.mjs before 90-restore.mjs.
 import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { command, e2e, host, screenshot, waitUntil } from './context.mjs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
 import {
   UI_TIMEOUT,
   focusWorkbench,
@@ -18,9 +19,18 @@ import {
   rowNamed,
   runFromPalette,
   textBox,
-} from './workbench.mjs';
+} from '../workbench.mjs';
 
-/* global describe, it, afterEach, after */
+/* global describe, it, before, afterEach, after */
+
+const FIXTURE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'fixtures',
+  'hostile',
+  'hostile-trace.json',
+);
 
 /** What the links in the fixture would create, through the shell of the active terminal. */
 const MARKER = '/tmp/trace-lens-e2e-pwned';
@@ -67,6 +77,11 @@ async function goToSourceOf(doc, name) {
 
 describe('Hostile trace text never acts (issue 17, Playwright)', function () {
   this.timeout(180000);
+
+  before(function () {
+    // The fake Tempo serves this trace only when the file is there: without it, say so here.
+    assert.ok(existsSync(FIXTURE), `${FIXTURE} is missing: the fake Tempo has no hostile trace to serve`);
+  });
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && e2e.page) {

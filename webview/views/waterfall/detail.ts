@@ -8,11 +8,11 @@ import {
   type SpanDetail,
   type SpanEvent,
   type SpanLink,
-} from '../src/shared/model';
-import { el, icon, iconButton } from './dom';
-import { formatDuration, formatPercent } from './format';
-import { spanIdOf, spanName, spanService, type TraceData } from './trace';
-import { PALETTE_SIZE } from './palette';
+} from '../../../src/shared/model';
+import { el, icon, iconButton } from '../../dom';
+import { formatDuration, formatPercent } from '../../format';
+import { spanIdOf, spanName, spanService, type TraceData } from '../../trace';
+import { PALETTE_SIZE } from '../../palette';
 
 /** What the pane asks its owner to do. */
 export interface DetailActions {

@@ -4,11 +4,11 @@
  * double-click resets. Buckets come from difference arrays, so drawing costs O(spans + pixels)
  * however long the spans are.
  */
-import { SpanFlag } from '../src/shared/model';
-import { el } from './dom';
-import { formatDuration, niceTicks } from './format';
-import type { TraceData } from './trace';
-import { PALETTE_SIZE } from './palette';
+import { SpanFlag } from '../../../src/shared/model';
+import { el } from '../../dom';
+import { formatDuration, niceTicks } from '../../format';
+import type { TraceData } from '../../trace';
+import { PALETTE_SIZE } from '../../palette';
 
 /** Overview height in CSS pixels. */
 const HEIGHT = 44;

@@ -1,8 +1,8 @@
 // Issue "Trace IDs come alive wherever they appear": an output channel, the integrated terminal and a
-// debugged program's output, seen the way a person sees them. Loaded by run.mjs after scenarios.mjs
+// debugged program's output, seen the way a person sees them. Loaded by run.mjs after 10-workbench.mjs
 // (the app.log hover is scenario a there).
 import assert from 'node:assert/strict';
-import { command, e2e, host, screenshot, waitUntil } from './context.mjs';
+import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
 import {
   UI_TIMEOUT,
   focusWorkbench,
@@ -13,7 +13,7 @@ import {
   textBox,
   textRect,
   waitForTraceRows,
-} from './workbench.mjs';
+} from '../workbench.mjs';
 
 /* global describe, it, afterEach */
 

@@ -1,9 +1,9 @@
 // From a slow span to the line of code, and from code back to its spans: Go to Source from the span
 // detail, exception stack frames as links, the trace overlay in the editors, the CodeLens over a
-// function, and the Trace Search view. Loaded by run.mjs after panel.mjs. The workspace has the
+// function, and the Trace Search view. Loaded by run.mjs after 30-panel.mjs. The workspace has the
 // demo's src/ (demo/template), whose lines are the ones tempo-2.0.1-trace-v1.json names.
 import assert from 'node:assert/strict';
-import { command, e2e, host, screenshot, waitUntil } from './context.mjs';
+import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
 import {
   UI_TIMEOUT,
   openTracePanel,
@@ -11,7 +11,7 @@ import {
   rowNamed,
   traceDoc,
   waitForTraceRows,
-} from './workbench.mjs';
+} from '../workbench.mjs';
 
 /* global describe, it, afterEach, after */
 
@@ -53,9 +53,9 @@ function editorOf(page, fileName) {
 
 /**
  * What the editor shows on its (1-based) line `n`, read from the DOM: the texts after the line end
- * (decorations' `::after` content, with their screen boxes), whether a whole-line decoration paints
- * a background there, whether the gutter carries the overlay's span icon, and the editor's visible
- * box. Undefined while the line is not rendered.
+ * (decorations' `::after` content, with their screen boxes and whether they are bold), whether a
+ * whole-line decoration paints a background there, whether the gutter carries the overlay's span
+ * icon, and the editor's visible box. Undefined while the line is not rendered.
  */
 function lineState(editor, n) {
   return editor.evaluate((root, n) => {
@@ -76,6 +76,7 @@ function lineState(editor, n) {
         text: content.slice(1, -1).replace(/\\(.)/g, '$1'),
         left: r.left,
         right: r.right,
+        bold: Number(getComputedStyle(span, '::after').fontWeight) >= 600,
       });
     }
     const painted = (e) => {
@@ -289,6 +290,61 @@ describe('From a span to the code and back (Playwright)', function () {
     assert.ok(state.gutter, 'line 61 has the span icon in the gutter');
     await scrollToAfterText(page, editor, 61, 'node.NotifyNode');
     await screenshot('source-c2-overlay-smtp');
+  });
+
+  it('c3. the span selected in the panel is emphasised on its line, and the emphasis follows the selection', async function () {
+    const { page, traceId } = e2e;
+    await resetWorkbench();
+    const { doc } = await openTracePanel(page, traceId, 6);
+    await host('openFile', { path: DATA_FETCH, column: 2, line: 40 });
+    await waitUntil('the overlay to name DataFetchNode.ts:55', async () =>
+      (await host('overlayLines')).some((x) => x.path === DATA_FETCH && x.line === 55),
+    );
+    assert.deepEqual(
+      (await host('overlayLines')).filter((x) => x.selected),
+      [],
+      'no line is emphasised before a span is selected',
+    );
+
+    await selectSpan(doc, 'node.DataFetchNode');
+    const lines = await waitUntil("DataFetchNode.ts:55 to be the selected span's line", async () => {
+      const l = await host('overlayLines');
+      return l.some((x) => x.path === DATA_FETCH && x.line === 55 && x.selected) ? l : undefined;
+    });
+    assert.deepEqual(
+      lines.filter((x) => x.selected).map((x) => `${x.path}:${x.line}`),
+      [`${DATA_FETCH}:55`],
+      "only the selected span's line is emphasised",
+    );
+    const editor = editorOf(page, 'DataFetchNode.ts');
+    await waitUntil('the hint on line 55 to be bold', async () => {
+      const state = await lineState(editor, 55);
+      return state?.after.some((a) => a.text.includes('node.DataFetchNode') && a.bold);
+    });
+    await scrollToAfterText(page, editor, 55, 'node.DataFetchNode');
+    await screenshot('source-c3-overlay-selected');
+
+    // Another span: the emphasis moves to its lines (NotifyNode.ts:12 and the throw in SmtpClient.ts:61).
+    await selectSpan(doc, 'node.NotifyNode');
+    await waitUntil('the emphasis to move to node.NotifyNode', async () => {
+      const selected = (await host('overlayLines')).filter((x) => x.selected);
+      return (
+        selected.some((x) => x.path === 'src/nodes/NotifyNode.ts' && x.line === 12) &&
+        !selected.some((x) => x.path === DATA_FETCH)
+      );
+    });
+    await waitUntil('the hint on line 55 to be plain again', async () => {
+      const state = await lineState(editor, 55);
+      return state?.after.some((a) => a.text.includes('node.DataFetchNode') && !a.bold);
+    });
+
+    // Escape closes the detail, a second clears the selection: no line is emphasised.
+    await doc.locator('.tl-scroller').focus();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await waitUntil('no line to be emphasised', async () =>
+      (await host('overlayLines')).every((x) => !x.selected),
+    );
   });
 
   it('d. the CodeLens over DataFetchNode.fetch lists its traces and opens one with the span selected', async function () {

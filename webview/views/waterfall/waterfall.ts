@@ -6,12 +6,12 @@
  * batched into one animation frame. Bars are placed as percentages of the view window, so zooming
  * only rewrites a few style properties of the rows on screen and never lays out the list again.
  */
-import { SpanFlag } from '../src/shared/model';
-import { el, icon } from './dom';
-import { formatDuration, niceTicks } from './format';
-import { PALETTE_SIZE } from './palette';
-import { selfIntervals, type RowList } from './rowModel';
-import { spanName, spanService, type TraceData } from './trace';
+import { SpanFlag } from '../../../src/shared/model';
+import { dragResize, el, icon } from '../../dom';
+import { formatDuration, niceTicks } from '../../format';
+import { PALETTE_SIZE } from '../../palette';
+import { selfIntervals, type RowList } from '../../rowModel';
+import { spanName, spanService, type TraceData } from '../../trace';
 
 /** Row height in CSS pixels (also in style.css as --tl-row-h). */
 export const ROW_H = 22;
@@ -110,6 +110,8 @@ export class Waterfall {
   private activeId = '';
   /** Called after each paint of rows (the benchmark and tests hook here). */
   onPaint: (() => void) | undefined;
+  /** Called when the person resized the name column. */
+  onLabelWidth: (() => void) | undefined;
 
   constructor(private readonly events: WaterfallEvents) {
     this.labelHead = el('div', { class: 'tl-axis-label', text: 'Service & operation' });
@@ -154,7 +156,10 @@ export class Waterfall {
     dragResize(
       colSplit,
       () => this.shownLabelWidth,
-      (w) => this.setLabelWidth(w),
+      (w) => {
+        this.setLabelWidth(w);
+        this.onLabelWidth?.();
+      },
     );
   }
 
@@ -606,41 +611,4 @@ function mark(name: string, cls: string, label: string): HTMLSpanElement {
   const m = icon(name, `tl-mark ${cls}`);
   m.title = label;
   return m;
-}
-
-/**
- * Makes `handle` a drag handle that resizes something horizontally. `dir` is +1 when moving right
- * grows the size, -1 when it shrinks it (a pane on the right). Arrow keys resize too.
- */
-export function dragResize(
-  handle: HTMLElement,
-  get: () => number,
-  set: (w: number) => void,
-  dir: 1 | -1 = 1,
-): void {
-  handle.tabIndex = 0;
-  handle.addEventListener('pointerdown', (ev) => {
-    ev.preventDefault();
-    handle.setPointerCapture(ev.pointerId);
-    const x0 = ev.clientX;
-    const w0 = get();
-    handle.classList.add('tl-dragging');
-    const move = (e: PointerEvent) => set(w0 + dir * (e.clientX - x0));
-    const up = () => {
-      handle.classList.remove('tl-dragging');
-      handle.removeEventListener('pointermove', move);
-      handle.removeEventListener('pointerup', up);
-      handle.removeEventListener('pointercancel', up);
-    };
-    handle.addEventListener('pointermove', move);
-    handle.addEventListener('pointerup', up);
-    handle.addEventListener('pointercancel', up);
-  });
-  handle.addEventListener('keydown', (ev) => {
-    const step = ev.shiftKey ? 50 : 10;
-    if (ev.key === 'ArrowLeft') set(get() - dir * step);
-    else if (ev.key === 'ArrowRight') set(get() + dir * step);
-    else return;
-    ev.preventDefault();
-  });
 }

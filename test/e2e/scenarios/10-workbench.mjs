@@ -2,8 +2,8 @@
 // a mocha suite. The runner has already opened the workbench (e2e.page) on a copy of
 // test/fixtures/e2e-workspace, with traceLens.tempo.url pointing at the fake Tempo server.
 import assert from 'node:assert/strict';
-import { e2e, screenshot, waitUntil } from './context.mjs';
-import { UI_TIMEOUT, focusWorkbench, hoverUntilVisible, readText, textBox } from './workbench.mjs';
+import { e2e, screenshot, waitUntil } from '../context.mjs';
+import { UI_TIMEOUT, focusWorkbench, hoverUntilVisible, readText, textBox } from '../workbench.mjs';
 
 /* global describe, it, afterEach */
 

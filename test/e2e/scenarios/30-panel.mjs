@@ -1,8 +1,8 @@
 // Issue "The trace panel": the critical path, the span detail, a 2,001-span trace scrolled to its end,
 // the panel in dark, light and high-contrast themes, and the README picture. Loaded by run.mjs after
-// detection.mjs.
+// 20-detection.mjs.
 import assert from 'node:assert/strict';
-import { command, e2e, host, screenshot, waitUntil } from './context.mjs';
+import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
 import {
   UI_TIMEOUT,
   openTracePanel,
@@ -11,7 +11,7 @@ import {
   rowNamed,
   textBox,
   traceDoc,
-} from './workbench.mjs';
+} from '../workbench.mjs';
 
 /* global describe, it, afterEach, after */
 

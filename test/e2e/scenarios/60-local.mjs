@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { e2e, host, screenshot, waitUntil } from './context.mjs';
+import { e2e, host, screenshot, waitUntil } from '../context.mjs';
 import {
   UI_TIMEOUT,
   hoverUntilVisible,
@@ -15,7 +15,7 @@ import {
   resetWorkbench,
   textBox,
   waitForTraceRows,
-} from './workbench.mjs';
+} from '../workbench.mjs';
 
 /* global describe, it, afterEach */
 
@@ -63,7 +63,7 @@ describe('The local receiver: traces with no Tempo (Playwright)', function () {
         type: 'node',
         request: 'launch',
         name: 'shop-e2e',
-        program: join(here, 'otel-app.mjs'),
+        program: join(here, '..', 'otel-app.mjs'),
         args: [logFile],
         console: 'internalConsole',
         internalConsoleOptions: 'openOnSessionStart',

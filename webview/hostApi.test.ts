@@ -1,0 +1,122 @@
+/** The webview's end of the host channel, with a fake `acquireVsCodeApi()`, in plain Node. */
+import assert from 'node:assert/strict';
+import type { SpanDetail } from '../src/shared/model';
+import type { WebviewMessage } from '../src/shared/protocol';
+import { HostApi, type HostHandlers } from './hostApi';
+import { CHECKOUT, makeDetail, makeTrace } from './testing/traceBuilder';
+
+const wire = makeTrace(CHECKOUT);
+
+function channel() {
+  const posted: WebviewMessage[] = [];
+  const heard: Array<[keyof HostHandlers, ...unknown[]]> = [];
+  const record =
+    (name: keyof HostHandlers) =>
+    (...args: unknown[]) =>
+      heard.push([name, ...args]);
+  const host = new HostApi(
+    { postMessage: (m) => posted.push(m), getState: () => undefined, setState: () => undefined },
+    {
+      init: record('init'),
+      trace: record('trace'),
+      loading: record('loading'),
+      error: record('error'),
+      selectSpan: record('selectSpan'),
+      spanDetail: record('spanDetail'),
+    },
+  );
+  return { host, posted, heard };
+}
+
+describe('webview host channel', () => {
+  it('says it is ready with a request ID, and posts what the views ask for with the trace handle', () => {
+    const { host, posted } = channel();
+    host.ready();
+    host.goToSource('main', 3);
+    host.openStackFrame('b', 1, 0, 2);
+    host.openInGrafana('a');
+    host.selectionChanged('main', 4);
+    host.selectionChanged('main', -1);
+    host.openTrace('4bf92f3577b34da6a3ce929d0e0e4736');
+    assert.deepEqual(posted, [
+      { type: 'ready', requestId: 1 },
+      { type: 'goToSource', handle: 'main', index: 3 },
+      { type: 'openStackFrame', handle: 'b', index: 1, eventIndex: 0, frameIndex: 2 },
+      { type: 'openInGrafana', handle: 'a' },
+      { type: 'selectionChanged', handle: 'main', index: 4 },
+      { type: 'selectionChanged', handle: 'main', index: null },
+      { type: 'openTrace', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' },
+    ]);
+  });
+
+  it('asks for a detail once, takes only the answer to the latest request, and keeps it per trace', () => {
+    const { host, posted, heard } = channel();
+    assert.equal(host.detail('main', 2), undefined);
+    assert.equal(host.detail('main', 5), undefined);
+    assert.deepEqual(posted, [
+      { type: 'getSpanDetail', requestId: 1, handle: 'main', index: 2 },
+      { type: 'getSpanDetail', requestId: 2, handle: 'main', index: 5 },
+    ]);
+    const d: SpanDetail = makeDetail(wire, 'pay');
+    host.receive({ type: 'spanDetail', inReplyTo: 1, detail: d });
+    assert.deepEqual(heard, [], 'the answer to an older request is dropped');
+    host.receive({ type: 'spanDetail', inReplyTo: 2, detail: d });
+    assert.deepEqual(heard, [['spanDetail', 'main', 5, d]]);
+    assert.deepEqual(host.detail('main', 5), d);
+    assert.equal(posted.length, 2, 'a cached detail is not asked for again');
+    assert.equal(host.detail('b', 5), undefined, 'another trace has its own details');
+    host.forget('main');
+    assert.equal(host.detail('main', 5), undefined);
+  });
+
+  it('makes a detail safe to render', () => {
+    const { host, heard } = channel();
+    host.detail('main', 0);
+    host.receive({
+      type: 'spanDetail',
+      inReplyTo: 1,
+      detail: {
+        index: '0',
+        spanId: 7,
+        attributes: [{ key: 1, value: { nested: true } }, null],
+        events: [{ name: 'exception', frames: [{ file: 3, line: -1, userCode: 'yes' }] }],
+      },
+    });
+    const d = heard[0]![3] as SpanDetail;
+    assert.equal(d.index, 0);
+    assert.equal(d.spanId, '7');
+    assert.deepEqual(d.attributes, [{ key: '1', value: '[object Object]' }]);
+    assert.deepEqual(d.resource, []);
+    assert.deepEqual(d.links, []);
+    assert.deepEqual(d.events[0]!.frames, [{ file: '3', userCode: false }]);
+  });
+
+  it('reads init, trace, loading, error and selectSpan, and drops junk', () => {
+    const { host, heard } = channel();
+    const subject = { kind: 'trace', traceId: wire.model.traceId };
+    host.receive({ type: 'init', inReplyTo: 1, subject, traces: [{ handle: 'main', trace: wire }] });
+    host.receive({ type: 'trace', handle: 'main', trace: wire, selectSpanId: 'abc' });
+    host.receive({ type: 'loading', handle: 'main', traceId: 'x' });
+    host.receive({ type: 'error', message: 'down' });
+    host.receive({ type: 'selectSpan', handle: 'main', spanId: '00f067aa0ba902b7' });
+    for (const junk of [null, 'init', { type: 'nope' }, { type: 'selectSpan', spanId: 'x' }, { type: 7 }])
+      host.receive(junk);
+    assert.deepEqual(heard, [
+      ['init', subject, [{ handle: 'main', trace: wire }]],
+      ['trace', { handle: 'main', trace: wire, selectSpanId: 'abc' }],
+      ['loading', 'main', 'x'],
+      ['error', 'down', undefined],
+      ['selectSpan', 'main', '00f067aa0ba902b7'],
+    ]);
+  });
+
+  it('turns a trace it cannot read into an error page', () => {
+    const { host, heard } = channel();
+    host.receive({ type: 'trace', handle: 'main', trace: { header: {} } });
+    host.receive({ type: 'init', inReplyTo: 1, traces: [{ handle: 'main' }] });
+    assert.deepEqual(heard, [
+      ['error', 'The host sent a trace this view cannot read.', undefined],
+      ['error', 'The host sent a trace this view cannot read.', undefined],
+    ]);
+  });
+});
