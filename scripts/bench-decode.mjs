@@ -101,7 +101,7 @@ function load(path) {
  * `{"metric","value","unit"}` object per line.
  */
 export async function runDecodeBench({ json = false, sizes = ['10k', '100k', '1m'] } = {}) {
-  const { decodeTrace } = await import('../src/core/model/index.ts');
+  const { decodeTrace } = await import('../src/core/decode/index.ts');
   const { summarize } = await import('../src/core/analysis/index.ts');
   const log = (s) => {
     if (!json) console.log(s);

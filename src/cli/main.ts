@@ -11,7 +11,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { detectTraceIds, normalizeTraceId } from '../core/ids/detect';
-import { decodeTrace, TraceDecodeError, type DecodedTrace } from '../core/model';
+import { decodeTrace, TraceDecodeError, type DecodedTrace } from '../core/decode';
 import { summarize } from '../core/analysis';
 import {
   BackendError,

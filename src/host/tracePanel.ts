@@ -10,7 +10,7 @@ import {
 import type { LoadedTrace, TraceService } from './traceService';
 import { Commands } from './commandIds';
 import { parseStackTrace } from '../core/source';
-import { readDetail } from '../core/model';
+import { readDetail } from '../core/decode';
 import type { SpanDetail, StackFrameRef } from '../shared/model';
 import type { Config } from './config';
 

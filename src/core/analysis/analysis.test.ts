@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpanFlag, spanIdAt, type TraceModel } from '../../shared/model';
-import { decodeTrace, type DecodedTrace } from '../model';
-import { otlpTrace, sid, TEMPO_FIXTURES, type SpanSpec } from '../model/testSupport';
+import { decodeTrace, type DecodedTrace } from '../decode';
+import { otlpTrace, sid, TEMPO_FIXTURES, type SpanSpec } from '../decode/testSupport';
 import { criticalPath, errorSpans, selfTime, slowestSpans, summarize } from '.';
 
 function decode(spans: SpanSpec[]): DecodedTrace {

@@ -3,7 +3,7 @@
  * spans and the errors. Pure functions over the columnar model; every walk is iterative.
  */
 import { SpanFlag, type TraceModel } from '../../shared/model';
-import type { DecodedTrace } from '../model';
+import type { DecodedTrace } from '../decode';
 
 /** Per-service figures. */
 export interface ServiceSummary {

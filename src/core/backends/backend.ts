@@ -3,7 +3,7 @@
  * come from Tempo, Grafana, Jaeger, Zipkin or a file.
  */
 import type { Attribute } from '../../shared/model';
-import type { DecodedTrace } from '../model';
+import type { DecodedTrace } from '../decode';
 
 /** The kinds of backend `createBackend` builds. */
 export type BackendKind = 'tempo' | 'grafana' | 'jaeger' | 'zipkin' | 'file';

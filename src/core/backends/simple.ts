@@ -2,7 +2,7 @@
  * The shape Jaeger's and Zipkin's query APIs share: one GET per trace returning JSON, and a
  * services list that shows the server answers.
  */
-import type { TraceFormat } from '../model';
+import type { TraceFormat } from '../decode';
 import type { BackendKind, ConnectionReport, GetTraceOptions, TraceBackend, TraceResult } from './backend';
 import { ByteLru, SharedRequest } from './cache';
 import { decodeBody } from './decode';

@@ -4,7 +4,7 @@
  */
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TraceFormat } from '../../model';
+import type { TraceFormat } from '../../decode';
 import type { ConnectionReport, GetTraceOptions, TraceBackend, TraceResult } from '../backend';
 import { decodeBody } from '../decode';
 import { BackendError, formatBytes } from '../errors';

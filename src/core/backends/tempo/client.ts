@@ -5,7 +5,7 @@
  *
  * See docs/tempo-api.md for the status codes and traps handled here.
  */
-import type { TraceFormat } from '../../model';
+import type { TraceFormat } from '../../decode';
 import type {
   BackendKind,
   ConnectionCheck,
