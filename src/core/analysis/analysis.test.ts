@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpanFlag, spanIdAt, type TraceModel } from '../../shared/model';
 import { decodeTrace, type DecodedTrace } from '../decode';
-import { otlpTrace, sid, TEMPO_FIXTURES, type SpanSpec } from '../decode/testSupport';
+import { otlpTrace, sid, TEMPO_FIXTURES, type SpanSpec } from '../decode/testing/testSupport';
 import { criticalPath, errorSpans, selfTime, slowestSpans, summarize } from '.';
 
 function decode(spans: SpanSpec[]): DecodedTrace {
