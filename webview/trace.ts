@@ -2,7 +2,7 @@
  * The trace as the webview holds it: the wire columns (checked and coerced to typed arrays) plus
  * derived arrays computed once per trace.
  */
-import { spanIdAt, type TraceColumns } from '../src/shared/model';
+import { spanIdAt, spanIndexById, type TraceColumns } from '../src/shared/model';
 import type { WireTrace } from '../src/shared/protocol';
 import { computeSubtreeEnd } from './rowModel';
 
@@ -98,12 +98,7 @@ export function spanIdOf(t: TraceData, i: number): string {
   return spanIdAt(t.c, i);
 }
 
-/** Index of the span with this 16-hex-digit ID, or -1. A linear scan over the ID words: no map to build. */
+/** Index of the span with this 16-hex-digit ID, or -1 (the model's `spanIndexById`). */
 export function findSpanById(t: TraceData, spanId: string): number {
-  if (!/^[0-9a-fA-F]{16}$/.test(spanId)) return -1;
-  const hi = parseInt(spanId.slice(0, 8), 16) >>> 0;
-  const lo = parseInt(spanId.slice(8), 16) >>> 0;
-  const w = t.c.spanIdWords;
-  for (let i = 0; i < t.n; i++) if (w[2 * i] === hi && w[2 * i + 1] === lo) return i;
-  return -1;
+  return spanIndexById({ columns: t.c, spanCount: t.n }, spanId);
 }

@@ -10,7 +10,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { detectTraceIds, normalizeTraceId } from '../core/ids/detect';
+import { detectTraceIds, normalizeTraceId } from '../core/ids';
 import { decodeTrace, TraceDecodeError, type DecodedTrace } from '../core/decode';
 import { summarize } from '../core/analysis';
 import {

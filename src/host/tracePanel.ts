@@ -12,12 +12,11 @@ import { Commands } from './commandIds';
 import { parseStackTrace } from '../core/source';
 import { readDetail } from '../core/decode';
 import type { SpanDetail, StackFrameRef } from '../shared/model';
+import { TRACE_ID_HEX as HEX_32 } from '../shared/traceId';
 import type { Config } from './config';
 
 /** The webview type; also the serializer's key. */
 export const TRACE_VIEW_TYPE = 'traceLens.trace';
-
-const HEX_32 = /^[0-9a-f]{32}$/;
 
 /** State the webview keeps with setState; the serializer reads `traceId` to re-fetch. */
 interface PersistedState {

@@ -7,6 +7,7 @@
  * receives with `parseWebviewMessage` (the webview is untrusted input).
  */
 import type { SpanDetail, TraceModel } from './model';
+import { SPAN_ID_HEX as HEX_16, TRACE_ID_HEX as HEX_32 } from './traceId';
 
 /** Facts about a trace that the host computes and the header shows. */
 export interface TraceHeader {
@@ -156,8 +157,6 @@ export type WebviewMessage =
   | RefreshMessage
   | SelectionChangedMessage;
 
-const HEX_32 = /^[0-9a-f]{32}$/;
-const HEX_16 = /^[0-9a-f]{16}$/;
 const MAX_COPY = 1 << 20;
 
 function isIndex(v: unknown): v is number {

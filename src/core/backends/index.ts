@@ -14,7 +14,6 @@ import { ZipkinBackend } from './zipkin/backend';
 export * from './backend';
 export { BackendError, isBackendError, redactUrl, type BackendErrorKind } from './errors';
 export type { Auth, FetchLike } from './http';
-export { normalizeTraceId } from './ids';
 export { FileBackend, type FileBackendOptions, type ReadFile } from './file/backend';
 export { GrafanaBackend, grafanaProxyUrl, datasourceOf, type GrafanaBackendOptions } from './grafana/backend';
 export { JaegerBackend, type JaegerBackendOptions } from './jaeger/backend';

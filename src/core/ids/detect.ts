@@ -1173,19 +1173,3 @@ export function detectTraceIds(text: string, options?: DetectOptions): DetectedI
   const n = max !== undefined && max < text.length ? Math.max(0, Math.floor(max)) : text.length;
   return new Scanner(text, n, options?.includeLow === true).run();
 }
-
-/**
- * Normalises a typed or pasted trace ID: 1–32 hex digits in any case, surrounding whitespace
- * ignored, left-padded with zeros to 32 the way Tempo does. Undefined if invalid or all zeros.
- */
-export function normalizeTraceId(input: string): string | undefined {
-  const s = input.trim();
-  if (s.length < 1 || s.length > 32) return undefined;
-  let zero = true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!isHex(c)) return undefined;
-    if (c !== 48) zero = false;
-  }
-  return zero ? undefined : s.toLowerCase().padStart(32, '0');
-}

@@ -4,6 +4,7 @@
  */
 import type { Attribute } from '../../../shared/model';
 import type { SearchHit, SearchResult, SearchSpan, SearchSpanSet } from '../backend';
+import { normalizeTraceId, TRACE_ID_INPUT } from '../../../shared/traceId';
 import { arr, attributes, isObject, num, obj, str, type JsonObject } from '../json';
 
 /** Tag names of one scope (`resource`, `span`, `intrinsic`...). */
@@ -61,11 +62,6 @@ export interface MetricsResult {
   message?: string;
 }
 
-/** Tempo writes hex IDs without leading zeros; comparisons need all 32 digits. */
-export function padTraceId(id: string): string {
-  return id.trim().toLowerCase().padStart(32, '0');
-}
-
 function spanOf(v: unknown): SearchSpan | undefined {
   if (!isObject(v)) return undefined;
   const spanId = str(v, 'spanID') ?? str(v, 'spanId');
@@ -90,8 +86,10 @@ function spanSetOf(v: unknown): SearchSpanSet | undefined {
 
 function hitOf(v: unknown): SearchHit | undefined {
   if (!isObject(v)) return undefined;
+  // Tempo writes hex IDs without leading zeros; comparisons need all 32 digits.
   const id = str(v, 'traceID') ?? str(v, 'traceId');
-  if (id === undefined || !/^[0-9a-fA-F]{1,32}$/.test(id.trim())) return undefined;
+  const traceId = id === undefined ? undefined : normalizeTraceId(id, { allowAllZero: true });
+  if (traceId === undefined) return undefined;
   // `spanSet` is the deprecated single set (Tempo 2.0/2.1); `spanSets` replaced it and repeats it.
   const rawSets = arr(v, 'spanSets');
   const sets = (rawSets.length > 0 ? rawSets : [v['spanSet']])
@@ -108,7 +106,7 @@ function hitOf(v: unknown): SearchHit | undefined {
     }
   }
   return {
-    traceId: padTraceId(id),
+    traceId,
     rootServiceName: str(v, 'rootServiceName') ?? '',
     ...(rootTraceName !== undefined ? { rootTraceName } : {}),
     startTimeUnixNano: str(v, 'startTimeUnixNano') ?? '0',
@@ -177,8 +175,8 @@ export function normalizeMetrics(json: unknown): MetricsResult | undefined {
           const labels = attributes(arr(e, 'labels'));
           const traceLabel = labels.find((l) => l.key === 'trace:id' || l.key === 'traceId');
           const traceId =
-            typeof traceLabel?.value === 'string' && /^[0-9a-fA-F]{1,32}$/.test(traceLabel.value)
-              ? padTraceId(traceLabel.value)
+            typeof traceLabel?.value === 'string' && TRACE_ID_INPUT.test(traceLabel.value)
+              ? normalizeTraceId(traceLabel.value, { allowAllZero: true })
               : undefined;
           return {
             labels,
