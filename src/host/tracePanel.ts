@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { criticalPath, selfTime } from '../core/analysis';
+import { analyze } from '../core/analysis';
 import {
   parseWebviewMessage,
   type HostMessage,
@@ -60,7 +60,7 @@ export function toWire(loaded: LoadedTrace, canOpenInGrafana: boolean): WireTrac
     errorCount: loaded.summary.errorCount,
     canOpenInGrafana,
   };
-  return { model, header, criticalPath: criticalPath(model), selfTimeNs: selfTime(model) };
+  return { model, header, ...analyze(model) };
 }
 
 /** One webview panel showing one trace. */
