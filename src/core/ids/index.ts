@@ -8,6 +8,7 @@ export {
   type DetectOptions,
   type IdFormat,
 } from './detect';
+export { idAllowed, idsFor, type BareIdMode, type IdSurface } from './bareIds';
 export {
   normalizeTraceId,
   SPAN_ID_HEX,
