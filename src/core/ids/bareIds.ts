@@ -14,7 +14,8 @@
  * description says ("explicit trace IDs are links"). A debugged program's output is collected
  * for Recent Traces unless bare IDs are off: the list only offers them, as a hover does.
  */
-import { detectTraceIds, type DetectedId } from './detect';
+import { detectTraceIds } from './detect';
+import type { DetectedId } from './types';
 
 /** `traceLens.detection.bareIds`. */
 export type BareIdMode = 'link' | 'hover' | 'off';
