@@ -1,4 +1,4 @@
-import { BackendError } from '../core/backends/errors';
+import { BackendError } from '../core/backends';
 import { TraceDecodeError } from '../core/decode';
 
 /** One sentence for a person, whatever was thrown. */

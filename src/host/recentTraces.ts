@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatDuration } from '../core/analysis/format';
+import { formatDuration } from '../core/analysis';
 import { Commands } from './commandIds';
 import { TRACE_ID_HEX } from '../core/ids';
 import { markdownText } from '../core/untrusted';

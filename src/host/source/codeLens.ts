@@ -6,15 +6,18 @@ import {
   type MetricsResult,
   type TraceBackend,
 } from '../../core/backends';
-import { formatDuration } from '../../core/analysis/format';
-import { RequestBudget } from '../../core/source/budget';
+import { formatDuration } from '../../core/analysis';
 import {
+  cleanText,
+  formatAgo,
+  lensTitle,
+  RequestBudget,
   statsFromMetrics,
   statsFromSearch,
+  type FunctionStats,
   type SearchStats,
   type TraceChoice,
-} from '../../core/source/spanStats';
-import { cleanText, formatAgo, lensTitle, type FunctionStats } from '../../core/source/text';
+} from '../../core/source';
 import {
   functionCondition,
   functionCountQuery,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { SearchHit, TagsResult, TagValuesResult, TraceBackend } from '../../core/backends';
-import { formatDuration } from '../../core/analysis/format';
-import { cleanText, formatAgo, unixNanoToMs } from '../../core/source/text';
+import { formatDuration } from '../../core/analysis';
+import { cleanText, formatAgo, unixNanoToMs } from '../../core/source';
 import {
   applyCompletion,
   completionContext,
