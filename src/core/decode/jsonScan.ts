@@ -14,7 +14,7 @@ import { buildModel } from './build';
 import { B64_VALUE, bytesToHex, HEX_VALUE } from './ids';
 import type { JsonObject } from './json';
 import { GIVE_UP, JsonCursor } from './jsonCursor';
-import { jsonSpanDetail } from './otlpJson';
+import { CODE_KEYS as CODE_KEY_NAMES, jsonSpanDetail } from './otlpJson';
 import { ByteInterner } from './protoReader';
 import { findJsonError } from './jsonError';
 import { DecimalClock, RawSpans, U32List, type TimeRef } from './raw';
@@ -69,12 +69,7 @@ const K = {
   stacktrace: ascii('exception.stacktrace'),
   partial: ascii('PARTIAL'),
 };
-const CODE_KEYS = [
-  ascii('code.filepath'),
-  ascii('code.file.path'),
-  ascii('code.function'),
-  ascii('code.function.name'),
-];
+const CODE_KEYS = [...CODE_KEY_NAMES].map(ascii);
 const KIND_NAMES = [
   'SPAN_KIND_UNSPECIFIED',
   'SPAN_KIND_INTERNAL',

@@ -11,6 +11,7 @@
  */
 import { SpanFlag, StatusCode } from '../../shared/model';
 import { bytesToIdWords, bytesToHex } from './ids';
+import { CODE_KEYS as CODE_KEY_NAMES } from './otlpJson';
 import * as fields from './protoFields';
 import { ByteInterner, bytesEqual, ProtoReader, WireType } from './protoReader';
 import { RawSpans, U32List, type TimeRef } from './raw';
@@ -49,7 +50,7 @@ const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 const SERVICE_NAME = ascii('service.name');
 const EXCEPTION = ascii('exception');
 const STACKTRACE = ascii('exception.stacktrace');
-const CODE_KEYS = ['code.filepath', 'code.file.path', 'code.function', 'code.function.name'].map(ascii);
+const CODE_KEYS = [...CODE_KEY_NAMES].map(ascii);
 /** 'c', the first byte of every key in CODE_KEYS. */
 const LETTER_C = 0x63;
 // Enum members read once (see build.ts).
