@@ -14,28 +14,35 @@
 class GiveUp {}
 export const GIVE_UP = new GiveUp();
 
-const TAB = 0x09;
-const LINE_FEED = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
-const SPACE = 0x20;
-const QUOTE = 0x22;
-const PLUS = 0x2b;
-const COMMA = 0x2c;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-const COLON = 0x3a;
-const UPPER_E = 0x45;
-const OPEN_BRACKET = 0x5b;
-const BACKSLASH = 0x5c;
-const CLOSE_BRACKET = 0x5d;
-const LOWER_E = 0x65;
-const LOWER_F = 0x66;
-const LOWER_N = 0x6e;
-const LOWER_T = 0x74;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
+/**
+ * The bytes the cursor compares against, by name. An enum declared in this file because the
+ * compiler (esbuild, in the bundle and under tsx) writes its members as literals where they are
+ * used; module constants would be a load on every comparison in the loops below.
+ */
+const enum Byte {
+  Tab = 0x09,
+  LineFeed = 0x0a,
+  CarriageReturn = 0x0d,
+  Space = 0x20,
+  Quote = 0x22,
+  Plus = 0x2b,
+  Comma = 0x2c,
+  Minus = 0x2d,
+  Dot = 0x2e,
+  Digit0 = 0x30,
+  Digit9 = 0x39,
+  Colon = 0x3a,
+  UpperE = 0x45,
+  OpenBracket = 0x5b,
+  Backslash = 0x5c,
+  CloseBracket = 0x5d,
+  LowerE = 0x65,
+  LowerF = 0x66,
+  LowerN = 0x6e,
+  LowerT = 0x74,
+  OpenBrace = 0x7b,
+  CloseBrace = 0x7d,
+}
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -54,7 +61,8 @@ export class JsonCursor {
     const buf = this.buf;
     let p = this.pos;
     let c = buf[p];
-    while (c === SPACE || c === LINE_FEED || c === CARRIAGE_RETURN || c === TAB) c = buf[++p];
+    while (c === Byte.Space || c === Byte.LineFeed || c === Byte.CarriageReturn || c === Byte.Tab)
+      c = buf[++p];
     this.pos = p;
   }
 
@@ -73,12 +81,12 @@ export class JsonCursor {
 
   /** Whether a string starts at `pos` (call after `ws`). */
   atString(): boolean {
-    return this.buf[this.pos] === QUOTE;
+    return this.buf[this.pos] === Byte.Quote;
   }
 
   /** Whether an object starts at `pos` (call after `ws`). */
   atObject(): boolean {
-    return this.buf[this.pos] === OPEN_BRACE;
+    return this.buf[this.pos] === Byte.OpenBrace;
   }
 
   /** Reads a string whose opening quote is at `pos`; sets s0, s1, escaped. */
@@ -89,9 +97,9 @@ export class JsonCursor {
     let escaped = false;
     for (;;) {
       const c = buf[p];
-      if (c === QUOTE) break;
-      if (c === undefined || c < SPACE) throw GIVE_UP;
-      if (c === BACKSLASH) {
+      if (c === Byte.Quote) break;
+      if (c === undefined || c < Byte.Space) throw GIVE_UP;
+      if (c === Byte.Backslash) {
         escaped = true;
         p += 2;
       } else p++;
@@ -105,16 +113,16 @@ export class JsonCursor {
   /** Reads a value that must be a string; gives up on anything else. */
   expectString(): void {
     this.ws();
-    if (this.buf[this.pos] !== QUOTE) throw GIVE_UP;
+    if (this.buf[this.pos] !== Byte.Quote) throw GIVE_UP;
     this.string();
   }
 
   /** Reads an object key and its colon; gives up on escaped keys. */
   key(): void {
     this.ws();
-    if (this.buf[this.pos] !== QUOTE) throw GIVE_UP;
+    if (this.buf[this.pos] !== Byte.Quote) throw GIVE_UP;
     this.string();
-    if (this.escaped || this.next() !== COLON) throw GIVE_UP;
+    if (this.escaped || this.next() !== Byte.Colon) throw GIVE_UP;
   }
 
   /** True when the last string read equals `k`. */
@@ -128,27 +136,27 @@ export class JsonCursor {
 
   /** Opens an object; false when it is empty (then it is also closed). */
   openObject(): boolean {
-    return this.open(OPEN_BRACE, CLOSE_BRACE);
+    return this.open(Byte.OpenBrace, Byte.CloseBrace);
   }
 
   /** Opens an array; false when it is empty (then it is also closed). */
   openArray(): boolean {
-    return this.open(OPEN_BRACKET, CLOSE_BRACKET);
+    return this.open(Byte.OpenBracket, Byte.CloseBracket);
   }
 
   /** After an object member: true if another follows, false at the closing brace. */
   moreMembers(): boolean {
-    return this.more(CLOSE_BRACE);
+    return this.more(Byte.CloseBrace);
   }
 
   /** After an array element: true if another follows, false at the closing bracket. */
   moreElements(): boolean {
-    return this.more(CLOSE_BRACKET);
+    return this.more(Byte.CloseBracket);
   }
 
   private more(close: number): boolean {
     const c = this.next();
-    if (c === COMMA) return true;
+    if (c === Byte.Comma) return true;
     if (c === close) return false;
     throw GIVE_UP;
   }
@@ -168,23 +176,23 @@ export class JsonCursor {
     this.ws();
     const buf = this.buf;
     const c = buf[this.pos];
-    if (c === QUOTE) return this.string();
-    if (c === OPEN_BRACE || c === OPEN_BRACKET) return this.skipNested();
-    if (c === LOWER_T) return this.literal('true');
-    if (c === LOWER_F) return this.literal('false');
-    if (c === LOWER_N) return this.literal('null');
-    if (c === MINUS || (c !== undefined && c >= DIGIT_0 && c <= DIGIT_9)) {
+    if (c === Byte.Quote) return this.string();
+    if (c === Byte.OpenBrace || c === Byte.OpenBracket) return this.skipNested();
+    if (c === Byte.LowerT) return this.literal('true');
+    if (c === Byte.LowerF) return this.literal('false');
+    if (c === Byte.LowerN) return this.literal('null');
+    if (c === Byte.Minus || (c !== undefined && c >= Byte.Digit0 && c <= Byte.Digit9)) {
       let p = this.pos + 1;
       for (;;) {
         const d = buf[p];
         if (d === undefined) throw GIVE_UP;
         if (
-          (d >= DIGIT_0 && d <= DIGIT_9) ||
-          d === DOT ||
-          d === LOWER_E ||
-          d === UPPER_E ||
-          d === PLUS ||
-          d === MINUS
+          (d >= Byte.Digit0 && d <= Byte.Digit9) ||
+          d === Byte.Dot ||
+          d === Byte.LowerE ||
+          d === Byte.UpperE ||
+          d === Byte.Plus ||
+          d === Byte.Minus
         )
           p++;
         else break;
@@ -208,17 +216,17 @@ export class JsonCursor {
     for (;;) {
       const c = buf[p];
       if (c === undefined) throw GIVE_UP;
-      if (c === QUOTE) {
+      if (c === Byte.Quote) {
         p++;
         for (;;) {
           const d = buf[p];
-          if (d === QUOTE) break;
-          if (d === undefined || d < SPACE) throw GIVE_UP;
-          p += d === BACKSLASH ? 2 : 1;
+          if (d === Byte.Quote) break;
+          if (d === undefined || d < Byte.Space) throw GIVE_UP;
+          p += d === Byte.Backslash ? 2 : 1;
         }
-      } else if (c === OPEN_BRACE) stack.push(CLOSE_BRACE);
-      else if (c === OPEN_BRACKET) stack.push(CLOSE_BRACKET);
-      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      } else if (c === Byte.OpenBrace) stack.push(Byte.CloseBrace);
+      else if (c === Byte.OpenBracket) stack.push(Byte.CloseBracket);
+      else if (c === Byte.CloseBrace || c === Byte.CloseBracket) {
         if (stack.pop() !== c) throw GIVE_UP;
         if (stack.length === 0) {
           this.pos = p + 1;

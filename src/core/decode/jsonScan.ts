@@ -84,11 +84,14 @@ const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'
 // tsx each read of another module's export is a getter call (see ids/detect.ts).
 const HEX = HEX_VALUE;
 const B64 = B64_VALUE;
-const DIGIT_0 = 0x30;
-const DIGIT_1 = 0x31;
-const EQUALS = 0x3d;
-/** 'c', the first byte of every key in CODE_KEYS. */
-const LETTER_C = 0x63;
+/** Bytes the walker compares against (an enum, so they compile to literals; see jsonCursor.ts). */
+const enum Byte {
+  Digit0 = 0x30,
+  Digit1 = 0x31,
+  Equals = 0x3d,
+  /** 'c', the first byte of every key in CODE_KEYS. */
+  LowerC = 0x63,
+}
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -162,7 +165,7 @@ class TempoJsonScanner extends JsonCursor {
         } else {
           const p = this.pos;
           this.skip();
-          this.partial = this.pos - p === 1 && this.buf[p] === DIGIT_1;
+          this.partial = this.pos - p === 1 && this.buf[p] === Byte.Digit1;
         }
       } else if (top && this.is(K.message)) {
         this.ws();
@@ -408,7 +411,7 @@ class TempoJsonScanner extends JsonCursor {
       for (let k = 0; k < bytes; k++) out[k] = (HEX[buf[s0 + 2 * k]!]! << 4) | HEX[buf[s0 + 2 * k + 1]!]!;
     } else {
       let end = this.s1;
-      while (end > s0 && buf[end - 1] === EQUALS) end--;
+      while (end > s0 && buf[end - 1] === Byte.Equals) end--;
       let acc = 0;
       let bits = 0;
       for (let k = s0; k < end; k++) {
@@ -498,7 +501,7 @@ class TempoJsonScanner extends JsonCursor {
     let sec = 0;
     let ns = 0;
     for (; p < end; p++) {
-      const d = buf[p]! - DIGIT_0;
+      const d = buf[p]! - Byte.Digit0;
       if (d < 0 || d > 9) throw GIVE_UP; // fractions, exponents, signs: the tolerant decoder
       if (p < split) sec = sec * 10 + d;
       else ns = ns * 10 + d;
@@ -514,13 +517,13 @@ class TempoJsonScanner extends JsonCursor {
       this.string();
       for (let k = 0; k < names.length; k++) if (this.is(names[k]!)) return k;
       const n = this.s1 - this.s0;
-      const d = buf[this.s0]! - DIGIT_0;
+      const d = buf[this.s0]! - Byte.Digit0;
       if (n === 1 && d >= 0 && d < names.length) return d;
       return 0;
     }
     const p = this.pos;
     this.skip();
-    const d = buf[p]! - DIGIT_0;
+    const d = buf[p]! - Byte.Digit0;
     return this.pos - p === 1 && d >= 0 && d < names.length ? d : 0;
   }
 
@@ -558,7 +561,7 @@ class TempoJsonScanner extends JsonCursor {
         if (this.s1 - this.s0 === 3 && this.is(K.key)) {
           this.expectString();
           const len = this.s1 - this.s0;
-          if (!found && (len === 13 || len === 14 || len === 18) && this.buf[this.s0] === LETTER_C) {
+          if (!found && (len === 13 || len === 14 || len === 18) && this.buf[this.s0] === Byte.LowerC) {
             for (const k of CODE_KEYS) if (this.is(k)) found = true;
           }
         } else this.skip();

@@ -51,8 +51,6 @@ const SERVICE_NAME = ascii('service.name');
 const EXCEPTION = ascii('exception');
 const STACKTRACE = ascii('exception.stacktrace');
 const CODE_KEYS = [...CODE_KEY_NAMES].map(ascii);
-/** 'c', the first byte of every key in CODE_KEYS. */
-const LETTER_C = 0x63;
 // Enum members read once (see build.ts).
 const FLAG_ERROR: number = SpanFlag.Error;
 const FLAG_HAS_CODE: number = SpanFlag.HasCode;
@@ -399,7 +397,8 @@ export class ProtoColumnsPass {
     if (!this.readKey(start, end)) return false;
     const buf = this.buf;
     const len = this.keyEnd - this.keyStart;
-    if (buf[this.keyStart] !== LETTER_C || (len !== 13 && len !== 14 && len !== 18)) return false;
+    // Every CODE_KEYS entry starts with 'c' (0x63) and is 13, 14 or 18 bytes long.
+    if (buf[this.keyStart] !== 0x63 || (len !== 13 && len !== 14 && len !== 18)) return false;
     for (const k of CODE_KEYS) if (bytesEqual(buf, this.keyStart, this.keyEnd, k)) return true;
     return false;
   }

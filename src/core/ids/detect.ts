@@ -21,61 +21,11 @@ import type { Confidence, DetectedId, DetectOptions, IdFormat } from './types';
 
 export type { Confidence, DetectedId, DetectOptions, IdFormat } from './types';
 
-// The scanner reads these constants, tables and helpers in its hottest code, millions of times
+// The scanner reads these tables, helpers and key kinds in its hottest code, millions of times
 // per 100 MB. They are bound to this module's own constants once: run through tsx (the tests and
 // `npm run bench`), every read of another module's export is a getter call, which made the scan
 // ten times slower; bundled by esbuild it makes no difference either way.
-const {
-  APOSTROPHE,
-  AT,
-  BACKSLASH,
-  BACKTICK,
-  CLOSE_BRACE,
-  CLOSE_BRACKET,
-  CLS16,
-  COLON,
-  COMMA,
-  CSI_FINAL_FIRST,
-  CSI_FINAL_LAST,
-  CSI_INTERMEDIATE_FIRST,
-  CSI_PARAM_FIRST,
-  CSI_PARAM_LAST,
-  DASH,
-  DIGIT,
-  DIGIT_0,
-  DIGIT_1,
-  DIGIT_2,
-  DIGIT_3,
-  DIGIT_7,
-  DIGIT_9,
-  DOT,
-  EQUALS,
-  ESCAPE,
-  GREATER_THAN,
-  HASH,
-  HEX,
-  LESS_THAN,
-  LINE_FEED,
-  LOWER_A,
-  LOWER_D,
-  LOWER_G,
-  LOWER_Z,
-  OPEN_BRACE,
-  OPEN_BRACKET,
-  PERCENT,
-  QUESTION_MARK,
-  QUOTE,
-  SEMICOLON,
-  SLASH,
-  SPACE,
-  TAB,
-  TOKEN,
-  UPPER,
-  UPPER_W,
-  cls,
-  isHex,
-  lower,
-} = chars;
+const { CLS16, DIGIT, HEX, TOKEN, UPPER, cls, isHex, lower } = chars;
 const {
   ANCHOR_KINDS,
   ANCHOR_NEEDLES,
@@ -95,6 +45,60 @@ const {
   K_UBER,
   NEGATIVE_BY_FIRST,
 } = keys;
+
+/**
+ * The character codes the scanner compares against, by name. An enum declared in this file,
+ * because the TypeScript compiler (esbuild, in the bundle and under tsx) writes its members as
+ * literals where they are used: as imported or module constants they are a load on every
+ * comparison, which cost 8% on the detect benchmark.
+ */
+const enum Ch {
+  Tab = 0x09,
+  LineFeed = 0x0a,
+  Escape = 0x1b,
+  Space = 0x20,
+  Quote = 0x22, // "
+  Hash = 0x23, // #
+  Percent = 0x25, // %
+  Apostrophe = 0x27, // '
+  Comma = 0x2c,
+  Dash = 0x2d,
+  Dot = 0x2e,
+  Slash = 0x2f,
+  Digit0 = 0x30,
+  Digit1 = 0x31,
+  Digit2 = 0x32,
+  Digit3 = 0x33,
+  Digit7 = 0x37,
+  Digit9 = 0x39,
+  Colon = 0x3a,
+  Semicolon = 0x3b,
+  LessThan = 0x3c,
+  Equals = 0x3d,
+  GreaterThan = 0x3e,
+  QuestionMark = 0x3f,
+  At = 0x40, // @
+  UpperW = 0x57,
+  OpenBracket = 0x5b, // [
+  Backslash = 0x5c,
+  CloseBracket = 0x5d, // ]
+  Backtick = 0x60,
+  LowerA = 0x61,
+  LowerD = 0x64,
+  LowerG = 0x67,
+  LowerZ = 0x7a,
+  OpenBrace = 0x7b, // {
+  CloseBrace = 0x7d, // }
+  // ANSI control sequences (CSI): ESC [, parameter bytes (0x30-0x3f), intermediate bytes
+  // (0x20-0x2f), one final byte (0x40-0x7e). The bounds share codes with characters above.
+  /* eslint-disable @typescript-eslint/no-duplicate-enum-values */
+  CsiIntermediateFirst = 0x20,
+  CsiParamFirst = 0x30,
+  CsiParamLast = 0x3f,
+  CsiFinalFirst = 0x40,
+  CsiFinalLast = 0x7e,
+  /* eslint-enable @typescript-eslint/no-duplicate-enum-values */
+}
 
 const NORM = new Uint8Array(48); // the key's letters and digits, lowercased, last one first
 
@@ -244,7 +248,7 @@ class Scanner {
   private anchor(kind: number, p: number): number {
     if (kind === A_B64) {
       const v = this.skipSpaces(p);
-      return this.ch(v) === QUOTE ? this.base64At(v) : 0;
+      return this.ch(v) === Ch.Quote ? this.base64At(v) : 0;
     }
     if (kind === A_JAEGER) {
       if (!this.eqIgnoreCase(p, p + 8, 'trace-id')) return 0;
@@ -261,7 +265,7 @@ class Scanner {
   }
 
   private skipSpaces(p: number): number {
-    while (this.ch(p) === SPACE || this.ch(p) === TAB) p++;
+    while (this.ch(p) === Ch.Space || this.ch(p) === Ch.Tab) p++;
     return p;
   }
 
@@ -271,14 +275,14 @@ class Scanner {
     while (p < stop) {
       const c = this.ch(p);
       if (
-        c === SPACE ||
-        c === TAB ||
-        c === QUOTE ||
-        c === APOSTROPHE ||
-        c === COLON ||
-        c === EQUALS ||
-        c === BACKSLASH ||
-        c === OPEN_BRACKET
+        c === Ch.Space ||
+        c === Ch.Tab ||
+        c === Ch.Quote ||
+        c === Ch.Apostrophe ||
+        c === Ch.Colon ||
+        c === Ch.Equals ||
+        c === Ch.Backslash ||
+        c === Ch.OpenBracket
       )
         p++;
       else break;
@@ -291,14 +295,15 @@ class Scanner {
     const t = this.t;
     const n = this.n;
     const c = t.charCodeAt(q);
-    if (q + 25 < n && t.charCodeAt(q + 24) === EQUALS && t.charCodeAt(q + 23) === EQUALS) {
+    if (q + 25 < n && t.charCodeAt(q + 24) === Ch.Equals && t.charCodeAt(q + 23) === Ch.Equals) {
       const close = t.charCodeAt(q + 25);
-      if ((close === c || close === BACKSLASH) && isBase64(this.t, q + 1, q + 23))
+      if ((close === c || close === Ch.Backslash) && isBase64(this.t, q + 1, q + 23))
         return this.base64Id(q, 16);
     }
-    if (q + 13 < n && t.charCodeAt(q + 12) === EQUALS && t.charCodeAt(q + 11) !== EQUALS) {
+    if (q + 13 < n && t.charCodeAt(q + 12) === Ch.Equals && t.charCodeAt(q + 11) !== Ch.Equals) {
       const close = t.charCodeAt(q + 13);
-      if ((close === c || close === BACKSLASH) && isBase64(this.t, q + 1, q + 12)) return this.base64Id(q, 8);
+      if ((close === c || close === Ch.Backslash) && isBase64(this.t, q + 1, q + 12))
+        return this.base64Id(q, 8);
     }
     return 0;
   }
@@ -319,20 +324,20 @@ class Scanner {
     if (a === 0) return 0;
     const t = this.t;
     const before = t.charCodeAt(a - 1);
-    if (before === PERCENT) return a + 2; // %22<hex>: the escape's two digits lead the run
+    if (before === Ch.Percent) return a + 2; // %22<hex>: the escape's two digits lead the run
     if ((cls(before) & TOKEN) !== 0) return this.ansiStartBefore(a - 1) >= 0 ? a : -1;
-    if (before === OPEN_BRACKET || (before >= CSI_PARAM_FIRST && before <= CSI_PARAM_LAST)) {
+    if (before === Ch.OpenBracket || (before >= Ch.CsiParamFirst && before <= Ch.CsiParamLast)) {
       // ESC [ 1 A <hex>: a CSI sequence whose parameters or final byte are hex digits.
       let q = a - 1;
       const stop = Math.max(0, a - 24);
       while (
         q > stop &&
-        t.charCodeAt(q) !== OPEN_BRACKET &&
-        t.charCodeAt(q) >= CSI_PARAM_FIRST &&
-        t.charCodeAt(q) <= CSI_PARAM_LAST
+        t.charCodeAt(q) !== Ch.OpenBracket &&
+        t.charCodeAt(q) >= Ch.CsiParamFirst &&
+        t.charCodeAt(q) <= Ch.CsiParamLast
       )
         q--;
-      if (t.charCodeAt(q) === OPEN_BRACKET && q > 0 && t.charCodeAt(q - 1) === ESCAPE)
+      if (t.charCodeAt(q) === Ch.OpenBracket && q > 0 && t.charCodeAt(q - 1) === Ch.Escape)
         return Math.max(a, this.skipAnsi(q - 1));
     }
     return a;
@@ -340,12 +345,12 @@ class Scanner {
 
   /** Skips `ESC [ params final` (CSI) or a lone ESC. */
   private skipAnsi(i: number): number {
-    if (this.ch(i + 1) !== OPEN_BRACKET) return i + 1;
+    if (this.ch(i + 1) !== Ch.OpenBracket) return i + 1;
     let p = i + 2;
     for (;;) {
       const c = this.ch(p);
-      if (c >= CSI_INTERMEDIATE_FIRST && c <= CSI_PARAM_LAST) p++;
-      else if (c >= CSI_FINAL_FIRST && c <= CSI_FINAL_LAST) return p + 1;
+      if (c >= Ch.CsiIntermediateFirst && c <= Ch.CsiParamLast) p++;
+      else if (c >= Ch.CsiFinalFirst && c <= Ch.CsiFinalLast) return p + 1;
       else return p;
     }
   }
@@ -357,8 +362,8 @@ class Scanner {
     let q = p - 1;
     while (q >= stop) {
       const c = t.charCodeAt(q);
-      if (c === OPEN_BRACKET) return q > 0 && t.charCodeAt(q - 1) === ESCAPE ? q - 1 : -1;
-      if (c < CSI_INTERMEDIATE_FIRST || c > CSI_PARAM_LAST) return -1;
+      if (c === Ch.OpenBracket) return q > 0 && t.charCodeAt(q - 1) === Ch.Escape ? q - 1 : -1;
+      if (c < Ch.CsiIntermediateFirst || c > Ch.CsiParamLast) return -1;
       q--;
     }
     return -1;
@@ -393,11 +398,14 @@ class Scanner {
     }
     if (len === 32) return this.hex32(s, e);
     const nc = this.ch(e);
-    if (nc === COLON || (nc === PERCENT && this.ch(e + 1) === DIGIT_3 && lower(this.ch(e + 2)) === LOWER_A)) {
+    if (
+      nc === Ch.Colon ||
+      (nc === Ch.Percent && this.ch(e + 1) === Ch.Digit3 && lower(this.ch(e + 2)) === Ch.LowerA)
+    ) {
       const next = this.jaeger(s, e);
       if (next > 0) return next;
     }
-    if (len === 24 && this.ch(s - 1) === DASH) return this.xray(s, e);
+    if (len === 24 && this.ch(s - 1) === Ch.Dash) return this.xray(s, e);
     if (len < 16) return e;
     return this.shortTrace(s, e);
   }
@@ -407,16 +415,16 @@ class Scanner {
     if (this.allZero(s, e)) return e;
     const pc = this.ch(s - 1);
     const nc = this.ch(e);
-    if (pc === DASH) {
+    if (pc === Ch.Dash) {
       // `00-<trace>-<span>-<flags>`; any other `x-<32>` is glued to something else.
       if (
         isHex(this.ch(s - 2)) &&
         isHex(this.ch(s - 3)) &&
         ((cls(this.ch(s - 4)) & TOKEN) === 0 || this.ansiStartBefore(s - 4) >= 0) &&
-        nc === DASH
+        nc === Ch.Dash
       ) {
         const spanEnd = this.hexRun(e + 1, 16);
-        if (spanEnd === e + 17 && this.ch(spanEnd) === DASH) {
+        if (spanEnd === e + 17 && this.ch(spanEnd) === Ch.Dash) {
           const flagsEnd = this.hexRun(spanEnd + 1, 2);
           if (flagsEnd === spanEnd + 3 && (cls(this.ch(flagsEnd)) & TOKEN) === 0) {
             this.emit(this.lowerSlice(s, e), this.spanAt(e + 1), s, e, 'traceparent', 'high', 0);
@@ -426,19 +434,19 @@ class Scanner {
       }
       return e;
     }
-    if (nc === DASH) return this.dashed(s, e);
-    if (nc === COLON || nc === PERCENT) {
+    if (nc === Ch.Dash) return this.dashed(s, e);
+    if (nc === Ch.Colon || nc === Ch.Percent) {
       const next = this.jaeger(s, e);
       if (next > 0) return next;
     }
-    if (pc === SLASH) {
+    if (pc === Ch.Slash) {
       const f = this.pathFormat(s);
       if (f !== undefined) {
         this.emit(this.lowerSlice(s, e), undefined, s, e, f, 'high', f === 'gcp' ? 1 : 0);
         return e;
       }
     }
-    if (pc === COMMA) {
+    if (pc === Ch.Comma) {
       const next = this.spring(s, e);
       if (next > 0) return next;
     }
@@ -461,7 +469,7 @@ class Scanner {
       case K_GCP_CTX: {
         // X-Cloud-Trace-Context: <trace>/<decimal span>;o=1
         let span: string | undefined;
-        if (nc === SLASH) {
+        if (nc === Ch.Slash) {
           let p = e + 1;
           while (p < e + 22 && (cls(this.ch(p)) & TOKEN) === DIGIT) p++;
           if (p > e + 1 && (cls(this.ch(p)) & TOKEN) === 0) span = decimalToHex(this.t.slice(e + 1, p), 16);
@@ -500,12 +508,12 @@ class Scanner {
     if (spanEnd !== e + 17 || (cls(this.ch(spanEnd)) & TOKEN) !== 0) return e;
     let end = spanEnd;
     let flagged = false;
-    if (this.ch(end) === DASH) {
+    if (this.ch(end) === Ch.Dash) {
       const f = this.ch(end + 1);
-      if ((f === DIGIT_0 || f === DIGIT_1 || f === LOWER_D) && (cls(this.ch(end + 2)) & TOKEN) === 0) {
+      if ((f === Ch.Digit0 || f === Ch.Digit1 || f === Ch.LowerD) && (cls(this.ch(end + 2)) & TOKEN) === 0) {
         flagged = true;
         end += 2;
-        if (this.ch(end) === DASH) {
+        if (this.ch(end) === Ch.Dash) {
           const parentEnd = this.hexRun(end + 1, 16);
           if (parentEnd === end + 17 && (cls(this.ch(parentEnd)) & TOKEN) === 0) end = parentEnd;
         }
@@ -521,7 +529,7 @@ class Scanner {
     if (kind === K_B3) this.emit(traceId, spanId, s, e, 'b3-single', 'high', 0);
     else if (kind === K_TRACE || kind === K_TRACE_B3 || kind === K_TRACE_DD)
       this.emit(traceId, spanId, s, e, this.keyFormat(kind), 'high', 0);
-    else if (e - s === 32 && this.ch(s - 1) === OPEN_BRACKET && this.ch(spanEnd) === CLOSE_BRACKET)
+    else if (e - s === 32 && this.ch(s - 1) === Ch.OpenBracket && this.ch(spanEnd) === Ch.CloseBracket)
       this.emit(traceId, spanId, s, e, 'spring', 'high', 0);
     else if (e - s !== 32) return end;
     else if (kind === K_NEG || kind === K_SPAN || kind === K_SPAN_B3 || kind === K_SPAN_DD)
@@ -532,26 +540,27 @@ class Scanner {
 
   /** Spring Sleuth / Micrometer `[service,<trace>,<span>]` or `[service,<trace>,<span>,<exportable>]`. */
   private spring(s: number, e: number): number {
-    if (this.ch(e) !== COMMA) return 0;
+    if (this.ch(e) !== Ch.Comma) return 0;
     const spanEnd = this.hexRun(e + 1, 16);
     if (spanEnd !== e + 17) return 0;
     let end = spanEnd;
     let c = this.ch(end);
-    if (c === COMMA) {
+    if (c === Ch.Comma) {
       end++;
       const stop = end + 8;
       while (end < stop && (cls(this.ch(end)) & TOKEN) !== 0) end++;
       c = this.ch(end);
     }
-    if (c !== CLOSE_BRACKET) return 0;
+    if (c !== Ch.CloseBracket) return 0;
     // Back from the comma before the trace to '[': the service name, possibly empty.
     const t = this.t;
     const stop = Math.max(0, s - 130);
     let p = s - 2;
     for (; p >= stop; p--) {
       const d = t.charCodeAt(p);
-      if (d === OPEN_BRACKET) break;
-      if (d === CLOSE_BRACKET || d === COMMA || d === LINE_FEED || d === QUOTE || d === SPACE) return 0;
+      if (d === Ch.OpenBracket) break;
+      if (d === Ch.CloseBracket || d === Ch.Comma || d === Ch.LineFeed || d === Ch.Quote || d === Ch.Space)
+        return 0;
     }
     if (p < stop) return 0;
     const traceId = this.padSlice(s, e, 32);
@@ -585,22 +594,22 @@ class Scanner {
 
   private jaegerSep(p: number): number {
     const c = this.ch(p);
-    if (c === COLON) return p + 1;
-    if (c === PERCENT && this.ch(p + 1) === DIGIT_3 && lower(this.ch(p + 2)) === LOWER_A) return p + 3;
+    if (c === Ch.Colon) return p + 1;
+    if (c === Ch.Percent && this.ch(p + 1) === Ch.Digit3 && lower(this.ch(p + 2)) === Ch.LowerA) return p + 3;
     return -1;
   }
 
   /** AWS X-Ray `1-<8 hex>-<24 hex>`, where `s..e` is the 24-hex part. */
   private xray(s: number, e: number): number {
     const t = this.t;
-    if (this.hexRunBack(s - 1, 8) !== s - 9 || this.ch(s - 10) !== DASH || this.ch(s - 11) !== DIGIT_1)
+    if (this.hexRunBack(s - 1, 8) !== s - 9 || this.ch(s - 10) !== Ch.Dash || this.ch(s - 11) !== Ch.Digit1)
       return e;
     if ((cls(this.ch(s - 12)) & TOKEN) !== 0 || (cls(this.ch(e)) & TOKEN) !== 0) return e;
     const idStart = s - 11;
     const traceId = (t.slice(s - 9, s - 1) + t.slice(s, e)).toLowerCase();
     if (isZero(traceId)) return e;
     let confidence: Confidence = 'medium';
-    if (this.ch(idStart - 1) === EQUALS) {
+    if (this.ch(idStart - 1) === Ch.Equals) {
       const w = this.wordBefore(idStart - 1);
       if (this.eqIgnoreCase(w, idStart - 1, 'root')) confidence = 'high';
       else if (this.eqIgnoreCase(w, idStart - 1, 'self')) return e; // the load balancer's own segment
@@ -612,9 +621,9 @@ class Scanner {
     // `;Parent=<16 hex>` right after names the span.
     let spanId: string | undefined;
     let end = e;
-    if (this.ch(e) === SEMICOLON) {
+    if (this.ch(e) === Ch.Semicolon) {
       const w = e + 1;
-      if (this.ch(w + 6) === EQUALS && this.eqIgnoreCase(w, w + 6, 'parent')) {
+      if (this.ch(w + 6) === Ch.Equals && this.eqIgnoreCase(w, w + 6, 'parent')) {
         const spanEnd = this.hexRun(w + 7, 16);
         if (spanEnd === w + 23 && (cls(this.ch(spanEnd)) & TOKEN) === 0) {
           spanId = this.spanAt(w + 7);
@@ -631,8 +640,8 @@ class Scanner {
     // Cheap filter before reading the key: the value follows '=' or ':' (maybe a quote and spaces).
     let p = s - 1;
     let c = this.ch(p);
-    while ((c === QUOTE || c === APOSTROPHE || c === SPACE) && p > s - 4) c = this.ch(--p);
-    if (c !== EQUALS && c !== COLON) return 0;
+    while ((c === Ch.Quote || c === Ch.Apostrophe || c === Ch.Space) && p > s - 4) c = this.ch(--p);
+    if (c !== Ch.Equals && c !== Ch.Colon) return 0;
     if (!this.findKey(s)) return 0;
     let kind = this.keyKind();
     if ((kind === K_TRACE || kind === K_SPAN) && this.nestedUnderDd())
@@ -653,21 +662,23 @@ class Scanner {
     // Walk back over earlier members of the same object: stop at '{'.
     while (p >= stop) {
       const c = this.t.charCodeAt(p);
-      if (c === OPEN_BRACE) break;
-      if (c === CLOSE_BRACE || c === LINE_FEED) return false;
+      if (c === Ch.OpenBrace) break;
+      if (c === Ch.CloseBrace || c === Ch.LineFeed) return false;
       p--;
     }
     if (p < stop) return false;
     p--;
     while (
       p >= 0 &&
-      (this.t.charCodeAt(p) === SPACE || this.t.charCodeAt(p) === COLON || this.t.charCodeAt(p) === QUOTE)
+      (this.t.charCodeAt(p) === Ch.Space ||
+        this.t.charCodeAt(p) === Ch.Colon ||
+        this.t.charCodeAt(p) === Ch.Quote)
     )
       p--;
     return (
       p >= 1 &&
-      lower(this.t.charCodeAt(p)) === LOWER_D &&
-      lower(this.t.charCodeAt(p - 1)) === LOWER_D &&
+      lower(this.t.charCodeAt(p)) === Ch.LowerD &&
+      lower(this.t.charCodeAt(p - 1)) === Ch.LowerD &&
       (cls(this.ch(p - 2)) & TOKEN) === 0
     );
   }
@@ -677,9 +688,9 @@ class Scanner {
     const len = e - s;
     const pc = this.ch(s - 1);
     const nc = this.ch(e);
-    if (pc === DASH) return e;
-    if (nc === DASH) return len === 16 ? this.dashed(s, e) : e;
-    if (pc === SLASH) {
+    if (pc === Ch.Dash) return e;
+    if (nc === Ch.Dash) return len === 16 ? this.dashed(s, e) : e;
+    if (pc === Ch.Slash) {
       const f = this.pathFormat(s);
       if (f === 'url') {
         const traceId = this.padSlice(s, e, 32);
@@ -687,7 +698,7 @@ class Scanner {
         return e;
       }
     }
-    if (pc === COMMA && len === 16) {
+    if (pc === Ch.Comma && len === 16) {
       const next = this.spring(s, e);
       if (next > 0) return next;
     }
@@ -708,11 +719,11 @@ class Scanner {
     const aEnd = s - 1;
     const aStart = this.segmentBefore(aEnd);
     if (this.eqIgnoreCase(aStart, aEnd, 'trace')) return 'url';
-    if (!this.eqIgnoreCase(aStart, aEnd, 'traces') || this.ch(aStart - 1) !== SLASH) return undefined;
+    if (!this.eqIgnoreCase(aStart, aEnd, 'traces') || this.ch(aStart - 1) !== Ch.Slash) return undefined;
     const bEnd = aStart - 1;
     const bStart = this.segmentBefore(bEnd);
     if (this.eqIgnoreCase(bStart, bEnd, 'api')) return 'url';
-    if (bStart === bEnd || this.ch(bStart - 1) !== SLASH) return undefined;
+    if (bStart === bEnd || this.ch(bStart - 1) !== Ch.Slash) return undefined;
     const cEnd = bStart - 1;
     const cStart = this.segmentBefore(cEnd);
     if (this.eqIgnoreCase(bStart, bEnd, 'v2') && this.eqIgnoreCase(cStart, cEnd, 'api')) return 'url';
@@ -726,7 +737,7 @@ class Scanner {
     let p = end - 1;
     while (p >= stop) {
       const c = this.t.charCodeAt(p);
-      if (c === SLASH || c <= SPACE || c === QUOTE || c === APOSTROPHE) break;
+      if (c === Ch.Slash || c <= Ch.Space || c === Ch.Quote || c === Ch.Apostrophe) break;
       p--;
     }
     return p + 1;
@@ -736,7 +747,7 @@ class Scanner {
   private wordBefore(end: number): number {
     const stop = Math.max(0, end - 32);
     let p = end - 1;
-    while (p >= stop && ((cls(this.t.charCodeAt(p)) & TOKEN) !== 0 || this.t.charCodeAt(p) === DASH)) p--;
+    while (p >= stop && ((cls(this.t.charCodeAt(p)) & TOKEN) !== 0 || this.t.charCodeAt(p) === Ch.Dash)) p--;
     return p + 1;
   }
 
@@ -762,35 +773,40 @@ class Scanner {
     const stop = Math.max(0, pos - 32);
     while (p >= stop) {
       const c = t.charCodeAt(p);
-      if (c === SPACE || c === TAB || c === BACKSLASH || c === BACKTICK || c === OPEN_BRACKET) {
+      if (c === Ch.Space || c === Ch.Tab || c === Ch.Backslash || c === Ch.Backtick || c === Ch.OpenBracket) {
         p--;
-      } else if (c === QUOTE || c === APOSTROPHE) {
+      } else if (c === Ch.Quote || c === Ch.Apostrophe) {
         quoted = true;
         p--;
-      } else if (c === EQUALS) {
+      } else if (c === Ch.Equals) {
         assign = true;
         p--;
-      } else if (c === COLON) {
+      } else if (c === Ch.Colon) {
         assign = true;
         colon = true;
         p--;
-      } else if (c === SLASH && p > 0 && t.charCodeAt(p - 1) === UPPER_W && t.charCodeAt(p + 1) === QUOTE) {
+      } else if (
+        c === Ch.Slash &&
+        p > 0 &&
+        t.charCodeAt(p - 1) === Ch.UpperW &&
+        t.charCodeAt(p + 1) === Ch.Quote
+      ) {
         p -= 2; // ETag: W/"<hex>", a weak validator
-      } else if (c === GREATER_THAN && p > 0 && t.charCodeAt(p - 1) === EQUALS) {
+      } else if (c === Ch.GreaterThan && p > 0 && t.charCodeAt(p - 1) === Ch.Equals) {
         assign = true;
         p -= 2;
-      } else if (p >= 2 && t.charCodeAt(p - 2) === PERCENT && isHex(t.charCodeAt(p - 1)) && isHex(c)) {
+      } else if (p >= 2 && t.charCodeAt(p - 2) === Ch.Percent && isHex(t.charCodeAt(p - 1)) && isHex(c)) {
         // %22 " , %27 ' , %3A : , %3D = , %20 space
         const hi = t.charCodeAt(p - 1);
         const lo = lower(c);
-        if (hi === DIGIT_2 && (lo === DIGIT_2 || lo === DIGIT_7)) quoted = true;
-        else if (hi === DIGIT_3 && lo === LOWER_A) {
+        if (hi === Ch.Digit2 && (lo === Ch.Digit2 || lo === Ch.Digit7)) quoted = true;
+        else if (hi === Ch.Digit3 && lo === Ch.LowerA) {
           assign = true;
           colon = true;
-        } else if (hi === DIGIT_3 && lo === LOWER_D) assign = true;
-        else if (!(hi === DIGIT_2 && lo === DIGIT_0)) break;
+        } else if (hi === Ch.Digit3 && lo === Ch.LowerD) assign = true;
+        else if (!(hi === Ch.Digit2 && lo === Ch.Digit0)) break;
         p -= 3;
-      } else if (c >= CSI_FINAL_FIRST && c <= CSI_FINAL_LAST) {
+      } else if (c >= Ch.CsiFinalFirst && c <= Ch.CsiFinalLast) {
         const q = this.ansiStartBefore(p);
         if (q < 0) break;
         p = q - 1;
@@ -803,14 +819,14 @@ class Scanner {
     const kstop = Math.max(0, keyEnd - 64);
     while (p >= kstop) {
       const c = t.charCodeAt(p);
-      if ((cls(c) & TOKEN) !== 0 || c === DOT || c === DASH) p--;
+      if ((cls(c) & TOKEN) !== 0 || c === Ch.Dot || c === Ch.Dash) p--;
       else break;
     }
     let keyStart = p + 1;
     // The key may start inside an escape that the backward read cannot tell from letters.
-    if (this.ch(keyStart - 1) === PERCENT) keyStart += 2;
-    else if (this.ch(keyStart - 1) === OPEN_BRACKET && this.ch(keyStart - 2) === ESCAPE) {
-      while (keyStart < keyEnd && t.charCodeAt(keyStart) <= CSI_PARAM_LAST) keyStart++;
+    if (this.ch(keyStart - 1) === Ch.Percent) keyStart += 2;
+    else if (this.ch(keyStart - 1) === Ch.OpenBracket && this.ch(keyStart - 2) === Ch.Escape) {
+      while (keyStart < keyEnd && t.charCodeAt(keyStart) <= Ch.CsiParamLast) keyStart++;
       keyStart++;
     }
     if (keyStart >= keyEnd) return false;
@@ -827,7 +843,7 @@ class Scanner {
     let len = 0;
     for (let p = this.kEnd - 1; p >= this.kStart && len < NORM.length; p--) {
       const c = lower(t.charCodeAt(p));
-      if ((c >= LOWER_A && c <= LOWER_Z) || (c >= DIGIT_0 && c <= DIGIT_9)) NORM[len++] = c;
+      if ((c >= Ch.LowerA && c <= Ch.LowerZ) || (c >= Ch.Digit0 && c <= Ch.Digit9)) NORM[len++] = c;
     }
     this.normLen = len;
     if (this.normEnds('traceid')) {
@@ -845,14 +861,14 @@ class Scanner {
     if (this.normEnds('tracecontext')) return K_GCP_CTX;
     if (len === 2 && this.normEnds('b3')) return K_B3;
     // Serilog's compact JSON (CLEF): "@tr" trace ID, "@sp" span ID.
-    if (len === 2 && this.ch(this.kStart - 1) === AT) {
+    if (len === 2 && this.ch(this.kStart - 1) === Ch.At) {
       if (this.normEnds('tr')) return K_TRACE;
       if (this.normEnds('sp')) return K_SPAN;
     }
     if (this.normEnds('trace') && !this.normEnds('stacktrace')) return K_TRACE;
     // NORM holds the key backwards: a part starts at index i and runs down from there.
     for (let i = len - 1; i >= 0; i--) {
-      const parts = NEGATIVE_BY_FIRST[NORM[i]! - DIGIT_0];
+      const parts = NEGATIVE_BY_FIRST[NORM[i]! - Ch.Digit0];
       if (parts === undefined) continue;
       for (const part of parts) if (this.normHas(part, i)) return part === 'span' ? K_SPAN : K_NEG;
     }
@@ -897,9 +913,10 @@ class Scanner {
     let res = false;
     for (let p = u + 3; p < stop; p++) {
       const c = t.charCodeAt(p);
-      if (c === QUESTION_MARK || c === HASH || c <= SPACE || c === QUOTE || c === APOSTROPHE) break;
-      if (lower(c) === LOWER_G && this.eqIgnoreCase(p, p + 7, 'grafana')) res = true;
-      else if (c === SLASH && this.eqIgnoreCase(p, p + 8, '/explore')) res = true;
+      if (c === Ch.QuestionMark || c === Ch.Hash || c <= Ch.Space || c === Ch.Quote || c === Ch.Apostrophe)
+        break;
+      if (lower(c) === Ch.LowerG && this.eqIgnoreCase(p, p + 7, 'grafana')) res = true;
+      else if (c === Ch.Slash && this.eqIgnoreCase(p, p + 8, '/explore')) res = true;
       if (res) break;
     }
     this.gUrl = u;
@@ -918,17 +935,17 @@ class Scanner {
     for (; p >= stop; p--) {
       const c = t.charCodeAt(p);
       if (
-        c <= SPACE ||
-        c === QUOTE ||
-        c === APOSTROPHE ||
-        c === LESS_THAN ||
-        c === GREATER_THAN ||
-        c === BACKTICK
+        c <= Ch.Space ||
+        c === Ch.Quote ||
+        c === Ch.Apostrophe ||
+        c === Ch.LessThan ||
+        c === Ch.GreaterThan ||
+        c === Ch.Backtick
       ) {
         this.uRes = -1;
         break;
       }
-      if (c === COLON && t.charCodeAt(p + 1) === SLASH && this.ch(p + 2) === SLASH) {
+      if (c === Ch.Colon && t.charCodeAt(p + 1) === Ch.Slash && this.ch(p + 2) === Ch.Slash) {
         this.uRes = p;
         break;
       }
@@ -955,7 +972,7 @@ class Scanner {
   }
 
   private allZero(s: number, e: number): boolean {
-    for (let p = s; p < e; p++) if (this.t.charCodeAt(p) !== DIGIT_0) return false;
+    for (let p = s; p < e; p++) if (this.t.charCodeAt(p) !== Ch.Digit0) return false;
     return true;
   }
 
@@ -1082,10 +1099,10 @@ class Scanner {
     const t = this.t;
     let breaks = 0;
     if (from < to) {
-      for (let p = from; p < to; p++) if (t.charCodeAt(p) === LINE_FEED && ++breaks > lines) return false;
+      for (let p = from; p < to; p++) if (t.charCodeAt(p) === Ch.LineFeed && ++breaks > lines) return false;
     } else {
       for (let p = from - 1; p >= to; p--)
-        if (t.charCodeAt(p) === LINE_FEED && ++breaks > lines) return false;
+        if (t.charCodeAt(p) === Ch.LineFeed && ++breaks > lines) return false;
     }
     return true;
   }

@@ -2,7 +2,9 @@
  * ID helpers of the detector: base64 and decimal IDs as hex, and the all-zero check. (What a
  * valid trace ID is, `normalizeTraceId`, lives in src/shared/traceId.ts.)
  */
-import { ASCII_END, DIGIT_0, EQUALS } from './chars';
+const ASCII_END = 0x80;
+const DIGIT_0 = 0x30; // '0'
+const EQUALS = 0x3d; // '=', base64 padding
 
 const HEX_DIGITS = '0123456789abcdef';
 const B64 = new Int8Array(ASCII_END).fill(-1);

@@ -3,7 +3,6 @@
  * make a hex value something other than a trace ID, and the needles for the keyed forms too short
  * for the hex-run probe.
  */
-import { DIGIT_0 } from './chars';
 
 // Key kinds, from the key text before a value.
 export const K_NONE = 0;
@@ -45,7 +44,7 @@ export const NEGATIVE_KEY_PARTS: readonly string[] = [
 /** NEGATIVE_KEY_PARTS (and 'span') by first character code minus '0', for a scan without allocation. */
 export const NEGATIVE_BY_FIRST: Array<string[] | undefined> = [];
 for (const part of [...NEGATIVE_KEY_PARTS, 'span'])
-  (NEGATIVE_BY_FIRST[part.charCodeAt(0) - DIGIT_0] ??= []).push(part);
+  (NEGATIVE_BY_FIRST[part.charCodeAt(0) - 0x30] ??= []).push(part); // 0x30: '0'
 
 // Needles for values the hex-run probe cannot see (short or not hex), searched with indexOf. Each
 // starts with a character that is rare in logs, because indexOf skips to the first character.
