@@ -2,7 +2,7 @@
  * Trace IDs in text: the detector, the bare-ID policy and the rules for what a valid ID is.
  *
  *   detect.ts    the scanner (`detectTraceIds`), one pass, no regular expressions
- *   chars.ts     named character codes and the character-class tables the scanner reads
+ *   chars.ts     the character-class tables the scanner reads (it names its codes itself)
  *   keys.ts      key kinds, the words that make a value not a trace ID, the anchor needles
  *   idText.ts    base64 and decimal IDs as hex
  *   types.ts     what the scanner reports
