@@ -1,8 +1,21 @@
 // Lint rules. Besides typescript-eslint's recommended set, import restrictions keep the three
 // zones apart: `vscode` never enters the pure core, the shared protocol or the webview, and the
 // webview never reaches into host code except `src/shared`.
+// Shipped code never imports test-only code (`testing/` folders), and the host and the CLI use
+// the core through each folder's index.ts, so a folder can rearrange its files without touching
+// its users (tests may reach inside).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+const NO_VSCODE = { name: 'vscode', message: 'The pure core, shared code and CLI never import vscode.' };
+const NOT_TESTING = {
+  regex: '(^|/)testing(/|$)',
+  message: 'Test-only code (a testing/ folder) is not imported by shipped code.',
+};
+const CORE_THROUGH_INDEX = {
+  regex: '(^|/)core/[^/]+/',
+  message: 'Import the core through its folder (core/<folder>, its index.ts), not a file inside it.',
+};
 
 export default tseslint.config(
   {
@@ -50,12 +63,24 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE] }] },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/shared/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [NO_VSCODE], patterns: [NOT_TESTING] }] },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'vscode', message: 'The pure core, shared code and CLI never import vscode.' }] },
-      ],
+      'no-restricted-imports': ['error', { paths: [NO_VSCODE], patterns: [NOT_TESTING, CORE_THROUGH_INDEX] }],
     },
+  },
+  {
+    files: ['src/host/**/*.ts', 'src/extension.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NOT_TESTING, CORE_THROUGH_INDEX] }] },
   },
   {
     files: ['webview/**/*.ts'],

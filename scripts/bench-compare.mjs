@@ -80,7 +80,7 @@ function trace(n, seed, traceId, random) {
 }
 
 export async function runCompareBench({ json = false } = {}) {
-  const { decodeTrace } = await import('../src/core/model/index.ts');
+  const { decodeTrace } = await import('../src/core/decode/index.ts');
   const { summarize } = await import('../src/core/analysis/index.ts');
   const { compareTraces } = await import('../src/core/compare/index.ts');
   const metrics = [];

@@ -101,7 +101,7 @@ function load(path) {
  * `{"metric","value","unit"}` object per line.
  */
 export async function runDecodeBench({ json = false, sizes = ['10k', '100k', '1m'] } = {}) {
-  const { decodeTrace } = await import('../src/core/model/index.ts');
+  const { decodeTrace } = await import('../src/core/decode/index.ts');
   const { summarize } = await import('../src/core/analysis/index.ts');
   const log = (s) => {
     if (!json) console.log(s);
@@ -221,7 +221,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const sizes = sizesArg ? sizesArg.slice(8).split(',') : undefined;
   let canImportTs = true;
   try {
-    await import('../src/core/analysis/format.ts');
+    await import('../src/shared/format.ts');
   } catch {
     canImportTs = false;
   }

@@ -119,7 +119,7 @@ async function post(port, body) {
 export async function runStoreBench({ json = false, sizes = ['100k', '1m'], quick = false } = {}) {
   const store = await import('../src/core/store/index.ts');
   const { scanTraces } = await import('../src/core/otlp/scan.ts');
-  const { decodeTrace } = await import('../src/core/model/index.ts');
+  const { decodeTrace } = await import('../src/core/decode/index.ts');
   const { scanFrames } = await import('../src/core/store/segmentFile.ts');
   const { encodeSpans, generateTraces } = await import('../src/core/store/testing/exports.ts');
   const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');

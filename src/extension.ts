@@ -83,8 +83,8 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       registerHover(traces, recent, config),
       registerLinks(config),
       new TraceIdDecorations(config),
-      registerTerminalLinks(),
-      registerDebugTracker(recent),
+      registerTerminalLinks(config),
+      registerDebugTracker(recent, config),
       registerUriHandler(),
       registerLmTools({ traces, recent, sourceIndex, log }),
       registerCommands({

@@ -98,7 +98,7 @@ export function spanIdOf(t: TraceData, i: number): string {
   return spanIdAt(t.c, i);
 }
 
-/** Index of the span with this 16-hex-digit ID, or -1 (a scan over the ID words: no map to build). */
+/** Index of the span with this 16-hex-digit ID, or -1 (the model's `spanIndexById`). */
 export function findSpanById(t: TraceData, spanId: string): number {
   return spanIndexById({ columns: t.c, spanCount: t.n }, spanId);
 }

@@ -1,7 +1,7 @@
 /** `trace-lens scan [FILE|-] [--json]`: every trace ID in a file or standard input. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { detectTraceIds } from '../core/ids/detect';
+import { detectTraceIds } from '../core/ids';
 import { CliError, EXIT, defineCommand } from './command';
 
 /** The text of `path`, or of standard input for `-` or no path. */

@@ -13,7 +13,7 @@ import {
   type SearchResult,
   type TraceResult,
 } from '../core/backends';
-import { decodeTrace, type DecodedTrace } from '../core/model';
+import { decodeTrace, type DecodedTrace } from '../core/decode';
 import {
   readTrace,
   searchTraces,

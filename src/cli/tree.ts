@@ -1,6 +1,6 @@
 import { SpanFlag, type TraceModel } from '../shared/model';
 import type { TraceSummary } from '../core/analysis';
-import { formatDuration } from '../core/analysis/format';
+import { formatDuration } from '../shared/format';
 
 /** Options for the text tree. */
 export interface TreeOptions {

@@ -6,8 +6,8 @@ import {
   traceHoverMarkdown,
   type TraceHoverLinks,
 } from './hovers';
-import { decodeTrace } from './model';
-import { otlpTrace, sid } from './model/testSupport';
+import { decodeTrace } from './decode';
+import { otlpTrace, sid } from './decode/testing/testSupport';
 import { HOSTILE_TEXTS, SEND_SEQUENCE, rendered } from './testing/hostile';
 
 const OPEN = 'command:traceLens.openTraceById?%5B%7B%22traceId%22%3A%22a%22%7D%5D';

@@ -4,7 +4,7 @@
  * trusted Markdown that may run some of our commands, so every piece of trace or server text goes
  * in through `markdownText` and the only links are the command URIs the host passes in. Pure.
  */
-import { formatDuration } from './analysis/format';
+import { formatDuration } from '../shared/format';
 import type { TraceSummary } from './analysis';
 import { SpanFlag, spanIndexById, type TraceModel } from '../shared/model';
 import { cleanText, formatShare } from './source/text';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createBackend } from './backends';
 import { BackendError, type BackendErrorKind } from './backends/errors';
 import { send, startLoopback, type Loopback } from './backends/testing/loopback';
-import { TraceDecodeError } from './model/types';
+import { TraceDecodeError } from './decode/types';
 import { failureNotice, notices } from './notices';
 import { HOSTILE_INPUTS, SEND_SEQUENCE, assertNoNotificationLink } from './testing/hostile';
 import { formatMessage, type InertText, type Localize } from './untrusted';

@@ -7,7 +7,7 @@
  * Pure; `notices.test.ts` drives every builder with hostile input.
  */
 import { BackendError, type BackendErrorKind } from './backends/errors';
-import { TraceDecodeError } from './model/types';
+import { TraceDecodeError } from './decode/types';
 import { notice, type InertText, type Localize } from './untrusted';
 
 /** The button that reveals the log channel. */

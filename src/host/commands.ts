@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { detectTraceIds, normalizeTraceId } from '../core/ids/detect';
+import { detectTraceIds, normalizeTraceId, SPAN_ID_HEX as HEX_16 } from '../core/ids';
 import {
   Commands,
   type CopyTraceIdArgs,
@@ -18,8 +18,6 @@ import { redactUrl, type BackendConfig } from '../core/backends';
 import { isCancelled, withAbortSignal } from './cancellation';
 import { notices } from '../core/notices';
 import * as notify from './notify';
-
-const HEX_16 = /^[0-9a-f]{16}$/;
 
 /** What the "Open Trace…" box understood from its input. */
 export interface ParsedTraceInput {

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import { describeBackendProblem, parseBackendEntry, type BackendConfig } from '../core/backends';
-import { readReceiverSettings, type ReceiverSettings } from '../core/local/settings';
+import { readReceiverSettings, type ReceiverSettings } from '../core/local';
 
 /** The usable entries of `traceLens.backends`; what was wrong with the rest goes to `problems`. */
+/** How bare (medium-confidence) trace IDs are treated in editors. */
+export type BareIdMode = 'link' | 'hover' | 'off';
+
 function readBackends(list: unknown, problems: string[]): BackendConfig[] {
   const entries: BackendConfig[] = [];
   for (const raw of Array.isArray(list) ? list : []) {
@@ -14,9 +17,6 @@ function readBackends(list: unknown, problems: string[]): BackendConfig[] {
   }
   return entries;
 }
-
-/** How bare (medium-confidence) trace IDs are treated in editors. */
-export type BareIdMode = 'link' | 'hover' | 'off';
 
 /**
  * Typed reads of the `traceLens.*` settings. Every getter reads the current value, so callers

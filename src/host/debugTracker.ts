@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { detectTraceIds } from '../core/ids/detect';
+import { idsFor } from '../core/ids';
+import type { Config } from './config';
 import type { RecentTraces } from './recentTraces';
 
 const MAX_OUTPUT = 64 * 1024;
@@ -21,16 +22,21 @@ function isOutputEvent(m: unknown): m is OutputEvent {
 
 /**
  * Collects trace IDs from a debugged program's output into Recent Traces. The debug console has
- * no link API, so this is how IDs printed there become one click away.
+ * no link API, so this is how IDs printed there become one click away. Bare IDs are collected
+ * unless `traceLens.detection.bareIds` is `off` (core/ids/bareIds.ts).
  */
-export function registerDebugTracker(recent: RecentTraces): vscode.Disposable {
+export function registerDebugTracker(
+  recent: RecentTraces,
+  config: Pick<Config, 'bareIds'>,
+): vscode.Disposable {
   return vscode.debug.registerDebugAdapterTrackerFactory('*', {
     createDebugAdapterTracker(): vscode.DebugAdapterTracker {
       return {
         onDidSendMessage(message: unknown) {
           if (!isOutputEvent(message)) return;
           if (message.body.category === 'telemetry') return;
-          for (const id of detectTraceIds(message.body.output, { maxLength: MAX_OUTPUT })) {
+          const output = message.body.output;
+          for (const id of idsFor(output, config.bareIds, 'debugOutput', { maxLength: MAX_OUTPUT })) {
             recent.add(id.traceId, 'debug', id.spanId);
           }
         },

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { detectTraceIds } from '../core/ids/detect';
+import { idsFor } from '../core/ids';
 import type { Config } from './config';
 import { MAX_SCAN, TEXT_SCHEMES } from './hover';
 
@@ -50,8 +50,7 @@ export class TraceIdDecorations implements vscode.Disposable {
         const from = Math.max(0, visible.start.line - MARGIN);
         const to = Math.min(doc.lineCount - 1, visible.end.line + MARGIN);
         for (let line = from; line <= to; line++) {
-          for (const id of detectTraceIds(doc.lineAt(line).text, { maxLength: MAX_SCAN })) {
-            if (id.confidence !== 'high' && mode === 'off') continue;
+          for (const id of idsFor(doc.lineAt(line).text, mode, 'decoration', { maxLength: MAX_SCAN })) {
             ranges.push(new vscode.Range(line, id.start, line, id.end));
           }
         }

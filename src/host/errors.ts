@@ -1,5 +1,5 @@
 import { BackendError } from '../core/backends';
-import { TraceDecodeError } from '../core/model';
+import { TraceDecodeError } from '../core/decode';
 
 /** One sentence for a person, whatever was thrown. */
 export function describeError(err: unknown): string {

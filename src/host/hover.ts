@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { detectTraceIds, type DetectedId } from '../core/ids/detect';
+import { detectTraceIds, idAllowed, type DetectedId } from '../core/ids';
 import { spanHasCode, traceErrorHoverMarkdown, traceHoverMarkdown } from '../core/hovers';
 import { Commands, commandUri } from './commandIds';
 import type { LoadedTrace, TraceService } from './traceService';
@@ -35,7 +35,7 @@ export class TraceHoverProvider implements vscode.HoverProvider {
   ): Promise<vscode.Hover | undefined> {
     const id = idAt(document, position);
     if (!id) return undefined;
-    if (id.confidence !== 'high' && this.config?.bareIds === 'off') return undefined;
+    if (!idAllowed(id, this.config?.bareIds ?? 'hover', 'hover')) return undefined;
     const range = new vscode.Range(position.line, id.start, position.line, id.end);
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());

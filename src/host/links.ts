@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { detectTraceIds } from '../core/ids/detect';
+import { idsFor } from '../core/ids';
 import { Commands, commandUri } from './commandIds';
 import type { Config } from './config';
 import { MAX_SCAN, TEXT_SCHEMES } from './hover';
@@ -24,8 +24,7 @@ export class TraceLinkProvider implements vscode.DocumentLinkProvider {
       for (let line = from; line < to; line++) {
         if (token.isCancellationRequested) return links;
         const text = document.lineAt(line).text;
-        for (const id of detectTraceIds(text, { maxLength: MAX_SCAN })) {
-          if (id.confidence !== 'high' && mode !== 'link') continue;
+        for (const id of idsFor(text, mode, 'link', { maxLength: MAX_SCAN })) {
           const link = new vscode.DocumentLink(
             new vscode.Range(line, id.start, line, id.end),
             vscode.Uri.parse(

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import {
   backendLabel,
+  code,
   errorAnswer,
+  invocationMessage,
   LM_TOOL_NAMES,
   runCompareTraces,
   runFunctionStats,
@@ -13,8 +15,6 @@ import {
   type RecentEntry,
   type ToolAnswer,
 } from '../core/agent';
-import { code } from '../core/agent/markdown';
-import { invocationMessage } from '../core/agent/prepare';
 import type { RecentSource, RecentTraces } from './recentTraces';
 import type { StoredLog } from '../core/store';
 import type { LoadedTrace, TraceService } from './traceService';

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { formatDuration } from '../core/analysis/format';
+import { formatDuration } from '../shared/format';
 import { Commands } from './commandIds';
+import { TRACE_ID_HEX } from '../core/ids';
 import { markdownText } from '../core/untrusted';
 import type { TraceService } from './traceService';
 
@@ -20,7 +21,6 @@ export interface RecentTrace {
 
 const KEY = 'traceLens.recentTraces';
 const MAX = 50;
-const HEX_32 = /^[0-9a-f]{32}$/;
 
 const SOURCE_LABEL: Record<RecentSource, string> = {
   terminal: 'terminal',
@@ -86,7 +86,7 @@ export class RecentTraces implements vscode.TreeDataProvider<RecentTraceItem>, v
 
   /** Records a sighting; moves an existing entry to the top. */
   add(traceId: string, source: RecentSource, spanId?: string): void {
-    if (!HEX_32.test(traceId)) return;
+    if (!TRACE_ID_HEX.test(traceId)) return;
     const old = this.entries.find((e) => e.traceId === traceId);
     this.entries = this.entries.filter((e) => e.traceId !== traceId);
     const entry: RecentTrace = { ...old, traceId, source, seenAt: Date.now(), ...(spanId ? { spanId } : {}) };
@@ -147,5 +147,5 @@ export class RecentTraces implements vscode.TreeDataProvider<RecentTraceItem>, v
 function isRecent(v: unknown): v is RecentTrace {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
-  return typeof r.traceId === 'string' && HEX_32.test(r.traceId) && typeof r.seenAt === 'number';
+  return typeof r.traceId === 'string' && TRACE_ID_HEX.test(r.traceId) && typeof r.seenAt === 'number';
 }

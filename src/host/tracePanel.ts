@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { criticalPath, selfTime } from '../core/analysis';
+import { analyze } from '../core/analysis';
 import {
   parsePanelSubject,
   parseWebviewMessage,
@@ -19,14 +19,13 @@ import { renderPanelHtml } from '../shared/panelHtml';
 import type { LoadedTrace, TraceLoads, TraceService } from './traceService';
 import { Commands } from './commandIds';
 import { parseStackTrace } from '../core/source';
-import { readDetail } from '../core/model';
+import { readDetail } from '../core/decode';
 import type { SpanDetail, StackFrameRef } from '../shared/model';
+import { TRACE_ID_HEX as HEX_32 } from '../shared/traceId';
 import type { Config } from './config';
 
 /** The webview type; also the serializer's key. */
 export const TRACE_VIEW_TYPE = 'traceLens.trace';
-
-const HEX_32 = /^[0-9a-f]{32}$/;
 
 /**
  * State the webview keeps with setState (webview/state.ts). The serializer reopens `subject`; a
@@ -67,7 +66,7 @@ export function toWire(loaded: LoadedTrace, canOpenInGrafana: boolean): WireTrac
     errorCount: loaded.summary.errorCount,
     canOpenInGrafana,
   };
-  return { model, header, criticalPath: criticalPath(model), selfTimeNs: selfTime(model) };
+  return { model, header, ...analyze(model) };
 }
 
 /** One trace of a panel's subject. */

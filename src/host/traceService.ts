@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DecodedTrace } from '../core/model';
+import type { DecodedTrace } from '../core/decode';
 import { summarize, type TraceSummary } from '../core/analysis';
 import {
   createBackend,

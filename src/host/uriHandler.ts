@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
-import { normalizeTraceId } from '../core/ids/detect';
+import { normalizeTraceId, SPAN_ID_HEX } from '../core/ids';
 import { Commands } from './commandIds';
 import { notices } from '../core/notices';
 import * as notify from './notify';
-
-const HEX_16 = /^[0-9a-f]{16}$/;
 
 /**
  * Deep links: `<uriScheme>://tracelens.trace-lens/open?traceId=<id>[&spanId=<id>]` opens a
@@ -24,7 +22,7 @@ export function registerUriHandler(): vscode.Disposable {
         return;
       }
       const span = params.get('spanId')?.toLowerCase();
-      const spanId = span && HEX_16.test(span) ? span : undefined;
+      const spanId = span && SPAN_ID_HEX.test(span) ? span : undefined;
       void vscode.commands.executeCommand(Commands.openTraceById, { traceId, ...(spanId ? { spanId } : {}) });
     },
   });

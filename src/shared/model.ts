@@ -11,6 +11,7 @@
  * are exact integers for any trace shorter than 2^53 ns (104 days); absolute times are kept as
  * decimal strings (`traceStartUnixNano`) and never pass through a lossy `Number`.
  */
+import { SPAN_ID_INPUT } from './traceId';
 
 /** Span kinds, numbered as in OTLP. */
 export const enum SpanKind {
@@ -164,7 +165,7 @@ export function spanIdAt(columns: TraceColumns, i: number): string {
 
 /** The depth-first index of the first span with ID `spanId` (16 hex digits), or -1. */
 export function spanIndexById(model: Pick<TraceModel, 'columns' | 'spanCount'>, spanId: string): number {
-  if (!/^[0-9a-fA-F]{16}$/.test(spanId)) return -1;
+  if (!SPAN_ID_INPUT.test(spanId)) return -1;
   const hi = parseInt(spanId.slice(0, 8), 16) >>> 0;
   const lo = parseInt(spanId.slice(8), 16) >>> 0;
   const words = model.columns.spanIdWords;

@@ -11,6 +11,7 @@
  * spans names the handle, so a view over two traces never mixes up their span indexes.
  */
 import type { SpanDetail, TraceModel } from './model';
+import { SPAN_ID_HEX as HEX_16, TRACE_ID_HEX as HEX_32 } from './traceId';
 
 /** Names one of a panel's traces: `main` for a single trace, `a` and `b` for a comparison. */
 export type TraceHandle = string;
@@ -212,8 +213,6 @@ export type WebviewMessage =
   | RefreshMessage
   | SelectionChangedMessage;
 
-const HEX_32 = /^[0-9a-f]{32}$/;
-const HEX_16 = /^[0-9a-f]{16}$/;
 const HANDLE = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_COPY = 1 << 20;
 const MAX_BACKEND_NAME = 200;

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TempoClient, type TempoClientOptions } from '../../src/core/backends';
-import type { DecodedTrace } from '../../src/core/model';
+import type { DecodedTrace } from '../../src/core/decode';
 import { findTempo, type TempoLookup } from './binary';
 import { pollUntil } from './poll';
 import { seedMain, seedOne, type MainSeed } from './seed';

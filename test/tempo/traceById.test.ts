@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { TempoClient } from '../../src/core/backends';
 import { rejectsWith } from '../../src/core/backends/testing/loopback';
 import { summarize } from '../../src/core/analysis';
-import type { DecodedTrace } from '../../src/core/model';
+import type { DecodedTrace } from '../../src/core/decode';
 import { SpanFlag, spanIdAt, spanIndexById, type Attribute } from '../../src/shared/model';
 import { clientFor, complete, mainSeed, nowS, tempo } from './fixtures';
 import type { SentTrace } from './otel';

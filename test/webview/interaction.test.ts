@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { CHECKOUT, hexId, indexOf, makeDetail, makeTrace } from './helpers/fixtures';
 import { launchBrowser, openView, type View } from './helpers/harness';
-import { damagedDetail } from '../../src/core/model/types';
+import { damagedDetail } from '../../src/core/decode/types';
 
 const trace = makeTrace(CHECKOUT, { canOpenInGrafana: true });
 const PAY = indexOf(trace, 'pay');

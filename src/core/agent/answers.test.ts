@@ -19,7 +19,7 @@ import { BIG, demoWorkspace, fixtureBackend, HOSTILE, WORKFLOW } from './testSup
 import { BackendError } from '../backends';
 import { LM_TOOL_NAMES } from './followUp';
 import { parseSince } from './search';
-import { formatDuration } from '../analysis/format';
+import { formatDuration } from '../../shared/format';
 import type { StoredLog } from '../store';
 import { spanIndexById } from '../../shared/model';
 

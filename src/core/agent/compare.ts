@@ -3,7 +3,7 @@
  * operations whose time changed most, and those only one trace has. The comparison itself is
  * `core/compare`, shared with the trace panel. Pure.
  */
-import { formatDuration } from '../analysis/format';
+import { formatDuration } from '../../shared/format';
 import { operationPath, type OperationDiff, type TraceComparison } from '../compare';
 import { call, cursor, parseCursor, type ToolNames } from './followUp';
 import { Answer, cell, code, DATA_NOTE, plural } from './markdown';

@@ -10,10 +10,17 @@
  * - no spans means "none found by this query", with what the query matches.
  */
 import { BackendError, isBackendError, type SearchResult } from '../backends';
-import { formatDuration } from '../analysis/format';
-import { FunctionMetrics, type MetricsApi } from '../source/functionMetrics';
-import { statsFromSearch, type SearchStats, type TraceChoice } from '../source/spanStats';
-import { formatAgo, lensTitle, type FunctionStats } from '../source/text';
+import { formatDuration } from '../../shared/format';
+import {
+  formatAgo,
+  FunctionMetrics,
+  lensTitle,
+  statsFromSearch,
+  type FunctionStats,
+  type MetricsApi,
+  type SearchStats,
+  type TraceChoice,
+} from '../source';
 import { functionCondition, functionQuery, type FunctionTarget } from '../traceql';
 import { call, type ToolNames } from './followUp';
 import { Answer, code, DATA_NOTE, plural } from './markdown';

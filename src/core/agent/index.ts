@@ -3,7 +3,8 @@
  * from here. Compact Markdown within a token budget, trace text quoted as data, follow-ups named.
  */
 export { LM_TOOL_NAMES, MCP_TOOL_NAMES, type ToolNames } from './followUp';
-export { CHARS_PER_TOKEN, DEFAULT_MAX_TOKENS, estimateTokens } from './markdown';
+export { CHARS_PER_TOKEN, code, DEFAULT_MAX_TOKENS, estimateTokens } from './markdown';
+export { invocationMessage } from './prepare';
 export type { RecentEntry } from './recent';
 export {
   backendLabel,

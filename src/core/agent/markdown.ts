@@ -6,7 +6,7 @@
  * inside one), cleaned of control and bidi characters and cut to a bounded length. Our own words
  * are the only markup. Token counts are estimated, not measured: see `estimateTokens`.
  */
-import { cleanText } from '../source/text';
+import { cleanText } from '../source';
 
 /**
  * Characters per token in the estimate. English prose runs about four characters per token with

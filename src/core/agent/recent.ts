@@ -2,7 +2,7 @@
  * The answer listing recently seen trace IDs (`traceLens_recentTraces`): the IDs Trace Lens found
  * in terminals, debug output, logs and hovers, newest first, with where and when. Pure.
  */
-import { formatAgo } from '../source/text';
+import { formatAgo } from '../source';
 import { call, cursor, parseCursor, type ToolNames } from './followUp';
 import { Answer, code, DATA_NOTE } from './markdown';
 

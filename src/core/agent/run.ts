@@ -11,8 +11,8 @@ import {
   type TraceBackend,
 } from '../backends';
 import { compareTraces } from '../compare';
-import { detectTraceIds } from '../ids/detect';
-import { TraceDecodeError, type DecodedTrace } from '../model';
+import { detectTraceIds } from '../ids';
+import { TraceDecodeError, type DecodedTrace } from '../decode';
 import type { ResolveContext } from '../source';
 import type { StoredLog } from '../store';
 import type { FunctionTarget } from '../traceql';

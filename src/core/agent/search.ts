@@ -4,8 +4,8 @@
  * for (a backend that ignores the range has the others left out, and the answer says so). Pure.
  */
 import type { SearchHit, SearchResult } from '../backends';
-import { formatDuration } from '../analysis/format';
-import { formatAgo, unixNanoToMs } from '../source/text';
+import { formatDuration } from '../../shared/format';
+import { formatAgo, unixNanoToMs } from '../source';
 import { call, type ToolNames } from './followUp';
 import { Answer, cell, code, DATA_NOTE, plural } from './markdown';
 

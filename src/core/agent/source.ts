@@ -4,8 +4,13 @@
  * as not found in the workspace. Pure; the caller passes the workspace as a `ResolveContext`.
  */
 import type { SpanDetail } from '../../shared/model';
-import { parseStackTrace, resolveSpanSource, type ResolveContext, type StackFrame } from '../source';
-import { resolveStackFrame } from '../source/frame';
+import {
+  parseStackTrace,
+  resolveSpanSource,
+  resolveStackFrame,
+  type ResolveContext,
+  type StackFrame,
+} from '../source';
 import { containingFolder, parsePath } from '../source/paths';
 import { code } from './markdown';
 

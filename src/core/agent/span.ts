@@ -12,11 +12,10 @@ import {
   type TraceModel,
 } from '../../shared/model';
 import { selfTime } from '../analysis';
-import { formatDuration } from '../analysis/format';
-import { readDetail, type DecodedTrace } from '../model';
+import { formatDuration } from '../../shared/format';
+import { readDetail, type DecodedTrace } from '../decode';
 import type { StoredLog } from '../store';
-import { parseStackTrace, type ResolveContext } from '../source';
-import { formatShare } from '../source/text';
+import { formatShare, parseStackTrace, type ResolveContext } from '../source';
 import { call, cursor, parseCursor, type ToolNames } from './followUp';
 import { Answer, code, DATA_NOTE, plural } from './markdown';
 import { formatPlace, framePlace, spanCodePlace } from './source';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BackendError, type SearchQuery, type SearchResult, type TraceBackend } from '../backends';
-import { decodeTrace } from '../model';
+import { decodeTrace } from '../decode';
 import { FileIndex, type ResolveContext } from '../source';
 
 const ROOT = resolve(__dirname, '..', '..', '..');

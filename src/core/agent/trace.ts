@@ -5,10 +5,9 @@
  */
 import { spanIdAt, type TraceModel } from '../../shared/model';
 import { errorSpans, selfTime, summarize, type TraceSummary } from '../analysis';
-import { formatDuration } from '../analysis/format';
-import { readDetail, type DecodedTrace } from '../model';
-import type { ResolveContext } from '../source';
-import { formatShare } from '../source/text';
+import { formatDuration } from '../../shared/format';
+import { readDetail, type DecodedTrace } from '../decode';
+import { formatShare, type ResolveContext } from '../source';
 import { call, cursor, parseCursor, type ToolNames } from './followUp';
 import { Answer, code, DATA_NOTE, plural } from './markdown';
 import { formatPlace, spanCodePlace } from './source';

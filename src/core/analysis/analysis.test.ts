@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpanFlag, spanIdAt, type TraceModel } from '../../shared/model';
-import { decodeTrace, type DecodedTrace } from '../model';
-import { otlpTrace, sid, TEMPO_FIXTURES, type SpanSpec } from '../model/testSupport';
-import { criticalPath, errorSpans, selfTime, slowestSpans, summarize } from '.';
+import { decodeTrace, type DecodedTrace } from '../decode';
+import { otlpTrace, sid, TEMPO_FIXTURES, type SpanSpec } from '../decode/testing/testSupport';
+import { analyze, criticalPath, errorSpans, selfTime, slowestSpans, summarize } from '.';
 
 function decode(spans: SpanSpec[]): DecodedTrace {
   return decodeTrace(JSON.stringify(otlpTrace(spans)));
@@ -100,6 +100,44 @@ describe('criticalPath', () => {
     for (let i = 0; i < 20_000; i++)
       chain.push({ id: sid(i + 1), ...(i ? { parent: sid(i) } : {}), start: i, end: 40_000 - i });
     assert.equal(criticalPath(decode(chain).model).length, 20_000);
+  });
+});
+
+describe('analyze: self time and critical path once per load', () => {
+  const spans: SpanSpec[] = [
+    { id: sid(1), start: 0, end: 100 },
+    { id: sid(2), parent: sid(1), start: 10, end: 60 },
+    { id: sid(3), parent: sid(1), start: 70, end: 90 },
+  ];
+
+  it('answers from the first computation for the same model, and computes afresh for another', () => {
+    const m = decode(spans).model;
+    const first = analyze(m);
+    assert.equal(analyze(m), first);
+    assert.notEqual(analyze(decode(spans).model), first);
+    assert.deepEqual(Array.from(first.selfTimeNs), Array.from(selfTime(m)));
+    assert.deepEqual(Array.from(first.criticalPath), Array.from(criticalPath(m)));
+  });
+
+  it('is what summarize uses: the summary and the panel columns share one critical path', () => {
+    const m = decode(spans).model;
+    const s = summarize(m);
+    assert.equal(s.criticalPath, analyze(m).criticalPath);
+    assert.equal(summarize(m).criticalPath, s.criticalPath);
+  });
+
+  it('marks the critical path in the flags on the first call', () => {
+    // b ends last; after it the cut is 20, before which a (ending at 50) does not end: a is off.
+    const m = decode([
+      { id: sid(1), start: 0, end: 100 },
+      { id: sid(2), parent: sid(1), start: 0, end: 50 },
+      { id: sid(3), parent: sid(1), start: 20, end: 60 },
+    ]).model;
+    analyze(m);
+    const flagged = [];
+    for (let i = 0; i < m.spanCount; i++)
+      if (m.columns.flags[i]! & SpanFlag.CriticalPath) flagged.push(spanIdAt(m.columns, i));
+    assert.deepEqual(flagged.sort(), [sid(1), sid(3)].sort());
   });
 });
 

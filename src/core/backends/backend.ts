@@ -3,7 +3,7 @@
  * come from Tempo, Grafana, Jaeger, Zipkin or a file.
  */
 import type { Attribute } from '../../shared/model';
-import type { DecodedTrace } from '../model';
+import type { DecodedTrace } from '../decode';
 import type { BackendKind } from './kinds';
 
 export type { BackendKind } from './kinds';

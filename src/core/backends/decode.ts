@@ -2,7 +2,7 @@
  * Turning a response body into a decoded trace, with decoder failures re-worded as
  * `BackendError`s that name the request.
  */
-import { decodeTrace, TraceDecodeError, type DecodedTrace, type TraceFormat } from '../model';
+import { decodeTrace, TraceDecodeError, type DecodedTrace, type TraceFormat } from '../decode';
 import { BackendError, SecretMask, quoteText } from './errors';
 
 /** Where the bytes came from, for messages. */

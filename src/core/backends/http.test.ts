@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { formatDuration, quoteText, redactUrl } from './errors';
 import { isHtml, joinUrl, parseRetryAfter } from './http';
-import { checkRange, normalizeTraceId, shortTraceId } from './ids';
+import { normalizeTraceId } from '../../shared/traceId';
+import { checkRange, shortTraceId } from './ids';
 
 describe('backend helpers', () => {
   it('parses Retry-After as seconds or an HTTP date', () => {

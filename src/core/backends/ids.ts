@@ -1,26 +1,25 @@
 /**
  * Trace IDs and time ranges as the backends take them, checked before any request is made.
  */
+import { normalizeTraceId } from '../../shared/traceId';
 import { BackendError } from './errors';
-
-/**
- * Normalises a trace ID the way Tempo reads it: trimmed, 1 to 32 hex digits, lower-cased and
- * left-padded with zeros to 32. Returns undefined for anything else.
- */
-export function normalizeTraceId(raw: string): string | undefined {
-  const id = raw.trim();
-  if (!/^[0-9a-fA-F]{1,32}$/.test(id)) return undefined;
-  return id.toLowerCase().padStart(32, '0');
-}
 
 /** The 16-hex form of a padded ID when its top 64 bits are zero (Jaeger/Zipkin IDs). */
 export function shortTraceId(id32: string): string {
   return id32.startsWith('0000000000000000') ? id32.slice(16) : id32;
 }
 
-/** Like `normalizeTraceId`, but throws a `BackendError` a person can act on. */
+/**
+ * A trace ID as Tempo reads it (`normalizeTraceId`, the all-zero ID included), or undefined: the
+ * form the fetch caches are keyed by.
+ */
+export function backendTraceId(raw: string): string | undefined {
+  return normalizeTraceId(raw, { allowAllZero: true });
+}
+
+/** `backendTraceId`, or a `BackendError` a person can act on. */
 export function requireTraceId(raw: string, url = ''): string {
-  const id = normalizeTraceId(raw);
+  const id = backendTraceId(raw);
   if (id === undefined) {
     const shown = raw
       .trim()

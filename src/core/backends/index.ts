@@ -24,7 +24,6 @@ export {
 } from './settings';
 export { BackendError, isBackendError, redactUrl, type BackendErrorKind } from './errors';
 export type { Auth, FetchLike } from './http';
-export { normalizeTraceId } from './ids';
 export { RECHECK_MARGIN_MS, TEMPO_QUERY_END_CUTOFF_MS, cutoffOf, mayLackRecent, recheckAt } from './cutoff';
 export { FileBackend, type FileBackendOptions, type ReadFile } from './file/backend';
 export { GrafanaBackend, grafanaProxyUrl, datasourceOf, type GrafanaBackendOptions } from './grafana/backend';

@@ -2,7 +2,7 @@
  * The shape Jaeger's and Zipkin's query APIs share: one GET per trace returning JSON, and a
  * services list that shows the server answers.
  */
-import type { TraceFormat } from '../model';
+import type { TraceFormat } from '../decode';
 import type { BackendKind, ConnectionReport, GetTraceOptions, TraceBackend, TraceResult } from './backend';
 import { DEFAULT_CACHE_BYTES, TraceFetchCache } from './cache';
 import { decodeBody } from './decode';
@@ -15,7 +15,7 @@ import {
   type Operation,
   type Wording,
 } from './http';
-import { normalizeTraceId, requireTraceId, shortTraceId } from './ids';
+import { backendTraceId, requireTraceId, shortTraceId } from './ids';
 
 /** Options shared by the Jaeger and Zipkin backends. */
 export interface HttpBackendOptions {
@@ -94,13 +94,13 @@ export class SimpleHttpBackend implements TraceBackend {
 
   /** The trace as the fetch cache holds it; sends nothing. */
   cachedTrace(traceId: string): TraceResult | undefined {
-    const id = normalizeTraceId(traceId);
+    const id = backendTraceId(traceId);
     return id === undefined ? undefined : this.cache.peek(id);
   }
 
   /** Forgets cached traces (all, or one trace ID). */
   clearCache(traceId?: string): void {
-    const id = traceId === undefined ? undefined : normalizeTraceId(traceId);
+    const id = traceId === undefined ? undefined : backendTraceId(traceId);
     this.cache.forget(traceId === undefined ? undefined : (key) => key === id);
   }
 

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeTrace } from '../model';
-import { otlpTrace, sid, TEMPO_FIXTURES, type SpanSpec } from '../model/testSupport';
+import { decodeTrace } from '../decode';
+import { otlpTrace, sid, TEMPO_FIXTURES, type SpanSpec } from '../decode/testing/testSupport';
 import { compareTraces, operationPath, type OperationDiff, type TraceComparison } from './index';
 
 const ms = 1e6;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { corpus, type CorpusCase } from './corpus';
+import { corpus, type CorpusCase } from './testing/corpus';
 import { detectTraceIds } from './detect';
 
 /** Offset of the nth occurrence of `text` in `input`; fails the test if there is none. */

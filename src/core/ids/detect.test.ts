@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { detectTraceIds, normalizeTraceId, type DetectedId, type IdFormat, type Confidence } from './detect';
+import { normalizeTraceId } from '../../shared/traceId';
+import { detectTraceIds, type DetectedId, type IdFormat, type Confidence } from './detect';
 
 const T = '4bf92f3577b34da6a3ce929d0e0e4736';
 const S = '00f067aa0ba902b7';

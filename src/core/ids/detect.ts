@@ -7,150 +7,100 @@
  * ANSI colour escapes and `%XX` escapes) and after it (the rest of a structured header). The few
  * keyed forms that can be shorter (Jaeger's unpadded IDs, small Datadog decimals, base64) are
  * found from their keys with indexOf, in position order with the probe's finds.
+ *
+ * The scanner stays one hand-written loop over char codes because the benchmark shows it pays:
+ * `npm run bench` (detect) scans 100 MB of logs at 240–260 MB/s on the shared 2-core machine, as
+ * fast as ripgrep's `[0-9a-f]{32}` alone, while finding every form above. Tables, key lists and
+ * ID helpers live beside it (chars.ts, keys.ts, idText.ts); the scan itself is kept in one piece.
  */
 
-/** Which textual form a trace ID was found in. */
-export type IdFormat =
-  | 'traceparent'
-  | 'key'
-  | 'json'
-  | 'b3'
-  | 'b3-single'
-  | 'jaeger'
-  | 'xray'
-  | 'datadog'
-  | 'spring'
-  | 'dotnet'
-  | 'gcp'
-  | 'url'
-  | 'grafana-url'
-  | 'base64'
-  | 'bare';
+import * as chars from './chars';
+import { base64ToHex, decimalToHex, isBase64, isZero } from './idText';
+import * as keys from './keys';
+import type { Confidence, DetectedId, DetectOptions, IdFormat } from './types';
 
-/** How sure we are that the text names a trace: high for explicit trace context, medium for a bare ID. */
-export type Confidence = 'high' | 'medium' | 'low';
+export type { Confidence, DetectedId, DetectOptions, IdFormat } from './types';
 
-/** One trace ID found in the text. */
-export interface DetectedId {
-  /** 32 lowercase hex digits. */
-  traceId: string;
-  /** 16 lowercase hex digits, when the text names the span too. */
-  spanId?: string;
-  /** UTF-16 offset of the first character of the ID text in the input. */
-  start: number;
-  /** UTF-16 offset just past the ID text (exclusive). */
-  end: number;
-  format: IdFormat;
-  confidence: Confidence;
+// The scanner reads these tables, helpers and key kinds in its hottest code, millions of times
+// per 100 MB. They are bound to this module's own constants once: run through tsx (the tests and
+// `npm run bench`), every read of another module's export is a getter call, which made the scan
+// ten times slower; bundled by esbuild it makes no difference either way.
+const { CLS16, DIGIT, HEX, TOKEN, UPPER, cls, isHex, lower } = chars;
+const {
+  ANCHOR_KINDS,
+  ANCHOR_NEEDLES,
+  A_B64,
+  A_JAEGER,
+  K_B3,
+  K_GCP_CTX,
+  K_NEG,
+  K_NEUTRAL,
+  K_NONE,
+  K_SPAN,
+  K_SPAN_B3,
+  K_SPAN_DD,
+  K_TRACE,
+  K_TRACE_B3,
+  K_TRACE_DD,
+  K_UBER,
+  NEGATIVE_BY_FIRST,
+} = keys;
+
+/**
+ * The character codes the scanner compares against, by name. An enum declared in this file,
+ * because the TypeScript compiler (esbuild, in the bundle and under tsx) writes its members as
+ * literals where they are used: as imported or module constants they are a load on every
+ * comparison, which cost 8% on the detect benchmark.
+ */
+const enum Ch {
+  Tab = 0x09,
+  LineFeed = 0x0a,
+  Escape = 0x1b,
+  Space = 0x20,
+  Quote = 0x22, // "
+  Hash = 0x23, // #
+  Percent = 0x25, // %
+  Apostrophe = 0x27, // '
+  Comma = 0x2c,
+  Dash = 0x2d,
+  Dot = 0x2e,
+  Slash = 0x2f,
+  Digit0 = 0x30,
+  Digit1 = 0x31,
+  Digit2 = 0x32,
+  Digit3 = 0x33,
+  Digit7 = 0x37,
+  Digit9 = 0x39,
+  Colon = 0x3a,
+  Semicolon = 0x3b,
+  LessThan = 0x3c,
+  Equals = 0x3d,
+  GreaterThan = 0x3e,
+  QuestionMark = 0x3f,
+  At = 0x40, // @
+  UpperW = 0x57,
+  OpenBracket = 0x5b, // [
+  Backslash = 0x5c,
+  CloseBracket = 0x5d, // ]
+  Backtick = 0x60,
+  LowerA = 0x61,
+  LowerD = 0x64,
+  LowerG = 0x67,
+  LowerZ = 0x7a,
+  OpenBrace = 0x7b, // {
+  CloseBrace = 0x7d, // }
+  // ANSI control sequences (CSI): ESC [, parameter bytes (0x30-0x3f), intermediate bytes
+  // (0x20-0x2f), one final byte (0x40-0x7e). The bounds share codes with characters above.
+  /* eslint-disable @typescript-eslint/no-duplicate-enum-values */
+  CsiIntermediateFirst = 0x20,
+  CsiParamFirst = 0x30,
+  CsiParamLast = 0x3f,
+  CsiFinalFirst = 0x40,
+  CsiFinalLast = 0x7e,
+  /* eslint-enable @typescript-eslint/no-duplicate-enum-values */
 }
-
-/** Knobs for {@link detectTraceIds}. */
-export interface DetectOptions {
-  /** Scan at most this many characters of the input (default: all of it). */
-  maxLength?: number;
-  /** Also report low-confidence hits, such as a 32-hex value under a `checksum` key (default false). */
-  includeLow?: boolean;
-}
-
-// Character classes. Bits, so a word run's classes can be OR-ed into one mask.
-const DIGIT = 1;
-const HEXL = 2; // a-f, A-F
-const WORD = 4; // other letters, '_', most non-ASCII
-const SEP = 8;
-const TOKEN = DIGIT | HEXL | WORD;
-const HEX = DIGIT | HEXL;
-const UPPER = 32; // A-F, only in CLS16: tells whether a hex run needs lowercasing
-
-const CLS = new Uint8Array(128).fill(SEP);
-for (let c = 48; c <= 57; c++) CLS[c] = DIGIT;
-for (let c = 65; c <= 90; c++) CLS[c] = c <= 70 ? HEXL : WORD;
-for (let c = 97; c <= 122; c++) CLS[c] = c <= 102 ? HEXL : WORD;
-CLS[95] = WORD; // _
-
-/** Class of a non-ASCII character: letters glue to IDs, spaces and symbols (box drawing, arrows) do not. */
-function highClass(c: number): number {
-  if (c === 0xa0 || c === 0x3000 || c === 0xfeff) return SEP;
-  if (c >= 0x2000 && c <= 0x2bff) return SEP; // punctuation, arrows, box drawing, symbols
-  if (c >= 0xff01 && c <= 0xff0f) return SEP; // full-width punctuation
-  if (c >= 0xd800 && c <= 0xdfff) return SEP; // astral symbols (emoji)
-  return WORD;
-}
-
-/** CLS over all UTF-16 code units (plus UPPER), so the main loop needs no range check. */
-const CLS16 = new Uint8Array(65536);
-for (let c = 0; c < 65536; c++) CLS16[c] = c < 128 ? CLS[c]! : highClass(c);
-for (let c = 65; c <= 70; c++) CLS16[c] = HEXL | UPPER;
-
-function cls(c: number): number {
-  return c < 0 ? SEP : c < 128 ? CLS[c]! : highClass(c);
-}
-
-function isHex(c: number): boolean {
-  return c >= 0 && c < 128 && (CLS[c]! & (DIGIT | HEXL)) !== 0;
-}
-
-function lower(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
-}
-
-const HEX_DIGITS = '0123456789abcdef';
-const B64 = new Int8Array(128).fill(-1);
-for (let i = 0; i < 64; i++) {
-  B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
-}
-const MAX_U64 = (1n << 64n) - 1n;
-
-// Key kinds, from the key text before a value.
-const K_NONE = 0;
-const K_TRACE = 1;
-const K_TRACE_B3 = 2;
-const K_TRACE_DD = 3;
-const K_UBER = 4;
-const K_GCP_CTX = 5;
-const K_SPAN = 6;
-const K_SPAN_B3 = 7;
-const K_SPAN_DD = 8;
-const K_B3 = 9;
-const K_NEG = 10;
-const K_NEUTRAL = 11;
-
-/** Key words that say the value is some other kind of hex: such values are only low-confidence IDs. */
-const NEGATIVE_KEY_PARTS = [
-  'md5',
-  'sha',
-  'checksum',
-  'hash',
-  'digest',
-  'etag',
-  'integrity',
-  'session',
-  'token',
-  'key',
-  'secret',
-  'nonce',
-  'signature',
-  'fingerprint',
-  'hmac',
-  'csrf',
-  'cookie',
-  'password',
-  'salt',
-];
-
-/** NEGATIVE_KEY_PARTS (and 'span') by first character code minus 48, for a scan without allocation. */
-const NEGATIVE_BY_FIRST: Array<string[] | undefined> = [];
-for (const part of [...NEGATIVE_KEY_PARTS, 'span'])
-  (NEGATIVE_BY_FIRST[part.charCodeAt(0) - 48] ??= []).push(part);
 
 const NORM = new Uint8Array(48); // the key's letters and digits, lowercased, last one first
-
-// Needles for values the hex-run probe cannot see (short or not hex), searched with indexOf. Each
-// starts with a character that is rare in logs, because indexOf skips to the first character.
-const A_B64 = 0; // "traceId": "<base64>" and "spanId": "<base64>" (OTLP JSON)
-const A_JAEGER = 1; // uber-trace-id: <short trace>:...
-const A_DD = 2; // dd.trace_id=<short decimal>, "dd":{"trace_id":"<short decimal>"}
-const ANCHOR_NEEDLES: readonly string[] = ['Id":', '_id', 'ber-', 'BER-'];
-const ANCHOR_KINDS: readonly number[] = [A_B64, A_DD, A_JAEGER, A_JAEGER];
 
 /** How far apart a trace ID and a span key may be to pair up. */
 const NEAR = 1024;
@@ -298,7 +248,7 @@ class Scanner {
   private anchor(kind: number, p: number): number {
     if (kind === A_B64) {
       const v = this.skipSpaces(p);
-      return this.ch(v) === 34 ? this.base64At(v) : 0;
+      return this.ch(v) === Ch.Quote ? this.base64At(v) : 0;
     }
     if (kind === A_JAEGER) {
       if (!this.eqIgnoreCase(p, p + 8, 'trace-id')) return 0;
@@ -315,7 +265,7 @@ class Scanner {
   }
 
   private skipSpaces(p: number): number {
-    while (this.ch(p) === 32 || this.ch(p) === 9) p++;
+    while (this.ch(p) === Ch.Space || this.ch(p) === Ch.Tab) p++;
     return p;
   }
 
@@ -324,7 +274,17 @@ class Scanner {
     const stop = p + 8;
     while (p < stop) {
       const c = this.ch(p);
-      if (c === 32 || c === 9 || c === 34 || c === 39 || c === 58 || c === 61 || c === 92 || c === 91) p++;
+      if (
+        c === Ch.Space ||
+        c === Ch.Tab ||
+        c === Ch.Quote ||
+        c === Ch.Apostrophe ||
+        c === Ch.Colon ||
+        c === Ch.Equals ||
+        c === Ch.Backslash ||
+        c === Ch.OpenBracket
+      )
+        p++;
       else break;
     }
     return p;
@@ -335,13 +295,15 @@ class Scanner {
     const t = this.t;
     const n = this.n;
     const c = t.charCodeAt(q);
-    if (q + 25 < n && t.charCodeAt(q + 24) === 61 && t.charCodeAt(q + 23) === 61) {
+    if (q + 25 < n && t.charCodeAt(q + 24) === Ch.Equals && t.charCodeAt(q + 23) === Ch.Equals) {
       const close = t.charCodeAt(q + 25);
-      if ((close === c || close === 92) && this.isBase64(q + 1, q + 23)) return this.base64Id(q, 16);
+      if ((close === c || close === Ch.Backslash) && isBase64(this.t, q + 1, q + 23))
+        return this.base64Id(q, 16);
     }
-    if (q + 13 < n && t.charCodeAt(q + 12) === 61 && t.charCodeAt(q + 11) !== 61) {
+    if (q + 13 < n && t.charCodeAt(q + 12) === Ch.Equals && t.charCodeAt(q + 11) !== Ch.Equals) {
       const close = t.charCodeAt(q + 13);
-      if ((close === c || close === 92) && this.isBase64(q + 1, q + 12)) return this.base64Id(q, 8);
+      if ((close === c || close === Ch.Backslash) && isBase64(this.t, q + 1, q + 12))
+        return this.base64Id(q, 8);
     }
     return 0;
   }
@@ -362,14 +324,20 @@ class Scanner {
     if (a === 0) return 0;
     const t = this.t;
     const before = t.charCodeAt(a - 1);
-    if (before === 37) return a + 2; // %22<hex>: the escape's two digits lead the run
+    if (before === Ch.Percent) return a + 2; // %22<hex>: the escape's two digits lead the run
     if ((cls(before) & TOKEN) !== 0) return this.ansiStartBefore(a - 1) >= 0 ? a : -1;
-    if (before === 91 || (before >= 0x30 && before <= 0x3f)) {
+    if (before === Ch.OpenBracket || (before >= Ch.CsiParamFirst && before <= Ch.CsiParamLast)) {
       // ESC [ 1 A <hex>: a CSI sequence whose parameters or final byte are hex digits.
       let q = a - 1;
       const stop = Math.max(0, a - 24);
-      while (q > stop && t.charCodeAt(q) !== 91 && t.charCodeAt(q) >= 0x30 && t.charCodeAt(q) <= 0x3f) q--;
-      if (t.charCodeAt(q) === 91 && q > 0 && t.charCodeAt(q - 1) === 27)
+      while (
+        q > stop &&
+        t.charCodeAt(q) !== Ch.OpenBracket &&
+        t.charCodeAt(q) >= Ch.CsiParamFirst &&
+        t.charCodeAt(q) <= Ch.CsiParamLast
+      )
+        q--;
+      if (t.charCodeAt(q) === Ch.OpenBracket && q > 0 && t.charCodeAt(q - 1) === Ch.Escape)
         return Math.max(a, this.skipAnsi(q - 1));
     }
     return a;
@@ -377,12 +345,12 @@ class Scanner {
 
   /** Skips `ESC [ params final` (CSI) or a lone ESC. */
   private skipAnsi(i: number): number {
-    if (this.ch(i + 1) !== 91) return i + 1;
+    if (this.ch(i + 1) !== Ch.OpenBracket) return i + 1;
     let p = i + 2;
     for (;;) {
       const c = this.ch(p);
-      if (c >= 0x20 && c <= 0x3f) p++;
-      else if (c >= 0x40 && c <= 0x7e) return p + 1;
+      if (c >= Ch.CsiIntermediateFirst && c <= Ch.CsiParamLast) p++;
+      else if (c >= Ch.CsiFinalFirst && c <= Ch.CsiFinalLast) return p + 1;
       else return p;
     }
   }
@@ -394,20 +362,11 @@ class Scanner {
     let q = p - 1;
     while (q >= stop) {
       const c = t.charCodeAt(q);
-      if (c === 91) return q > 0 && t.charCodeAt(q - 1) === 27 ? q - 1 : -1;
-      if (c < 0x20 || c > 0x3f) return -1;
+      if (c === Ch.OpenBracket) return q > 0 && t.charCodeAt(q - 1) === Ch.Escape ? q - 1 : -1;
+      if (c < Ch.CsiIntermediateFirst || c > Ch.CsiParamLast) return -1;
       q--;
     }
     return -1;
-  }
-
-  private isBase64(from: number, to: number): boolean {
-    const t = this.t;
-    for (let p = from; p < to; p++) {
-      const c = t.charCodeAt(p);
-      if (c >= 128 || B64[c]! < 0) return false;
-    }
-    return true;
   }
 
   /** A base64 value of `bytes` bytes starting after the quote at `q`; returns the index past it or 0. */
@@ -415,7 +374,7 @@ class Scanner {
     if (!this.findKey(q)) return 0;
     const kind = this.keyKind();
     const len = bytes === 16 ? 24 : 12;
-    const hex = this.decodeBase64(q + 1, q + 1 + len, bytes);
+    const hex = base64ToHex(this.t, q + 1, q + 1 + len, bytes);
     if (hex === undefined) return 0;
     if (bytes === 16) {
       if (kind !== K_TRACE && kind !== K_TRACE_B3 && kind !== K_TRACE_DD) return 0;
@@ -425,27 +384,6 @@ class Scanner {
       this.addSpan(q + 1, q + 13, hex, false);
     }
     return q + 1 + len;
-  }
-
-  private decodeBase64(from: number, to: number, bytes: number): string | undefined {
-    const t = this.t;
-    let hex = '';
-    let acc = 0;
-    let bits = 0;
-    let zero = true;
-    for (let p = from; p < to && hex.length < bytes * 2; p++) {
-      const c = t.charCodeAt(p);
-      if (c === 61) break;
-      acc = ((acc << 6) | B64[c]!) & 0xffffff;
-      bits += 6;
-      if (bits >= 8) {
-        bits -= 8;
-        const b = (acc >> bits) & 0xff;
-        if (b !== 0) zero = false;
-        hex += HEX_DIGITS[b >> 4]! + HEX_DIGITS[b & 15]!;
-      }
-    }
-    return hex.length === bytes * 2 && !zero ? hex : undefined;
   }
 
   /** Looks at one all-hex word run; returns where the main loop resumes. */
@@ -460,11 +398,14 @@ class Scanner {
     }
     if (len === 32) return this.hex32(s, e);
     const nc = this.ch(e);
-    if (nc === 58 || (nc === 37 && this.ch(e + 1) === 51 && lower(this.ch(e + 2)) === 97)) {
+    if (
+      nc === Ch.Colon ||
+      (nc === Ch.Percent && this.ch(e + 1) === Ch.Digit3 && lower(this.ch(e + 2)) === Ch.LowerA)
+    ) {
       const next = this.jaeger(s, e);
       if (next > 0) return next;
     }
-    if (len === 24 && this.ch(s - 1) === 45) return this.xray(s, e);
+    if (len === 24 && this.ch(s - 1) === Ch.Dash) return this.xray(s, e);
     if (len < 16) return e;
     return this.shortTrace(s, e);
   }
@@ -474,16 +415,16 @@ class Scanner {
     if (this.allZero(s, e)) return e;
     const pc = this.ch(s - 1);
     const nc = this.ch(e);
-    if (pc === 45) {
+    if (pc === Ch.Dash) {
       // `00-<trace>-<span>-<flags>`; any other `x-<32>` is glued to something else.
       if (
         isHex(this.ch(s - 2)) &&
         isHex(this.ch(s - 3)) &&
         ((cls(this.ch(s - 4)) & TOKEN) === 0 || this.ansiStartBefore(s - 4) >= 0) &&
-        nc === 45
+        nc === Ch.Dash
       ) {
         const spanEnd = this.hexRun(e + 1, 16);
-        if (spanEnd === e + 17 && this.ch(spanEnd) === 45) {
+        if (spanEnd === e + 17 && this.ch(spanEnd) === Ch.Dash) {
           const flagsEnd = this.hexRun(spanEnd + 1, 2);
           if (flagsEnd === spanEnd + 3 && (cls(this.ch(flagsEnd)) & TOKEN) === 0) {
             this.emit(this.lowerSlice(s, e), this.spanAt(e + 1), s, e, 'traceparent', 'high', 0);
@@ -493,19 +434,19 @@ class Scanner {
       }
       return e;
     }
-    if (nc === 45) return this.dashed(s, e);
-    if (nc === 58 || nc === 37) {
+    if (nc === Ch.Dash) return this.dashed(s, e);
+    if (nc === Ch.Colon || nc === Ch.Percent) {
       const next = this.jaeger(s, e);
       if (next > 0) return next;
     }
-    if (pc === 47) {
+    if (pc === Ch.Slash) {
       const f = this.pathFormat(s);
       if (f !== undefined) {
         this.emit(this.lowerSlice(s, e), undefined, s, e, f, 'high', f === 'gcp' ? 1 : 0);
         return e;
       }
     }
-    if (pc === 44) {
+    if (pc === Ch.Comma) {
       const next = this.spring(s, e);
       if (next > 0) return next;
     }
@@ -528,7 +469,7 @@ class Scanner {
       case K_GCP_CTX: {
         // X-Cloud-Trace-Context: <trace>/<decimal span>;o=1
         let span: string | undefined;
-        if (nc === 47) {
+        if (nc === Ch.Slash) {
           let p = e + 1;
           while (p < e + 22 && (cls(this.ch(p)) & TOKEN) === DIGIT) p++;
           if (p > e + 1 && (cls(this.ch(p)) & TOKEN) === 0) span = decimalToHex(this.t.slice(e + 1, p), 16);
@@ -567,12 +508,12 @@ class Scanner {
     if (spanEnd !== e + 17 || (cls(this.ch(spanEnd)) & TOKEN) !== 0) return e;
     let end = spanEnd;
     let flagged = false;
-    if (this.ch(end) === 45) {
+    if (this.ch(end) === Ch.Dash) {
       const f = this.ch(end + 1);
-      if ((f === 48 || f === 49 || f === 100) && (cls(this.ch(end + 2)) & TOKEN) === 0) {
+      if ((f === Ch.Digit0 || f === Ch.Digit1 || f === Ch.LowerD) && (cls(this.ch(end + 2)) & TOKEN) === 0) {
         flagged = true;
         end += 2;
-        if (this.ch(end) === 45) {
+        if (this.ch(end) === Ch.Dash) {
           const parentEnd = this.hexRun(end + 1, 16);
           if (parentEnd === end + 17 && (cls(this.ch(parentEnd)) & TOKEN) === 0) end = parentEnd;
         }
@@ -588,7 +529,7 @@ class Scanner {
     if (kind === K_B3) this.emit(traceId, spanId, s, e, 'b3-single', 'high', 0);
     else if (kind === K_TRACE || kind === K_TRACE_B3 || kind === K_TRACE_DD)
       this.emit(traceId, spanId, s, e, this.keyFormat(kind), 'high', 0);
-    else if (e - s === 32 && this.ch(s - 1) === 91 && this.ch(spanEnd) === 93)
+    else if (e - s === 32 && this.ch(s - 1) === Ch.OpenBracket && this.ch(spanEnd) === Ch.CloseBracket)
       this.emit(traceId, spanId, s, e, 'spring', 'high', 0);
     else if (e - s !== 32) return end;
     else if (kind === K_NEG || kind === K_SPAN || kind === K_SPAN_B3 || kind === K_SPAN_DD)
@@ -599,26 +540,27 @@ class Scanner {
 
   /** Spring Sleuth / Micrometer `[service,<trace>,<span>]` or `[service,<trace>,<span>,<exportable>]`. */
   private spring(s: number, e: number): number {
-    if (this.ch(e) !== 44) return 0;
+    if (this.ch(e) !== Ch.Comma) return 0;
     const spanEnd = this.hexRun(e + 1, 16);
     if (spanEnd !== e + 17) return 0;
     let end = spanEnd;
     let c = this.ch(end);
-    if (c === 44) {
+    if (c === Ch.Comma) {
       end++;
       const stop = end + 8;
       while (end < stop && (cls(this.ch(end)) & TOKEN) !== 0) end++;
       c = this.ch(end);
     }
-    if (c !== 93) return 0;
+    if (c !== Ch.CloseBracket) return 0;
     // Back from the comma before the trace to '[': the service name, possibly empty.
     const t = this.t;
     const stop = Math.max(0, s - 130);
     let p = s - 2;
     for (; p >= stop; p--) {
       const d = t.charCodeAt(p);
-      if (d === 91) break;
-      if (d === 93 || d === 44 || d === 10 || d === 34 || d === 32) return 0;
+      if (d === Ch.OpenBracket) break;
+      if (d === Ch.CloseBracket || d === Ch.Comma || d === Ch.LineFeed || d === Ch.Quote || d === Ch.Space)
+        return 0;
     }
     if (p < stop) return 0;
     const traceId = this.padSlice(s, e, 32);
@@ -652,21 +594,22 @@ class Scanner {
 
   private jaegerSep(p: number): number {
     const c = this.ch(p);
-    if (c === 58) return p + 1;
-    if (c === 37 && this.ch(p + 1) === 51 && lower(this.ch(p + 2)) === 97) return p + 3;
+    if (c === Ch.Colon) return p + 1;
+    if (c === Ch.Percent && this.ch(p + 1) === Ch.Digit3 && lower(this.ch(p + 2)) === Ch.LowerA) return p + 3;
     return -1;
   }
 
   /** AWS X-Ray `1-<8 hex>-<24 hex>`, where `s..e` is the 24-hex part. */
   private xray(s: number, e: number): number {
     const t = this.t;
-    if (this.hexRunBack(s - 1, 8) !== s - 9 || this.ch(s - 10) !== 45 || this.ch(s - 11) !== 49) return e;
+    if (this.hexRunBack(s - 1, 8) !== s - 9 || this.ch(s - 10) !== Ch.Dash || this.ch(s - 11) !== Ch.Digit1)
+      return e;
     if ((cls(this.ch(s - 12)) & TOKEN) !== 0 || (cls(this.ch(e)) & TOKEN) !== 0) return e;
     const idStart = s - 11;
     const traceId = (t.slice(s - 9, s - 1) + t.slice(s, e)).toLowerCase();
     if (isZero(traceId)) return e;
     let confidence: Confidence = 'medium';
-    if (this.ch(idStart - 1) === 61) {
+    if (this.ch(idStart - 1) === Ch.Equals) {
       const w = this.wordBefore(idStart - 1);
       if (this.eqIgnoreCase(w, idStart - 1, 'root')) confidence = 'high';
       else if (this.eqIgnoreCase(w, idStart - 1, 'self')) return e; // the load balancer's own segment
@@ -678,9 +621,9 @@ class Scanner {
     // `;Parent=<16 hex>` right after names the span.
     let spanId: string | undefined;
     let end = e;
-    if (this.ch(e) === 59) {
+    if (this.ch(e) === Ch.Semicolon) {
       const w = e + 1;
-      if (this.ch(w + 6) === 61 && this.eqIgnoreCase(w, w + 6, 'parent')) {
+      if (this.ch(w + 6) === Ch.Equals && this.eqIgnoreCase(w, w + 6, 'parent')) {
         const spanEnd = this.hexRun(w + 7, 16);
         if (spanEnd === w + 23 && (cls(this.ch(spanEnd)) & TOKEN) === 0) {
           spanId = this.spanAt(w + 7);
@@ -697,8 +640,8 @@ class Scanner {
     // Cheap filter before reading the key: the value follows '=' or ':' (maybe a quote and spaces).
     let p = s - 1;
     let c = this.ch(p);
-    while ((c === 34 || c === 39 || c === 32) && p > s - 4) c = this.ch(--p);
-    if (c !== 61 && c !== 58) return 0;
+    while ((c === Ch.Quote || c === Ch.Apostrophe || c === Ch.Space) && p > s - 4) c = this.ch(--p);
+    if (c !== Ch.Equals && c !== Ch.Colon) return 0;
     if (!this.findKey(s)) return 0;
     let kind = this.keyKind();
     if ((kind === K_TRACE || kind === K_SPAN) && this.nestedUnderDd())
@@ -719,21 +662,23 @@ class Scanner {
     // Walk back over earlier members of the same object: stop at '{'.
     while (p >= stop) {
       const c = this.t.charCodeAt(p);
-      if (c === 123) break;
-      if (c === 125 || c === 10) return false;
+      if (c === Ch.OpenBrace) break;
+      if (c === Ch.CloseBrace || c === Ch.LineFeed) return false;
       p--;
     }
     if (p < stop) return false;
     p--;
     while (
       p >= 0 &&
-      (this.t.charCodeAt(p) === 32 || this.t.charCodeAt(p) === 58 || this.t.charCodeAt(p) === 34)
+      (this.t.charCodeAt(p) === Ch.Space ||
+        this.t.charCodeAt(p) === Ch.Colon ||
+        this.t.charCodeAt(p) === Ch.Quote)
     )
       p--;
     return (
       p >= 1 &&
-      lower(this.t.charCodeAt(p)) === 100 &&
-      lower(this.t.charCodeAt(p - 1)) === 100 &&
+      lower(this.t.charCodeAt(p)) === Ch.LowerD &&
+      lower(this.t.charCodeAt(p - 1)) === Ch.LowerD &&
       (cls(this.ch(p - 2)) & TOKEN) === 0
     );
   }
@@ -743,9 +688,9 @@ class Scanner {
     const len = e - s;
     const pc = this.ch(s - 1);
     const nc = this.ch(e);
-    if (pc === 45) return e;
-    if (nc === 45) return len === 16 ? this.dashed(s, e) : e;
-    if (pc === 47) {
+    if (pc === Ch.Dash) return e;
+    if (nc === Ch.Dash) return len === 16 ? this.dashed(s, e) : e;
+    if (pc === Ch.Slash) {
       const f = this.pathFormat(s);
       if (f === 'url') {
         const traceId = this.padSlice(s, e, 32);
@@ -753,7 +698,7 @@ class Scanner {
         return e;
       }
     }
-    if (pc === 44 && len === 16) {
+    if (pc === Ch.Comma && len === 16) {
       const next = this.spring(s, e);
       if (next > 0) return next;
     }
@@ -774,11 +719,11 @@ class Scanner {
     const aEnd = s - 1;
     const aStart = this.segmentBefore(aEnd);
     if (this.eqIgnoreCase(aStart, aEnd, 'trace')) return 'url';
-    if (!this.eqIgnoreCase(aStart, aEnd, 'traces') || this.ch(aStart - 1) !== 47) return undefined;
+    if (!this.eqIgnoreCase(aStart, aEnd, 'traces') || this.ch(aStart - 1) !== Ch.Slash) return undefined;
     const bEnd = aStart - 1;
     const bStart = this.segmentBefore(bEnd);
     if (this.eqIgnoreCase(bStart, bEnd, 'api')) return 'url';
-    if (bStart === bEnd || this.ch(bStart - 1) !== 47) return undefined;
+    if (bStart === bEnd || this.ch(bStart - 1) !== Ch.Slash) return undefined;
     const cEnd = bStart - 1;
     const cStart = this.segmentBefore(cEnd);
     if (this.eqIgnoreCase(bStart, bEnd, 'v2') && this.eqIgnoreCase(cStart, cEnd, 'api')) return 'url';
@@ -792,7 +737,7 @@ class Scanner {
     let p = end - 1;
     while (p >= stop) {
       const c = this.t.charCodeAt(p);
-      if (c === 47 || c <= 32 || c === 34 || c === 39) break;
+      if (c === Ch.Slash || c <= Ch.Space || c === Ch.Quote || c === Ch.Apostrophe) break;
       p--;
     }
     return p + 1;
@@ -802,7 +747,7 @@ class Scanner {
   private wordBefore(end: number): number {
     const stop = Math.max(0, end - 32);
     let p = end - 1;
-    while (p >= stop && ((cls(this.t.charCodeAt(p)) & TOKEN) !== 0 || this.t.charCodeAt(p) === 45)) p--;
+    while (p >= stop && ((cls(this.t.charCodeAt(p)) & TOKEN) !== 0 || this.t.charCodeAt(p) === Ch.Dash)) p--;
     return p + 1;
   }
 
@@ -828,35 +773,40 @@ class Scanner {
     const stop = Math.max(0, pos - 32);
     while (p >= stop) {
       const c = t.charCodeAt(p);
-      if (c === 32 || c === 9 || c === 92 || c === 96 || c === 91) {
+      if (c === Ch.Space || c === Ch.Tab || c === Ch.Backslash || c === Ch.Backtick || c === Ch.OpenBracket) {
         p--;
-      } else if (c === 34 || c === 39) {
+      } else if (c === Ch.Quote || c === Ch.Apostrophe) {
         quoted = true;
         p--;
-      } else if (c === 61) {
+      } else if (c === Ch.Equals) {
         assign = true;
         p--;
-      } else if (c === 58) {
+      } else if (c === Ch.Colon) {
         assign = true;
         colon = true;
         p--;
-      } else if (c === 47 && p > 0 && t.charCodeAt(p - 1) === 87 && t.charCodeAt(p + 1) === 34) {
+      } else if (
+        c === Ch.Slash &&
+        p > 0 &&
+        t.charCodeAt(p - 1) === Ch.UpperW &&
+        t.charCodeAt(p + 1) === Ch.Quote
+      ) {
         p -= 2; // ETag: W/"<hex>", a weak validator
-      } else if (c === 62 && p > 0 && t.charCodeAt(p - 1) === 61) {
+      } else if (c === Ch.GreaterThan && p > 0 && t.charCodeAt(p - 1) === Ch.Equals) {
         assign = true;
         p -= 2;
-      } else if (p >= 2 && t.charCodeAt(p - 2) === 37 && isHex(t.charCodeAt(p - 1)) && isHex(c)) {
+      } else if (p >= 2 && t.charCodeAt(p - 2) === Ch.Percent && isHex(t.charCodeAt(p - 1)) && isHex(c)) {
         // %22 " , %27 ' , %3A : , %3D = , %20 space
         const hi = t.charCodeAt(p - 1);
         const lo = lower(c);
-        if (hi === 50 && (lo === 50 || lo === 55)) quoted = true;
-        else if (hi === 51 && lo === 97) {
+        if (hi === Ch.Digit2 && (lo === Ch.Digit2 || lo === Ch.Digit7)) quoted = true;
+        else if (hi === Ch.Digit3 && lo === Ch.LowerA) {
           assign = true;
           colon = true;
-        } else if (hi === 51 && lo === 100) assign = true;
-        else if (!(hi === 50 && lo === 48)) break;
+        } else if (hi === Ch.Digit3 && lo === Ch.LowerD) assign = true;
+        else if (!(hi === Ch.Digit2 && lo === Ch.Digit0)) break;
         p -= 3;
-      } else if (c >= 0x40 && c <= 0x7e) {
+      } else if (c >= Ch.CsiFinalFirst && c <= Ch.CsiFinalLast) {
         const q = this.ansiStartBefore(p);
         if (q < 0) break;
         p = q - 1;
@@ -869,14 +819,14 @@ class Scanner {
     const kstop = Math.max(0, keyEnd - 64);
     while (p >= kstop) {
       const c = t.charCodeAt(p);
-      if ((cls(c) & TOKEN) !== 0 || c === 46 || c === 45) p--;
+      if ((cls(c) & TOKEN) !== 0 || c === Ch.Dot || c === Ch.Dash) p--;
       else break;
     }
     let keyStart = p + 1;
     // The key may start inside an escape that the backward read cannot tell from letters.
-    if (this.ch(keyStart - 1) === 37) keyStart += 2;
-    else if (this.ch(keyStart - 1) === 91 && this.ch(keyStart - 2) === 27) {
-      while (keyStart < keyEnd && t.charCodeAt(keyStart) <= 0x3f) keyStart++;
+    if (this.ch(keyStart - 1) === Ch.Percent) keyStart += 2;
+    else if (this.ch(keyStart - 1) === Ch.OpenBracket && this.ch(keyStart - 2) === Ch.Escape) {
+      while (keyStart < keyEnd && t.charCodeAt(keyStart) <= Ch.CsiParamLast) keyStart++;
       keyStart++;
     }
     if (keyStart >= keyEnd) return false;
@@ -893,7 +843,7 @@ class Scanner {
     let len = 0;
     for (let p = this.kEnd - 1; p >= this.kStart && len < NORM.length; p--) {
       const c = lower(t.charCodeAt(p));
-      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) NORM[len++] = c;
+      if ((c >= Ch.LowerA && c <= Ch.LowerZ) || (c >= Ch.Digit0 && c <= Ch.Digit9)) NORM[len++] = c;
     }
     this.normLen = len;
     if (this.normEnds('traceid')) {
@@ -909,16 +859,16 @@ class Scanner {
       return K_SPAN;
     }
     if (this.normEnds('tracecontext')) return K_GCP_CTX;
-    if (len === 2 && NORM[0] === 51 && NORM[1] === 98) return K_B3;
+    if (len === 2 && this.normEnds('b3')) return K_B3;
     // Serilog's compact JSON (CLEF): "@tr" trace ID, "@sp" span ID.
-    if (len === 2 && this.ch(this.kStart - 1) === 64) {
-      if (NORM[0] === 114 && NORM[1] === 116) return K_TRACE;
-      if (NORM[0] === 112 && NORM[1] === 115) return K_SPAN;
+    if (len === 2 && this.ch(this.kStart - 1) === Ch.At) {
+      if (this.normEnds('tr')) return K_TRACE;
+      if (this.normEnds('sp')) return K_SPAN;
     }
     if (this.normEnds('trace') && !this.normEnds('stacktrace')) return K_TRACE;
     // NORM holds the key backwards: a part starts at index i and runs down from there.
     for (let i = len - 1; i >= 0; i--) {
-      const parts = NEGATIVE_BY_FIRST[NORM[i]! - 48];
+      const parts = NEGATIVE_BY_FIRST[NORM[i]! - Ch.Digit0];
       if (parts === undefined) continue;
       for (const part of parts) if (this.normHas(part, i)) return part === 'span' ? K_SPAN : K_NEG;
     }
@@ -963,9 +913,10 @@ class Scanner {
     let res = false;
     for (let p = u + 3; p < stop; p++) {
       const c = t.charCodeAt(p);
-      if (c === 63 || c === 35 || c <= 32 || c === 34 || c === 39) break;
-      if (lower(c) === 103 && this.eqIgnoreCase(p, p + 7, 'grafana')) res = true;
-      else if (c === 47 && this.eqIgnoreCase(p, p + 8, '/explore')) res = true;
+      if (c === Ch.QuestionMark || c === Ch.Hash || c <= Ch.Space || c === Ch.Quote || c === Ch.Apostrophe)
+        break;
+      if (lower(c) === Ch.LowerG && this.eqIgnoreCase(p, p + 7, 'grafana')) res = true;
+      else if (c === Ch.Slash && this.eqIgnoreCase(p, p + 8, '/explore')) res = true;
       if (res) break;
     }
     this.gUrl = u;
@@ -983,11 +934,18 @@ class Scanner {
     let p = s - 1;
     for (; p >= stop; p--) {
       const c = t.charCodeAt(p);
-      if (c <= 32 || c === 34 || c === 39 || c === 60 || c === 62 || c === 96) {
+      if (
+        c <= Ch.Space ||
+        c === Ch.Quote ||
+        c === Ch.Apostrophe ||
+        c === Ch.LessThan ||
+        c === Ch.GreaterThan ||
+        c === Ch.Backtick
+      ) {
         this.uRes = -1;
         break;
       }
-      if (c === 58 && t.charCodeAt(p + 1) === 47 && this.ch(p + 2) === 47) {
+      if (c === Ch.Colon && t.charCodeAt(p + 1) === Ch.Slash && this.ch(p + 2) === Ch.Slash) {
         this.uRes = p;
         break;
       }
@@ -1014,7 +972,7 @@ class Scanner {
   }
 
   private allZero(s: number, e: number): boolean {
-    for (let p = s; p < e; p++) if (this.t.charCodeAt(p) !== 48) return false;
+    for (let p = s; p < e; p++) if (this.t.charCodeAt(p) !== Ch.Digit0) return false;
     return true;
   }
 
@@ -1141,30 +1099,13 @@ class Scanner {
     const t = this.t;
     let breaks = 0;
     if (from < to) {
-      for (let p = from; p < to; p++) if (t.charCodeAt(p) === 10 && ++breaks > lines) return false;
+      for (let p = from; p < to; p++) if (t.charCodeAt(p) === Ch.LineFeed && ++breaks > lines) return false;
     } else {
-      for (let p = from - 1; p >= to; p--) if (t.charCodeAt(p) === 10 && ++breaks > lines) return false;
+      for (let p = from - 1; p >= to; p--)
+        if (t.charCodeAt(p) === Ch.LineFeed && ++breaks > lines) return false;
     }
     return true;
   }
-}
-
-function isZero(hex: string): boolean {
-  for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return false;
-  return true;
-}
-
-/** A decimal up to 2^64-1 as lowercase hex left-padded to `width`; undefined if zero or too big. */
-function decimalToHex(dec: string, width: number): string | undefined {
-  if (dec.length === 0 || dec.length > 20) return undefined;
-  if (dec.length <= 15) {
-    // Below 2^53 a Number is exact and much cheaper than a BigInt.
-    const small = Number(dec);
-    return small === 0 ? undefined : small.toString(16).padStart(width, '0');
-  }
-  const v = BigInt(dec);
-  if (v === 0n || v > MAX_U64) return undefined;
-  return v.toString(16).padStart(width, '0');
 }
 
 /** Finds trace IDs in `text`, in order of position. */
@@ -1172,20 +1113,4 @@ export function detectTraceIds(text: string, options?: DetectOptions): DetectedI
   const max = options?.maxLength;
   const n = max !== undefined && max < text.length ? Math.max(0, Math.floor(max)) : text.length;
   return new Scanner(text, n, options?.includeLow === true).run();
-}
-
-/**
- * Normalises a typed or pasted trace ID: 1–32 hex digits in any case, surrounding whitespace
- * ignored, left-padded with zeros to 32 the way Tempo does. Undefined if invalid or all zeros.
- */
-export function normalizeTraceId(input: string): string | undefined {
-  const s = input.trim();
-  if (s.length < 1 || s.length > 32) return undefined;
-  let zero = true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!isHex(c)) return undefined;
-    if (c !== 48) zero = false;
-  }
-  return zero ? undefined : s.toLowerCase().padStart(32, '0');
 }

@@ -4,8 +4,8 @@
  * program's telemetry: labels are cleaned here, and the host shows the tooltip as Markdown only
  * through `markdownText`.
  */
-import { formatDuration } from '../analysis/format';
-import { cleanText } from '../source/text';
+import { formatDuration } from '../../shared/format';
+import { cleanText } from '../source';
 import type { TraceSummary } from '../store/traces';
 import type { Localize } from '../untrusted';
 

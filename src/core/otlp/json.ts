@@ -6,7 +6,7 @@
  * unknown keys ignored. A value of the wrong type fails the whole request with the path to it,
  * as a protobuf decoder fails on a damaged message.
  */
-import { idStringToBytes } from '../model/ids';
+import { idStringToBytes } from '../decode';
 import { ProtoWriter } from './protoWriter';
 import { fieldByJson, type FieldSpec, type MessageName } from './schema';
 

@@ -1,14 +1,15 @@
 /**
  * The ingest scan: one pass over an ExportTraceServiceRequest (or ExportLogsServiceRequest) in
  * protobuf that checks its structure and reads, per span, what the store indexes (IDs, times,
- * name, kind, status, attributes, byte ranges), without decoding strings. It reuses the model's
- * `ProtoReader`; span details are decoded later by the model's decoders from the stored bytes.
+ * name, kind, status, attributes, byte ranges), without decoding strings. It reuses the
+ * decoders' `ProtoReader` (src/core/decode); a stored trace is decoded later by `decodeTrace`
+ * (its columns pass, then details on demand) from the stored bytes.
  *
  * A body that is not valid protobuf of the message, or has a known field with the wrong wire
  * type, throws `OtlpDecodeError` (HTTP 400). A span without a valid trace or span ID is left out
  * and counted (`rejected`), which the receiver reports as a partial success.
  */
-import { ProtoReader } from '../model/protoReader';
+import { ProtoReader } from '../decode';
 import type { Scopes } from './batch';
 import {
   ATTR_BOOL,

@@ -4,8 +4,8 @@
  * members. The query API answers JSON trace-by-ID requests with it, so a client that reads
  * Tempo reads the local store unchanged.
  */
-import { bytesToBase64 } from '../model/ids';
-import { ProtoReader, utf8Text } from '../model/protoReader';
+import { bytesToBase64 } from '../decode';
+import { ProtoReader, utf8Text } from '../decode';
 import { fieldByNumber, wireTypeOf, type FieldSpec, type MessageName } from './schema';
 
 /** A JSON value as this module builds it. */

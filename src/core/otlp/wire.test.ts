@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeTrace } from '../model';
+import { decodeTrace } from '../decode';
 import { ATTR_BOOL, ATTR_INT, ATTR_STR, SPAN_ERROR, SPAN_HAS_PARENT } from './batch';
 import { jsonToProto, OtlpDecodeError } from './json';
 import { ProtoWriter } from './protoWriter';

@@ -3,7 +3,10 @@
  * workspace. Pure (no `vscode`, no file system); the host supplies folders, mappings and a
  * `FileIndex`, and resolves symlinks with `fs.realpath` before `isInsideWorkspace`.
  */
+export { RequestBudget, type BudgetClock } from './budget';
 export { FileIndex, type SuffixMatch } from './fileIndex';
+export { FunctionMetrics, type MetricsApi } from './functionMetrics';
+export { exceptionFrame, outsideLocations, resolveStackFrame, type OutsideLocation } from './frame';
 export {
   checkCandidatePath,
   isInsideWorkspace,
@@ -21,4 +24,28 @@ export {
   type ResolveContext,
   type SourceCandidate,
 } from './resolve';
+export { kindOf, regularFile, type FileProbe, type Refusal, type StatLike } from './regularFile';
+export {
+  matchingSpans,
+  percentile,
+  statsFromMetrics,
+  statsFromSearch,
+  type FunctionSpan,
+  type SearchStats,
+  type TraceChoice,
+} from './spanStats';
 export { isLibraryPath, parseStackTrace, type StackFrame, type StackLanguage } from './stackTrace';
+export {
+  cleanText,
+  formatAgo,
+  formatShare,
+  lensTitle,
+  overlayHintText,
+  overlayLineSpan,
+  peerHost,
+  sourceAnnotationText,
+  spanLabel,
+  unixNanoToMs,
+  type FunctionStats,
+  type SpanFacts,
+} from './text';

@@ -4,7 +4,7 @@
  * of search results. Pure; every input that comes from a trace is untrusted and is cleaned of
  * control characters and cut to a sane length here.
  */
-import { formatDuration } from '../analysis/format';
+import { formatDuration } from '../../shared/format';
 import type { Attribute } from '../../shared/model';
 
 /** Longest span label in a hint; longer ones end in `…`. */

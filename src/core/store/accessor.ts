@@ -6,7 +6,7 @@
  */
 import type { SpanKind, StatusCode } from '../../shared/model';
 import { ATTR_BOOL, ATTR_DOUBLE, ATTR_INT, ATTR_STR } from '../otlp/batch';
-import { ProtoReader, utf8Text } from '../model/protoReader';
+import { ProtoReader, utf8Text } from '../decode';
 import type { FieldValue, SpanAccessor } from '../traceql';
 import { ATTR_LONG_STR, type SegmentIndex } from './segmentIndex';
 import type { StoreData, StoreSegment } from './store';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TempoClient } from '../backends';
-import { decodeTrace } from '../model';
+import { decodeTrace } from '../decode';
 import { evaluateModel, parse } from '../traceql';
 import { metricsInstant, metricsRange, parseMetricsQuery } from './metrics';
 import { startReceiver, type Receiver } from './receiver';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { TempoClient } from '../backends';
-import { decodeTrace } from '../model';
+import { decodeTrace } from '../decode';
 import { jsonToProto } from '../otlp/json';
 import { protoToJson } from '../otlp/toJson';
 import { otlpHttpHandler } from '../otlp/httpReceiver';

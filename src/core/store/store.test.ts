@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeTrace } from '../model';
+import { decodeTrace } from '../decode';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { LOCK_FILE, readLock } from './lock';
 import { StoreLockedError, StoreReader, TraceStore, type StoreOptions } from './store';

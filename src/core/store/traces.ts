@@ -1,7 +1,7 @@
 /**
  * Reading traces and logs back out of the store: a trace by ID assembled from every segment and
  * batch its spans arrived in (as OTLP `TracesData`, the bytes Tempo's v1 API sends, so the
- * model's decoders read it), trace summaries for search results and the Live view, and the log
+ * decoders in src/core/decode read it), trace summaries for search results and the Live view, and the log
  * records of a trace or span.
  */
 import type { Attribute, AttributeValue } from '../../shared/model';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SpanKind, StatusCode } from '../../shared/model';
-import { decodeTrace } from '../model';
+import { decodeTrace } from '../decode';
 import type { ComparisonOp, Literal } from './ast';
 import {
   compareLiteral,

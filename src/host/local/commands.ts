@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { envScript, otelEnvAdditions, type ShellKind } from '../../core/local/env';
+import { envScript, otelEnvAdditions, type ShellKind } from '../../core/local';
 import { notices } from '../../core/notices';
 import { Commands, type LocalCommandId } from '../commandIds';
 import * as notify from '../notify';

@@ -7,7 +7,7 @@ import {
   otelEnvAdditions,
   type EnvLike,
   type OtelTarget,
-} from '../../core/local/env';
+} from '../../core/local';
 import type { Config } from '../config';
 import type { LocalReceiver } from './receiver';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { liveRow, matchesLiveFilter, type LiveRow } from '../../core/local/liveRows';
+import { liveRow, matchesLiveFilter, type LiveRow } from '../../core/local';
 import { markdownText } from '../../core/untrusted';
 import { Commands } from '../commandIds';
 import { describeError } from '../errors';

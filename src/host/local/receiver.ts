@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { TempoClient, type TraceBackend } from '../../core/backends';
-import type { ReceiverSettings } from '../../core/local/settings';
-import type { ReceiverView } from '../../core/local/status';
+import type { ReceiverSettings, ReceiverView } from '../../core/local';
 import {
   recentTraces,
   startReceiver,

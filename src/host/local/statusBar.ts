@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { receiverStatusText, type StatusText } from '../../core/local/status';
+import { receiverStatusText, type StatusText } from '../../core/local';
 import { Commands } from '../commandIds';
 import * as notify from '../notify';
 import type { LocalReceiver } from './receiver';

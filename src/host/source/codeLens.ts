@@ -1,10 +1,18 @@
 import * as vscode from 'vscode';
 import { BackendError, cutoffOf, isBackendError, recheckAt, type TraceBackend } from '../../core/backends';
-import { formatDuration } from '../../core/analysis/format';
-import { RequestBudget } from '../../core/source/budget';
-import { FunctionMetrics, type MetricsApi } from '../../core/source/functionMetrics';
-import { statsFromSearch, type SearchStats, type TraceChoice } from '../../core/source/spanStats';
-import { cleanText, formatAgo, lensTitle, type FunctionStats } from '../../core/source/text';
+import { formatDuration } from '../../shared/format';
+import {
+  cleanText,
+  formatAgo,
+  FunctionMetrics,
+  lensTitle,
+  RequestBudget,
+  statsFromSearch,
+  type FunctionStats,
+  type MetricsApi,
+  type SearchStats,
+  type TraceChoice,
+} from '../../core/source';
 import { functionCondition, functionName, functionQuery, type FunctionTarget } from '../../core/traceql';
 import { Commands, type OpenTraceArgs } from '../commandIds';
 import { describeError } from '../errors';

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { normalizeTraceId } from '../../core/ids/detect';
+import { normalizeTraceId, SPAN_ID_HEX as HEX_16 } from '../../core/ids';
 import { Commands, type GoToSourceArgs, type SourceCommandId } from '../commandIds';
 import type { TracePanels } from '../tracePanel';
 import type { LoadedTrace, TraceService } from '../traceService';
@@ -10,7 +10,6 @@ import type { TraceSearchView } from './searchView';
 import { notices } from '../../core/notices';
 import * as notify from '../notify';
 
-const HEX_16 = /^[0-9a-f]{16}$/;
 const isIndex = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 31;
 

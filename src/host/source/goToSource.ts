@@ -1,13 +1,19 @@
 import * as vscode from 'vscode';
 import { SpanFlag, spanIndexById, type SpanDetail } from '../../shared/model';
-import { refusedPaths, resolveSpanSource, type RefusedPath, type SourceCandidate } from '../../core/source';
 import {
+  cleanText,
   exceptionFrame,
   outsideLocations,
+  refusedPaths,
+  resolveSpanSource,
   resolveStackFrame,
+  sourceAnnotationText,
+  spanLabel,
   type OutsideLocation,
-} from '../../core/source/frame';
-import { sourceAnnotationText, spanLabel, cleanText, type SpanFacts } from '../../core/source/text';
+  type RefusedPath,
+  type SourceCandidate,
+  type SpanFacts,
+} from '../../core/source';
 import type { LoadedTrace } from '../traceService';
 import type { WorkspaceIndex } from './workspaceIndex';
 import { notices } from '../../core/notices';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { SpanFlag, spanIdAt } from '../../shared/model';
 import { overlayHoverMarkdown } from '../../core/hovers';
-import { overlayHintText, overlayLineSpan } from '../../core/source/text';
+import { overlayHintText, overlayLineSpan } from '../../core/source';
 import { Commands, commandUri } from '../commandIds';
 import type { TracePanels } from '../tracePanel';
 import type { LoadedTrace } from '../traceService';

@@ -8,8 +8,8 @@ import {
   type TagValuesResult,
   type TraceBackend,
 } from '../../core/backends';
-import { formatDuration } from '../../core/analysis/format';
-import { cleanText, formatAgo, unixNanoToMs } from '../../core/source/text';
+import { formatDuration } from '../../shared/format';
+import { cleanText, formatAgo, unixNanoToMs } from '../../core/source';
 import {
   applyCompletion,
   completionContext,

@@ -6,7 +6,7 @@ import {
   type ResolveContext,
   type WorkspaceFolderInfo,
 } from '../../core/source';
-import { regularFile, type Refusal } from '../../core/source/regularFile';
+import { regularFile, type Refusal } from '../../core/source';
 
 /** Folders never indexed: dependencies, VCS data and build output. */
 export const INDEX_EXCLUDE = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/target/**,**/.venv/**}';

@@ -4,13 +4,13 @@
  */
 import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TraceFormat } from '../../model';
+import type { TraceFormat } from '../../decode';
 import type { ConnectionReport, GetTraceOptions, TraceBackend, TraceResult } from '../backend';
 import { DEFAULT_CACHE_BYTES, Stoppage, TraceFetchCache } from '../cache';
 import { decodeBody } from '../decode';
 import { BackendError, formatBytes } from '../errors';
 import { DEFAULT_MAX_BYTES } from '../http';
-import { normalizeTraceId, requireTraceId, shortTraceId } from '../ids';
+import { backendTraceId, requireTraceId, shortTraceId } from '../ids';
 
 /** Reads a whole file. Rejects with a Node-style error (`code: 'ENOENT'`, `'EISDIR'`...) on failure. */
 export type ReadFile = (path: string) => Promise<Uint8Array>;
@@ -104,13 +104,13 @@ export class FileBackend implements TraceBackend {
 
   /** The trace as the cache holds it; reads nothing. */
   cachedTrace(traceId: string): TraceResult | undefined {
-    const id = normalizeTraceId(traceId);
+    const id = backendTraceId(traceId);
     return id === undefined ? undefined : this.cache.peek(id);
   }
 
   /** Forgets cached traces (all, or one trace ID), so the next fetch reads the file again. */
   clearCache(traceId?: string): void {
-    const id = traceId === undefined ? undefined : normalizeTraceId(traceId);
+    const id = traceId === undefined ? undefined : backendTraceId(traceId);
     this.cache.forget(traceId === undefined ? undefined : (key) => key === id);
   }
 

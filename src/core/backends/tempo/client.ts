@@ -24,7 +24,7 @@ import { DEFAULT_CACHE_BYTES, TraceFetchCache } from '../cache';
 import { TEMPO_QUERY_END_CUTOFF_MS } from '../cutoff';
 import { BackendError, quoteText, redactUrl } from '../errors';
 import { HttpTransport, type Auth, type FetchLike, type StatusContext, type Wording } from '../http';
-import { checkRange, normalizeTraceId, requireTraceId } from '../ids';
+import { checkRange, backendTraceId, requireTraceId } from '../ids';
 import type { TempoApi } from './api';
 import { testConnection } from './connection';
 import {
@@ -199,7 +199,7 @@ export class TempoClient implements TraceBackend {
 
   /** The trace as fetched with no time range, if the cache holds it; sends nothing. */
   cachedTrace(traceId: string): TempoTraceResult | undefined {
-    const id = normalizeTraceId(traceId);
+    const id = backendTraceId(traceId);
     return id === undefined ? undefined : this.cache.peek(traceKey(id, {}, this.format));
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Attribute } from '../../../shared/model';
 import type { SearchHit, SearchResult, SearchSpan, SearchSpanSet } from '../backend';
+import { normalizeTraceId, TRACE_ID_INPUT } from '../../../shared/traceId';
 import { arr, attributes, isObject, num, obj, str, type JsonObject } from '../json';
 
 /** Tag names of one scope (`resource`, `span`, `intrinsic`...). */
@@ -97,11 +98,6 @@ function metricsFacts(json: JsonObject): { partial: boolean; message?: string; e
 /** What Tempo writes as the root service of a trace whose root span it has not seen. */
 export const ROOT_NOT_RECEIVED = '<root span not yet received>';
 
-/** Tempo writes hex IDs without leading zeros; comparisons need all 32 digits. */
-export function padTraceId(id: string): string {
-  return id.trim().toLowerCase().padStart(32, '0');
-}
-
 function spanOf(v: unknown): SearchSpan | undefined {
   if (!isObject(v)) return undefined;
   const spanId = str(v, 'spanID') ?? str(v, 'spanId');
@@ -126,8 +122,10 @@ function spanSetOf(v: unknown): SearchSpanSet | undefined {
 
 function hitOf(v: unknown): SearchHit | undefined {
   if (!isObject(v)) return undefined;
+  // Tempo writes hex IDs without leading zeros; comparisons need all 32 digits.
   const id = str(v, 'traceID') ?? str(v, 'traceId');
-  if (id === undefined || !/^[0-9a-fA-F]{1,32}$/.test(id.trim())) return undefined;
+  const traceId = id === undefined ? undefined : normalizeTraceId(id, { allowAllZero: true });
+  if (traceId === undefined) return undefined;
   // `spanSet` is the deprecated single set (Tempo 2.0/2.1); `spanSets` replaced it and repeats it.
   const rawSets = arr(v, 'spanSets');
   const sets = (rawSets.length > 0 ? rawSets : [v['spanSet']])
@@ -145,7 +143,7 @@ function hitOf(v: unknown): SearchHit | undefined {
   }
   const rootService = str(v, 'rootServiceName') ?? '';
   return {
-    traceId: padTraceId(id),
+    traceId,
     // A placeholder, not a service: the root span is missing.
     rootServiceName: rootService === ROOT_NOT_RECEIVED ? '' : rootService,
     ...(rootTraceName !== undefined ? { rootTraceName } : {}),
@@ -215,8 +213,8 @@ export function normalizeMetrics(json: unknown): MetricsResult | undefined {
           const labels = attributes(arr(e, 'labels'));
           const traceLabel = labels.find((l) => l.key === 'trace:id' || l.key === 'traceId');
           const traceId =
-            typeof traceLabel?.value === 'string' && /^[0-9a-fA-F]{1,32}$/.test(traceLabel.value)
-              ? padTraceId(traceLabel.value)
+            typeof traceLabel?.value === 'string' && TRACE_ID_INPUT.test(traceLabel.value)
+              ? normalizeTraceId(traceLabel.value, { allowAllZero: true })
               : undefined;
           return {
             labels,

@@ -3,7 +3,7 @@
  * missing (Tempo < 2.6), decoded by the route's format (or JSON when the server ignored Accept).
  * Caching and sharing of concurrent fetches is the `TraceFetchCache`'s job, not this file's.
  */
-import type { TraceFormat } from '../../model';
+import type { TraceFormat } from '../../decode';
 import type { TraceResult } from '../backend';
 import { decodeBody, looksLikeJson } from '../decode';
 import { BackendError } from '../errors';

@@ -5,7 +5,7 @@ import type { TraceModel } from '../../shared/model';
 import { decodeTrace, type DecodedTrace } from '.';
 import { scanTempoJson } from './jsonScan';
 import { decodeOtlpJson } from './otlpJson';
-import { fixtureFiles, otlpTrace, sid, TEMPO_FIXTURES, type SpanSpec } from './testSupport';
+import { fixtureFiles, otlpTrace, sid, TEMPO_FIXTURES, type SpanSpec } from './testing/testSupport';
 
 const enc = new TextEncoder();
 

@@ -8,8 +8,8 @@ import { strict as assert } from 'node:assert';
 import { spanIdAt, type SpanDetail, type TraceModel } from '../../shared/model';
 import { decodeTrace, readDetail, TraceDecodeError, type DecodedTrace } from '.';
 import { findJsonError } from './jsonError';
-import { encodeOtlpProto, encodeTraceByIdResponse } from './otlpEncode';
-import { BASE_NS, otlpTrace, sid, TRACE_ID } from './testSupport';
+import { encodeOtlpProto, encodeTraceByIdResponse } from './testing/otlpEncode';
+import { BASE_NS, otlpTrace, sid, TRACE_ID } from './testing/testSupport';
 
 const enc = new TextEncoder();
 const utf8 = new TextDecoder();

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpanFlag, spanIdAt, type TraceModel } from '../../shared/model';
 import { decodeTrace, TraceDecodeError, type DecodedTrace } from '.';
-import { encodeOtlpProto, ProtoWriter } from './otlpEncode';
-import { BASE_NS, otlpTrace, sid, TEMPO_FIXTURES, TRACE_ID, type SpanSpec } from './testSupport';
+import { encodeOtlpProto, ProtoWriter } from './testing/otlpEncode';
+import { BASE_NS, otlpTrace, sid, TEMPO_FIXTURES, TRACE_ID, type SpanSpec } from './testing/testSupport';
 
 /** Decodes the spans as OTLP/JSON and as protobuf, checks both agree, returns the JSON one. */
 function decodeBoth(spans: SpanSpec[]): DecodedTrace {

@@ -16,6 +16,27 @@ export interface TimeRef {
   scale: number;
 }
 
+/** A growable Uint32Array: the decoders' lists of byte offsets. */
+export class U32List {
+  data: Uint32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.data = new Uint32Array(Math.max(8, capacity));
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Uint32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+  /** The values pushed, in an array of their own length (the buffer itself when it fits). */
+  trimmed(): Uint32Array {
+    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+  }
+}
+
 /** Growable columns of raw spans in arrival order. */
 export class RawSpans {
   count = 0;

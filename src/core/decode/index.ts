@@ -1,6 +1,23 @@
 /**
  * Public entry of the trace decoders: `decodeTrace` turns a backend's response body into the
- * columnar `TraceModel` plus on-demand span details, whatever the wire format.
+ * columnar `TraceModel` (src/shared/model.ts) plus on-demand span details, whatever the wire
+ * format. The folder:
+ *
+ *   index.ts          `decodeTrace`: tells the format from the bytes and picks a decoder
+ *   otlpProto.ts      OTLP / Tempo protobuf: entry and Tempo v2's envelope, over
+ *     protoColumns.ts   the columns pass (also for a receiver's ExportTraceServiceRequest)
+ *     protoDetails.ts   one span's attributes, events and links, on demand
+ *     protoFields.ts    the messages' tags by name;  protoReader.ts  the wire primitives
+ *   jsonScan.ts       Tempo/OTLP JSON from bytes without JSON.parse: the document walker, over
+ *     jsonCursor.ts     the byte cursor (gives up on anything unusual, for otlpJson.ts)
+ *   otlpJson.ts       Tempo/OTLP JSON after JSON.parse: every dialect, tolerant, with warnings
+ *   jaeger.ts, zipkin.ts   the other JSON formats
+ *   raw.ts, build.ts  raw span columns in arrival order, and the depth-first model built from them
+ *   ids.ts            span and trace IDs as hex, base64 or bytes
+ *   times.ts          span times made safe to draw (damaged times do not stretch the trace)
+ *   json.ts, jsonError.ts  typed reads of parsed JSON; where invalid JSON breaks
+ *   types.ts          `DecodedTrace`, `TraceFormat`, `TraceDecodeError`, damaged details
+ *   testing/          an OTLP protobuf encoder and trace builders for tests (test-only)
  */
 import { obj, type JsonObject } from './json';
 import { decodeOtlpJson, notFound } from './otlpJson';
@@ -11,6 +28,10 @@ import { decodeZipkinJson } from './zipkin';
 import { describeJsonError } from './jsonError';
 import { TraceDecodeError, type DecodedTrace, type TraceFormat } from './types';
 
+// The wire primitives, for the embedded store's receiver (src/core/otlp), which reads and writes
+// the same OTLP protobuf and ID forms.
+export { bytesToBase64, idStringToBytes } from './ids';
+export { ProtoReader, utf8Text } from './protoReader';
 export {
   readDetail,
   TraceDecodeError,

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** `test/fixtures/tempo`: the recorded Tempo responses, copied from `../shared/fixtures/tempo` so a lone clone runs the tests. */
-export const TEMPO_FIXTURES = join(resolve(__dirname, '..', '..', '..'), 'test', 'fixtures', 'tempo');
+export const TEMPO_FIXTURES = join(resolve(__dirname, '..', '..', '..', '..'), 'test', 'fixtures', 'tempo');
 
 /** Names of the files in the Tempo fixture folder. */
 export function fixtureFiles(): string[] {

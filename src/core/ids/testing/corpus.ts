@@ -3,7 +3,7 @@
  * would want to click. Every expectation is written by hand (Datadog decimals and base64 values
  * were converted with an independent tool and pasted in), never computed by the detector.
  */
-import type { Confidence, IdFormat } from './detect';
+import type { Confidence, IdFormat } from '../types';
 
 /** One expected hit. `text` is the exact text the hit covers; `nth` picks among repeats (0-based). */
 export interface CorpusHit {

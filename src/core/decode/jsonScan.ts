@@ -11,17 +11,14 @@
  */
 import { SpanFlag, StatusCode, type SpanDetail } from '../../shared/model';
 import { buildModel } from './build';
-import { bytesToHex } from './ids';
+import { B64_VALUE, bytesToHex, HEX_VALUE } from './ids';
 import type { JsonObject } from './json';
-import { jsonSpanDetail } from './otlpJson';
+import { GIVE_UP, JsonCursor } from './jsonCursor';
+import { CODE_KEYS as CODE_KEY_NAMES, jsonSpanDetail } from './otlpJson';
 import { ByteInterner } from './protoReader';
 import { findJsonError } from './jsonError';
-import { DecimalClock, RawSpans, type TimeRef } from './raw';
+import { DecimalClock, RawSpans, U32List, type TimeRef } from './raw';
 import { damagedDetail, type DecodedTrace } from './types';
-
-/** Thrown inside the scanner to give up; caught in `scanTempoJson`. */
-class GiveUp {}
-const GIVE_UP = new GiveUp();
 
 const FLAG_ERROR: number = SpanFlag.Error;
 const FLAG_HAS_CODE: number = SpanFlag.HasCode;
@@ -72,12 +69,7 @@ const K = {
   stacktrace: ascii('exception.stacktrace'),
   partial: ascii('PARTIAL'),
 };
-const CODE_KEYS = [
-  ascii('code.filepath'),
-  ascii('code.file.path'),
-  ascii('code.function'),
-  ascii('code.function.name'),
-];
+const CODE_KEYS = [...CODE_KEY_NAMES].map(ascii);
 const KIND_NAMES = [
   'SPAN_KIND_UNSPECIFIED',
   'SPAN_KIND_INTERNAL',
@@ -88,50 +80,39 @@ const KIND_NAMES = [
 ].map(ascii);
 const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'].map(ascii);
 
-const HEX = new Int8Array(256).fill(-1);
-const B64 = new Int8Array(256).fill(-1);
-for (let i = 0; i < 10; i++) HEX[48 + i] = i;
-for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
-for (let i = 0; i < 64; i++)
-  B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
-B64[45] = 62;
-B64[95] = 63;
+// The ID tables, bound here once: `id()` reads them for every byte of every ID, and run through
+// tsx each read of another module's export is a getter call (see ids/detect.ts).
+const HEX = HEX_VALUE;
+const B64 = B64_VALUE;
+/** Bytes the walker compares against (an enum, so they compile to literals; see jsonCursor.ts). */
+const enum Byte {
+  Digit0 = 0x30,
+  Digit1 = 0x31,
+  Equals = 0x3d,
+  /** 'c', the first byte of every key in CODE_KEYS. */
+  LowerC = 0x63,
+}
 
 const utf8 = new TextDecoder('utf-8');
 
-/** A growable Uint32Array. */
-class U32 {
-  data = new Uint32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const b = new Uint32Array(this.data.length * 2);
-      b.set(this.data);
-      this.data = b;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
-class Scanner {
-  pos = 0;
-  /** Content range of the last string read, and whether it had escapes. */
-  s0 = 0;
-  s1 = 0;
-  escaped = false;
+/**
+ * The document walker: reads a Tempo/OTLP JSON trace with the cursor it extends, filling the raw
+ * columns and remembering every span's byte range for `detail(i)`.
+ */
+class TempoJsonScanner extends JsonCursor {
   readonly raw: RawSpans;
   readonly names = new ByteInterner();
   readonly services = new ByteInterner();
   readonly clock: DecimalClock;
   readonly unknownService: number;
   readonly emptyName: number;
-  readonly spanStart = new U32();
-  readonly spanEnd = new U32();
-  readonly spanScope = new U32();
+  readonly spanStart = new U32List(1024);
+  readonly spanEnd = new U32List(1024);
+  readonly spanScope = new U32List(1024);
   /** Per scope: start, end (end 0: none), resource index. */
-  readonly scopes = new U32();
+  readonly scopes = new U32List(1024);
   /** Per resource: start, end (end 0: none). */
-  readonly resources = new U32();
+  readonly resources = new U32List(1024);
   readonly idBytes = new Uint8Array(16);
   wordHi = 0;
   wordLo = 0;
@@ -143,167 +124,19 @@ class Scanner {
   partial = false;
   message: string | undefined;
 
-  constructor(
-    readonly buf: Uint8Array,
-    seed: TimeRef | undefined,
-  ) {
+  constructor(buf: Uint8Array, seed: TimeRef | undefined) {
+    super(buf);
     this.clock = new DecimalClock(seed);
     this.raw = new RawSpans(Math.max(64, Math.ceil(buf.length / 900)));
     this.unknownService = this.services.internText('unknown service');
     this.emptyName = this.names.internText('');
   }
 
-  ws(): void {
-    const buf = this.buf;
-    let p = this.pos;
-    let c = buf[p];
-    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = buf[++p];
-    this.pos = p;
-  }
-
-  /** The next non-space byte, consumed. */
-  next(): number {
-    this.ws();
-    if (this.pos >= this.buf.length) throw GIVE_UP;
-    return this.buf[this.pos++]!;
-  }
-
-  /** Reads a string whose opening quote is at `pos`; sets s0, s1, escaped. */
-  string(): void {
-    const buf = this.buf;
-    let p = this.pos + 1;
-    const start = p;
-    let escaped = false;
-    for (;;) {
-      const c = buf[p];
-      if (c === 0x22) break;
-      if (c === undefined || c < 0x20) throw GIVE_UP;
-      if (c === 0x5c) {
-        escaped = true;
-        p += 2;
-      } else p++;
-    }
-    this.s0 = start;
-    this.s1 = p;
-    this.escaped = escaped;
-    this.pos = p + 1;
-  }
-
-  /** Reads an object key and its colon; gives up on escaped keys. */
-  key(): void {
-    this.ws();
-    if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
-    this.string();
-    if (this.escaped || this.next() !== 0x3a) throw GIVE_UP;
-  }
-
-  /** True when the last string read equals `k`. */
-  is(k: Uint8Array): boolean {
-    const s0 = this.s0;
-    if (this.s1 - s0 !== k.length) return false;
-    const buf = this.buf;
-    for (let i = 0; i < k.length; i++) if (buf[s0 + i] !== k[i]) return false;
-    return true;
-  }
-
-  /** After a member: true if another follows (`,`), false at the closing `close` byte. */
-  more(close: number): boolean {
-    const c = this.next();
-    if (c === 0x2c) return true;
-    if (c === close) return false;
-    throw GIVE_UP;
-  }
-
-  /** Opens an object or array; false when it is empty. */
-  open(openByte: number, close: number): boolean {
-    if (this.next() !== openByte) throw GIVE_UP;
-    this.ws();
-    if (this.buf[this.pos] === close) {
-      this.pos++;
-      return false;
-    }
-    return true;
-  }
-
-  /** Skips one value of any type, checking that brackets and strings are well formed. */
-  skip(): void {
-    this.ws();
-    const buf = this.buf;
-    const c = buf[this.pos];
-    if (c === 0x22) return this.string();
-    if (c === 0x7b || c === 0x5b) return this.skipNested();
-    if (c === 0x74) return this.literal('true');
-    if (c === 0x66) return this.literal('false');
-    if (c === 0x6e) return this.literal('null');
-    if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) {
-      let p = this.pos + 1;
-      for (;;) {
-        const d = buf[p];
-        if (d === undefined) throw GIVE_UP;
-        if ((d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d)
-          p++;
-        else break;
-      }
-      this.pos = p;
-      return;
-    }
-    throw GIVE_UP;
-  }
-
-  private literal(word: string): void {
-    for (let i = 0; i < word.length; i++) if (this.buf[this.pos + i] !== word.charCodeAt(i)) throw GIVE_UP;
-    this.pos += word.length;
-  }
-
-  /** Skips an object or array: brackets must match; strings may hold anything. */
-  private skipNested(): void {
-    const buf = this.buf;
-    const stack: number[] = [];
-    let p = this.pos;
-    for (;;) {
-      const c = buf[p];
-      if (c === undefined) throw GIVE_UP;
-      if (c === 0x22) {
-        p++;
-        for (;;) {
-          const d = buf[p];
-          if (d === 0x22) break;
-          if (d === undefined || d < 0x20) throw GIVE_UP;
-          p += d === 0x5c ? 2 : 1;
-        }
-      } else if (c === 0x7b) stack.push(0x7d);
-      else if (c === 0x5b) stack.push(0x5d);
-      else if (c === 0x7d || c === 0x5d) {
-        if (stack.pop() !== c) throw GIVE_UP;
-        if (stack.length === 0) {
-          this.pos = p + 1;
-          return;
-        }
-      }
-      p++;
-    }
-  }
-
-  /**
-   * The last string as text (escapes resolved by JSON.parse). Strings are checked here, where
-   * their text is used: a bad escape gives up, and the `JSON.parse` decoder then says where.
-   */
-  text(): string {
-    if (!this.escaped) return utf8.decode(this.buf.subarray(this.s0, this.s1));
-    try {
-      return JSON.parse(utf8.decode(this.buf.subarray(this.s0 - 1, this.s1 + 1))) as string;
-    } catch {
-      throw GIVE_UP;
-    }
-  }
-
   // ---- document structure -------------------------------------------------------------------
 
   document(): void {
     this.ws();
-    // A UTF-8 byte-order mark.
-    if (this.buf[this.pos] === 0xef && this.buf[this.pos + 1] === 0xbb && this.buf[this.pos + 2] === 0xbf)
-      this.pos += 3;
+    this.skipBom();
     this.traceObject(true);
     this.ws();
     if (this.pos !== this.buf.length) throw GIVE_UP;
@@ -311,39 +144,39 @@ class Scanner {
 
   /** The top-level object, or a v2 envelope's `trace`. */
   private traceObject(top: boolean): void {
-    if (!this.open(0x7b, 0x7d)) return;
+    if (!this.openObject()) return;
     do {
       this.key();
       if (this.is(K.batches) || this.is(K.resourceSpans) || this.is(K.resource_spans)) {
         this.sawSpans = true;
-        if (this.open(0x5b, 0x5d)) {
+        if (this.openArray()) {
           do this.resourceSpans();
-          while (this.more(0x5d));
+          while (this.moreElements());
         }
       } else if (top && this.is(K.trace)) {
         this.ws();
-        if (this.buf[this.pos] !== 0x7b) throw GIVE_UP;
+        if (!this.atObject()) throw GIVE_UP;
         this.traceObject(false);
       } else if (top && this.is(K.status)) {
         this.ws();
-        if (this.buf[this.pos] === 0x22) {
+        if (this.atString()) {
           this.string();
           this.partial = this.is(K.partial);
         } else {
           const p = this.pos;
           this.skip();
-          this.partial = this.pos - p === 1 && this.buf[p] === 0x31;
+          this.partial = this.pos - p === 1 && this.buf[p] === Byte.Digit1;
         }
       } else if (top && this.is(K.message)) {
         this.ws();
-        if (this.buf[this.pos] === 0x22) {
+        if (this.atString()) {
           this.string();
           this.message = this.text();
         } else this.skip();
       } else if (top && (this.is(K.data) || this.is(K.traces))) {
         throw GIVE_UP; // Jaeger, or a search result
       } else this.skip();
-    } while (this.more(0x7d));
+    } while (this.moreMembers());
   }
 
   private resourceSpans(): void {
@@ -352,7 +185,7 @@ class Scanner {
     let service = -1;
     let resStart = 0;
     let resEnd = 0;
-    if (!this.open(0x7b, 0x7d)) throw GIVE_UP;
+    if (!this.openObject()) throw GIVE_UP;
     do {
       this.key();
       if (this.is(K.resource)) {
@@ -366,12 +199,12 @@ class Scanner {
         this.is(K.instrumentationLibrarySpans) ||
         this.is(K.instrumentation_library_spans)
       ) {
-        if (this.open(0x5b, 0x5d)) {
+        if (this.openArray()) {
           do this.scopeSpans(resourceIndex);
-          while (this.more(0x5d));
+          while (this.moreElements());
         }
       } else this.skip();
-    } while (this.more(0x7d));
+    } while (this.moreMembers());
     this.resources.push(resStart);
     this.resources.push(resEnd);
     // The resource may come after the spans; their service is set once the batch is read.
@@ -386,28 +219,26 @@ class Scanner {
    */
   private resource(): number {
     let service = -1;
-    if (!this.open(0x7b, 0x7d)) return service;
+    if (!this.openObject()) return service;
     do {
       this.key();
       if (this.is(K.attributes)) {
-        if (!this.open(0x5b, 0x5d)) continue;
+        if (!this.openArray()) continue;
         do {
           let isService = false;
           let valueAt = -1;
-          if (!this.open(0x7b, 0x7d)) continue;
+          if (!this.openObject()) continue;
           do {
             this.key();
             if (this.is(K.key)) {
-              this.ws();
-              if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
-              this.string();
+              this.expectString();
               isService = this.is(K.serviceName);
             } else if (this.is(K.value)) {
               this.ws();
               valueAt = this.pos;
               this.skip();
             } else this.skip();
-          } while (this.more(0x7d));
+          } while (this.moreMembers());
           if (isService && valueAt >= 0) {
             const after = this.pos;
             this.pos = valueAt;
@@ -419,9 +250,9 @@ class Scanner {
                 : this.services.intern(this.buf, this.s0, this.s1);
             }
           }
-        } while (this.more(0x5d));
+        } while (this.moreElements());
       } else this.skip();
-    } while (this.more(0x7d));
+    } while (this.moreMembers());
     return service;
   }
 
@@ -434,19 +265,17 @@ class Scanner {
     let v0 = 0;
     let v1 = 0;
     let escaped = false;
-    if (!this.open(0x7b, 0x7d)) return false;
+    if (!this.openObject()) return false;
     do {
       this.key();
       if (this.is(K.stringValue) || this.is(K.string_value)) {
-        this.ws();
-        if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
-        this.string();
+        this.expectString();
         found = true;
         v0 = this.s0;
         v1 = this.s1;
         escaped = this.escaped;
       } else this.skip();
-    } while (this.more(0x7d));
+    } while (this.moreMembers());
     this.s0 = v0;
     this.s1 = v1;
     this.escaped = escaped;
@@ -457,7 +286,7 @@ class Scanner {
     const scopeIndex = this.scopes.length / 3;
     let scopeStart = 0;
     let scopeEnd = 0;
-    if (!this.open(0x7b, 0x7d)) throw GIVE_UP;
+    if (!this.openObject()) throw GIVE_UP;
     do {
       this.key();
       if (this.is(K.scope) || this.is(K.instrumentationLibrary) || this.is(K.instrumentation_library)) {
@@ -466,12 +295,12 @@ class Scanner {
         this.skip();
         scopeEnd = this.pos;
       } else if (this.is(K.spans)) {
-        if (this.open(0x5b, 0x5d)) {
+        if (this.openArray()) {
           do this.span(scopeIndex);
-          while (this.more(0x5d));
+          while (this.moreElements());
         }
       } else this.skip();
-    } while (this.more(0x7d));
+    } while (this.moreMembers());
     this.scopes.push(scopeStart);
     this.scopes.push(scopeEnd);
     this.scopes.push(resourceIndex);
@@ -482,7 +311,7 @@ class Scanner {
     const buf = this.buf;
     this.ws();
     const start = this.pos;
-    if (buf[start] !== 0x7b) throw GIVE_UP;
+    if (!this.atObject()) throw GIVE_UP;
     const i = raw.add();
     raw.name[i] = this.emptyName;
     let flags = 0;
@@ -491,16 +320,14 @@ class Scanner {
     let hasEnd = false;
     let hasId = false;
     let hasTraceId = false;
-    if (this.open(0x7b, 0x7d)) {
+    if (this.openObject()) {
       do {
         this.key();
         const len = this.s1 - this.s0;
         switch (len) {
           case 4:
             if (this.is(K.name)) {
-              this.ws();
-              if (buf[this.pos] !== 0x22) throw GIVE_UP;
-              this.string();
+              this.expectString();
               raw.name[i] = this.escaped
                 ? this.names.internText(this.text())
                 : this.names.intern(buf, this.s0, this.s1);
@@ -549,7 +376,7 @@ class Scanner {
           default:
             this.skip();
         }
-      } while (this.more(0x7d));
+      } while (this.moreMembers());
     }
     // Missing times, odd IDs and the like are for the tolerant decoder to report.
     if (!hasStart || !hasEnd || !hasId || !hasTraceId) throw GIVE_UP;
@@ -563,9 +390,7 @@ class Scanner {
 
   /** An ID string into `wordHi`/`wordLo` (last 8 bytes); gives up on anything but hex or base64. */
   id(): number {
-    this.ws();
-    if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
-    this.string();
+    this.expectString();
     if (this.escaped) throw GIVE_UP;
     const buf = this.buf;
     const s0 = this.s0;
@@ -586,7 +411,7 @@ class Scanner {
       for (let k = 0; k < bytes; k++) out[k] = (HEX[buf[s0 + 2 * k]!]! << 4) | HEX[buf[s0 + 2 * k + 1]!]!;
     } else {
       let end = this.s1;
-      while (end > s0 && buf[end - 1] === 0x3d) end--;
+      while (end > s0 && buf[end - 1] === Byte.Equals) end--;
       let acc = 0;
       let bits = 0;
       for (let k = s0; k < end; k++) {
@@ -628,7 +453,7 @@ class Scanner {
 
   private traceId(): true {
     this.ws();
-    if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
+    if (!this.atString()) throw GIVE_UP;
     const save = this.pos;
     this.string();
     if (this.traceId0 < 0) {
@@ -661,7 +486,7 @@ class Scanner {
     const buf = this.buf;
     let p = this.pos;
     let end: number;
-    if (buf[p] === 0x22) {
+    if (this.atString()) {
       this.string();
       if (this.escaped) throw GIVE_UP;
       p = this.s0;
@@ -676,7 +501,7 @@ class Scanner {
     let sec = 0;
     let ns = 0;
     for (; p < end; p++) {
-      const d = buf[p]! - 48;
+      const d = buf[p]! - Byte.Digit0;
       if (d < 0 || d > 9) throw GIVE_UP; // fractions, exponents, signs: the tolerant decoder
       if (p < split) sec = sec * 10 + d;
       else ns = ns * 10 + d;
@@ -688,17 +513,17 @@ class Scanner {
   private enumValue(names: Uint8Array[]): number {
     this.ws();
     const buf = this.buf;
-    if (buf[this.pos] === 0x22) {
+    if (this.atString()) {
       this.string();
       for (let k = 0; k < names.length; k++) if (this.is(names[k]!)) return k;
       const n = this.s1 - this.s0;
-      const d = buf[this.s0]! - 48;
+      const d = buf[this.s0]! - Byte.Digit0;
       if (n === 1 && d >= 0 && d < names.length) return d;
       return 0;
     }
     const p = this.pos;
     this.skip();
-    const d = buf[p]! - 48;
+    const d = buf[p]! - Byte.Digit0;
     return this.pos - p === 1 && d >= 0 && d < names.length ? d : 0;
   }
 
@@ -706,11 +531,11 @@ class Scanner {
     let code = 0;
     let deprecated = false;
     this.ws();
-    if (this.buf[this.pos] !== 0x7b) {
+    if (!this.atObject()) {
       this.skip();
       return 0;
     }
-    if (!this.open(0x7b, 0x7d)) return 0;
+    if (!this.openObject()) return 0;
     do {
       this.key();
       if (this.is(K.code)) code = this.enumValue(STATUS_NAMES);
@@ -721,65 +546,59 @@ class Scanner {
         const t = utf8.decode(this.buf.subarray(p, this.pos));
         deprecated = t !== '0' && t !== '"DEPRECATED_STATUS_CODE_OK"' && t !== '"0"';
       } else this.skip();
-    } while (this.more(0x7d));
+    } while (this.moreMembers());
     return code === 0 && deprecated ? STATUS_ERROR : code;
   }
 
   /** Reads an attribute list; true when a `code.*` location key is among them. */
   private codeAttributes(): boolean {
     let found = false;
-    if (!this.open(0x5b, 0x5d)) return false;
+    if (!this.openArray()) return false;
     do {
-      if (!this.open(0x7b, 0x7d)) continue;
+      if (!this.openObject()) continue;
       do {
         this.key();
         if (this.s1 - this.s0 === 3 && this.is(K.key)) {
-          this.ws();
-          if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
-          this.string();
+          this.expectString();
           const len = this.s1 - this.s0;
-          if (!found && (len === 13 || len === 14 || len === 18) && this.buf[this.s0] === 0x63) {
+          if (!found && (len === 13 || len === 14 || len === 18) && this.buf[this.s0] === Byte.LowerC) {
             for (const k of CODE_KEYS) if (this.is(k)) found = true;
           }
         } else this.skip();
-      } while (this.more(0x7d));
-    } while (this.more(0x5d));
+      } while (this.moreMembers());
+    } while (this.moreElements());
     return found;
   }
 
   /** Reads a span's events; Error (and HasCode for a stack trace) if one is an `exception`. */
   private events(): number {
     let flags = 0;
-    if (!this.open(0x5b, 0x5d)) return 0;
+    if (!this.openArray()) return 0;
     do {
       let exception = false;
       let stack = false;
-      if (!this.open(0x7b, 0x7d)) continue;
+      if (!this.openObject()) continue;
       do {
         this.key();
         if (this.is(K.name)) {
-          this.ws();
-          if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
-          this.string();
+          this.expectString();
           exception = this.is(K.exception);
         } else if (this.is(K.attributes)) {
-          if (!this.open(0x5b, 0x5d)) continue;
+          if (!this.openArray()) continue;
           do {
-            if (!this.open(0x7b, 0x7d)) continue;
+            if (!this.openObject()) continue;
             do {
               this.key();
               if (this.is(K.key)) {
-                this.ws();
-                if (this.buf[this.pos] !== 0x22) throw GIVE_UP;
-                this.string();
+                this.expectString();
                 if (this.is(K.stacktrace)) stack = true;
               } else this.skip();
-            } while (this.more(0x7d));
-          } while (this.more(0x5d));
+            } while (this.moreMembers());
+          } while (this.moreElements());
         } else this.skip();
-      } while (this.more(0x7d));
+      } while (this.moreMembers());
       if (exception) flags |= FLAG_ERROR | (stack ? FLAG_HAS_CODE : 0);
-    } while (this.more(0x5d));
+    } while (this.moreElements());
     return flags;
   }
 }
@@ -793,7 +612,7 @@ class Scanner {
  * shows as that span's damaged detail, as a damaged field inside a protobuf span does.
  */
 export function scanTempoJson(buf: Uint8Array, seed?: TimeRef): DecodedTrace | undefined {
-  const sc = new Scanner(buf, seed);
+  const sc = new TempoJsonScanner(buf, seed);
   try {
     sc.document();
   } catch (err) {
@@ -819,11 +638,11 @@ export function scanTempoJson(buf: Uint8Array, seed?: TimeRef): DecodedTrace | u
   });
   if (built.rebase && !seed) return scanTempoJson(buf, built.rebase);
   const { model, order, startOffset } = built;
-  const spanStart = sc.spanStart.data.slice(0, sc.spanStart.length);
-  const spanEnd = sc.spanEnd.data.slice(0, sc.spanEnd.length);
-  const spanScope = sc.spanScope.data.slice(0, sc.spanScope.length);
-  const scopes = sc.scopes.data.slice(0, sc.scopes.length);
-  const resources = sc.resources.data.slice(0, sc.resources.length);
+  const spanStart = sc.spanStart.trimmed();
+  const spanEnd = sc.spanEnd.trimmed();
+  const spanScope = sc.spanScope.trimmed();
+  const scopes = sc.scopes.trimmed();
+  const resources = sc.resources.trimmed();
   const clock = sc.clock;
   /** The object at `buf[start, end)` (undefined if absent), or where it stops being JSON. */
   const parseRange = (start: number, end: number): { obj?: JsonObject; damagedAt?: number } => {

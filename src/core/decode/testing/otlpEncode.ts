@@ -3,8 +3,8 @@
  * reads) as OTLP protobuf `TracesData`. Used by tests (JSON and protobuf of the same trace must
  * decode to the same model) and by the decode benchmark's generator; not by the extension.
  */
-import { base64ToBytes, idStringToBytes } from './ids';
-import { arr, get, obj, str, type JsonObject } from './json';
+import { base64ToBytes, idStringToBytes } from '../ids';
+import { arr, get, obj, str, type JsonObject } from '../json';
 
 /** A growable byte buffer with protobuf primitives. */
 export class ProtoWriter {

@@ -4,8 +4,10 @@
  * two 32-bit words without allocating per call.
  */
 
-const HEX_VALUE = new Int8Array(128).fill(-1);
-const B64_VALUE = new Int8Array(128).fill(-1);
+/** Value of a hex digit by its code (byte or UTF-16 code unit below 256); -1 for anything else. */
+export const HEX_VALUE = new Int8Array(256).fill(-1);
+/** Value of a base64 (or base64url) digit by its code below 256; -1 for anything else. */
+export const B64_VALUE = new Int8Array(256).fill(-1);
 const HEX_DIGITS = '0123456789abcdef';
 /** Two hex digits per byte value, so bytes become hex with one lookup each. */
 const BYTE_HEX: string[] = [];

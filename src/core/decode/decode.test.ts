@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { SpanFlag, spanIdAt, type TraceModel } from '../../shared/model';
 import { criticalPath, summarize } from '../analysis';
 import { decodeTrace, TraceDecodeError, type DecodedTrace } from '.';
-import { encodeOtlpProto, encodeTraceByIdResponse } from './otlpEncode';
-import { fixtureFiles, TEMPO_FIXTURES } from './testSupport';
+import { encodeOtlpProto, encodeTraceByIdResponse } from './testing/otlpEncode';
+import { fixtureFiles, TEMPO_FIXTURES } from './testing/testSupport';
 
 /**
  * What each trace fixture must decode to. Worked out from the JSON with a separate Python script
