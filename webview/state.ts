@@ -5,6 +5,7 @@
  * `selectSpanId`: keep those names). Pure: no DOM.
  */
 import { parsePanelSubject, type PanelSubject } from '../src/shared/protocol';
+import { SPAN_ID_HEX as HEX_16 } from '../src/shared/traceId';
 
 /** Collapsed spans: either the listed ones, or every span with children except the listed ones. */
 export interface CollapsedState {
@@ -36,8 +37,6 @@ export interface ViewState {
 
 /** At most this many IDs are stored for the collapsed set (state is posted on every change). */
 export const MAX_COLLAPSED_IDS = 20000;
-
-const HEX_16 = /^[0-9a-f]{16}$/;
 
 function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;

@@ -11,7 +11,7 @@ import {
   type TraceBackend,
 } from '../backends';
 import { compareTraces } from '../compare';
-import { detectTraceIds } from '../ids';
+import { detectTraceIds, normalizeTraceId } from '../ids';
 import { TraceDecodeError, type DecodedTrace } from '../decode';
 import type { ResolveContext } from '../source';
 import type { StoredLog } from '../store';
@@ -131,8 +131,8 @@ export function traceIdFrom(
   const text = raw.trim();
   if (/^[0-9a-fA-F]+$/.test(text)) {
     if (text.length === 32 || text.length === 16) {
-      if (/^0+$/.test(text)) return fail(`\`${name}\` is all zeros, which is not a trace ID.`);
-      return { traceId: text.toLowerCase().padStart(32, '0') };
+      const traceId = normalizeTraceId(text);
+      return traceId !== undefined ? { traceId } : fail(`\`${name}\` is all zeros, which is not a trace ID.`);
     }
     return fail(
       `\`${name}\` has ${text.length} hex digits; a trace ID has 32 (or 16 for a 64-bit ID). A digit may be missing or extra.`,

@@ -13,6 +13,7 @@ import {
 } from '../../shared/model';
 import { selfTime } from '../analysis';
 import { formatDuration } from '../../shared/format';
+import { SPAN_ID_INPUT, TRACE_ID_HEX } from '../../shared/traceId';
 import { readDetail, type DecodedTrace } from '../decode';
 import type { StoredLog } from '../store';
 import { formatShare, parseStackTrace, type ResolveContext } from '../source';
@@ -106,7 +107,7 @@ const KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consu
  */
 export function findSpan(model: TraceModel, query: string): SpanLookup {
   const q = query.trim();
-  if (/^[0-9a-fA-F]{16}$/.test(q)) {
+  if (SPAN_ID_INPUT.test(q)) {
     const i = spanIndexById(model, q);
     if (i >= 0) return { index: i };
   }
@@ -129,7 +130,7 @@ export function findSpan(model: TraceModel, query: string): SpanLookup {
       ? { index }
       : { index, choice: { matches: found.length, others: found.slice(1, 6), how } };
   }
-  const isId = /^[0-9a-fA-F]{16}$/.test(q);
+  const isId = SPAN_ID_INPUT.test(q);
   return {
     error: isId
       ? `The trace has no span with ID \`${q.toLowerCase()}\`.`
@@ -391,7 +392,7 @@ export function spanAnswer(input: SpanAnswerInput): string {
         .map((l) => `- trace ${code(l.traceId, 40)} span ${code(l.spanId, 20)}`),
     );
     const first = detail.links[0]!;
-    if (/^[0-9a-f]{32}$/.test(first.traceId))
+    if (TRACE_ID_HEX.test(first.traceId))
       more.push(`- The linked trace: ${call(names.getTrace, { trace_id: first.traceId })}`);
   }
   const p = c.parent[i]!;

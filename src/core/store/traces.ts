@@ -8,12 +8,13 @@ import type { Attribute, AttributeValue } from '../../shared/model';
 import { ProtoWriter } from '../otlp/protoWriter';
 import { protoToJson, type JsonValue } from '../otlp/toJson';
 import { SPAN_HAS_PARENT } from '../otlp/batch';
+import { SPAN_ID_INPUT, TRACE_ID_INPUT } from '../../shared/traceId';
 import type { SegmentIndex } from './segmentIndex';
 import type { StoreData, StoreSegment } from './store';
 
 /** A trace ID as the four big-endian words the index keys traces by; undefined if not 32 hex digits. */
 export function traceIdWords(traceId: string): [number, number, number, number] | undefined {
-  if (!/^[0-9a-fA-F]{32}$/.test(traceId)) return undefined;
+  if (traceId.length !== 32 || !TRACE_ID_INPUT.test(traceId)) return undefined;
   return [0, 8, 16, 24].map((i) => parseInt(traceId.slice(i, i + 8), 16) >>> 0) as [
     number,
     number,
@@ -389,8 +390,7 @@ const b64hex = (s: JsonValue | undefined): string | undefined =>
 
 /** Log records of trace `traceId` (and of span `spanId` when given), oldest first. */
 export function traceLogs(data: StoreData, traceId: string, spanId?: string): StoredLog[] {
-  const wantSpan =
-    spanId !== undefined && /^[0-9a-fA-F]{16}$/.test(spanId) ? spanId.toLowerCase() : undefined;
+  const wantSpan = spanId !== undefined && SPAN_ID_INPUT.test(spanId) ? spanId.toLowerCase() : undefined;
   if (spanId !== undefined && !wantSpan) return [];
   const out: { log: StoredLog; hi: number; lo: number }[] = [];
   for (const { seg, trace } of traceLocations(data, traceId)) {

@@ -13,6 +13,7 @@ import {
   type TraceSummary,
 } from '../../core/store';
 import { notices } from '../../core/notices';
+import { TRACE_ID_HEX } from '../../shared/traceId';
 import type { Config } from '../config';
 import * as notify from '../notify';
 
@@ -372,7 +373,7 @@ function isSummary(v: unknown): v is TraceSummary {
   const s = v as Record<string, unknown>;
   return (
     typeof s.traceId === 'string' &&
-    /^[0-9a-f]{32}$/.test(s.traceId) &&
+    TRACE_ID_HEX.test(s.traceId) &&
     (s.rootName === null || typeof s.rootName === 'string') &&
     (s.rootService === null || typeof s.rootService === 'string') &&
     typeof s.startMs === 'number' &&

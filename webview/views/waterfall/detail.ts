@@ -9,6 +9,7 @@ import {
   type SpanEvent,
   type SpanLink,
 } from '../../../src/shared/model';
+import { SPAN_ID_HEX as HEX_16, TRACE_ID_HEX as HEX_32 } from '../../../src/shared/traceId';
 import { el, icon, iconButton } from '../../dom';
 import { formatDuration, formatPercent } from '../../format';
 import { spanIdOf, spanName, spanService, type TraceData } from '../../trace';
@@ -27,8 +28,6 @@ export interface DetailActions {
 }
 
 const KIND_NAMES = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
-const HEX_32 = /^[0-9a-f]{32}$/;
-const HEX_16 = /^[0-9a-f]{16}$/;
 
 function attrValue(v: Attribute['value']): HTMLElement {
   if (v === null) return el('span', { class: 'tl-attr-null', text: 'null' });
