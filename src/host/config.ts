@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import { describeBackendProblem, parseBackendEntry, type BackendConfig } from '../core/backends';
+import type { BareIdMode } from '../core/ids';
 import { readReceiverSettings, type ReceiverSettings } from '../core/local';
 
 /** The usable entries of `traceLens.backends`; what was wrong with the rest goes to `problems`. */
-/** How bare (medium-confidence) trace IDs are treated in editors. */
-export type BareIdMode = 'link' | 'hover' | 'off';
-
 function readBackends(list: unknown, problems: string[]): BackendConfig[] {
   const entries: BackendConfig[] = [];
   for (const raw of Array.isArray(list) ? list : []) {
