@@ -11,7 +11,7 @@ import {
   type SpanDetail,
   type TraceModel,
 } from '../../shared/model';
-import { selfTime } from '../analysis';
+import { analyze } from '../analysis';
 import { formatDuration } from '../../shared/format';
 import { SPAN_ID_INPUT, TRACE_ID_HEX } from '../../shared/traceId';
 import { readDetail, type DecodedTrace } from '../decode';
@@ -269,7 +269,7 @@ export function spanAnswer(input: SpanAnswerInput): string {
   }
 
   if (!at) {
-    const self = selfTime(m)[i]!;
+    const self = analyze(m).selfTimeNs[i]!;
     const dur = c.durationNs[i]!;
     const status = c.status[i] === 2 ? 'error' : c.status[i] === 1 ? 'ok' : 'unset';
     const message = detail?.statusMessage ? `: ${code(detail.statusMessage, 240)}` : '';

@@ -4,7 +4,7 @@
  * mapped to a workspace `file:line` where the mapping resolves. Pure.
  */
 import { spanIdAt, type TraceModel } from '../../shared/model';
-import { errorSpans, selfTime, summarize, type TraceSummary } from '../analysis';
+import { analyze, errorSpans, summarize, type TraceSummary } from '../analysis';
 import { formatDuration } from '../../shared/format';
 import { readDetail, type DecodedTrace } from '../decode';
 import { formatShare, type ResolveContext } from '../source';
@@ -174,7 +174,7 @@ function opItems(
 export function traceAnswer(input: TraceAnswerInput): string {
   const m = input.decoded.model;
   const s = input.summary ?? summarize(m);
-  const self = selfTime(m);
+  const self = analyze(m).selfTimeNs;
   const names = input.names;
   const id = m.traceId;
   const answer = new Answer(input.maxTokens);

@@ -10,7 +10,7 @@
  * trace panel's compare view both use it.
  */
 import type { TraceModel } from '../../shared/model';
-import { selfTime } from '../analysis';
+import { analyze } from '../analysis';
 
 /** One step of an operation path. */
 export interface OperationStep {
@@ -183,8 +183,8 @@ export function compareTraces(a: TraceModel, b: TraceModel, options: CompareOpti
   const table = new PathTable();
   const pathA = pathsOf(a, table);
   const pathB = pathsOf(b, table);
-  const selfA = selfTime(a);
-  const selfB = selfTime(b);
+  const selfA = analyze(a).selfTimeNs;
+  const selfB = analyze(b).selfTimeNs;
   const m = table.size;
   const countA = new Float64Array(m);
   const countB = new Float64Array(m);
