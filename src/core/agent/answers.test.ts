@@ -15,7 +15,7 @@ import {
   type ToolAnswer,
 } from './index';
 import { code, cell, CHARS_PER_TOKEN } from './markdown';
-import { BIG, demoWorkspace, fixtureBackend, HOSTILE, WORKFLOW } from './testSupport';
+import { BIG, demoWorkspace, fixtureBackend, HOSTILE, WORKFLOW } from './testing/testSupport';
 import { BackendError } from '../backends';
 import { LM_TOOL_NAMES } from './followUp';
 import { parseSince } from './search';

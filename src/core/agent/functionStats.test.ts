@@ -9,7 +9,7 @@ import {
   type TraceBackend,
 } from '../backends';
 import { estimateTokens, LM_TOOL_NAMES, runFunctionStats, type AgentContext } from './index';
-import { fixtureBackend } from './testSupport';
+import { fixtureBackend } from './testing/testSupport';
 
 const NOW = Date.UTC(2026, 10, 24, 9, 0, 0);
 const OWN = [{ key: 'code.function.name', value: 'DataFetchNode.fetch' }];

@@ -4,11 +4,11 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BackendError, type SearchQuery, type SearchResult, type TraceBackend } from '../backends';
-import { decodeTrace } from '../decode';
-import { FileIndex, type ResolveContext } from '../source';
+import { BackendError, type SearchQuery, type SearchResult, type TraceBackend } from '../../backends';
+import { decodeTrace } from '../../decode';
+import { FileIndex, type ResolveContext } from '../../source';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
 export const TEMPO_FIXTURES = join(ROOT, 'test', 'fixtures', 'tempo');
 export const HOSTILE_FIXTURES = join(ROOT, 'test', 'fixtures', 'hostile');
 
