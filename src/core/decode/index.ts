@@ -31,6 +31,7 @@ import { TraceDecodeError, type DecodedTrace, type TraceFormat } from './types';
 // The wire primitives, for the embedded store's receiver (src/core/otlp), which reads and writes
 // the same OTLP protobuf and ID forms.
 export { bytesToBase64, idStringToBytes } from './ids';
+export { CODE_KEYS } from './otlpJson';
 export { ProtoReader, utf8Text } from './protoReader';
 export {
   readDetail,

@@ -2,14 +2,14 @@
  * The ingest scan: one pass over an ExportTraceServiceRequest (or ExportLogsServiceRequest) in
  * protobuf that checks its structure and reads, per span, what the store indexes (IDs, times,
  * name, kind, status, attributes, byte ranges), without decoding strings. It reuses the
- * decoders' `ProtoReader` (src/core/decode); a stored trace is decoded later by `decodeTrace`
- * (its columns pass, then details on demand) from the stored bytes.
+ * decoders' `ProtoReader` and their list of `code.*` keys (src/core/decode); a stored trace is
+ * decoded later by `decodeTrace` (its columns pass, then details on demand) from the stored bytes.
  *
  * A body that is not valid protobuf of the message, or has a known field with the wrong wire
  * type, throws `OtlpDecodeError` (HTTP 400). A span without a valid trace or span ID is left out
  * and counted (`rejected`), which the receiver reports as a partial success.
  */
-import { ProtoReader } from '../decode';
+import { CODE_KEYS as CODE_KEY_NAMES, ProtoReader } from '../decode';
 import type { Scopes } from './batch';
 import {
   ATTR_BOOL,
@@ -32,7 +32,7 @@ const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 const SERVICE_NAME = ascii('service.name');
 const EXCEPTION = ascii('exception');
 const STACKTRACE = ascii('exception.stacktrace');
-const CODE_KEYS = ['code.filepath', 'code.file.path', 'code.function', 'code.function.name'].map(ascii);
+const CODE_KEYS = [...CODE_KEY_NAMES].map(ascii);
 
 function equalsAscii(buf: Uint8Array, start: number, end: number, s: Uint8Array): boolean {
   if (end - start !== s.length) return false;
