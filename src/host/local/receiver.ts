@@ -146,6 +146,8 @@ export class LocalReceiver implements vscode.Disposable {
           timeoutMs: LOCAL_TIMEOUT_MS,
           maxRetries: 0,
           cacheMaxBytes: 16 * 1024 * 1024,
+          // The store leaves nothing recent out of search and metrics, unlike Tempo 3.0.
+          recentCutoffMs: 0,
           wording: { product: 'the local store', urlSetting: 'traceLens.receiver.queryPort' },
         }),
       };
