@@ -2,6 +2,7 @@
 // measured in the same run.
 //
 //   node --expose-gc --import tsx scripts/bench-store.mjs [--json] [--sizes=100k,1m] [--quick]
+//     [--parts=ingest,sizes,hostile]
 //
 // (Started without tsx, it re-runs itself with those flags.)
 //
@@ -116,7 +117,12 @@ async function post(port, body) {
   if (res.status !== 200) throw new Error(`receiver answered ${res.status}`);
 }
 
-export async function runStoreBench({ json = false, sizes = ['100k', '1m'], quick = false } = {}) {
+export async function runStoreBench({
+  json = false,
+  sizes = ['100k', '1m'],
+  quick = false,
+  parts = new Set(['ingest', 'sizes', 'hostile']),
+} = {}) {
   const store = await import('../src/core/store/index.ts');
   const { scanTraces } = await import('../src/core/otlp/scan.ts');
   const { decodeTrace } = await import('../src/core/decode/index.ts');
@@ -136,117 +142,119 @@ export async function runStoreBench({ json = false, sizes = ['100k', '1m'], quic
 
   try {
     // --- ingest ------------------------------------------------------------------------------
-    const sdkSpans = quick ? 50_000 : 200_000;
-    const dirA = join(tmp, 'sdk');
-    const recv = await startReceiverProcess(dirA);
-    const provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': 'bench', 'service.version': '1.0.0' }),
-      spanProcessors: [
-        new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${recv.http}/v1/traces` }), {
-          maxQueueSize: 20_000,
-          maxExportBatchSize: 1000,
-          scheduledDelayMillis: 10,
-        }),
-      ],
-    });
-    const tracer = provider.getTracer('bench', '1.0.0');
-    const cpu0 = cpuSeconds(recv.child.pid);
-    const t0 = performance.now();
-    for (let made = 0; made < sdkSpans;) {
-      // A step of 10k spans (1,000 traces of 10), then wait for the exporter to drain.
-      for (let t = 0; t < 1000; t++) {
-        const rootSpan = tracer.startSpan('GET /orders', {
-          kind: 1,
-          attributes: { 'http.route': '/orders', 'http.response.status_code': 200 },
-        });
-        const ctx = api.trace.setSpan(api.context.active(), rootSpan);
-        for (let k = 0; k < 9; k++) {
-          const s = tracer.startSpan(
-            k % 2 ? 'SELECT orders' : 'charge',
-            { attributes: { 'code.function.name': `handler${k}`, 'item.id': made + k } },
-            ctx,
-          );
-          s.end();
+    if (parts.has('ingest')) {
+      const sdkSpans = quick ? 50_000 : 200_000;
+      const dirA = join(tmp, 'sdk');
+      const recv = await startReceiverProcess(dirA);
+      const provider = new BasicTracerProvider({
+        resource: resourceFromAttributes({ 'service.name': 'bench', 'service.version': '1.0.0' }),
+        spanProcessors: [
+          new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://127.0.0.1:${recv.http}/v1/traces` }), {
+            maxQueueSize: 20_000,
+            maxExportBatchSize: 1000,
+            scheduledDelayMillis: 10,
+          }),
+        ],
+      });
+      const tracer = provider.getTracer('bench', '1.0.0');
+      const cpu0 = cpuSeconds(recv.child.pid);
+      const t0 = performance.now();
+      for (let made = 0; made < sdkSpans;) {
+        // A step of 10k spans (1,000 traces of 10), then wait for the exporter to drain.
+        for (let t = 0; t < 1000; t++) {
+          const rootSpan = tracer.startSpan('GET /orders', {
+            kind: 1,
+            attributes: { 'http.route': '/orders', 'http.response.status_code': 200 },
+          });
+          const ctx = api.trace.setSpan(api.context.active(), rootSpan);
+          for (let k = 0; k < 9; k++) {
+            const s = tracer.startSpan(
+              k % 2 ? 'SELECT orders' : 'charge',
+              { attributes: { 'code.function.name': `handler${k}`, 'item.id': made + k } },
+              ctx,
+            );
+            s.end();
+          }
+          rootSpan.end();
+          made += 10;
         }
-        rootSpan.end();
-        made += 10;
+        await provider.forceFlush();
       }
-      await provider.forceFlush();
-    }
-    const sdkMs = performance.now() - t0;
-    const recvCpu = cpuSeconds(recv.child.pid) - cpu0;
-    await provider.shutdown();
-    const statsA = await (await fetch(`${recv.query}/api/trace-lens/stats`)).json();
-    const rssA = rssMB(recv.child.pid);
-    await recv.stop();
-    if (statsA.spans !== sdkSpans)
-      log(`warning: the receiver holds ${statsA.spans} of ${sdkSpans} spans the SDK made`);
-    // The request bodies the SDK sent, as the receiver stored them.
-    const bodies = [];
-    for (const name of fs
-      .readdirSync(join(dirA, 'segments'))
-      .filter((n) => n.endsWith('.seg'))
-      .sort()) {
-      const bytes = new Uint8Array(fs.readFileSync(join(dirA, 'segments', name)));
-      for (const fr of scanFrames(bytes).frames)
-        bodies.push(bytes.slice(fr.bodyOffset, fr.bodyOffset + fr.bodyLength));
-    }
-    const bodyBytes = bodies.reduce((n, b) => n + b.length, 0);
-    // Decode-only and scan-only of the same bytes, one core.
-    const timeAll = (fn) => {
-      const runs = [];
-      for (let r = 0; r < 3; r++) {
-        const s = performance.now();
-        for (const b of bodies) fn(b);
-        runs.push(performance.now() - s);
+      const sdkMs = performance.now() - t0;
+      const recvCpu = cpuSeconds(recv.child.pid) - cpu0;
+      await provider.shutdown();
+      const statsA = await (await fetch(`${recv.query}/api/trace-lens/stats`)).json();
+      const rssA = rssMB(recv.child.pid);
+      await recv.stop();
+      if (statsA.spans !== sdkSpans)
+        log(`warning: the receiver holds ${statsA.spans} of ${sdkSpans} spans the SDK made`);
+      // The request bodies the SDK sent, as the receiver stored them.
+      const bodies = [];
+      for (const name of fs
+        .readdirSync(join(dirA, 'segments'))
+        .filter((n) => n.endsWith('.seg'))
+        .sort()) {
+        const bytes = new Uint8Array(fs.readFileSync(join(dirA, 'segments', name)));
+        for (const fr of scanFrames(bytes).frames)
+          bodies.push(bytes.slice(fr.bodyOffset, fr.bodyOffset + fr.bodyLength));
       }
-      return median(runs);
-    };
-    const decodeMs = timeAll((b) => decodeTrace(b, 'otlp-proto'));
-    const scanMs = timeAll((b) => scanTraces(b));
-    // Replay the same bodies, 8 in flight, into a fresh receiver.
-    const dirB = join(tmp, 'replay');
-    const recvB = await startReceiverProcess(dirB);
-    let next = 0;
-    const cpuB0 = cpuSeconds(recvB.child.pid);
-    const tB = performance.now();
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < bodies.length) await post(recvB.http, bodies[next++]);
-      }),
-    );
-    const replayMs = performance.now() - tB;
-    const replayCpu = cpuSeconds(recvB.child.pid) - cpuB0;
-    await recvB.stop();
+      const bodyBytes = bodies.reduce((n, b) => n + b.length, 0);
+      // Decode-only and scan-only of the same bytes, one core.
+      const timeAll = (fn) => {
+        const runs = [];
+        for (let r = 0; r < 3; r++) {
+          const s = performance.now();
+          for (const b of bodies) fn(b);
+          runs.push(performance.now() - s);
+        }
+        return median(runs);
+      };
+      const decodeMs = timeAll((b) => decodeTrace(b, 'otlp-proto'));
+      const scanMs = timeAll((b) => scanTraces(b));
+      // Replay the same bodies, 8 in flight, into a fresh receiver.
+      const dirB = join(tmp, 'replay');
+      const recvB = await startReceiverProcess(dirB);
+      let next = 0;
+      const cpuB0 = cpuSeconds(recvB.child.pid);
+      const tB = performance.now();
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < bodies.length) await post(recvB.http, bodies[next++]);
+        }),
+      );
+      const replayMs = performance.now() - tB;
+      const replayCpu = cpuSeconds(recvB.child.pid) - cpuB0;
+      await recvB.stop();
 
-    const sdkRate = (sdkSpans / sdkMs) * 1000;
-    const replayRate = (sdkSpans / replayMs) * 1000;
-    const decodeRate = (sdkSpans / decodeMs) * 1000;
-    const scanRate = (sdkSpans / scanMs) * 1000;
-    log(
-      `ingest (${sdkSpans / 1000}k spans in ${bodies.length} SDK requests, ${f(bodyBytes / sdkSpans, 0)} B/span):`,
-    );
-    log(
-      `  SDK exporter → receive over loopback   ${f(sdkRate / 1000)}k spans/s wall (SDK-bound)` +
-        (recvCpu ? `; receiver ${f(sdkSpans / recvCpu / 1000)}k spans per CPU-second` : ''),
-    );
-    log(
-      `  replay of the SDK's requests, 8 in flight ${f(replayRate / 1000)}k spans/s` +
-        (replayCpu ? ` (receiver ${f(sdkSpans / replayCpu / 1000)}k spans per CPU-second)` : ''),
-    );
-    log(
-      `  baseline: decode-only (decodeTrace)    ${f(decodeRate / 1000)}k spans/s → ingest/decode ${f(replayRate / decodeRate, 2)} (goal ≥ 100k spans/s, ≥ 0.6)`,
-    );
-    log(`  ingest scan alone                       ${f(scanRate / 1000)}k spans/s`);
-    log(`  receiver RSS holding ${sdkSpans / 1000}k spans: ${f(rssA, 0)} MB`);
-    metric('store.ingest.sdk.spansPerSec', sdkRate, 'spans/s');
-    if (recvCpu) metric('store.ingest.sdk.receiverSpansPerCpuSec', sdkSpans / recvCpu, 'spans/s');
-    metric('store.ingest.replay.spansPerSec', replayRate, 'spans/s');
-    metric('store.ingest.decodeOnly.spansPerSec', decodeRate, 'spans/s');
-    metric('store.ingest.scanOnly.spansPerSec', scanRate, 'spans/s');
-    metric('store.ingest.replay.ratioToDecode', replayRate / decodeRate, 'ratio');
-    bodies.length = 0;
-    gc();
+      const sdkRate = (sdkSpans / sdkMs) * 1000;
+      const replayRate = (sdkSpans / replayMs) * 1000;
+      const decodeRate = (sdkSpans / decodeMs) * 1000;
+      const scanRate = (sdkSpans / scanMs) * 1000;
+      log(
+        `ingest (${sdkSpans / 1000}k spans in ${bodies.length} SDK requests, ${f(bodyBytes / sdkSpans, 0)} B/span):`,
+      );
+      log(
+        `  SDK exporter → receive over loopback   ${f(sdkRate / 1000)}k spans/s wall (SDK-bound)` +
+          (recvCpu ? `; receiver ${f(sdkSpans / recvCpu / 1000)}k spans per CPU-second` : ''),
+      );
+      log(
+        `  replay of the SDK's requests, 8 in flight ${f(replayRate / 1000)}k spans/s` +
+          (replayCpu ? ` (receiver ${f(sdkSpans / replayCpu / 1000)}k spans per CPU-second)` : ''),
+      );
+      log(
+        `  baseline: decode-only (decodeTrace)    ${f(decodeRate / 1000)}k spans/s → ingest/decode ${f(replayRate / decodeRate, 2)} (goal ≥ 100k spans/s, ≥ 0.6)`,
+      );
+      log(`  ingest scan alone                       ${f(scanRate / 1000)}k spans/s`);
+      log(`  receiver RSS holding ${sdkSpans / 1000}k spans: ${f(rssA, 0)} MB`);
+      metric('store.ingest.sdk.spansPerSec', sdkRate, 'spans/s');
+      if (recvCpu) metric('store.ingest.sdk.receiverSpansPerCpuSec', sdkSpans / recvCpu, 'spans/s');
+      metric('store.ingest.replay.spansPerSec', replayRate, 'spans/s');
+      metric('store.ingest.decodeOnly.spansPerSec', decodeRate, 'spans/s');
+      metric('store.ingest.scanOnly.spansPerSec', scanRate, 'spans/s');
+      metric('store.ingest.replay.ratioToDecode', replayRate / decodeRate, 'ratio');
+      bodies.length = 0;
+      gc();
+    }
 
     // --- stored sizes -----------------------------------------------------------------------
     const QUERIES = [
@@ -257,7 +265,7 @@ export async function runStoreBench({ json = false, sizes = ['100k', '1m'], quic
       ['absent name', '{ name = "no such span" }'],
       ['error && server', '{ status = error } && { kind = server }'],
     ];
-    for (const label of sizes) {
+    for (const label of parts.has('sizes') ? sizes : []) {
       const n = label === '1m' ? 1_000_000 : label === '100k' ? 100_000 : Number(label);
       const dir = join(tmp, `store-${label}`);
       const s = store.TraceStore.open({ dir });
@@ -413,7 +421,7 @@ export async function runStoreBench({ json = false, sizes = ['100k', '1m'], quic
     }
 
     // --- hostile: 1M spans in one trace --------------------------------------------------------
-    {
+    if (parts.has('hostile')) {
       const n = quick ? 100_000 : 1_000_000;
       const dir = join(tmp, 'one-trace');
       const s = store.TraceStore.open({ dir });
@@ -455,6 +463,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const quick = process.argv.includes('--quick');
   const sizesArg = process.argv.find((a) => a.startsWith('--sizes='));
   const sizes = sizesArg ? sizesArg.slice(8).split(',') : undefined;
+  const partsArg = process.argv.find((a) => a.startsWith('--parts='));
+  const parts = partsArg ? new Set(partsArg.slice(8).split(',')) : undefined;
   let canImportTs = true;
   try {
     await import('../src/core/store/crc32.ts');
@@ -471,5 +481,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     );
     process.exit(r.status ?? 1);
   }
-  await runStoreBench({ json, quick, ...(sizes ? { sizes } : {}) });
+  await runStoreBench({ json, quick, ...(sizes ? { sizes } : {}), ...(parts ? { parts } : {}) });
 }
