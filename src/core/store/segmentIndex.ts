@@ -54,31 +54,46 @@ class Attrs {
 
   /** Appends `list[from, to)` of a batch; string ranges are relative to `body` at `base` in the segment. */
   add(list: AttrList, from: number, to: number, body: Uint8Array, base: number, strings: StringPool): void {
-    for (let k = from; k < to; k++) {
-      const ko = list.keyOff.data[k]!;
-      this.key.push(strings.intern(body, ko, ko + list.keyLen.data[k]!));
-      const t = list.type.data[k]!;
+    const at = this.key.length;
+    const end = at + to - from;
+    this.key.reserve(end);
+    this.type.reserve(end);
+    this.val.reserve(end);
+    const key = this.key.data;
+    const type = this.type.data;
+    const val = this.val.data;
+    const keyOff = list.keyOff.data;
+    const keyLen = list.keyLen.data;
+    const types = list.type.data;
+    const valOff = list.valOff.data;
+    const valLen = list.valLen.data;
+    const num = list.num.data;
+    for (let k = from, a = at; k < to; k++, a++) {
+      const ko = keyOff[k]!;
+      key[a] = strings.intern(body, ko, ko + keyLen[k]!);
+      const t = types[k]!;
       if (t === ATTR_STR) {
-        const vo = list.valOff.data[k]!;
-        const vl = list.valLen.data[k]!;
+        const vo = valOff[k]!;
+        const vl = valLen[k]!;
         if (vl > MAX_INDEXED_VALUE) {
-          this.type.push(ATTR_LONG_STR);
-          this.val.push(this.long.length >> 1);
+          type[a] = ATTR_LONG_STR;
+          val[a] = this.long.length >> 1;
           this.long.push(base + vo);
           this.long.push(vl);
         } else {
-          this.type.push(t);
-          this.val.push(strings.intern(body, vo, vo + vl));
+          type[a] = t;
+          val[a] = strings.intern(body, vo, vo + vl);
         }
       } else if (t === 2 || t === 3) {
-        this.type.push(t);
-        this.val.push(this.num.length);
-        this.num.push(list.num.data[k]!);
+        type[a] = t;
+        val[a] = this.num.length;
+        this.num.push(num[k]!);
       } else {
-        this.type.push(t);
-        this.val.push(list.num.data[k]!);
+        type[a] = t;
+        val[a] = num[k]!;
       }
     }
+    this.key.length = this.type.length = this.val.length = end;
   }
 }
 
