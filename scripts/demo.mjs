@@ -353,8 +353,10 @@ async function startCodeServer({ state }, ports) {
     'workbench.tips.enabled': false,
     'chat.disableAIFeatures': true,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    // code-server would offer to forward every port the demo's services open.
+    // code-server would offer to forward every port the demo's services open, and to open the
+    // repository demo/workspace sits in.
     'remote.autoForwardPorts': false,
+    'git.openRepositoryInParentFolders': 'never',
     'traceLens.receiver.httpPort': ports.http,
     'traceLens.receiver.grpcPort': ports.grpc,
     'traceLens.receiver.queryPort': ports.query,

@@ -130,7 +130,7 @@ describe('The journeys on real telemetry from the demo system (Playwright)', fun
     // The path ends in the last step, which failed. Whether it then reaches step 3 depends on the
     // SDK's clock: the JS SDK takes a span's start from Date.now() (whole milliseconds), so step 4
     // can seem to start up to 1 ms before step 3 ended, and the critical path (strict "ends before
-    // the cut", as Jaeger's) then skips step 3. Not asserted here; reported in issue 11's notes.
+    // the cut", as Jaeger's) then skips step 3: a real-clock finding, so not asserted here.
     for (const name of ['POST /workflows/:workflowId/runs', 'workflow.execute', 'node.NotifyNode']) {
       assert.ok(onPath.includes(name), `${name} is on the critical path: ${onPath.join(', ')}`);
     }
