@@ -5,7 +5,7 @@
 // and code.* names the lines of the workspace's demo/ copy that started the spans. The fake Tempo
 // must never be asked for these traces. Runs before 60-local.mjs, which clears the store.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDemoSystem } from '../../../scripts/demoSystem.mjs';
 import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
@@ -238,5 +238,41 @@ describe('The journeys on real telemetry from the demo system (Playwright)', fun
     await waitForTraceRows(page, WORKFLOW_SPANS);
     assert.ok(await traceDoc(page).locator('#tl-detail').isVisible(), 'a matched span is shown');
     assert.ok(!asked(workflow), 'the fake Tempo was not asked');
+  });
+
+  it('g. F5 on the workspace\'s "Run demo workflow" sends a fresh trace to the receiver through the injected OTEL_* variables', async function () {
+    const dir = join(e2e.workspace, 'demo');
+    // The demo workspace's own launch configuration, as F5 there runs it: no OTEL_* of its own.
+    const launch = JSON.parse(
+      readFileSync(join(dir, '.vscode', 'launch.json'), 'utf8').replace(/^\s*\/\/.*$/gm, ''),
+    );
+    const config = launch.configurations.find((c) => c.name === 'Run demo workflow');
+    assert.ok(config, 'demo/.vscode/launch.json has "Run demo workflow"');
+    assert.ok(!JSON.stringify(config).includes('OTEL_'), 'the launch sets no OTEL_* itself');
+    const resolved = JSON.parse(JSON.stringify(config).replaceAll('${workspaceFolder}', dir));
+    const before = new Set((await host('liveRows')).map((r) => r.traceId));
+    const sessionsBefore = (await host('debugSessions')).length;
+    assert.equal(await host('startDebugging', { config: resolved }), true, 'the launch started');
+    await waitUntil(
+      'the demo workflow to run, export and exit under the debugger',
+      async () => {
+        const sessions = (await host('debugSessions')).slice(sessionsBefore);
+        return sessions.length > 0 && sessions.every((s) => s.terminated > 0);
+      },
+      { timeoutMs: 150000, intervalMs: 500 },
+    );
+    const fresh = await waitUntil('a new workflow trace in the Live view', async () =>
+      (await host('liveRows')).find(
+        (r) => !before.has(r.traceId) && r.label.includes('POST /workflows/:workflowId/runs'),
+      ),
+    );
+    assert.notEqual(fresh.traceId, workflow);
+    // The run logged it too: the log line a person hovers next names the same trace.
+    const logged = readFileSync(join(dir, 'logs', 'app.log'), 'utf8');
+    assert.ok(
+      logged.includes(`workflow started trace_id=${fresh.traceId}`),
+      'demo/logs/app.log has the fresh run',
+    );
+    await command('workbench.action.closePanel').catch(() => undefined);
   });
 });
