@@ -70,6 +70,8 @@ export interface SelectOptions {
 /** Sizes the shown view keeps in the saved state (read when saving). */
 export interface Layout {
   detailWidth: number;
+  /** Height of the detail pane when it sits below the waterfall (a narrow panel). */
+  detailHeight?: number;
   labelWidth: number;
   scrollTop: number;
 }
@@ -255,6 +257,7 @@ export class Session {
     const layout = this.layout();
     if (layout) {
       s.detailWidth = layout.detailWidth;
+      if (layout.detailHeight !== undefined) s.detailHeight = layout.detailHeight;
       s.labelWidth = layout.labelWidth;
       s.scrollTop = layout.scrollTop;
     }

@@ -31,6 +31,8 @@ export interface ViewState {
   critical?: boolean;
   detailOpen?: boolean;
   detailWidth?: number;
+  /** Height of the detail pane below the waterfall (narrow panels). */
+  detailHeight?: number;
   labelWidth?: number;
   scrollTop?: number;
 }
@@ -72,6 +74,8 @@ export function readState(raw: unknown): ViewState | undefined {
   if (typeof s.detailOpen === 'boolean') out.detailOpen = s.detailOpen;
   const dw = num(s.detailWidth);
   if (dw !== undefined) out.detailWidth = dw;
+  const dh = num(s.detailHeight);
+  if (dh !== undefined) out.detailHeight = dh;
   const lw = num(s.labelWidth);
   if (lw !== undefined) out.labelWidth = lw;
   const st = num(s.scrollTop);
