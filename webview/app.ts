@@ -4,7 +4,7 @@
  * global keys and saving the state. The state itself is the session's (session.ts), the host
  * channel is hostApi.ts, the key map keys.ts, and each view lives in views/<name>/.
  */
-import type { PanelSubject, TraceEntry } from '../src/shared/protocol';
+import type { PanelHistoryState, PanelSubject, TraceEntry } from '../src/shared/protocol';
 import { el, icon } from './dom';
 import { renderHeader } from './header';
 import { HostApi, type VsCodeApi } from './hostApi';
@@ -30,6 +30,8 @@ export class App {
   private readonly views = new Map<ViewName, View>();
   private view: View;
   private saveTimer = 0;
+  /** Where the panel is in its back/forward history (from `init`). */
+  private history: PanelHistoryState = { back: false, forward: false };
 
   constructor(
     root: HTMLElement,
@@ -37,7 +39,10 @@ export class App {
   ) {
     const s = (this.session = new Session(readState(api.getState())));
     this.host = new HostApi(api, {
-      init: (subject, traces) => this.onInit(subject, traces),
+      init: (subject, traces, history) => {
+        this.history = history;
+        this.onInit(subject, traces);
+      },
       trace: (entry) => this.showTrace(entry, false),
       loading: (handle, traceId) => {
         if (handle === undefined || handle === s.handle) this.showLoading(traceId);
@@ -97,6 +102,12 @@ export class App {
     this.showLoading(s.savedState?.traceId);
 
     document.addEventListener('keydown', (ev) => this.onGlobalKey(ev));
+    // The mouse's back and forward buttons walk the panel's history (Alt+← / Alt+→ are
+    // keybindings in the host, which sees the keys of a focused webview).
+    document.addEventListener('mouseup', (ev) => {
+      if (ev.button === 3 && this.history.back) this.host.history(-1);
+      else if (ev.button === 4 && this.history.forward) this.host.history(1);
+    });
     watchTheme(theme);
   }
 
@@ -178,11 +189,19 @@ export class App {
         this.status.replaceChildren();
         this.viewer.hidden = false;
         this.headerSlot.replaceChildren(
-          renderHeader(t.wire, t.n, t.totalNs, {
-            copy: (text) => this.host.copy(text),
-            refresh: () => this.host.refresh(),
-            openInGrafana: () => this.host.openInGrafana(s.handle),
-          }),
+          renderHeader(
+            t.wire,
+            t.n,
+            t.totalNs,
+            {
+              copy: (text) => this.host.copy(text),
+              refresh: () => this.host.refresh(),
+              openInGrafana: () => this.host.openInGrafana(s.handle),
+              save: () => this.host.saveTrace(s.handle),
+              history: (delta) => this.host.history(delta),
+            },
+            this.history,
+          ),
         );
         this.toolbar.setTrace(t.services, s.maxDepth);
         this.toolbar.delay = t.n > 50000 ? 200 : t.n > 5000 ? 60 : 0;

@@ -1,5 +1,5 @@
 /** The trace header: what the trace is, how big, and the trace-level actions. */
-import type { WireTrace } from '../src/shared/protocol';
+import type { PanelHistoryState, WireTrace } from '../src/shared/protocol';
 import { el, icon, iconButton } from './dom';
 import { formatDuration, formatTimestamp } from './format';
 
@@ -8,6 +8,10 @@ export interface HeaderActions {
   copy(text: string): void;
   refresh(): void;
   openInGrafana(): void;
+  /** Save the trace as OTLP/JSON. */
+  save(): void;
+  /** Back (-1) or forward (1) in the panel's history. */
+  history(delta: -1 | 1): void;
 }
 
 function fact(label: string, value: string, testId?: string, title?: string): HTMLElement {
@@ -28,6 +32,7 @@ export function renderHeader(
   spanCount: number,
   totalNs: number,
   actions: HeaderActions,
+  history: PanelHistoryState = { back: false, forward: false },
 ): HTMLElement {
   const m = wire.model;
   const h = wire.header;
@@ -53,14 +58,31 @@ export function renderHeader(
     errors,
     fact('Backend', h.backendName, 'backend'),
   ]);
+  const nav = (iconName: string, label: string, delta: -1 | 1, enabled: boolean) => {
+    const b = iconButton(iconName, label, () => actions.history(delta));
+    b.disabled = !enabled;
+    b.setAttribute('data-testid', delta < 0 ? 'history-back' : 'history-forward');
+    return b;
+  };
+  // Back and forward only once the panel has moved (a span link, a comparison, a log jump).
+  const navBox =
+    history.back || history.forward
+      ? el('div', { class: 'tl-history', attrs: { role: 'group', 'aria-label': 'Panel history' } }, [
+          nav('arrow-left', 'Back (Alt+←)', -1, history.back),
+          nav('arrow-right', 'Forward (Alt+→)', 1, history.forward),
+        ])
+      : null;
+  const save = iconButton('save-as', 'Save Trace As… (OTLP JSON)', () => actions.save());
+  save.setAttribute('data-testid', 'save-trace');
   const actionsBox = el('div', { class: 'tl-header-actions' }, [
     h.canOpenInGrafana
       ? iconButton('link-external', 'Open in Grafana', () => actions.openInGrafana(), 'Grafana')
       : null,
+    save,
     iconButton('refresh', 'Refresh: fetch the trace again', () => actions.refresh()),
   ]);
   const header = el('header', { attrs: { id: 'tl-header' }, class: 'tl-header' }, [
-    el('div', { class: 'tl-header-top' }, [title, actionsBox]),
+    el('div', { class: 'tl-header-top' }, [navBox, title, actionsBox]),
     facts,
   ]);
   const parts: HTMLElement[] = [header];

@@ -95,6 +95,13 @@ describe('webview host channel', () => {
     const { host, heard } = channel();
     const subject = { kind: 'trace', traceId: wire.model.traceId };
     host.receive({ type: 'init', inReplyTo: 1, subject, traces: [{ handle: 'main', trace: wire }] });
+    host.receive({
+      type: 'init',
+      inReplyTo: 2,
+      subject,
+      traces: [],
+      history: { back: true, forward: 'yes' },
+    });
     host.receive({ type: 'trace', handle: 'main', trace: wire, selectSpanId: 'abc' });
     host.receive({ type: 'loading', handle: 'main', traceId: 'x' });
     host.receive({ type: 'error', message: 'down' });
@@ -102,7 +109,9 @@ describe('webview host channel', () => {
     for (const junk of [null, 'init', { type: 'nope' }, { type: 'selectSpan', spanId: 'x' }, { type: 7 }])
       host.receive(junk);
     assert.deepEqual(heard, [
-      ['init', subject, [{ handle: 'main', trace: wire }]],
+      ['init', subject, [{ handle: 'main', trace: wire }], { back: false, forward: false }],
+      // The panel's history: only a literal true enables a button.
+      ['init', subject, [], { back: true, forward: false }],
       ['trace', { handle: 'main', trace: wire, selectSpanId: 'abc' }],
       ['loading', 'main', 'x'],
       ['error', 'down', undefined],

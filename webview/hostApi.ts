@@ -7,6 +7,7 @@ import type { SpanDetail, StackFrameRef } from '../src/shared/model';
 import {
   parsePanelSubject,
   type HostMessage,
+  type PanelHistoryState,
   type PanelSubject,
   type TraceEntry,
   type TraceHandle,
@@ -22,8 +23,8 @@ export interface VsCodeApi {
 
 /** What the host tells the webview, after `readHostMessage` checked it. */
 export interface HostHandlers {
-  /** The reply to `ready`: the subject and the traces that have loaded. */
-  init(subject: PanelSubject | undefined, traces: TraceEntry[]): void;
+  /** The reply to `ready`: the subject, the traces that have loaded, and the panel's history. */
+  init(subject: PanelSubject | undefined, traces: TraceEntry[], history: PanelHistoryState): void;
   /** A new version of one trace. */
   trace(entry: TraceEntry): void;
   loading(handle: TraceHandle | undefined, traceId: string | undefined): void;
@@ -80,7 +81,11 @@ export class HostApi {
           this.on.error('The host sent a trace this view cannot read.', undefined);
           return;
         }
-        this.on.init(parsePanelSubject(m.subject), traces as TraceEntry[]);
+        const h = isObject(m.history) ? m.history : {};
+        this.on.init(parsePanelSubject(m.subject), traces as TraceEntry[], {
+          back: h.back === true,
+          forward: h.forward === true,
+        });
         return;
       }
       case 'trace': {
@@ -169,6 +174,26 @@ export class HostApi {
 
   refresh(): void {
     this.post({ type: 'refresh' });
+  }
+
+  /** Asks the host to save trace `handle` as OTLP/JSON (it asks the person where). */
+  saveTrace(handle: TraceHandle): void {
+    this.post({ type: 'saveTrace', handle });
+  }
+
+  /**
+   * The panel's history seam: shows `subject` in this panel (selecting `spanId` in its first
+   * trace) and pushes it on the panel's back/forward history, so Alt+← returns here with the
+   * current selection. A view that moves the panel (a comparison, a jump from a log line to its
+   * trace) calls this; the host reloads the webview with the new subject.
+   */
+  navigate(subject: PanelSubject, spanId?: string): void {
+    this.post({ type: 'navigate', subject, ...(spanId ? { spanId } : {}) });
+  }
+
+  /** Goes back (`-1`) or forward (`1`) in the panel's history. */
+  history(delta: -1 | 1): void {
+    this.post({ type: 'history', delta });
   }
 
   /** The selection changed (`index` -1: nothing is selected). */

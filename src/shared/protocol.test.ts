@@ -106,6 +106,9 @@ describe('parseWebviewMessage under fuzzing', () => {
     openInGrafana: { type: 'openInGrafana', handle: 'main' },
     refresh: { type: 'refresh' },
     selectionChanged: { type: 'selectionChanged', handle: 'main', index: null },
+    saveTrace: { type: 'saveTrace', handle: 'main' },
+    navigate: { type: 'navigate', subject: { kind: 'trace', traceId: id }, spanId: 'b7ad6b7169203331' },
+    history: { type: 'history', delta: -1 },
   };
 
   /** What each field may hold, written apart from the parser so the two check each other. */
@@ -130,6 +133,22 @@ describe('parseWebviewMessage under fuzzing', () => {
     openInGrafana: { handle: { rule: handle } },
     refresh: {},
     selectionChanged: { handle: { rule: handle }, index: { rule: (v) => v === null || index(v) } },
+    saveTrace: { handle: { rule: handle } },
+    navigate: {
+      subject: {
+        rule: (v) => {
+          const o = v as Record<string, unknown> | null;
+          if (typeof o !== 'object' || o === null) return false;
+          const ref = (r: unknown) =>
+            typeof r === 'object' &&
+            r !== null &&
+            /^[0-9a-f]{32}$/.test(String((r as { traceId?: unknown }).traceId));
+          return o.kind === 'trace' ? ref(o) : o.kind === 'compare' && ref(o.a) && ref(o.b);
+        },
+      },
+      spanId: { rule: (v) => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v), optional: true },
+    },
+    history: { delta: { rule: (v) => v === -1 || v === 1 } },
   };
 
   /** True when `m` has exactly the fields its type allows, each of the right kind. */

@@ -86,6 +86,14 @@ export interface TraceEntry {
 
 // ---- host → webview ---------------------------------------------------------------------------
 
+/** Where the panel is in its back/forward history (links, comparisons, log jumps). */
+export interface PanelHistoryState {
+  /** There is an earlier subject to go back to (Alt+←). */
+  back: boolean;
+  /** There is a later one to go forward to (Alt+→). */
+  forward: boolean;
+}
+
 /** Reply to `ready`: everything the webview needs to draw. */
 export interface InitMessage {
   type: 'init';
@@ -93,6 +101,8 @@ export interface InitMessage {
   subject: PanelSubject;
   /** The subject's traces that have loaded, in the order of `subjectTraces`. */
   traces: TraceEntry[];
+  /** The panel's history; absent: none (a panel that never navigated). */
+  history?: PanelHistoryState;
 }
 
 /** A trace of the panel is being (re)fetched. */
@@ -202,8 +212,34 @@ export interface SelectionChangedMessage {
   index: number | null;
 }
 
+/** Save one of the panel's traces as an OTLP/JSON file (the host asks where). */
+export interface SaveTraceMessage {
+  type: 'saveTrace';
+  handle: TraceHandle;
+}
+
+/**
+ * Show another subject in this panel, pushing it on the panel's history (the seam for views
+ * that move the panel: a comparison, a jump from a log line to its trace).
+ */
+export interface NavigateMessage {
+  type: 'navigate';
+  subject: PanelSubject;
+  /** Span to select in the subject's first trace. */
+  spanId?: string;
+}
+
+/** Go back (`-1`) or forward (`1`) in the panel's history. */
+export interface HistoryMessage {
+  type: 'history';
+  delta: -1 | 1;
+}
+
 export type WebviewMessage =
   | ReadyMessage
+  | SaveTraceMessage
+  | NavigateMessage
+  | HistoryMessage
   | GetSpanDetailMessage
   | OpenTraceMessage
   | GoToSourceMessage
@@ -303,6 +339,18 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return isHandle(m.handle) ? { type: 'openInGrafana', handle: m.handle } : undefined;
     case 'refresh':
       return { type: 'refresh' };
+    case 'saveTrace':
+      return isHandle(m.handle) ? { type: 'saveTrace', handle: m.handle } : undefined;
+    case 'navigate': {
+      const subject = parsePanelSubject(m.subject);
+      if (!subject) return undefined;
+      if (m.spanId === undefined) return { type: 'navigate', subject };
+      return typeof m.spanId === 'string' && HEX_16.test(m.spanId)
+        ? { type: 'navigate', subject, spanId: m.spanId }
+        : undefined;
+    }
+    case 'history':
+      return m.delta === -1 || m.delta === 1 ? { type: 'history', delta: m.delta } : undefined;
     case 'selectionChanged':
       return isHandle(m.handle) && (m.index === null || isIndex(m.index))
         ? { type: 'selectionChanged', handle: m.handle, index: m.index }

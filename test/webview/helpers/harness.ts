@@ -32,6 +32,8 @@ export interface Fixture {
   /** Answer `ready` with this error instead of a trace. */
   initError?: string;
   answerDetails?: boolean;
+  /** The panel's back/forward history in `init`. */
+  history?: { back: boolean; forward: boolean };
   detailDelayMs?: number;
 }
 

@@ -113,6 +113,7 @@
             traces: [
               { handle: 'main', trace: t, ...(fx.selectSpanId ? { selectSpanId: fx.selectSpanId } : {}) },
             ],
+            ...(fx.history ? { history: fx.history } : {}),
           });
         }
       }, 0);
