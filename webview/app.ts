@@ -7,6 +7,7 @@
 import type { PanelHistoryState, PanelSubject, TraceEntry } from '../src/shared/protocol';
 import { el, icon } from './dom';
 import { renderHeader } from './header';
+import { Legend } from './legend';
 import { HostApi, type VsCodeApi } from './hostApi';
 import { globalKey } from './keys';
 import { Session, type SessionEvent } from './session';
@@ -25,6 +26,7 @@ export class App {
   private readonly status: HTMLDivElement;
   private readonly viewer: HTMLDivElement;
   private readonly toolbar: Toolbar;
+  private readonly legend: Legend;
   private readonly session: Session;
   private readonly host: HostApi;
   private readonly views = new Map<ViewName, View>();
@@ -72,6 +74,14 @@ export class App {
       resetZoom: () => s.resetZoom(),
       clearSearch: () => s.setQuery(''),
     });
+    this.legend = new Legend({
+      toggleService: (i) => s.toggleService(i),
+      clearServices: () => s.setService(-1),
+      openChanged: (open) => {
+        s.legendOpen = open;
+        this.saveSoon();
+      },
+    });
     // The shell follows the session first: the header and toolbar are in place before a view
     // paints, and a view's synchronous paint sees the final layout.
     s.on((e) => this.follow(e));
@@ -85,6 +95,7 @@ export class App {
     s.layout = () => this.view.layout();
     this.viewer = el('div', { class: 'tl-viewer' }, [
       this.headerSlot,
+      this.legend.element,
       this.toolbar.element,
       ...[...this.views.values()].map((v) => v.element),
     ]);
@@ -204,6 +215,8 @@ export class App {
           ),
         );
         this.toolbar.setTrace(t.services, s.maxDepth);
+        // Beside the code (a narrow panel) the legend starts folded to its one line of bar key.
+        this.legend.setTrace(t, s.legendOpen ?? window.innerWidth >= 800);
         this.toolbar.delay = t.n > 50000 ? 200 : t.n > 5000 ? 60 : 0;
         this.syncToolbar();
         this.toolbar.setCritical(s.critical);
@@ -243,7 +256,8 @@ export class App {
   private syncToolbar(): void {
     const s = this.session;
     if (this.toolbar.search.value !== s.query) this.toolbar.setQuery(s.query);
-    this.toolbar.setService(s.service);
+    this.toolbar.setService(s.service, s.serviceFilter.length);
+    this.legend.setFilter(s.serviceFilter);
     this.toolbar.setOnlyMatches(s.onlyMatches);
     this.updateCount();
   }

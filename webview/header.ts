@@ -14,6 +14,26 @@ export interface HeaderActions {
   history(delta: -1 | 1): void;
 }
 
+/** The trace's duration, and why it is longer than the root span's when it is. */
+function durationFact(wire: WireTrace, totalNs: number): HTMLElement {
+  const f = fact('Duration', formatDuration(totalNs), 'duration');
+  const o = outlivesRoot(wire, totalNs);
+  if (!o) return f;
+  const why =
+    `The root span lasts ${formatDuration(o.rootNs)}; ${o.spans} ${o.spans === 1 ? 'span ends' : 'spans end'} ` +
+    `after it (asynchronous work, or clocks that disagree), so the trace lasts ${formatDuration(o.extraNs)} longer.`;
+  f.append(
+    el('span', {
+      class: 'tl-fact-note',
+      text: `root ${formatDuration(o.rootNs)}, ${o.spans} ${o.spans === 1 ? 'span outlives' : 'spans outlive'} it`,
+      title: why,
+      attrs: { 'data-testid': 'outlives-root' },
+    }),
+  );
+  f.title = why;
+  return f;
+}
+
 function fact(label: string, value: string, testId?: string, title?: string): HTMLElement {
   return el('div', { class: 'tl-fact' }, [
     el('span', { class: 'tl-fact-label', text: label }),
@@ -24,6 +44,26 @@ function fact(label: string, value: string, testId?: string, title?: string): HT
       ...(testId ? { attrs: { 'data-testid': testId } } : {}),
     }),
   ]);
+}
+
+/**
+ * When spans end after the root span (async work, a consumer finishing later, clock skew), the
+ * trace lasts longer than its root: how much longer and how many spans, or undefined.
+ */
+export function outlivesRoot(
+  wire: WireTrace,
+  totalNs: number,
+): { rootNs: number; spans: number; extraNs: number } | undefined {
+  const c = wire.model.columns;
+  const n = wire.model.spanCount;
+  if (n === 0 || !c?.startNs || !c.durationNs) return undefined;
+  const rootEnd = c.startNs[0]! + c.durationNs[0]!;
+  const extraNs = totalNs - rootEnd;
+  // Less than 0.5% (or 1 µs) is rounding, not spans outliving the root.
+  if (!(extraNs > Math.max(1000, totalNs * 0.005))) return undefined;
+  let spans = 0;
+  for (let i = 1; i < n; i++) if (c.startNs[i]! + c.durationNs[i]! > rootEnd) spans++;
+  return { rootNs: c.durationNs[0]!, spans, extraNs };
 }
 
 /** Builds `#tl-header` (and the partial-trace banner below it when the backend said so). */
@@ -52,7 +92,7 @@ export function renderHeader(
   const facts = el('div', { class: 'tl-facts' }, [
     traceId,
     fact('Started', formatTimestamp(m.traceStartMs), 'start-time'),
-    fact('Duration', formatDuration(totalNs), 'duration'),
+    durationFact(wire, totalNs),
     fact('Spans', String(spanCount), 'span-count'),
     fact('Services', String(h.serviceCount), 'service-count'),
     errors,

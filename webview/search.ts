@@ -166,19 +166,26 @@ function lowered(table: string[]): string[] {
 }
 
 /**
- * Spans matching the query and (when `service` ≥ 0) belonging to that service, as a 0/1 mask, with
- * the number of matches. Undefined when there is nothing to filter on.
+ * Spans matching the query and belonging to one of `services` (indexes; a single index, -1 or an
+ * empty list: any service), as a 0/1 mask, with the number of matches. Undefined when there is
+ * nothing to filter on.
  */
 export function matchSpans(
   t: TraceData,
   q: Query,
-  service: number,
+  serviceFilter: number | readonly number[],
 ): { mask: Uint8Array; count: number } | undefined {
-  if (q.terms.length === 0 && service < 0) return undefined;
+  const keep =
+    typeof serviceFilter === 'number' ? (serviceFilter >= 0 ? [serviceFilter] : []) : serviceFilter;
+  if (q.terms.length === 0 && keep.length === 0) return undefined;
   const n = t.n;
   const c = t.c;
   const mask = new Uint8Array(n).fill(1);
-  if (service >= 0) for (let i = 0; i < n; i++) if (c.service[i] !== service) mask[i] = 0;
+  if (keep.length > 0) {
+    const wanted = new Uint8Array(Math.max(t.services.length, ...keep) + 1);
+    for (const k of keep) if (k >= 0) wanted[k] = 1;
+    for (let i = 0; i < n; i++) if (!wanted[c.service[i]!]) mask[i] = 0;
+  }
   const names = lowered(t.strings);
   const services = lowered(t.services);
   for (const term of q.terms) {

@@ -103,8 +103,11 @@ export class Session {
   viewStart = 0;
   viewEnd = 1;
   query = '';
-  /** Service index of the service picker, or -1 for all. */
-  service = -1;
+  /**
+   * The services the filter keeps, by index, ascending; empty: all. The picker sets one, the
+   * legend toggles several.
+   */
+  serviceFilter: number[] = [];
   /** Show only matches (and their ancestors). */
   onlyMatches = false;
   /** 1 for each span the search and service filter match; undefined when nothing filters. */
@@ -115,6 +118,8 @@ export class Session {
   include: Uint8Array | undefined;
   critical = false;
   detailOpen = false;
+  /** The legend lists the services, as the person chose; undefined: the shell's default. */
+  legendOpen: boolean | undefined;
   /** What is wrong with the query or a typed duration, for the toolbar; '' when nothing is. */
   problem = '';
   /** Deepest depth of the shown trace. */
@@ -173,9 +178,14 @@ export class Session {
     if (state?.collapsed) this.applyCollapsed(state.collapsed);
     this.critical = state?.critical ?? false;
     this.query = state?.query ?? '';
-    this.service = state?.service !== undefined ? t.services.indexOf(state.service) : -1;
+    const names = state?.services ?? (state?.service !== undefined ? [state.service] : []);
+    this.serviceFilter = names
+      .map((n) => t.services.indexOf(n))
+      .filter((i) => i >= 0)
+      .sort((a, b) => a - b);
     this.onlyMatches = state?.onlyMatches ?? false;
     this.detailOpen = state?.detailOpen ?? false;
+    this.legendOpen = state?.legendOpen ?? this.legendOpen;
     let maxDepth = 0;
     for (let i = 0; i < t.n; i++) if (t.c.depth[i]! > maxDepth) maxDepth = t.c.depth[i]!;
     this.maxDepth = maxDepth;
@@ -250,10 +260,12 @@ export class Session {
     if (col) s.collapsed = col;
     if (this.viewStart > 0 || this.viewEnd < t.totalNs) s.zoom = [this.viewStart, this.viewEnd];
     if (this.query) s.query = this.query;
-    if (this.service >= 0) s.service = t.services[this.service];
+    if (this.serviceFilter.length === 1) s.service = t.services[this.serviceFilter[0]!];
+    else if (this.serviceFilter.length > 1) s.services = this.serviceFilter.map((i) => t.services[i]!);
     if (this.onlyMatches) s.onlyMatches = true;
     if (this.critical) s.critical = true;
     s.detailOpen = this.detailOpen;
+    if (this.legendOpen !== undefined) s.legendOpen = this.legendOpen;
     const layout = this.layout();
     if (layout) {
       s.detailWidth = layout.detailWidth;
@@ -352,8 +364,22 @@ export class Session {
     this.applyFilter(true);
   }
 
+  /** The one service the filter keeps, or -1 when it keeps all or several. */
+  get service(): number {
+    return this.serviceFilter.length === 1 ? this.serviceFilter[0]! : -1;
+  }
+
+  /** Keeps only service `s` (the picker); -1: all services. */
   setService(s: number): void {
-    this.service = s;
+    this.serviceFilter = s >= 0 ? [s] : [];
+    this.applyFilter(true);
+  }
+
+  /** Adds service `s` to the filter, or takes it out (a click in the legend). */
+  toggleService(s: number): void {
+    const at = this.serviceFilter.indexOf(s);
+    this.serviceFilter =
+      at >= 0 ? this.serviceFilter.filter((x) => x !== s) : [...this.serviceFilter, s].sort((a, b) => a - b);
     this.applyFilter(true);
   }
 
@@ -364,7 +390,7 @@ export class Session {
 
   /** Clears the search and the service filter. */
   clearFilter(): void {
-    this.service = -1;
+    this.serviceFilter = [];
     this.setQuery('');
   }
 
@@ -373,7 +399,7 @@ export class Session {
     const t = this.trace!;
     const q = parseQuery(this.query);
     this.problem = q.problems.join(' · ');
-    const res = matchSpans(t, q, this.service);
+    const res = matchSpans(t, q, this.serviceFilter);
     this.mask = res?.mask;
     this.matches = res ? matchList(res.mask, res.count) : new Int32Array(0);
     this.include = res && this.onlyMatches ? withAncestors(res.mask, t.c.parent) : undefined;
