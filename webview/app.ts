@@ -54,7 +54,9 @@ export class App {
       },
       selectSpan: (handle, spanId) => s.selectById(handle, spanId),
       spanDetail: (handle, index, detail) => this.view.detailArrived(handle, index, detail),
+      spanText: (handle, text) => s.setSpanText(handle, text),
     });
+    s.needSpanText = (handle) => this.host.requestSpanText(handle);
     this.progress = el('div', {
       class: 'tl-progress',
       attrs: { role: 'progressbar', 'aria-label': 'Loading' },

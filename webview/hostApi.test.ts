@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { SpanDetail } from '../src/shared/model';
 import type { WebviewMessage } from '../src/shared/protocol';
-import { HostApi, type HostHandlers } from './hostApi';
+import { HostApi, readSpanText, type HostHandlers } from './hostApi';
 import { CHECKOUT, makeDetail, makeTrace } from './testing/traceBuilder';
 
 const wire = makeTrace(CHECKOUT);
@@ -127,5 +127,16 @@ describe('webview host channel', () => {
       ['error', 'The host sent a trace this view cannot read.', undefined],
       ['error', 'The host sent a trace this view cannot read.', undefined],
     ]);
+  });
+});
+
+describe('webview pure: span texts from the host', () => {
+  it('keeps well-formed columns and refuses refs or offsets out of range', () => {
+    const ok = { strings: ['a', 'b'], offsets: Uint32Array.from([0, 1, 2]), refs: Uint32Array.from([1, 0]) };
+    assert.deepEqual(readSpanText(ok), ok);
+    assert.equal(readSpanText({ ...ok, refs: Uint32Array.from([2, 0]) }), null);
+    assert.equal(readSpanText({ ...ok, offsets: Uint32Array.from([0, 3, 2]) }), null);
+    assert.equal(readSpanText({ ...ok, offsets: [0, 1, 2] }), null);
+    assert.equal(readSpanText(null), null);
   });
 });

@@ -9,6 +9,7 @@ import {
   type HostMessage,
   type PanelHistoryState,
   type PanelSubject,
+  type SpanTextColumns,
   type TraceEntry,
   type TraceHandle,
   type WebviewMessage,
@@ -32,6 +33,25 @@ export interface HostHandlers {
   selectSpan(handle: TraceHandle, spanId: string): void;
   /** The detail of a span arrived (the answer to the latest request only). */
   spanDetail(handle: TraceHandle, index: number, detail: SpanDetail | null): void;
+  /** The searchable texts of trace `handle`'s spans arrived (checked: offsets and refs in range). */
+  spanText?(handle: TraceHandle, text: SpanTextColumns | null): void;
+}
+
+/** Span texts from the host, or null when they are malformed (a ref or offset out of range). */
+export function readSpanText(v: unknown): SpanTextColumns | null {
+  if (!isObject(v) || !Array.isArray(v.strings)) return null;
+  const strings = v.strings.map((x) => (typeof x === 'string' ? x : String(x)));
+  const offsets = v.offsets instanceof Uint32Array ? v.offsets : undefined;
+  const refs = v.refs instanceof Uint32Array ? v.refs : undefined;
+  if (!offsets || !refs || offsets.length === 0) return null;
+  let prev = 0;
+  for (let i = 0; i < offsets.length; i++) {
+    const o = offsets[i]!;
+    if (o < prev || o > refs.length) return null;
+    prev = o;
+  }
+  for (let k = 0; k < refs.length; k++) if (refs[k]! >= strings.length) return null;
+  return { strings, offsets, refs };
 }
 
 /** Details kept for spans looked at recently, per trace. */
@@ -54,6 +74,8 @@ export class HostApi {
   private nextRequestId = 1;
   private pendingDetail: { requestId: number; handle: TraceHandle; index: number } | undefined;
   private readonly details = new Map<TraceHandle, Map<number, SpanDetail | null>>();
+  /** The open `getSpanText` request per trace. */
+  private readonly pendingText = new Map<TraceHandle, number>();
 
   constructor(
     private readonly api: VsCodeApi,
@@ -109,6 +131,13 @@ export class HostApi {
       case 'spanDetail':
         this.onSpanDetail(msg.inReplyTo, msg.detail);
         return;
+      case 'spanText': {
+        const pending = this.pendingText.get(msg.handle);
+        if (pending === undefined || pending !== msg.inReplyTo) return; // not the latest request
+        this.pendingText.delete(msg.handle);
+        this.on.spanText?.(msg.handle, readSpanText(msg.text));
+        return;
+      }
       case 'selectSpan':
         if (isHandle(msg.handle) && typeof msg.spanId === 'string')
           this.on.selectSpan(msg.handle, msg.spanId);
@@ -133,9 +162,18 @@ export class HostApi {
     return undefined;
   }
 
+  /** Asks for the searchable texts of trace `handle`'s spans (once while a request is open). */
+  requestSpanText(handle: TraceHandle): void {
+    if (this.pendingText.has(handle)) return;
+    const requestId = this.nextRequestId++;
+    this.pendingText.set(handle, requestId);
+    this.post({ type: 'getSpanText', requestId, handle });
+  }
+
   /** Forgets the details of trace `handle` (a new version of it arrived). */
   forget(handle: TraceHandle): void {
     this.details.delete(handle);
+    this.pendingText.delete(handle);
     if (this.pendingDetail?.handle === handle) this.pendingDetail = undefined;
   }
 

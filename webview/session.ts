@@ -25,7 +25,8 @@ import {
   withAncestors,
   type RowList,
 } from './rowModel';
-import { matchList, matchSpans, parseQuery } from './search';
+import { hasTextTerm, matchList, matchSpans, parseQuery } from './search';
+import type { SpanTextColumns } from '../src/shared/protocol';
 import { MAX_COLLAPSED_IDS, type CollapsedState, type ViewState } from './state';
 import { findSpanById, loadTrace, spanIdOf, type TraceData } from './trace';
 
@@ -124,6 +125,13 @@ export class Session {
   problem = '';
   /** Deepest depth of the shown trace. */
   maxDepth = 0;
+  /**
+   * The searchable texts of the shown trace's spans (attribute values, event names), once the
+   * host sent them; until then free text matches names and services only.
+   */
+  spanText: SpanTextColumns | undefined;
+  /** Called when a free-text search needs `spanText` and it has not arrived; the shell asks the host. */
+  needSpanText: (handle: TraceHandle) => void = () => {};
   /** The sizes to save; the shell points this at the shown view. */
   layout: () => Layout | undefined = () => undefined;
   private saved: ViewState | undefined;
@@ -172,6 +180,7 @@ export class Session {
     const previous = !initial && this.trace ? this.snapshot() : undefined;
     this.traces.set(entry.handle, t);
     this.trace = t;
+    this.spanText = undefined;
     const traceId = entry.trace.model.traceId;
     const state = previous ?? (this.saved && this.saved.traceId === traceId ? this.saved : undefined);
     this.collapsed = new Uint8Array(t.n);
@@ -206,6 +215,13 @@ export class Session {
       });
     }
     return { state, selected: idx };
+  }
+
+  /** The span texts of trace `handle` arrived: a free-text search now also matches them. */
+  setSpanText(handle: TraceHandle, text: SpanTextColumns | null): void {
+    if (handle !== this.handle || !this.trace || !text || text.offsets.length !== this.trace.n + 1) return;
+    this.spanText = text;
+    if (hasTextTerm(parseQuery(this.query))) this.applyFilter(false);
   }
 
   /** Selects span `spanId` of trace `handle` (16 hex digits); false when there is no such span. */
@@ -399,7 +415,8 @@ export class Session {
     const t = this.trace!;
     const q = parseQuery(this.query);
     this.problem = q.problems.join(' · ');
-    const res = matchSpans(t, q, this.serviceFilter);
+    if (!this.spanText && hasTextTerm(q)) this.needSpanText(this.handle);
+    const res = matchSpans(t, q, this.serviceFilter, this.spanText);
     this.mask = res?.mask;
     this.matches = res ? matchList(res.mask, res.count) : new Int32Array(0);
     this.include = res && this.onlyMatches ? withAncestors(res.mask, t.c.parent) : undefined;

@@ -42,7 +42,7 @@ export class Toolbar {
         autocomplete: 'off',
         placeholder: 'Search  ·  service=cart  status=error  kind=server  >500ms',
         'aria-label':
-          'Search spans: free text over names and services, or service=, name=, status=, kind=, >500ms, <2s',
+          'Search spans: free text over names, services, attribute values and event names, or service=, name=, status=, kind=, >500ms, <2s',
       },
     });
     this.count = el('span', {

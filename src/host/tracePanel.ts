@@ -24,6 +24,7 @@ import { spanIdAt, type SpanDetail, type StackFrameRef } from '../shared/model';
 import { TRACE_ID_HEX as HEX_32 } from '../shared/traceId';
 import type { Config } from './config';
 import { otlpJsonText } from '../core/export';
+import { buildSpanText, type SpanText } from '../core/spanText';
 import { PanelHistory, type HistoryEntry } from './panelHistory';
 
 /** The webview type; also the serializer's key. */
@@ -81,6 +82,9 @@ interface Slot {
   /** Span to select once the webview has the trace. */
   pendingSelect?: string;
 }
+
+/** Span texts per loaded trace, built on the first search that needs them. */
+const spanTexts = new WeakMap<LoadedTrace, SpanText>();
 
 /** The selected span of a panel, as its webview last said. */
 export interface PanelSelection {
@@ -404,6 +408,24 @@ class TracePanel implements vscode.Disposable {
       case 'saveTrace':
         await this.saveAs(msg.handle);
         return;
+      case 'getSpanText': {
+        const slot = this.slotOf(msg.handle);
+        const loaded = slot?.loaded;
+        let text: SpanText | null = null;
+        if (loaded) {
+          text = spanTexts.get(loaded) ?? null;
+          if (!text) {
+            try {
+              text = buildSpanText(loaded.decoded);
+              spanTexts.set(loaded, text);
+            } catch (err) {
+              this.log.warn(`trace panel: the span texts could not be read: ${String(err)}`);
+            }
+          }
+        }
+        this.post({ type: 'spanText', inReplyTo: msg.requestId, handle: msg.handle, text });
+        return;
+      }
       case 'copy':
         await vscode.env.clipboard.writeText(msg.text);
         void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied to the clipboard'), 2000);

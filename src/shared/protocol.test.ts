@@ -107,6 +107,7 @@ describe('parseWebviewMessage under fuzzing', () => {
     refresh: { type: 'refresh' },
     selectionChanged: { type: 'selectionChanged', handle: 'main', index: null },
     saveTrace: { type: 'saveTrace', handle: 'main' },
+    getSpanText: { type: 'getSpanText', requestId: 4, handle: 'main' },
     navigate: { type: 'navigate', subject: { kind: 'trace', traceId: id }, spanId: 'b7ad6b7169203331' },
     history: { type: 'history', delta: -1 },
   };
@@ -134,6 +135,7 @@ describe('parseWebviewMessage under fuzzing', () => {
     refresh: {},
     selectionChanged: { handle: { rule: handle }, index: { rule: (v) => v === null || index(v) } },
     saveTrace: { handle: { rule: handle } },
+    getSpanText: { requestId: { rule: index }, handle: { rule: handle } },
     navigate: {
       subject: {
         rule: (v) => {

@@ -142,8 +142,31 @@ export interface SelectSpanMessage {
   spanId: string;
 }
 
+/** The searchable texts of a trace's spans, in columns (see `src/core/spanText`). */
+export interface SpanTextColumns {
+  strings: string[];
+  /** `spanCount + 1` entries into `refs`. */
+  offsets: Uint32Array;
+  /** Indexes into `strings`. */
+  refs: Uint32Array;
+}
+
+/** Reply to `getSpanText`: null when the panel has no such trace (loaded). */
+export interface SpanTextMessage {
+  type: 'spanText';
+  inReplyTo: number;
+  handle: TraceHandle;
+  text: SpanTextColumns | null;
+}
+
 export type HostMessage =
-  InitMessage | LoadingMessage | TraceMessage | ErrorMessage | SpanDetailMessage | SelectSpanMessage;
+  | InitMessage
+  | LoadingMessage
+  | TraceMessage
+  | ErrorMessage
+  | SpanDetailMessage
+  | SelectSpanMessage
+  | SpanTextMessage;
 
 // ---- webview → host ---------------------------------------------------------------------------
 
@@ -212,6 +235,16 @@ export interface SelectionChangedMessage {
   index: number | null;
 }
 
+/**
+ * Ask for the searchable texts of a trace's spans (attribute values, event names), which the
+ * search needs once a free-text term is typed; the host answers with `spanText`.
+ */
+export interface GetSpanTextMessage {
+  type: 'getSpanText';
+  requestId: number;
+  handle: TraceHandle;
+}
+
 /** Save one of the panel's traces as an OTLP/JSON file (the host asks where). */
 export interface SaveTraceMessage {
   type: 'saveTrace';
@@ -237,6 +270,7 @@ export interface HistoryMessage {
 
 export type WebviewMessage =
   | ReadyMessage
+  | GetSpanTextMessage
   | SaveTraceMessage
   | NavigateMessage
   | HistoryMessage
@@ -339,6 +373,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return isHandle(m.handle) ? { type: 'openInGrafana', handle: m.handle } : undefined;
     case 'refresh':
       return { type: 'refresh' };
+    case 'getSpanText':
+      return isIndex(m.requestId) && isHandle(m.handle)
+        ? { type: 'getSpanText', requestId: m.requestId, handle: m.handle }
+        : undefined;
     case 'saveTrace':
       return isHandle(m.handle) ? { type: 'saveTrace', handle: m.handle } : undefined;
     case 'navigate': {
