@@ -4,14 +4,14 @@
  * global keys and saving the state. The state itself is the session's (session.ts), the host
  * channel is hostApi.ts, the key map keys.ts, and each view lives in views/<name>/.
  */
-import type { PanelHistoryState, PanelSubject, TraceEntry } from '../src/shared/protocol';
+import type { PanelHistoryState, PanelLayout, PanelSubject, TraceEntry } from '../src/shared/protocol';
 import { el, icon } from './dom';
 import { renderHeader } from './header';
 import { Legend } from './legend';
 import { HostApi, type VsCodeApi } from './hostApi';
 import { globalKey } from './keys';
 import { Session, type SessionEvent } from './session';
-import { readState } from './state';
+import { readState, type ViewState } from './state';
 import { applyPalette, watchTheme } from './theme';
 import { Toolbar } from './toolbar';
 import { VIEWS, type ViewName } from './views';
@@ -34,6 +34,8 @@ export class App {
   private saveTimer = 0;
   /** Where the panel is in its back/forward history (from `init`). */
   private history: PanelHistoryState = { back: false, forward: false };
+  /** The pane sizes last told to the host (JSON), '' before the first save. */
+  private postedLayout = '';
 
   constructor(
     root: HTMLElement,
@@ -41,8 +43,9 @@ export class App {
   ) {
     const s = (this.session = new Session(readState(api.getState())));
     this.host = new HostApi(api, {
-      init: (subject, traces, history) => {
-        this.history = history;
+      init: (subject, traces, panel) => {
+        this.history = panel.history;
+        if (panel.layout) s.workspaceLayout = panel.layout;
         this.onInit(subject, traces);
       },
       trace: (entry) => this.showTrace(entry, false),
@@ -278,8 +281,26 @@ export class App {
       if (s) {
         this.session.remember(s);
         this.api.setState(s);
+        this.saveWorkspaceLayout(s);
       }
     }, 150);
+  }
+
+  /** Tells the host the pane sizes when they changed, so new panels in this workspace open with them. */
+  private saveWorkspaceLayout(s: ViewState): void {
+    const layout: PanelLayout = {};
+    if (s.detailWidth !== undefined) layout.detailWidth = s.detailWidth;
+    if (s.detailHeight !== undefined) layout.detailHeight = s.detailHeight;
+    if (s.labelWidth !== undefined) layout.labelWidth = s.labelWidth;
+    const key = JSON.stringify(layout);
+    if (key === this.postedLayout || key === '{}') return;
+    if (this.postedLayout === '') {
+      // The first save after loading only restates what the panel opened with.
+      this.postedLayout = key;
+      return;
+    }
+    this.postedLayout = key;
+    this.host.saveLayout(layout);
   }
 
   // ---- keyboard -------------------------------------------------------------------------------

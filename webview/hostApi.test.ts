@@ -101,6 +101,7 @@ describe('webview host channel', () => {
       subject,
       traces: [],
       history: { back: true, forward: 'yes' },
+      layout: { detailWidth: 420.4, labelWidth: 'wide', detailHeight: -5 },
     });
     host.receive({ type: 'trace', handle: 'main', trace: wire, selectSpanId: 'abc' });
     host.receive({ type: 'loading', handle: 'main', traceId: 'x' });
@@ -109,9 +110,9 @@ describe('webview host channel', () => {
     for (const junk of [null, 'init', { type: 'nope' }, { type: 'selectSpan', spanId: 'x' }, { type: 7 }])
       host.receive(junk);
     assert.deepEqual(heard, [
-      ['init', subject, [{ handle: 'main', trace: wire }], { back: false, forward: false }],
-      // The panel's history: only a literal true enables a button.
-      ['init', subject, [], { back: true, forward: false }],
+      ['init', subject, [{ handle: 'main', trace: wire }], { history: { back: false, forward: false } }],
+      // The panel's history (only a literal true enables a button) and the workspace's pane sizes.
+      ['init', subject, [], { history: { back: true, forward: false }, layout: { detailWidth: 420 } }],
       ['trace', { handle: 'main', trace: wire, selectSpanId: 'abc' }],
       ['loading', 'main', 'x'],
       ['error', 'down', undefined],

@@ -7,7 +7,9 @@ import type { SpanDetail, StackFrameRef } from '../src/shared/model';
 import {
   parsePanelSubject,
   type HostMessage,
+  parsePanelLayout,
   type PanelHistoryState,
+  type PanelLayout,
   type PanelSubject,
   type SpanTextColumns,
   type TraceEntry,
@@ -24,8 +26,15 @@ export interface VsCodeApi {
 
 /** What the host tells the webview, after `readHostMessage` checked it. */
 export interface HostHandlers {
-  /** The reply to `ready`: the subject, the traces that have loaded, and the panel's history. */
-  init(subject: PanelSubject | undefined, traces: TraceEntry[], history: PanelHistoryState): void;
+  /**
+   * The reply to `ready`: the subject, the traces that have loaded, the panel's history and the
+   * pane sizes last chosen in this workspace.
+   */
+  init(
+    subject: PanelSubject | undefined,
+    traces: TraceEntry[],
+    panel: { history: PanelHistoryState; layout?: PanelLayout },
+  ): void;
   /** A new version of one trace. */
   trace(entry: TraceEntry): void;
   loading(handle: TraceHandle | undefined, traceId: string | undefined): void;
@@ -104,9 +113,10 @@ export class HostApi {
           return;
         }
         const h = isObject(m.history) ? m.history : {};
+        const layout = parsePanelLayout(m.layout);
         this.on.init(parsePanelSubject(m.subject), traces as TraceEntry[], {
-          back: h.back === true,
-          forward: h.forward === true,
+          history: { back: h.back === true, forward: h.forward === true },
+          ...(layout ? { layout } : {}),
         });
         return;
       }
@@ -227,6 +237,11 @@ export class HostApi {
    */
   navigate(subject: PanelSubject, spanId?: string): void {
     this.post({ type: 'navigate', subject, ...(spanId ? { spanId } : {}) });
+  }
+
+  /** The person resized a pane: the host remembers the sizes for this workspace. */
+  saveLayout(layout: PanelLayout): void {
+    this.post({ type: 'saveLayout', layout });
   }
 
   /** Goes back (`-1`) or forward (`1`) in the panel's history. */

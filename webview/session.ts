@@ -26,7 +26,7 @@ import {
   type RowList,
 } from './rowModel';
 import { hasTextTerm, matchList, matchSpans, parseQuery } from './search';
-import type { SpanTextColumns } from '../src/shared/protocol';
+import type { PanelLayout, SpanTextColumns } from '../src/shared/protocol';
 import { MAX_COLLAPSED_IDS, type CollapsedState, type ViewState } from './state';
 import { findSpanById, loadTrace, spanIdOf, type TraceData } from './trace';
 
@@ -132,6 +132,8 @@ export class Session {
   spanText: SpanTextColumns | undefined;
   /** Called when a free-text search needs `spanText` and it has not arrived; the shell asks the host. */
   needSpanText: (handle: TraceHandle) => void = () => {};
+  /** The pane sizes last chosen in this workspace (from the host), used where no saved state has any. */
+  workspaceLayout: PanelLayout | undefined;
   /** The sizes to save; the shell points this at the shown view. */
   layout: () => Layout | undefined = () => undefined;
   private saved: ViewState | undefined;

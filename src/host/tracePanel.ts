@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { analyze } from '../core/analysis';
 import {
+  parsePanelLayout,
   parsePanelSubject,
   parseWebviewMessage,
+  type PanelLayout,
   subjectKey,
   subjectTraces,
   type HostMessage,
@@ -369,6 +371,7 @@ class TracePanel implements vscode.Disposable {
           subject: this.subject,
           traces: loaded.map((s) => this.entry(s)),
           ...(this.history.length > 1 ? { history: this.history.state } : {}),
+          ...(this.owner.layout() ? { layout: this.owner.layout()! } : {}),
         });
         for (const s of this.slots) {
           if (!s.loaded)
@@ -407,6 +410,9 @@ class TracePanel implements vscode.Disposable {
         return;
       case 'saveTrace':
         await this.saveAs(msg.handle);
+        return;
+      case 'saveLayout':
+        this.owner.saveLayout(msg.layout);
         return;
       case 'getSpanText': {
         const slot = this.slotOf(msg.handle);
@@ -524,7 +530,14 @@ interface PanelOwner {
   rekeyed(p: TracePanel, oldKey: string): void;
   /** Reveals the other panel showing `subject`, if any (true), so no subject has two panels. */
   reveal(subject: PanelSubject, spanId: string | undefined, from: TracePanel): boolean;
+  /** The pane sizes last chosen in this workspace. */
+  layout(): PanelLayout | undefined;
+  /** Remembers pane sizes for this workspace. */
+  saveLayout(layout: PanelLayout): void;
 }
+
+/** The workspaceState key of the pane sizes. */
+const LAYOUT_KEY = 'traceLens.panelLayout';
 
 /**
  * Keeps one panel per subject; opening a subject that is already open reveals its panel. Panels
@@ -543,6 +556,8 @@ export class TracePanels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly config: Config,
+    /** Where pane sizes are remembered per workspace (absent in tests: not remembered). */
+    private readonly workspaceState?: vscode.Memento,
   ) {}
 
   /** Opens (or reveals) the panel of `traceId`, selecting `spanId` when given. */
@@ -591,6 +606,11 @@ export class TracePanels implements vscode.Disposable {
           if (!other || other === from) return false;
           other.reveal(span);
           return true;
+        },
+        layout: () => parsePanelLayout(this.workspaceState?.get<unknown>(LAYOUT_KEY)),
+        saveLayout: (layout) => {
+          const merged = { ...parsePanelLayout(this.workspaceState?.get<unknown>(LAYOUT_KEY)), ...layout };
+          void this.workspaceState?.update(LAYOUT_KEY, merged);
         },
       },
       spanId,

@@ -108,6 +108,7 @@ describe('parseWebviewMessage under fuzzing', () => {
     selectionChanged: { type: 'selectionChanged', handle: 'main', index: null },
     saveTrace: { type: 'saveTrace', handle: 'main' },
     getSpanText: { type: 'getSpanText', requestId: 4, handle: 'main' },
+    saveLayout: { type: 'saveLayout', layout: { detailWidth: 380, labelWidth: 300 } },
     navigate: { type: 'navigate', subject: { kind: 'trace', traceId: id }, spanId: 'b7ad6b7169203331' },
     history: { type: 'history', delta: -1 },
   };
@@ -136,6 +137,20 @@ describe('parseWebviewMessage under fuzzing', () => {
     selectionChanged: { handle: { rule: handle }, index: { rule: (v) => v === null || index(v) } },
     saveTrace: { handle: { rule: handle } },
     getSpanText: { requestId: { rule: index }, handle: { rule: handle } },
+    saveLayout: {
+      layout: {
+        rule: (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          Object.entries(v).every(
+            ([k, x]) =>
+              ['detailWidth', 'detailHeight', 'labelWidth'].includes(k) &&
+              Number.isInteger(x) &&
+              (x as number) >= 0 &&
+              (x as number) <= 10000,
+          ),
+      },
+    },
     navigate: {
       subject: {
         rule: (v) => {

@@ -94,6 +94,33 @@ export interface PanelHistoryState {
   forward: boolean;
 }
 
+/**
+ * Pane sizes in CSS pixels, remembered per workspace (the host's workspaceState), so a new panel
+ * opens with the sizes the person chose last in this workspace.
+ */
+export interface PanelLayout {
+  /** Detail pane width beside the waterfall. */
+  detailWidth?: number;
+  /** Detail pane height below the waterfall (narrow panels). */
+  detailHeight?: number;
+  /** Name column width. */
+  labelWidth?: number;
+}
+
+const LAYOUT_KEYS = ['detailWidth', 'detailHeight', 'labelWidth'] as const;
+
+/** Pane sizes from untrusted data: whole numbers of pixels from 0 to 10,000, others dropped. */
+export function parsePanelLayout(raw: unknown): PanelLayout | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  const out: PanelLayout = {};
+  for (const k of LAYOUT_KEYS) {
+    const v = r[k];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10000) out[k] = Math.round(v);
+  }
+  return out;
+}
+
 /** Reply to `ready`: everything the webview needs to draw. */
 export interface InitMessage {
   type: 'init';
@@ -103,6 +130,8 @@ export interface InitMessage {
   traces: TraceEntry[];
   /** The panel's history; absent: none (a panel that never navigated). */
   history?: PanelHistoryState;
+  /** The pane sizes last chosen in this workspace (a panel's own saved sizes win). */
+  layout?: PanelLayout;
 }
 
 /** A trace of the panel is being (re)fetched. */
@@ -262,6 +291,12 @@ export interface NavigateMessage {
   spanId?: string;
 }
 
+/** The person resized a pane: the sizes to remember for this workspace. */
+export interface SaveLayoutMessage {
+  type: 'saveLayout';
+  layout: PanelLayout;
+}
+
 /** Go back (`-1`) or forward (`1`) in the panel's history. */
 export interface HistoryMessage {
   type: 'history';
@@ -272,6 +307,7 @@ export type WebviewMessage =
   | ReadyMessage
   | GetSpanTextMessage
   | SaveTraceMessage
+  | SaveLayoutMessage
   | NavigateMessage
   | HistoryMessage
   | GetSpanDetailMessage
@@ -373,6 +409,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return isHandle(m.handle) ? { type: 'openInGrafana', handle: m.handle } : undefined;
     case 'refresh':
       return { type: 'refresh' };
+    case 'saveLayout': {
+      const layout = parsePanelLayout(m.layout);
+      return layout ? { type: 'saveLayout', layout } : undefined;
+    }
     case 'getSpanText':
       return isIndex(m.requestId) && isHandle(m.handle)
         ? { type: 'getSpanText', requestId: m.requestId, handle: m.handle }

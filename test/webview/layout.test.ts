@@ -139,4 +139,36 @@ describe('webview: layout at any width', () => {
       await again.close();
     }
   });
+
+  it('a new panel opens with the sizes last chosen in the workspace, and a resize is sent to the host', async () => {
+    const view = await openView(
+      browser,
+      { trace: makeTrace(DEEP), layout: { detailWidth: 520, labelWidth: 260 } },
+      { width: 1400, height: 720 },
+    );
+    try {
+      await view.page.click('.tl-row[data-span-index="2"]');
+      await view.page.waitForSelector('.tl-detail .tl-detail-title');
+      assert.equal(
+        Math.round(await view.page.$eval('.tl-detail', (d) => d.getBoundingClientRect().width)),
+        520,
+      );
+      assert.equal(
+        Math.round(await view.page.$eval('.tl-label', (d) => d.getBoundingClientRect().width)),
+        260,
+      );
+      assert.deepEqual(await view.postedOfType('saveLayout'), [], 'opening restates nothing');
+      await view.page.focus('.tl-main > .tl-splitter');
+      await view.page.keyboard.press('Shift+ArrowLeft'); // the pane is on the right: ← widens it
+      await view.waitForState((s) => s.detailWidth === 570);
+      for (let k = 0; k < 50 && (await view.postedOfType('saveLayout')).length === 0; k++)
+        await view.page.waitForTimeout(50);
+      assert.deepEqual((await view.postedOfType('saveLayout')).at(-1), {
+        type: 'saveLayout',
+        layout: { detailWidth: 570, labelWidth: 260 },
+      });
+    } finally {
+      await view.close();
+    }
+  });
 });

@@ -34,6 +34,8 @@ export interface Fixture {
   answerDetails?: boolean;
   /** The panel's back/forward history in `init`. */
   history?: { back: boolean; forward: boolean };
+  /** The pane sizes the host remembers for the workspace, in `init`. */
+  layout?: { detailWidth?: number; detailHeight?: number; labelWidth?: number };
   detailDelayMs?: number;
 }
 

@@ -114,6 +114,7 @@
               { handle: 'main', trace: t, ...(fx.selectSpanId ? { selectSpanId: fx.selectSpanId } : {}) },
             ],
             ...(fx.history ? { history: fx.history } : {}),
+            ...(fx.layout ? { layout: fx.layout } : {}),
           });
         }
       }, 0);

@@ -135,9 +135,14 @@ export class WaterfallView implements View {
     switch (e.type) {
       case 'trace': {
         const t = s.trace!;
-        if (e.state?.labelWidth) this.waterfall.setLabelWidth(e.state.labelWidth);
-        if (e.state?.detailWidth) this.setDetailWidth(e.state.detailWidth);
-        if (e.state?.detailHeight) this.setDetailHeight(e.state.detailHeight);
+        // The panel's own saved sizes, else the ones last chosen in this workspace.
+        const ws = s.workspaceLayout;
+        const labelWidth = e.state?.labelWidth ?? ws?.labelWidth;
+        const detailWidth = e.state?.detailWidth ?? ws?.detailWidth;
+        const detailHeight = e.state?.detailHeight ?? ws?.detailHeight;
+        if (labelWidth) this.waterfall.setLabelWidth(labelWidth);
+        if (detailWidth) this.setDetailWidth(detailWidth);
+        if (detailHeight) this.setDetailHeight(detailHeight);
         this.waterfall.setTrace(t, s.collapsed);
         this.waterfall.setCritical(s.critical);
         this.overview.setTrace(t);
