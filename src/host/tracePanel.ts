@@ -26,6 +26,8 @@ import { spanIdAt, type SpanDetail, type StackFrameRef } from '../shared/model';
 import { TRACE_ID_HEX as HEX_32 } from '../shared/traceId';
 import type { Config } from './config';
 import { otlpJsonText } from '../core/export';
+import { notices } from '../core/notices';
+import * as notify from './notify';
 import { buildSpanText, type SpanText } from '../core/spanText';
 import { PanelHistory, type HistoryEntry } from './panelHistory';
 
@@ -240,9 +242,7 @@ class TracePanel implements vscode.Disposable {
       );
     } catch (err) {
       this.log.warn(`save trace: ${String(err)}`);
-      void vscode.window.showErrorMessage(
-        vscode.l10n.t('The trace could not be saved: check that the folder exists and is writable.'),
-      );
+      notify.errorWithLog(this.log, notices.traceNotSaved(notify.t));
     }
   }
 
