@@ -218,9 +218,7 @@ class TracePanel implements vscode.Disposable {
     const slot = this.slots.find((s) => s.handle === handle);
     const loaded = slot?.loaded;
     if (!slot || !loaded) {
-      void vscode.window.showInformationMessage(
-        vscode.l10n.t('The trace has not loaded yet: nothing to save.'),
-      );
+      void notify.info(notices.traceNotLoaded(notify.t));
       return;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
