@@ -18,7 +18,7 @@ describe('PanelHistory', () => {
     assert.deepEqual(h.state, { back: false, forward: true });
     assert.equal(h.peek(1)?.spanId, '00000000000000b2');
     h.move(-1, undefined); // nothing further back
-    assert.equal(h.current.subject, trace(A).traceId ? h.current.subject : undefined);
+    assert.deepEqual(h.current.subject, trace(A));
     assert.deepEqual(h.state, { back: false, forward: true });
     // A new place drops the forward entries.
     h.push({ subject: { kind: 'compare', a: { traceId: A }, b: { traceId: C } } }, undefined);
