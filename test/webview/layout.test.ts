@@ -82,6 +82,15 @@ describe('webview: layout at any width', () => {
             assert.ok(geo.detail.left >= geo.rows.right - 1, 'the detail pane is beside the rows');
             assert.ok(geo.sash.width >= 4, 'a visible vertical sash');
           }
+          // The clicked row stays in view above the pane that opened below it.
+          const sel = await view.page.$eval(
+            '.tl-row.tl-selected',
+            (r) => r.getBoundingClientRect().toJSON() as DOMRect,
+          );
+          assert.ok(
+            sel.bottom <= geo.rows.bottom + 1 && sel.top >= geo.rows.top,
+            'the selected row is visible',
+          );
           for (const r of await shownChars(view)) {
             assert.ok(
               r.shown >= Math.min(16, r.name.length),

@@ -185,6 +185,9 @@ export class WaterfallView implements View {
         return;
       case 'detail':
         this.main.classList.toggle('tl-detail-open', s.detailOpen);
+        // Below the waterfall the opening pane takes rows away: keep the selected one in view.
+        if (s.detailOpen && s.selected >= 0 && this.stacked)
+          this.waterfall.revealRow(rowOf(s.rows, s.selected));
         if (s.detailOpen && s.selected >= 0) this.showDetail(s.selected);
         else if (!s.detailOpen) this.detail.showEmpty();
         this.waterfall.schedule();
