@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     const traces = new TraceService(config, credentials, log, local.traces);
     const recent = new RecentTraces(context.workspaceState, traces);
     traces.onDidLoad((traceId) => recent.noteLoaded(traceId));
-    const panels = new TracePanels(traces, context.extensionUri, log, config);
+    const panels = new TracePanels(traces, context.extensionUri, log, config, context.workspaceState);
     const sourceIndex = new WorkspaceIndex(log);
     const navigator = new SourceNavigator(sourceIndex, log);
     const overlay = new TraceOverlay(panels, navigator, sourceIndex, context.extensionUri, log);

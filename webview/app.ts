@@ -4,13 +4,14 @@
  * global keys and saving the state. The state itself is the session's (session.ts), the host
  * channel is hostApi.ts, the key map keys.ts, and each view lives in views/<name>/.
  */
-import type { PanelSubject, TraceEntry } from '../src/shared/protocol';
+import type { PanelHistoryState, PanelLayout, PanelSubject, TraceEntry } from '../src/shared/protocol';
 import { el, icon } from './dom';
 import { renderHeader } from './header';
+import { Legend } from './legend';
 import { HostApi, type VsCodeApi } from './hostApi';
 import { globalKey } from './keys';
 import { Session, type SessionEvent } from './session';
-import { readState } from './state';
+import { readState, type ViewState } from './state';
 import { applyPalette, watchTheme } from './theme';
 import { Toolbar } from './toolbar';
 import { VIEWS, type ViewName } from './views';
@@ -25,11 +26,16 @@ export class App {
   private readonly status: HTMLDivElement;
   private readonly viewer: HTMLDivElement;
   private readonly toolbar: Toolbar;
+  private readonly legend: Legend;
   private readonly session: Session;
   private readonly host: HostApi;
   private readonly views = new Map<ViewName, View>();
   private view: View;
   private saveTimer = 0;
+  /** Where the panel is in its back/forward history (from `init`). */
+  private history: PanelHistoryState = { back: false, forward: false };
+  /** The pane sizes last told to the host (JSON), '' before the first save. */
+  private postedLayout = '';
 
   constructor(
     root: HTMLElement,
@@ -37,7 +43,11 @@ export class App {
   ) {
     const s = (this.session = new Session(readState(api.getState())));
     this.host = new HostApi(api, {
-      init: (subject, traces) => this.onInit(subject, traces),
+      init: (subject, traces, panel) => {
+        this.history = panel.history;
+        if (panel.layout) s.workspaceLayout = panel.layout;
+        this.onInit(subject, traces);
+      },
       trace: (entry) => this.showTrace(entry, false),
       loading: (handle, traceId) => {
         if (handle === undefined || handle === s.handle) this.showLoading(traceId);
@@ -47,7 +57,9 @@ export class App {
       },
       selectSpan: (handle, spanId) => s.selectById(handle, spanId),
       spanDetail: (handle, index, detail) => this.view.detailArrived(handle, index, detail),
+      spanText: (handle, text) => s.setSpanText(handle, text),
     });
+    s.needSpanText = (handle) => this.host.requestSpanText(handle);
     this.progress = el('div', {
       class: 'tl-progress',
       attrs: { role: 'progressbar', 'aria-label': 'Loading' },
@@ -67,6 +79,14 @@ export class App {
       resetZoom: () => s.resetZoom(),
       clearSearch: () => s.setQuery(''),
     });
+    this.legend = new Legend({
+      toggleService: (i) => s.toggleService(i),
+      clearServices: () => s.setService(-1),
+      openChanged: (open) => {
+        s.legendOpen = open;
+        this.saveSoon();
+      },
+    });
     // The shell follows the session first: the header and toolbar are in place before a view
     // paints, and a view's synchronous paint sees the final layout.
     s.on((e) => this.follow(e));
@@ -80,6 +100,7 @@ export class App {
     s.layout = () => this.view.layout();
     this.viewer = el('div', { class: 'tl-viewer' }, [
       this.headerSlot,
+      this.legend.element,
       this.toolbar.element,
       ...[...this.views.values()].map((v) => v.element),
     ]);
@@ -97,6 +118,12 @@ export class App {
     this.showLoading(s.savedState?.traceId);
 
     document.addEventListener('keydown', (ev) => this.onGlobalKey(ev));
+    // The mouse's back and forward buttons walk the panel's history (Alt+← / Alt+→ are
+    // keybindings in the host, which sees the keys of a focused webview).
+    document.addEventListener('mouseup', (ev) => {
+      if (ev.button === 3 && this.history.back) this.host.history(-1);
+      else if (ev.button === 4 && this.history.forward) this.host.history(1);
+    });
     watchTheme(theme);
   }
 
@@ -178,13 +205,23 @@ export class App {
         this.status.replaceChildren();
         this.viewer.hidden = false;
         this.headerSlot.replaceChildren(
-          renderHeader(t.wire, t.n, t.totalNs, {
-            copy: (text) => this.host.copy(text),
-            refresh: () => this.host.refresh(),
-            openInGrafana: () => this.host.openInGrafana(s.handle),
-          }),
+          renderHeader(
+            t.wire,
+            t.n,
+            t.totalNs,
+            {
+              copy: (text) => this.host.copy(text),
+              refresh: () => this.host.refresh(),
+              openInGrafana: () => this.host.openInGrafana(s.handle),
+              save: () => this.host.saveTrace(s.handle),
+              history: (delta) => this.host.history(delta),
+            },
+            this.history,
+          ),
         );
         this.toolbar.setTrace(t.services, s.maxDepth);
+        // Beside the code (a narrow panel) the legend starts folded to its one line of bar key.
+        this.legend.setTrace(t, s.legendOpen ?? window.innerWidth >= 800);
         this.toolbar.delay = t.n > 50000 ? 200 : t.n > 5000 ? 60 : 0;
         this.syncToolbar();
         this.toolbar.setCritical(s.critical);
@@ -224,7 +261,8 @@ export class App {
   private syncToolbar(): void {
     const s = this.session;
     if (this.toolbar.search.value !== s.query) this.toolbar.setQuery(s.query);
-    this.toolbar.setService(s.service);
+    this.toolbar.setService(s.service, s.serviceFilter.length);
+    this.legend.setFilter(s.serviceFilter);
     this.toolbar.setOnlyMatches(s.onlyMatches);
     this.updateCount();
   }
@@ -243,8 +281,26 @@ export class App {
       if (s) {
         this.session.remember(s);
         this.api.setState(s);
+        this.saveWorkspaceLayout(s);
       }
     }, 150);
+  }
+
+  /** Tells the host the pane sizes when they changed, so new panels in this workspace open with them. */
+  private saveWorkspaceLayout(s: ViewState): void {
+    const layout: PanelLayout = {};
+    if (s.detailWidth !== undefined) layout.detailWidth = s.detailWidth;
+    if (s.detailHeight !== undefined) layout.detailHeight = s.detailHeight;
+    if (s.labelWidth !== undefined) layout.labelWidth = s.labelWidth;
+    const key = JSON.stringify(layout);
+    if (key === this.postedLayout || key === '{}') return;
+    if (this.postedLayout === '') {
+      // The first save after loading only restates what the panel opened with.
+      this.postedLayout = key;
+      return;
+    }
+    this.postedLayout = key;
+    this.host.saveLayout(layout);
   }
 
   // ---- keyboard -------------------------------------------------------------------------------

@@ -7,7 +7,11 @@ import type { SpanDetail, StackFrameRef } from '../src/shared/model';
 import {
   parsePanelSubject,
   type HostMessage,
+  parsePanelLayout,
+  type PanelHistoryState,
+  type PanelLayout,
   type PanelSubject,
+  type SpanTextColumns,
   type TraceEntry,
   type TraceHandle,
   type WebviewMessage,
@@ -22,8 +26,15 @@ export interface VsCodeApi {
 
 /** What the host tells the webview, after `readHostMessage` checked it. */
 export interface HostHandlers {
-  /** The reply to `ready`: the subject and the traces that have loaded. */
-  init(subject: PanelSubject | undefined, traces: TraceEntry[]): void;
+  /**
+   * The reply to `ready`: the subject, the traces that have loaded, the panel's history and the
+   * pane sizes last chosen in this workspace.
+   */
+  init(
+    subject: PanelSubject | undefined,
+    traces: TraceEntry[],
+    panel: { history: PanelHistoryState; layout?: PanelLayout },
+  ): void;
   /** A new version of one trace. */
   trace(entry: TraceEntry): void;
   loading(handle: TraceHandle | undefined, traceId: string | undefined): void;
@@ -31,6 +42,25 @@ export interface HostHandlers {
   selectSpan(handle: TraceHandle, spanId: string): void;
   /** The detail of a span arrived (the answer to the latest request only). */
   spanDetail(handle: TraceHandle, index: number, detail: SpanDetail | null): void;
+  /** The searchable texts of trace `handle`'s spans arrived (checked: offsets and refs in range). */
+  spanText?(handle: TraceHandle, text: SpanTextColumns | null): void;
+}
+
+/** Span texts from the host, or null when they are malformed (a ref or offset out of range). */
+export function readSpanText(v: unknown): SpanTextColumns | null {
+  if (!isObject(v) || !Array.isArray(v.strings)) return null;
+  const strings = v.strings.map((x) => (typeof x === 'string' ? x : String(x)));
+  const offsets = v.offsets instanceof Uint32Array ? v.offsets : undefined;
+  const refs = v.refs instanceof Uint32Array ? v.refs : undefined;
+  if (!offsets || !refs || offsets.length === 0) return null;
+  let prev = 0;
+  for (let i = 0; i < offsets.length; i++) {
+    const o = offsets[i]!;
+    if (o < prev || o > refs.length) return null;
+    prev = o;
+  }
+  for (let k = 0; k < refs.length; k++) if (refs[k]! >= strings.length) return null;
+  return { strings, offsets, refs };
 }
 
 /** Details kept for spans looked at recently, per trace. */
@@ -53,6 +83,8 @@ export class HostApi {
   private nextRequestId = 1;
   private pendingDetail: { requestId: number; handle: TraceHandle; index: number } | undefined;
   private readonly details = new Map<TraceHandle, Map<number, SpanDetail | null>>();
+  /** The open `getSpanText` request per trace. */
+  private readonly pendingText = new Map<TraceHandle, number>();
 
   constructor(
     private readonly api: VsCodeApi,
@@ -80,7 +112,12 @@ export class HostApi {
           this.on.error('The host sent a trace this view cannot read.', undefined);
           return;
         }
-        this.on.init(parsePanelSubject(m.subject), traces as TraceEntry[]);
+        const h = isObject(m.history) ? m.history : {};
+        const layout = parsePanelLayout(m.layout);
+        this.on.init(parsePanelSubject(m.subject), traces as TraceEntry[], {
+          history: { back: h.back === true, forward: h.forward === true },
+          ...(layout ? { layout } : {}),
+        });
         return;
       }
       case 'trace': {
@@ -104,6 +141,13 @@ export class HostApi {
       case 'spanDetail':
         this.onSpanDetail(msg.inReplyTo, msg.detail);
         return;
+      case 'spanText': {
+        const pending = this.pendingText.get(msg.handle);
+        if (pending === undefined || pending !== msg.inReplyTo) return; // not the latest request
+        this.pendingText.delete(msg.handle);
+        this.on.spanText?.(msg.handle, readSpanText(msg.text));
+        return;
+      }
       case 'selectSpan':
         if (isHandle(msg.handle) && typeof msg.spanId === 'string')
           this.on.selectSpan(msg.handle, msg.spanId);
@@ -128,9 +172,18 @@ export class HostApi {
     return undefined;
   }
 
+  /** Asks for the searchable texts of trace `handle`'s spans (once while a request is open). */
+  requestSpanText(handle: TraceHandle): void {
+    if (this.pendingText.has(handle)) return;
+    const requestId = this.nextRequestId++;
+    this.pendingText.set(handle, requestId);
+    this.post({ type: 'getSpanText', requestId, handle });
+  }
+
   /** Forgets the details of trace `handle` (a new version of it arrived). */
   forget(handle: TraceHandle): void {
     this.details.delete(handle);
+    this.pendingText.delete(handle);
     if (this.pendingDetail?.handle === handle) this.pendingDetail = undefined;
   }
 
@@ -169,6 +222,31 @@ export class HostApi {
 
   refresh(): void {
     this.post({ type: 'refresh' });
+  }
+
+  /** Asks the host to save trace `handle` as OTLP/JSON (it asks the person where). */
+  saveTrace(handle: TraceHandle): void {
+    this.post({ type: 'saveTrace', handle });
+  }
+
+  /**
+   * The panel's history seam: shows `subject` in this panel (selecting `spanId` in its first
+   * trace) and pushes it on the panel's back/forward history, so Alt+← returns here with the
+   * current selection. A view that moves the panel (a comparison, a jump from a log line to its
+   * trace) calls this; the host reloads the webview with the new subject.
+   */
+  navigate(subject: PanelSubject, spanId?: string): void {
+    this.post({ type: 'navigate', subject, ...(spanId ? { spanId } : {}) });
+  }
+
+  /** The person resized a pane: the host remembers the sizes for this workspace. */
+  saveLayout(layout: PanelLayout): void {
+    this.post({ type: 'saveLayout', layout });
+  }
+
+  /** Goes back (`-1`) or forward (`1`) in the panel's history. */
+  history(delta: -1 | 1): void {
+    this.post({ type: 'history', delta });
   }
 
   /** The selection changed (`index` -1: nothing is selected). */

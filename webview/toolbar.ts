@@ -42,7 +42,7 @@ export class Toolbar {
         autocomplete: 'off',
         placeholder: 'Search  ·  service=cart  status=error  kind=server  >500ms',
         'aria-label':
-          'Search spans: free text over names and services, or service=, name=, status=, kind=, >500ms, <2s',
+          'Search spans: free text over names, services, attribute values and event names, or service=, name=, status=, kind=, >500ms, <2s',
       },
     });
     this.count = el('span', {
@@ -180,7 +180,22 @@ export class Toolbar {
     this.depth.value = '-1';
   }
 
-  setService(service: number): void {
+  /**
+   * Shows the service filter: one service, all (-1), or, when the legend picked several
+   * (`count` > 1), "N services".
+   */
+  setService(service: number, count = service >= 0 ? 1 : 0): void {
+    let several = this.services.querySelector<HTMLOptionElement>('option[value="-2"]');
+    if (count > 1) {
+      if (!several) {
+        several = el('option', { attrs: { value: '-2', disabled: '' } });
+        this.services.append(several);
+      }
+      several.textContent = `${count} services`;
+      this.services.value = '-2';
+      return;
+    }
+    several?.remove();
     this.services.value = String(service);
   }
 

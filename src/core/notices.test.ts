@@ -37,6 +37,8 @@ const CALLS: { [K in keyof typeof notices]: (h: string) => InertText } = {
   notOnThisMachine: (h) => notices.notOnThisMachine(l, h),
   notSourceFile: (h) => notices.notSourceFile(l, h, h),
   couldNotOpen: (h) => notices.couldNotOpen(l, h, `ENOENT: no such file or directory, open '${h}'`),
+  traceNotLoaded: () => notices.traceNotLoaded(l),
+  traceNotSaved: () => notices.traceNotSaved(l),
   noTraceqlSearch: (h) => notices.noTraceqlSearch(l, h),
   findingTraces: (h) => notices.findingTraces(l, h),
   noSpansOfFunction: (h) => notices.noSpansOfFunction(l, h),

@@ -76,6 +76,11 @@ export const notices = {
   couldNotOpen: (l: Localize, path: string, reason: string) =>
     notice(l, 'Trace Lens: could not open {0}: {1}', path, reason),
 
+  // tracePanel.ts: Save Trace As…
+  traceNotLoaded: (l: Localize) => notice(l, 'Trace Lens: the trace has not loaded yet: nothing to save.'),
+  traceNotSaved: (l: Localize) =>
+    notice(l, 'Trace Lens: the trace could not be saved: check that the folder exists and is writable.'),
+
   // source/codeLens.ts
   noTraceqlSearch: (l: Localize, backend: string) =>
     notice(l, 'Trace Lens: {0} has no TraceQL search to list traces with.', backend),

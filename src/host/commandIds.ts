@@ -29,6 +29,9 @@ export const Commands = {
   filterLive: 'traceLens.filterLive',
   clearLiveFilter: 'traceLens.clearLiveFilter',
   chooseQueryBackend: 'traceLens.chooseQueryBackend',
+  saveTraceAs: 'traceLens.saveTraceAs',
+  panelBack: 'traceLens.panelBack',
+  panelForward: 'traceLens.panelForward',
 } as const;
 
 /** The commands of the source features (`host/source/`); their handlers come from there. */

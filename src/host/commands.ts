@@ -159,6 +159,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.setCredentials]: () => setCredentials(config, credentials),
     [Commands.testConnection]: () => testConnection(traces, log),
     [Commands.showLog]: () => log.show(),
+    // The trace panel's own commands act on the most recently active panel.
+    [Commands.saveTraceAs]: () => panels.activePanel?.saveAs(),
+    [Commands.panelBack]: () => panels.activePanel?.go(-1),
+    [Commands.panelForward]: () => panels.activePanel?.go(1),
     ...deps.source,
     ...deps.local,
   };

@@ -86,6 +86,41 @@ export interface TraceEntry {
 
 // ---- host → webview ---------------------------------------------------------------------------
 
+/** Where the panel is in its back/forward history (links, comparisons, log jumps). */
+export interface PanelHistoryState {
+  /** There is an earlier subject to go back to (Alt+←). */
+  back: boolean;
+  /** There is a later one to go forward to (Alt+→). */
+  forward: boolean;
+}
+
+/**
+ * Pane sizes in CSS pixels, remembered per workspace (the host's workspaceState), so a new panel
+ * opens with the sizes the person chose last in this workspace.
+ */
+export interface PanelLayout {
+  /** Detail pane width beside the waterfall. */
+  detailWidth?: number;
+  /** Detail pane height below the waterfall (narrow panels). */
+  detailHeight?: number;
+  /** Name column width. */
+  labelWidth?: number;
+}
+
+const LAYOUT_KEYS = ['detailWidth', 'detailHeight', 'labelWidth'] as const;
+
+/** Pane sizes from untrusted data: whole numbers of pixels from 0 to 10,000, others dropped. */
+export function parsePanelLayout(raw: unknown): PanelLayout | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  const out: PanelLayout = {};
+  for (const k of LAYOUT_KEYS) {
+    const v = r[k];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10000) out[k] = Math.round(v);
+  }
+  return out;
+}
+
 /** Reply to `ready`: everything the webview needs to draw. */
 export interface InitMessage {
   type: 'init';
@@ -93,6 +128,10 @@ export interface InitMessage {
   subject: PanelSubject;
   /** The subject's traces that have loaded, in the order of `subjectTraces`. */
   traces: TraceEntry[];
+  /** The panel's history; absent: none (a panel that never navigated). */
+  history?: PanelHistoryState;
+  /** The pane sizes last chosen in this workspace (a panel's own saved sizes win). */
+  layout?: PanelLayout;
 }
 
 /** A trace of the panel is being (re)fetched. */
@@ -132,8 +171,31 @@ export interface SelectSpanMessage {
   spanId: string;
 }
 
+/** The searchable texts of a trace's spans, in columns (see `src/core/spanText`). */
+export interface SpanTextColumns {
+  strings: string[];
+  /** `spanCount + 1` entries into `refs`. */
+  offsets: Uint32Array;
+  /** Indexes into `strings`. */
+  refs: Uint32Array;
+}
+
+/** Reply to `getSpanText`: null when the panel has no such trace (loaded). */
+export interface SpanTextMessage {
+  type: 'spanText';
+  inReplyTo: number;
+  handle: TraceHandle;
+  text: SpanTextColumns | null;
+}
+
 export type HostMessage =
-  InitMessage | LoadingMessage | TraceMessage | ErrorMessage | SpanDetailMessage | SelectSpanMessage;
+  | InitMessage
+  | LoadingMessage
+  | TraceMessage
+  | ErrorMessage
+  | SpanDetailMessage
+  | SelectSpanMessage
+  | SpanTextMessage;
 
 // ---- webview → host ---------------------------------------------------------------------------
 
@@ -202,8 +264,52 @@ export interface SelectionChangedMessage {
   index: number | null;
 }
 
+/**
+ * Ask for the searchable texts of a trace's spans (attribute values, event names), which the
+ * search needs once a free-text term is typed; the host answers with `spanText`.
+ */
+export interface GetSpanTextMessage {
+  type: 'getSpanText';
+  requestId: number;
+  handle: TraceHandle;
+}
+
+/** Save one of the panel's traces as an OTLP/JSON file (the host asks where). */
+export interface SaveTraceMessage {
+  type: 'saveTrace';
+  handle: TraceHandle;
+}
+
+/**
+ * Show another subject in this panel, pushing it on the panel's history (the seam for views
+ * that move the panel: a comparison, a jump from a log line to its trace).
+ */
+export interface NavigateMessage {
+  type: 'navigate';
+  subject: PanelSubject;
+  /** Span to select in the subject's first trace. */
+  spanId?: string;
+}
+
+/** The person resized a pane: the sizes to remember for this workspace. */
+export interface SaveLayoutMessage {
+  type: 'saveLayout';
+  layout: PanelLayout;
+}
+
+/** Go back (`-1`) or forward (`1`) in the panel's history. */
+export interface HistoryMessage {
+  type: 'history';
+  delta: -1 | 1;
+}
+
 export type WebviewMessage =
   | ReadyMessage
+  | GetSpanTextMessage
+  | SaveTraceMessage
+  | SaveLayoutMessage
+  | NavigateMessage
+  | HistoryMessage
   | GetSpanDetailMessage
   | OpenTraceMessage
   | GoToSourceMessage
@@ -303,6 +409,26 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return isHandle(m.handle) ? { type: 'openInGrafana', handle: m.handle } : undefined;
     case 'refresh':
       return { type: 'refresh' };
+    case 'saveLayout': {
+      const layout = parsePanelLayout(m.layout);
+      return layout ? { type: 'saveLayout', layout } : undefined;
+    }
+    case 'getSpanText':
+      return isIndex(m.requestId) && isHandle(m.handle)
+        ? { type: 'getSpanText', requestId: m.requestId, handle: m.handle }
+        : undefined;
+    case 'saveTrace':
+      return isHandle(m.handle) ? { type: 'saveTrace', handle: m.handle } : undefined;
+    case 'navigate': {
+      const subject = parsePanelSubject(m.subject);
+      if (!subject) return undefined;
+      if (m.spanId === undefined) return { type: 'navigate', subject };
+      return typeof m.spanId === 'string' && HEX_16.test(m.spanId)
+        ? { type: 'navigate', subject, spanId: m.spanId }
+        : undefined;
+    }
+    case 'history':
+      return m.delta === -1 || m.delta === 1 ? { type: 'history', delta: m.delta } : undefined;
     case 'selectionChanged':
       return isHandle(m.handle) && (m.index === null || isIndex(m.index))
         ? { type: 'selectionChanged', handle: m.handle, index: m.index }

@@ -32,6 +32,10 @@ export interface Fixture {
   /** Answer `ready` with this error instead of a trace. */
   initError?: string;
   answerDetails?: boolean;
+  /** The panel's back/forward history in `init`. */
+  history?: { back: boolean; forward: boolean };
+  /** The pane sizes the host remembers for the workspace, in `init`. */
+  layout?: { detailWidth?: number; detailHeight?: number; labelWidth?: number };
   detailDelayMs?: number;
 }
 

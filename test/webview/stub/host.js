@@ -113,6 +113,8 @@
             traces: [
               { handle: 'main', trace: t, ...(fx.selectSpanId ? { selectSpanId: fx.selectSpanId } : {}) },
             ],
+            ...(fx.history ? { history: fx.history } : {}),
+            ...(fx.layout ? { layout: fx.layout } : {}),
           });
         }
       }, 0);
