@@ -201,6 +201,26 @@ describe('webview session: search and filter', () => {
     assert.equal(s.mask, undefined);
   });
 
+  it('filters to a span set from another view, walks it, narrows it with the search, and clears it', () => {
+    const { s } = loaded();
+    const mask = new Uint8Array(s.trace!.n);
+    for (const i of [CARTDB, at('redis'), GW]) mask[i] = 1;
+    s.setSpanSet({ label: 'cart spans', mask });
+    assert.deepEqual(Array.from(s.matches), [CARTDB, at('redis'), GW]);
+    assert.equal(s.onlyMatches, true);
+    assert.deepEqual(rowsOf(s), [ROOT, CART, CARTDB, at('redis'), PAY, GW]);
+    assert.equal(s.selected, CARTDB, 'the first span of the set is selected');
+    s.gotoMatch(1);
+    assert.equal(s.selected, at('redis'));
+    s.setQuery('gateway');
+    assert.deepEqual(Array.from(s.matches), [GW]);
+    s.clearFilter();
+    assert.equal(s.spanSet, undefined);
+    assert.equal(s.mask, undefined);
+    assert.equal(s.onlyMatches, false, '"only matches" is back as it was');
+    assert.equal(s.rows.count, 9);
+  });
+
   it('filters by service', () => {
     const { s } = loaded();
     s.setService(s.trace!.services.indexOf('cart'));

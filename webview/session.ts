@@ -57,6 +57,16 @@ export type SessionEvent =
   /** `detailOpen` changed. */
   | { type: 'detail' };
 
+/**
+ * Spans picked by another view (a statistics row): they filter like a search, and stay until the
+ * filter is cleared. `label` says what they are, for the shell to show.
+ */
+export interface SpanSet {
+  label: string;
+  /** 1 for each span of the set. */
+  mask: Uint8Array;
+}
+
 /** How `select` shows the span. */
 export interface SelectOptions {
   /** Open the detail pane on it. */
@@ -111,6 +121,10 @@ export class Session {
   matches: Int32Array = new Int32Array(0);
   /** Spans kept by "only matches": the matches and their ancestors. */
   include: Uint8Array | undefined;
+  /** Spans picked by another view, filtering with the search; undefined when none are. */
+  spanSet: SpanSet | undefined;
+  /** "Only matches" from before the span set turned it on. */
+  private onlyMatchesBeforeSet = false;
   critical = false;
   detailOpen = false;
   /** What is wrong with the query or a typed duration, for the toolbar; '' when nothing is. */
@@ -173,6 +187,8 @@ export class Session {
     this.query = state?.query ?? '';
     this.service = state?.service !== undefined ? t.services.indexOf(state.service) : -1;
     this.onlyMatches = state?.onlyMatches ?? false;
+    // Span sets are by index, which a new version of the trace may reorder.
+    this.spanSet = undefined;
     this.detailOpen = state?.detailOpen ?? false;
     let maxDepth = 0;
     for (let i = 0; i < t.n; i++) if (t.c.depth[i]! > maxDepth) maxDepth = t.c.depth[i]!;
@@ -359,10 +375,30 @@ export class Session {
     this.applyFilter(true);
   }
 
-  /** Clears the search and the service filter. */
+  /** Clears the search, the service filter and the span set. */
   clearFilter(): void {
     this.service = -1;
+    if (this.spanSet) {
+      this.spanSet = undefined;
+      this.onlyMatches = this.onlyMatchesBeforeSet;
+    }
     this.setQuery('');
+  }
+
+  /**
+   * Filters to the spans of `set` (with the search and service filter, if any), showing only them
+   * and their ancestors, and selects the first; `undefined` drops the set and restores "only
+   * matches" as it was.
+   */
+  setSpanSet(set: SpanSet | undefined): void {
+    if (set && !this.spanSet) this.onlyMatchesBeforeSet = this.onlyMatches;
+    if (!set && this.spanSet) this.onlyMatches = this.onlyMatchesBeforeSet;
+    this.spanSet = set;
+    if (set) this.onlyMatches = true;
+    this.applyFilter(true);
+    if (set && this.matches.length > 0) {
+      this.select(this.matches[0]!, { open: this.detailOpen, reveal: true, center: true });
+    }
   }
 
   /** Computes the mask, matches and include set from the query, service and "only matches". */
@@ -370,7 +406,7 @@ export class Session {
     const t = this.trace!;
     const q = parseQuery(this.query);
     this.problem = q.problems.join(' · ');
-    const res = matchSpans(t, q, this.service);
+    const res = withSpanSet(matchSpans(t, q, this.service), this.spanSet?.mask);
     this.mask = res?.mask;
     this.matches = res ? matchList(res.mask, res.count) : new Int32Array(0);
     this.include = res && this.onlyMatches ? withAncestors(res.mask, t.c.parent) : undefined;
@@ -487,6 +523,21 @@ export class Session {
     this.critical = !this.critical;
     this.emit({ type: 'critical' });
   }
+}
+
+/** The search's matches narrowed to a span set (or the set alone when nothing else filters). */
+function withSpanSet(
+  res: { mask: Uint8Array; count: number } | undefined,
+  set: Uint8Array | undefined,
+): { mask: Uint8Array; count: number } | undefined {
+  if (!set) return res;
+  const mask = res ? res.mask : set.slice();
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) {
+    mask[i] = mask[i]! & (set[i] ?? 0);
+    count += mask[i]!;
+  }
+  return { mask, count };
 }
 
 /** First position in sorted `a` whose value is ≥ `v`. */

@@ -16,13 +16,17 @@ export interface ViewContext {
   root: HTMLElement;
   /** The view changed something the saved state keeps (a size, the scroll position). */
   layoutChanged(): void;
+  /** Shows another view (a statistics row shows its spans in the waterfall). */
+  show?(name: string): void;
 }
 
 export interface View {
   /** The view's element; the shell shows one view at a time. */
   readonly element: HTMLElement;
-  /** Sizes and scroll position to keep in the saved state. */
-  layout(): Layout;
+  /** Sizes and scroll position to keep in the saved state (the waterfall's; other views keep none). */
+  layout?(): Layout;
+  /** The view became the shown one (a view may defer work while hidden). */
+  shown?(): void;
   /** A trace finished loading into the session: restore what the session could not, and paint. */
   loaded(restored: Restored): void;
   /** A span detail the view may have asked for arrived. */

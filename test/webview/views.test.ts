@@ -1,0 +1,129 @@
+/** The views beside the waterfall in Chromium: statistics, flame graph and comparison. */
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { CHECKOUT, indexOf, makeTrace, type SpanSpec } from './helpers/fixtures';
+import { launchBrowser, openView, type View } from './helpers/harness';
+
+/** The checkout trace plus four more `SELECT cart_items` calls, one failing. */
+const BUSY: SpanSpec[] = [
+  ...CHECKOUT,
+  ...[3, 8, 20, 40].map((dur, k): SpanSpec => ({
+    id: `q${k}`,
+    parent: 'cart',
+    name: 'SELECT cart_items',
+    service: 'cart',
+    start: 300 + k * 100,
+    dur,
+    ...(k === 3 ? { flags: 1 } : {}),
+  })),
+];
+
+describe('webview: views', () => {
+  let browser: Browser;
+  let view: View | undefined;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    if (view) {
+      assert.deepEqual(await view.cspViolations(), [], 'no CSP violation');
+      assert.deepEqual(view.consoleErrors, [], 'no console error');
+      await view.close();
+    }
+    view = undefined;
+  });
+
+  describe('statistics', () => {
+    it('tabulates operations, sorts by a column, and a row click filters the waterfall to its spans', async () => {
+      const trace = makeTrace(BUSY);
+      view = await openView(browser, { trace });
+      const page = view.page;
+      await page.click('[data-testid="tab-stats"]');
+      await page.waitForSelector('[data-testid="stats-row"]');
+      const table = () =>
+        page.$$eval('[data-testid="stats-row"]', (trs) =>
+          trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')),
+        );
+      let rows = await table();
+      // Default: largest self time first: the gateway's 3 s.
+      assert.equal(rows[0]![1], 'POST /v1/charges');
+      const select = rows.find((r) => r[1] === 'SELECT cart_items')!;
+      // count, total, self, avg, p50, p95, max, errors
+      assert.deepEqual(select.slice(2), [
+        '5',
+        '83.5 ms',
+        '83.5 ms',
+        '16.7 ms',
+        '12.5 ms',
+        '40 ms',
+        '40 ms',
+        '1',
+      ]);
+      await view.screenshot('views-stats');
+
+      await page.click('th[data-column="count"] button');
+      rows = await table();
+      assert.equal(rows[0]![1], 'SELECT cart_items', 'sorted by count, largest first');
+      assert.equal(await page.getAttribute('th[data-column="count"]', 'aria-sort'), 'descending');
+      await page.click('th[data-column="count"] button');
+      assert.equal(await page.getAttribute('th[data-column="count"]', 'aria-sort'), 'ascending');
+
+      await page.click('[data-testid="stats-row"]:has-text("SELECT cart_items")');
+      await page.waitForSelector('.tl-view-waterfall:not([hidden])');
+      assert.equal(await page.isHidden('[data-testid="view-stats"]'), true);
+      assert.match((await page.textContent('[data-testid="span-set"]')) ?? '', /cart › SELECT cart_items/);
+      // Only the five queries and their ancestors are rows; the first query is selected.
+      assert.deepEqual(await view.rowNames(), [
+        'POST /checkout',
+        'GET /cart',
+        'SELECT cart_items',
+        'SELECT cart_items',
+        'SELECT cart_items',
+        'SELECT cart_items',
+        'SELECT cart_items',
+      ]);
+      const selected = async () =>
+        page.$eval('.tl-row[aria-selected="true"]', (r) => Number((r as HTMLElement).dataset.spanIndex));
+      assert.equal(await selected(), indexOf(trace, 'cartdb'));
+      await page.keyboard.press('n');
+      assert.equal(await selected(), indexOf(trace, 'q0'));
+      await view.screenshot('views-stats-filtered');
+      await page.click('[data-testid="span-set-clear"]');
+      assert.equal(await page.isHidden('[data-testid="span-set"]'), true);
+      assert.equal((await view.rowNames()).length, BUSY.length);
+    });
+
+    it('groups by service, works from the keyboard, and remembers the view', async () => {
+      view = await openView(browser, { trace: makeTrace(BUSY) });
+      const page = view.page;
+      await page.click('[data-testid="tab-waterfall"]');
+      await page.focus('[data-testid="tab-waterfall"]');
+      await page.keyboard.press('ArrowRight');
+      await page.waitForSelector('[data-testid="view-stats"]:not([hidden])');
+      await page.click('[data-grouping="service"]');
+      const services = await page.$$eval('[data-testid="stats-row"] td:first-child', (tds) =>
+        tds.map((td) => td.textContent),
+      );
+      assert.deepEqual([...services].sort(), [
+        'auth',
+        'cart',
+        'email',
+        'fraud-detection',
+        'frontend',
+        'payment',
+        'payment-gateway',
+      ]);
+      assert.equal(await page.isHidden('th[data-column="name"]'), true);
+      const state = await view.waitForState((s) => s.view === 'stats');
+      assert.equal(state.view, 'stats');
+      await page.focus('[data-testid="stats-row"]');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.tl-view-waterfall:not([hidden])');
+      assert.equal(await page.isVisible('[data-testid="span-set"]'), true);
+    });
+  });
+});
