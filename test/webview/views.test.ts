@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { CHECKOUT, indexOf, makeTrace, type SpanSpec } from './helpers/fixtures';
 import { launchBrowser, openView, type View } from './helpers/harness';
+import { loadTrace } from '../../webview/trace';
+import { layoutFlame } from '../../webview/views/flame/layout';
 
 /** The checkout trace plus four more `SELECT cart_items` calls, one failing. */
 const BUSY: SpanSpec[] = [
@@ -124,6 +126,94 @@ describe('webview: views', () => {
       await page.keyboard.press('Enter');
       await page.waitForSelector('.tl-view-waterfall:not([hidden])');
       assert.equal(await page.isVisible('[data-testid="span-set"]'), true);
+    });
+  });
+
+  describe('flame graph', () => {
+    /** Clicks the middle of span `i`'s frame (positions from the same layout the view uses). */
+    async function clickFrame(
+      v: View,
+      trace: ReturnType<typeof makeTrace>,
+      i: number,
+      range?: [number, number],
+    ) {
+      const t = loadTrace(trace);
+      const l = layoutFlame(t);
+      const [from, to] = range ?? [0, l.total];
+      const box = (await v.page.locator('[data-testid="flame"]').boundingBox())!;
+      const mid = (l.x[i]! + l.w[i]! / 2 - from) / (to - from);
+      await v.page.mouse.click(box.x + mid * box.width, box.y + t.c.depth[i]! * 18 + 9);
+      return l;
+    }
+
+    it('draws the trace, and a click selects the span in every view and zooms to it', async () => {
+      const trace = makeTrace(BUSY);
+      view = await openView(browser, { trace });
+      const page = view.page;
+      await page.click('[data-testid="tab-flame"]');
+      await page.waitForSelector('[data-testid="view-flame"][data-frames]');
+      assert.equal(
+        await page.getAttribute('[data-testid="view-flame"]', 'data-frames'),
+        String(BUSY.length - 2),
+      );
+      await view.screenshot('views-flame');
+      const cart = indexOf(trace, 'cart');
+      const l = await clickFrame(view, trace, cart);
+      const changed = await view.postedOfType('selectionChanged');
+      assert.equal(changed.at(-1)?.index, cart, 'the host hears of the selection');
+      assert.deepEqual(await page.$$eval('.tl-flame-crumb', (bs) => bs.map((b) => b.textContent)), [
+        'Whole trace',
+        'POST /checkout',
+        'GET /cart',
+      ]);
+      // Zoomed to GET /cart: its first query fills a share of the width it did not before.
+      await view.frames();
+      await view.screenshot('views-flame-zoomed');
+      const q3 = indexOf(trace, 'q3');
+      await clickFrame(view, trace, q3, [l.x[cart]!, l.x[cart]! + l.w[cart]!]);
+      assert.equal((await view.postedOfType('selectionChanged')).at(-1)?.index, q3);
+      await page.click('.tl-flame-crumb >> text=Whole trace');
+      await page.click('[data-testid="tab-waterfall"]');
+      assert.equal(
+        await page.$eval('.tl-row[aria-selected="true"]', (r) =>
+          Number((r as HTMLElement).dataset.spanIndex),
+        ),
+        q3,
+        'the waterfall shows the span chosen in the flame graph',
+      );
+    });
+
+    it('walks frames with the arrow keys and shares the search with the waterfall', async () => {
+      const trace = makeTrace(BUSY);
+      view = await openView(browser, { trace });
+      const page = view.page;
+      await page.fill('#tl-search', 'SELECT');
+      await page.click('[data-testid="tab-flame"]');
+      await page.waitForSelector('[data-testid="view-flame"][data-frames]');
+      await view.screenshot('views-flame-search');
+      await page.focus('[data-testid="flame"]');
+      await page.keyboard.press('ArrowDown');
+      const sel = async () => (await view!.postedOfType('selectionChanged')).at(-1)?.index;
+      assert.equal(await sel(), 0);
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await sel(), indexOf(trace, 'auth'));
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await sel(), indexOf(trace, 'cart'));
+      await page.keyboard.press('ArrowUp');
+      assert.equal(await sel(), 0);
+      // n walks the search matches from the flame graph too.
+      await page.keyboard.press('n');
+      assert.equal(await sel(), indexOf(trace, 'cartdb'));
+    });
+
+    it('draws a million spans by culling sub-pixel frames', async () => {
+      view = await openView(browser, { synth: { n: 1_000_000, seed: 5 } });
+      const page = view.page;
+      await page.click('[data-testid="tab-flame"]');
+      await page.waitForSelector('[data-testid="view-flame"][data-frames]', { timeout: 30_000 });
+      const frames = Number(await page.getAttribute('[data-testid="view-flame"]', 'data-frames'));
+      assert.ok(frames > 0 && frames < 100_000, `drew ${frames} frames, not a million`);
+      await view.screenshot('views-flame-1m');
     });
   });
 });

@@ -3,6 +3,7 @@
  * `waterfall/` and one entry here: its tab title and icon, and which subjects it applies to.
  */
 import type { PanelSubject } from '../../src/shared/protocol';
+import { FlameView } from './flame';
 import { StatsView } from './stats';
 import type { View, ViewContext } from './view';
 import { WaterfallView } from './waterfall';
@@ -31,6 +32,12 @@ export const VIEWS = [
     title: 'Statistics',
     icon: 'table',
     create: (ctx: ViewContext): View => new StatsView(ctx),
+  },
+  {
+    name: 'flame',
+    title: 'Flame graph',
+    icon: 'flame',
+    create: (ctx: ViewContext): View => new FlameView(ctx),
   },
 ] as const satisfies readonly ViewEntry[];
 
