@@ -32,6 +32,8 @@ export class App {
   private view: View;
   private viewName: ViewName = VIEWS[0].name;
   private readonly tabs: ViewTabs;
+  /** "Compare with…": a single-trace panel asks the host to compare its trace with another. */
+  private readonly compareButton: HTMLButtonElement;
   /** Says which span set (a statistics row) filters the views, with a button to drop it. */
   private readonly spanSetBar: HTMLDivElement;
   private saveTimer = 0;
@@ -52,6 +54,7 @@ export class App {
       },
       selectSpan: (handle, spanId) => s.selectById(handle, spanId),
       spanDetail: (handle, index, detail) => this.view.detailArrived(handle, index, detail),
+      comparison: (c) => s.setComparison(c),
     });
     this.progress = el('div', {
       class: 'tl-progress',
@@ -95,6 +98,13 @@ export class App {
     this.tabs = new ViewTabs(VIEWS, (name) => {
       if (isViewName(name)) this.showView(name);
     });
+    this.compareButton = this.tabs.addAction(
+      'diff',
+      'Compare with…',
+      () => this.host.compareWith(s.handle),
+      'compare-with',
+    );
+    this.compareButton.hidden = true;
     this.spanSetBar = el('div', {
       class: 'tl-spanset',
       attrs: { role: 'status', 'data-testid': 'span-set' },
@@ -189,6 +199,7 @@ export class App {
     if (subject) this.session.setSubject(subject);
     const available = this.availableViews();
     this.tabs.setAvailable(available);
+    this.compareButton.hidden = this.session.subject?.kind !== 'trace';
     const saved = this.session.savedState?.view;
     const first = [...available][0];
     if (saved && isViewName(saved) && available.has(saved)) this.showView(saved);
@@ -284,6 +295,7 @@ export class App {
       case 'rows':
       case 'reveal':
       case 'detail':
+      case 'comparison':
         break;
       default: {
         const never: never = e;

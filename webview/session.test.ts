@@ -92,16 +92,16 @@ describe('webview session: loading', () => {
     assert.equal(s.rows.count, 8, 'ten spans, two of them inside the collapsed cart span');
   });
 
-  it('keeps a trace of another handle without showing it', () => {
+  it('shows trace B of a comparison and keeps A without showing it', () => {
     const { s, events } = loaded();
-    s.setSubject({ kind: 'compare', a: { traceId: wire.model.traceId }, b: { traceId: 'a'.repeat(32) } });
-    assert.equal(s.handle, 'a');
+    s.setSubject({ kind: 'compare', a: { traceId: 'a'.repeat(32) }, b: { traceId: wire.model.traceId } });
+    assert.equal(s.handle, 'b');
     const other = makeTrace(CHECKOUT.slice(0, 3), { traceId: 'a'.repeat(32) });
     events.length = 0;
-    assert.equal(s.load({ handle: 'b', trace: other }, true), undefined);
-    assert.equal(s.traces.get('b')?.n, 3);
+    assert.equal(s.load({ handle: 'a', trace: other }, true), undefined);
+    assert.equal(s.traces.get('a')?.n, 3);
     assert.deepEqual(events, []);
-    assert.equal(s.selectById('b', hexId('root')), false);
+    assert.equal(s.selectById('a', hexId('root')), false);
   });
 });
 

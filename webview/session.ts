@@ -14,6 +14,7 @@ import {
   type PanelSubject,
   type TraceEntry,
   type TraceHandle,
+  type WireComparison,
 } from '../src/shared/protocol';
 import { parseDuration } from './format';
 import {
@@ -55,7 +56,9 @@ export type SessionEvent =
   /** `critical` changed. */
   | { type: 'critical' }
   /** `detailOpen` changed. */
-  | { type: 'detail' };
+  | { type: 'detail' }
+  /** `comparison` arrived or changed (a compare panel). */
+  | { type: 'comparison' };
 
 /**
  * Spans picked by another view (a statistics row): they filter like a search, and stay until the
@@ -121,6 +124,8 @@ export class Session {
   matches: Int32Array = new Int32Array(0);
   /** Spans kept by "only matches": the matches and their ancestors. */
   include: Uint8Array | undefined;
+  /** A compare panel's comparison of its traces `a` and `b`, once the host sent it. */
+  comparison: WireComparison | undefined;
   /** Spans picked by another view, filtering with the search; undefined when none are. */
   spanSet: SpanSet | undefined;
   /** "Only matches" from before the span set turned it on. */
@@ -157,10 +162,20 @@ export class Session {
 
   // ---- traces -------------------------------------------------------------------------------
 
-  /** Sets what the panel shows; its first trace is the one the views show. */
+  /**
+   * Sets what the panel shows. The views show its first trace, or in a comparison trace B (the
+   * one being explained; A is the reference it is compared with).
+   */
   setSubject(subject: PanelSubject): void {
     this.subject = subject;
-    this.handle = subjectTraces(subject)[0]?.handle ?? MAIN_HANDLE;
+    const handles = subjectTraces(subject).map((t) => t.handle);
+    this.handle = (subject.kind === 'compare' ? handles[1] : handles[0]) ?? MAIN_HANDLE;
+  }
+
+  /** Takes a comparison of the subject's traces from the host. */
+  setComparison(c: WireComparison): void {
+    this.comparison = c;
+    this.emit({ type: 'comparison' });
   }
 
   /**

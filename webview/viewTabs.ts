@@ -49,6 +49,22 @@ export class ViewTabs {
     }
   }
 
+  /** Adds a button after the tabs (e.g. "Compare with…"); returns it so the caller can hide it. */
+  addAction(iconName: string, label: string, run: () => void, testId: string): HTMLButtonElement {
+    const b = el(
+      'button',
+      {
+        class: 'tl-tab tl-tab-action',
+        title: label,
+        attrs: { type: 'button', 'data-testid': testId },
+      },
+      [icon(iconName), el('span', { text: label })],
+    );
+    b.addEventListener('click', run);
+    this.element.append(b);
+    return b;
+  }
+
   /** Shows only the tabs in `names`. */
   setAvailable(names: ReadonlySet<string>): void {
     for (const [name, b] of this.tabs) b.hidden = !names.has(name);

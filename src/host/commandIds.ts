@@ -29,6 +29,7 @@ export const Commands = {
   filterLive: 'traceLens.filterLive',
   clearLiveFilter: 'traceLens.clearLiveFilter',
   chooseQueryBackend: 'traceLens.chooseQueryBackend',
+  compareTraces: 'traceLens.compareTraces',
 } as const;
 
 /** The commands of the source features (`host/source/`); their handlers come from there. */

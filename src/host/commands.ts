@@ -18,6 +18,7 @@ import { redactUrl, type BackendConfig } from '../core/backends';
 import { isCancelled, withAbortSignal } from './cancellation';
 import { notices } from '../core/notices';
 import * as notify from './notify';
+import { compareTracesHandler } from './compareCommand';
 
 /** What the "Open Trace…" box understood from its input. */
 export interface ParsedTraceInput {
@@ -159,6 +160,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.setCredentials]: () => setCredentials(config, credentials),
     [Commands.testConnection]: () => testConnection(traces, log),
     [Commands.showLog]: () => log.show(),
+    [Commands.compareTraces]: compareTracesHandler({ panels, recent, traces }),
     ...deps.source,
     ...deps.local,
   };

@@ -23,6 +23,8 @@ import { readDetail } from '../core/decode';
 import type { SpanDetail, StackFrameRef } from '../shared/model';
 import { TRACE_ID_HEX as HEX_32 } from '../shared/traceId';
 import type { Config } from './config';
+import { compareTraces } from '../core/compare';
+import { openLogLine, type LogLineLocation, type SpanLogFinder } from './spanLogs';
 
 /** The webview type; also the serializer's key. */
 export const TRACE_VIEW_TYPE = 'traceLens.trace';
@@ -96,6 +98,9 @@ class TracePanel implements vscode.Disposable {
   /** This panel's fetches: closing the panel cancels them. */
   private readonly loads: TraceLoads;
   private selected: PanelSelection | undefined;
+  /** Where the log lines last listed in the span details are, by the id the webview knows them by. */
+  private logLines = new Map<number, LogLineLocation>();
+  private nextLogLine = 1;
   private readonly changed = new vscode.EventEmitter<void>();
   /**
    * Fires when the panel's view state or its selection changes, or a trace (re)loads; the source
@@ -112,6 +117,7 @@ class TracePanel implements vscode.Disposable {
     private readonly config: Config,
     private readonly onDispose: (p: TracePanel) => void,
     selectSpanId?: string,
+    private readonly logs?: SpanLogFinder,
   ) {
     this.key = subjectKey(subject);
     this.slots = subjectTraces(subject).map(({ handle, ref }) => ({ handle, ref }));
@@ -155,13 +161,36 @@ class TracePanel implements vscode.Disposable {
 
   private async load(refresh: boolean): Promise<void> {
     await Promise.all(this.slots.map((slot) => this.loadSlot(slot, refresh)));
+    if (this.ready) this.postComparison();
     this.changed.fire();
+  }
+
+  /** A comparison panel whose two traces loaded: compares them (core/compare) and posts the result. */
+  private postComparison(): void {
+    if (this.subject.kind !== 'compare') return;
+    const [a, b] = this.slots as [Slot, Slot];
+    if (!a.loaded || !b.loaded) return;
+    const started = Date.now();
+    const c = compareTraces(a.loaded.decoded.model, b.loaded.decoded.model);
+    this.log.info(
+      `compare ${a.ref.traceId} with ${b.ref.traceId}: ${c.operations.length} operations in ${Date.now() - started} ms`,
+    );
+    this.post({
+      type: 'comparison',
+      comparison: {
+        operations: c.operations,
+        added: c.added,
+        missing: c.missing,
+        operationOfA: c.operationOfA,
+        operationOfB: c.operationOfB,
+      },
+    });
   }
 
   private async loadSlot(slot: Slot, refresh: boolean): Promise<void> {
     if (this.ready) this.post({ type: 'loading', handle: slot.handle, traceId: slot.ref.traceId });
     try {
-      slot.loaded = await this.loads.load(slot.ref.traceId, refresh);
+      slot.loaded = await this.loads.load(slot.ref.traceId, refresh, slot.ref.backend);
       slot.error = undefined;
       // A new version of the trace: the webview selects again, and says so.
       if (this.selected?.handle === slot.handle) this.selected = undefined;
@@ -256,6 +285,7 @@ class TracePanel implements vscode.Disposable {
           subject: this.subject,
           traces: loaded.map((s) => this.entry(s)),
         });
+        this.postComparison();
         for (const s of this.slots) {
           if (!s.loaded)
             this.post({
@@ -313,6 +343,43 @@ class TracePanel implements vscode.Disposable {
         const slot = this.slotOf(msg.handle);
         if (!slot) return;
         await vscode.commands.executeCommand(Commands.openInGrafana, { traceId: slot.ref.traceId });
+        return;
+      }
+      case 'compareWith': {
+        const slot = this.slotOf(msg.handle);
+        if (!slot) return;
+        await vscode.commands.executeCommand(Commands.compareTraces, slot.ref);
+        return;
+      }
+      case 'getSpanLogs': {
+        const slot = this.slotOf(msg.handle);
+        const found = slot?.loaded && this.logs ? await this.logs.find(slot.loaded, msg.index) : undefined;
+        // Ids of the lines listed before are dropped: only what the pane shows can be opened.
+        this.logLines = new Map();
+        const lines = (found?.lines ?? []).map(({ uri, line, ...shown }) => {
+          const id = this.nextLogLine++;
+          this.logLines.set(id, { uri, line });
+          return { id, ...shown };
+        });
+        this.post({
+          type: 'spanLogs',
+          inReplyTo: msg.requestId,
+          handle: msg.handle,
+          index: msg.index,
+          records: found?.records ?? [],
+          lines,
+          notes: found?.notes ?? (this.logs ? [] : ['Logs are not available in this window.']),
+        });
+        return;
+      }
+      case 'openLogLine': {
+        const loc = this.logLines.get(msg.id);
+        if (!loc) return;
+        try {
+          await openLogLine(loc);
+        } catch (err) {
+          this.log.warn(`trace panel: a log line could not be opened: ${String(err)}`);
+        }
         return;
       }
       case 'selectionChanged': {
@@ -390,6 +457,7 @@ export class TracePanels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly config: Config,
+    private readonly logs?: SpanLogFinder,
   ) {}
 
   /** Opens (or reveals) the panel of `traceId`, selecting `spanId` when given. */
@@ -429,6 +497,7 @@ export class TracePanels implements vscode.Disposable {
         }
       },
       spanId,
+      this.logs,
     );
     this.panels.set(p.key, p);
     const follow = () => {

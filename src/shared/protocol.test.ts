@@ -106,6 +106,9 @@ describe('parseWebviewMessage under fuzzing', () => {
     openInGrafana: { type: 'openInGrafana', handle: 'main' },
     refresh: { type: 'refresh' },
     selectionChanged: { type: 'selectionChanged', handle: 'main', index: null },
+    compareWith: { type: 'compareWith', handle: 'main' },
+    getSpanLogs: { type: 'getSpanLogs', requestId: 9, handle: 'b', index: 0 },
+    openLogLine: { type: 'openLogLine', id: 12 },
   };
 
   /** What each field may hold, written apart from the parser so the two check each other. */
@@ -130,6 +133,9 @@ describe('parseWebviewMessage under fuzzing', () => {
     openInGrafana: { handle: { rule: handle } },
     refresh: {},
     selectionChanged: { handle: { rule: handle }, index: { rule: (v) => v === null || index(v) } },
+    compareWith: { handle: { rule: handle } },
+    getSpanLogs: { requestId: { rule: index }, handle: { rule: handle }, index: { rule: index } },
+    openLogLine: { id: { rule: index } },
   };
 
   /** True when `m` has exactly the fields its type allows, each of the right kind. */

@@ -5,6 +5,7 @@ import { CHECKOUT, indexOf, makeTrace, type SpanSpec } from './helpers/fixtures'
 import { launchBrowser, openView, type View } from './helpers/harness';
 import { loadTrace } from '../../webview/trace';
 import { layoutFlame } from '../../webview/views/flame/layout';
+import { compareTraces } from '../../src/core/compare';
 
 /** The checkout trace plus four more `SELECT cart_items` calls, one failing. */
 const BUSY: SpanSpec[] = [
@@ -214,6 +215,87 @@ describe('webview: views', () => {
       const frames = Number(await page.getAttribute('[data-testid="view-flame"]', 'data-frames'));
       assert.ok(frames > 0 && frames < 100_000, `drew ${frames} frames, not a million`);
       await view.screenshot('views-flame-1m');
+    });
+  });
+
+  describe('comparison', () => {
+    // B: the cart query got slower, a retry of the charge is new, the redis lookup is gone.
+    const A = makeTrace(CHECKOUT, { traceId: 'a'.repeat(32) });
+    const B = makeTrace(
+      [
+        ...CHECKOUT.filter((sp) => sp.id !== 'redis').map((sp) =>
+          sp.id === 'cartdb' ? { ...sp, dur: 80 } : sp,
+        ),
+        { id: 'retry', parent: 'pay', name: 'retry charge', service: 'payment', start: 1050, dur: 30 },
+      ],
+      { traceId: 'b'.repeat(32) },
+    );
+    const comparison = compareTraces(A.model, B.model);
+
+    it('lists operations with A, B and the delta, filters new and gone, and badges B’s waterfall', async () => {
+      view = await openView(browser, { compare: { a: A, b: B, comparison } });
+      const page = view.page;
+      // B's waterfall shows, with the delta badges.
+      assert.ok((await view.rowNames()).includes('retry charge'), 'the waterfall shows trace B');
+      const badge = (id: string) => page.getAttribute(`#tl-row-${indexOf(B, id)} .tl-duration`, 'data-delta');
+      assert.equal(await badge('cartdb'), '+67.5 ms');
+      assert.equal(await badge('retry'), 'new');
+      assert.equal(await badge('auth'), null, 'unchanged operations carry no badge');
+      await view.screenshot('views-compare-waterfall');
+      assert.equal(await page.isVisible('[data-testid="tab-compare"]'), true);
+      assert.equal(await page.isVisible('[data-testid="compare-with"]'), false);
+
+      await page.click('[data-testid="tab-compare"]');
+      await page.waitForSelector('[data-testid="compare-row"]');
+      const rows = () =>
+        page.$$eval('[data-testid="compare-row"]', (trs) =>
+          trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')),
+        );
+      const all = await rows();
+      assert.equal(all.length, comparison.operations.length);
+      // Largest self-time difference first: the query, 67.5 ms slower.
+      assert.deepEqual(all[0], [
+        'cart: SELECT cart_items',
+        '1',
+        '1',
+        '12.5 ms',
+        '80 ms',
+        '12.5 ms',
+        '80 ms',
+        '+67.5 ms',
+        '+67.5 ms',
+      ]);
+      assert.match(
+        (await page.textContent('[data-testid="compare-summary"]')) ?? '',
+        /1 new in B, 1 gone from A/,
+      );
+      await view.screenshot('views-compare');
+      await page.click('[data-filter="added"]');
+      assert.deepEqual(
+        (await rows()).map((r) => r[0]),
+        ['newpayment: retry charge'],
+      );
+      await page.click('[data-filter="missing"]');
+      assert.deepEqual(
+        (await rows()).map((r) => r[0]),
+        ['gonecart: redis GET session'],
+      );
+      await page.click('[data-filter="all"]');
+      await page.click('[data-testid="compare-row"] >> nth=0');
+      await page.waitForSelector('.tl-view-waterfall:not([hidden])');
+      assert.equal(
+        await page.$eval('.tl-row[aria-selected="true"]', (r) =>
+          Number((r as HTMLElement).dataset.spanIndex),
+        ),
+        indexOf(B, 'cartdb'),
+      );
+    });
+
+    it('offers "Compare with…" in a single-trace panel', async () => {
+      view = await openView(browser, { trace: makeTrace(CHECKOUT) });
+      assert.equal(await view.page.isVisible('[data-testid="tab-compare"]'), false);
+      await view.page.click('[data-testid="compare-with"]');
+      assert.deepEqual(await view.postedOfType('compareWith'), [{ type: 'compareWith', handle: 'main' }]);
     });
   });
 });

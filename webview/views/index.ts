@@ -3,6 +3,7 @@
  * `waterfall/` and one entry here: its tab title and icon, and which subjects it applies to.
  */
 import type { PanelSubject } from '../../src/shared/protocol';
+import { CompareView } from './compare';
 import { FlameView } from './flame';
 import { StatsView } from './stats';
 import type { View, ViewContext } from './view';
@@ -38,6 +39,13 @@ export const VIEWS = [
     title: 'Flame graph',
     icon: 'flame',
     create: (ctx: ViewContext): View => new FlameView(ctx),
+  },
+  {
+    name: 'compare',
+    title: 'Comparison',
+    icon: 'diff',
+    available: (subject: PanelSubject | undefined) => subject?.kind === 'compare',
+    create: (ctx: ViewContext): View => new CompareView(ctx),
   },
 ] as const satisfies readonly ViewEntry[];
 

@@ -22,6 +22,8 @@ export const SHOTS = join(ROOT, 'test-results', 'webview');
 export interface Fixture {
   theme?: 'dark' | 'light' | 'hc';
   trace?: WireTrace;
+  /** A comparison panel instead: traces A and B and their comparison (core/compare's answer). */
+  compare?: { a: WireTrace; b: WireTrace; comparison: unknown };
   /** Generate a synthetic trace of n spans in the page instead. */
   synth?: { n: number; seed?: number };
   details?: Record<number, SpanDetail | null>;

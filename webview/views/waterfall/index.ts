@@ -11,6 +11,7 @@ import { treeKey } from '../../keys';
 import { rowOf } from '../../rowModel';
 import type { Layout, Restored, Session, SessionEvent } from '../../session';
 import type { View, ViewContext } from '../view';
+import { deltaBadge } from '../compare/compare';
 import { DetailPane } from './detail';
 import { Overview } from './overview';
 import { Waterfall } from './waterfall';
@@ -164,6 +165,11 @@ export class WaterfallView implements View {
         return;
       case 'problem':
         return;
+      case 'comparison': {
+        const c = s.comparison;
+        this.waterfall.setBadges(c && s.subject?.kind === 'compare' ? (i) => deltaBadge(c, i) : undefined);
+        return;
+      }
       default: {
         const never: never = e;
         return never;
