@@ -55,6 +55,9 @@ export class App {
       selectSpan: (handle, spanId) => s.selectById(handle, spanId),
       spanDetail: (handle, index, detail) => this.view.detailArrived(handle, index, detail),
       comparison: (c) => s.setComparison(c),
+      spanLogs: (handle, index, logs) => {
+        for (const v of this.views.values()) v.logsArrived?.(handle, index, logs);
+      },
     });
     this.progress = el('div', {
       class: 'tl-progress',

@@ -298,4 +298,52 @@ describe('webview: views', () => {
       assert.deepEqual(await view.postedOfType('compareWith'), [{ type: 'compareWith', handle: 'main' }]);
     });
   });
+
+  describe('span logs', () => {
+    it('lists the span’s log records and log lines as text, asked for once the section is open; a line opens by its id', async () => {
+      const trace = makeTrace(CHECKOUT);
+      const hostile = '<img src=x onerror="window.__pwned=1">';
+      view = await openView(browser, {
+        trace,
+        logs: {
+          records: [
+            { timeNs: 1_000e6 + 2_500_000, severity: 'ERROR', body: `card declined ${hostile}` },
+            { severity: 'INFO', body: 'charging' },
+          ],
+          lines: [{ id: 7, where: 'logs/app.log:42', text: `WARN retry ${hostile}`, by: 'span' }],
+          notes: ['Only the first 200 matching lines are listed.'],
+        },
+      });
+      const page = view.page;
+      await page.click(`#tl-row-${indexOf(trace, 'pay')}`);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-section="logs"]');
+      assert.deepEqual(
+        await view.postedOfType('getSpanLogs'),
+        [],
+        'nothing is asked while the section is closed',
+      );
+      await page.click('[data-section="logs"] summary');
+      await page.waitForSelector('[data-testid="log-records"]');
+      assert.equal(await page.textContent('[data-section="logs"] summary'), 'Logs (3)');
+      const records = await page.$$eval('[data-testid="log-records"] li', (lis) =>
+        lis.map((li) => li.textContent),
+      );
+      assert.deepEqual(records, [`+2.5 msERRORcard declined ${hostile}`, `INFOcharging`]);
+      assert.equal(await page.$('[data-section="logs"] img'), null, 'trace text never becomes markup');
+      await view.screenshot('views-logs');
+      await page.click('[data-testid="log-line-open"]');
+      assert.deepEqual(await view.postedOfType('openLogLine'), [{ type: 'openLogLine', id: 7 }]);
+      // The section stays open for the next span, which asks again.
+      await page.click(`#tl-row-${indexOf(trace, 'gw')}`);
+      await page.waitForFunction(
+        () =>
+          (window as unknown as { __tl: { posted: { type: string }[] } }).__tl.posted.filter(
+            (m) => m.type === 'getSpanLogs',
+          ).length === 2,
+      );
+      const asked = await view.postedOfType('getSpanLogs');
+      assert.equal(asked.at(-1)?.index, indexOf(trace, 'gw'));
+    });
+  });
 });

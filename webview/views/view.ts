@@ -5,7 +5,7 @@
  */
 import type { SpanDetail } from '../../src/shared/model';
 import type { TraceHandle } from '../../src/shared/protocol';
-import type { HostApi } from '../hostApi';
+import type { HostApi, SpanLogs } from '../hostApi';
 import type { Layout, Restored, Session } from '../session';
 
 /** What a view is built with. */
@@ -31,6 +31,8 @@ export interface View {
   loaded(restored: Restored): void;
   /** A span detail the view may have asked for arrived. */
   detailArrived(handle: TraceHandle, index: number, detail: SpanDetail | null): void;
+  /** The logs of a span the view may have asked for arrived. */
+  logsArrived?(handle: TraceHandle, index: number, logs: SpanLogs): void;
   /** The theme changed: colours measured from it are stale. */
   themeChanged(): void;
   /** Puts the keyboard focus on the view's main control. */

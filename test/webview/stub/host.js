@@ -135,6 +135,18 @@
           });
         }
       }, 0);
+    } else if (m.type === 'getSpanLogs' && fx.logs) {
+      setTimeout(
+        () =>
+          tl.sendRaw({
+            type: 'spanLogs',
+            inReplyTo: m.requestId,
+            handle: m.handle,
+            index: m.index,
+            ...decode(fx.logs),
+          }),
+        0,
+      );
     } else if (m.type === 'getSpanDetail' && fx.answerDetails !== false) {
       setTimeout(
         () => tl.sendRaw({ type: 'spanDetail', inReplyTo: m.requestId, detail: detailFor(m.index) }),

@@ -6,13 +6,14 @@
 import type { SpanDetail } from '../../../src/shared/model';
 import type { TraceHandle } from '../../../src/shared/protocol';
 import { dragResize, el } from '../../dom';
-import type { HostApi } from '../../hostApi';
+import type { HostApi, SpanLogs } from '../../hostApi';
 import { treeKey } from '../../keys';
 import { rowOf } from '../../rowModel';
 import type { Layout, Restored, Session, SessionEvent } from '../../session';
 import type { View, ViewContext } from '../view';
 import { deltaBadge } from '../compare/compare';
 import { DetailPane } from './detail';
+import { LogsSection } from './logs';
 import { Overview } from './overview';
 import { Waterfall } from './waterfall';
 
@@ -25,6 +26,7 @@ export class WaterfallView implements View {
   private readonly overview: Overview;
   private readonly waterfall: Waterfall;
   private readonly detail: DetailPane;
+  private readonly logs: LogsSection;
   private readonly session: Session;
   private readonly host: HostApi;
   private readonly root: HTMLElement;
@@ -44,6 +46,7 @@ export class WaterfallView implements View {
       select: (i, open) => s.select(i, { open, reveal: false }),
       toggle: (i) => s.toggle(i),
     });
+    this.logs = new LogsSection(host);
     this.detail = new DetailPane({
       copy: (text) => host.copy(text),
       openTrace: (traceId, spanId) => host.openTrace(traceId, spanId),
@@ -52,6 +55,7 @@ export class WaterfallView implements View {
         host.openStackFrame(s.handle, index, eventIndex, frameIndex),
       close: () => s.setDetailOpen(false),
       select: (i) => s.select(i, { open: true, reveal: true }),
+      extraSection: (i) => this.logs.sectionFor(s.handle, i, s.trace?.c.startNs[i] ?? 0),
     });
     const splitter = el('div', {
       class: 'tl-splitter',
@@ -101,6 +105,10 @@ export class WaterfallView implements View {
     }
     if (!this.session.detailOpen) this.detail.showEmpty();
     this.waterfall.flush();
+  }
+
+  logsArrived(handle: TraceHandle, index: number, logs: SpanLogs): void {
+    this.logs.arrived(handle, index, logs);
   }
 
   detailArrived(handle: TraceHandle, index: number, detail: SpanDetail | null): void {
