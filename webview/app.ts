@@ -51,6 +51,7 @@ export class App {
       },
       error: (message, handle) => {
         if (handle === undefined || handle === s.handle) this.showError(message);
+        else for (const v of this.views.values()) v.traceFailed?.(handle, message);
       },
       selectSpan: (handle, spanId) => s.selectById(handle, spanId),
       spanDetail: (handle, index, detail) => this.view.detailArrived(handle, index, detail),

@@ -33,6 +33,8 @@ export interface View {
   detailArrived(handle: TraceHandle, index: number, detail: SpanDetail | null): void;
   /** The logs of a span the view may have asked for arrived. */
   logsArrived?(handle: TraceHandle, index: number, logs: SpanLogs): void;
+  /** A trace of the subject that the views do not show (A of a comparison) failed to load. */
+  traceFailed?(handle: TraceHandle, message: string): void;
   /** The theme changed: colours measured from it are stale. */
   themeChanged(): void;
   /** Puts the keyboard focus on the view's main control. */

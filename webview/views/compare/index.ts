@@ -95,6 +95,11 @@ export class CompareView implements View {
 
   detailArrived(_handle: TraceHandle, _index: number, _detail: SpanDetail | null): void {}
 
+  traceFailed(handle: TraceHandle, message: string): void {
+    this.empty.hidden = false;
+    this.empty.textContent = `Trace ${handle.toUpperCase()} could not be loaded, so there is nothing to compare: ${message}`;
+  }
+
   themeChanged(): void {}
 
   focus(): void {
@@ -107,7 +112,7 @@ export class CompareView implements View {
 
   private render(): void {
     const c = this.session.comparison;
-    this.empty.hidden = c !== undefined;
+    if (c) this.empty.hidden = true;
     if (!c || this.element.hidden) return;
     this.renderSummary(c);
     this.renderFilters(c);
