@@ -99,6 +99,26 @@ describe('webview: views', () => {
       assert.equal((await view.rowNames()).length, BUSY.length);
     });
 
+    it('scrolls the waterfall to a span chosen while it was hidden', async () => {
+      const spans: SpanSpec[] = [{ id: 'root', name: 'root', service: 'api', start: 0, dur: 1000 }];
+      for (let k = 0; k < 300; k++)
+        spans.push({ id: `c${k}`, parent: 'root', name: 'work', service: 'api', start: k, dur: 1 });
+      spans.push({ id: 'last', parent: 'root', name: 'the last one', service: 'api', start: 900, dur: 5 });
+      const trace = makeTrace(spans);
+      view = await openView(browser, { trace });
+      const page = view.page;
+      await page.click('[data-testid="tab-stats"]');
+      await page.click('[data-testid="stats-row"]:has-text("the last one")');
+      await page.waitForSelector('.tl-view-waterfall:not([hidden])');
+      await page.waitForSelector('.tl-row[aria-selected="true"]:not([hidden])');
+      assert.equal(
+        await page.$eval('.tl-row[aria-selected="true"]', (r) =>
+          Number((r as HTMLElement).dataset.spanIndex),
+        ),
+        indexOf(trace, 'last'),
+      );
+    });
+
     it('groups by service, works from the keyboard, and remembers the view', async () => {
       view = await openView(browser, { trace: makeTrace(BUSY) });
       const page = view.page;

@@ -151,8 +151,9 @@ export class CompareView implements View {
       const d = b.wire.model.durationNs - a.wire.model.durationNs;
       const pct = a.wire.model.durationNs > 0 ? (100 * d) / a.wire.model.durationNs : 0;
       parts.push(
-        el('div', { class: `tl-cmp-total ${d > 0 ? 'tl-cmp-slower' : d < 0 ? 'tl-cmp-faster' : ''}` }, [
+        el('div', { class: 'tl-cmp-total' }, [
           el('span', {
+            class: d > 0 ? 'tl-cmp-slower' : d < 0 ? 'tl-cmp-faster' : '',
             text: `B took ${signedDuration(d)} (${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%) against A`,
           }),
           el('span', {

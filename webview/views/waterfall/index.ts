@@ -99,6 +99,14 @@ export class WaterfallView implements View {
     this.waterfall.scroller.focus();
   }
 
+  /** Shown again: a span chosen in another view while this one was hidden is scrolled to now. */
+  shown(): void {
+    const s = this.session;
+    this.waterfall.schedule();
+    if (s.selected >= 0) this.waterfall.revealRow(rowOf(s.rows, s.selected), true);
+    this.waterfall.flush();
+  }
+
   loaded(restored: Restored): void {
     if (restored.selected < 0 && restored.state?.scrollTop) {
       this.waterfall.scroller.scrollTop = restored.state.scrollTop;
