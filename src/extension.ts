@@ -19,6 +19,8 @@ import { FunctionLenses } from './host/source/codeLens';
 import { TraceSearchView } from './host/source/searchView';
 import { sourceCommandHandlers } from './host/source/commands';
 import { registerLmTools } from './host/lmTools';
+import { SpanLogFinder } from './host/spanLogs';
+import type { LoadedTrace } from './host/traceService';
 import { redactUrl } from './core/backends';
 import * as notify from './host/notify';
 import { notices } from './core/notices';
@@ -61,7 +63,18 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     const traces = new TraceService(config, credentials, log, local.traces);
     const recent = new RecentTraces(context.workspaceState, traces);
     traces.onDidLoad((traceId) => recent.noteLoaded(traceId));
-    const panels = new TracePanels(traces, context.extensionUri, log, config, context.workspaceState);
+    // The store's log records of a span, for a trace the store served (the span details' Logs
+    // section and traceLens_getSpan).
+    const storeLogs = async (loaded: LoadedTrace, spanId: string) =>
+      loaded.fromLocalStore ? local.receiver.logs(loaded.decoded.model.traceId, spanId) : undefined;
+    const panels = new TracePanels(
+      traces,
+      context.extensionUri,
+      log,
+      config,
+      context.workspaceState,
+      new SpanLogFinder({ storeLogs, log }),
+    );
     const sourceIndex = new WorkspaceIndex(log);
     const navigator = new SourceNavigator(sourceIndex, log);
     const overlay = new TraceOverlay(panels, navigator, sourceIndex, context.extensionUri, log);
@@ -86,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       registerTerminalLinks(config),
       registerDebugTracker(recent, config),
       registerUriHandler(),
-      registerLmTools({ traces, recent, sourceIndex, log }),
+      registerLmTools({ traces, recent, sourceIndex, log, storeLogs }),
       registerCommands({
         panels,
         recent,

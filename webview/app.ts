@@ -14,7 +14,8 @@ import { Session, type SessionEvent } from './session';
 import { readState, type ViewState } from './state';
 import { applyPalette, watchTheme } from './theme';
 import { Toolbar } from './toolbar';
-import { VIEWS, type ViewName } from './views';
+import { ViewTabs } from './viewTabs';
+import { VIEWS, isViewName, type ViewEntry, type ViewName } from './views';
 import type { View } from './views/view';
 
 export type { VsCodeApi } from './hostApi';
@@ -31,6 +32,12 @@ export class App {
   private readonly host: HostApi;
   private readonly views = new Map<ViewName, View>();
   private view: View;
+  private viewName: ViewName = VIEWS[0].name;
+  private readonly tabs: ViewTabs;
+  /** "Compare with…": a single-trace panel asks the host to compare its trace with another. */
+  private readonly compareButton: HTMLButtonElement;
+  /** Says which span set (a statistics row) filters the views, with a button to drop it. */
+  private readonly spanSetBar: HTMLDivElement;
   private saveTimer = 0;
   /** Where the panel is in its back/forward history (from `init`). */
   private history: PanelHistoryState = { back: false, forward: false };
@@ -54,10 +61,15 @@ export class App {
       },
       error: (message, handle) => {
         if (handle === undefined || handle === s.handle) this.showError(message);
+        else for (const v of this.views.values()) v.traceFailed?.(handle, message);
       },
       selectSpan: (handle, spanId) => s.selectById(handle, spanId),
       spanDetail: (handle, index, detail) => this.view.detailArrived(handle, index, detail),
       spanText: (handle, text) => s.setSpanText(handle, text),
+      comparison: (c) => s.setComparison(c),
+      spanLogs: (handle, index, logs) => {
+        for (const v of this.views.values()) v.logsArrived?.(handle, index, logs);
+      },
     });
     s.needSpanText = (handle) => this.host.requestSpanText(handle);
     this.progress = el('div', {
@@ -93,18 +105,44 @@ export class App {
     for (const { name, create } of VIEWS) {
       this.views.set(
         name,
-        create({ session: s, host: this.host, root, layoutChanged: () => this.saveSoon() }),
+        create({
+          session: s,
+          host: this.host,
+          root,
+          layoutChanged: () => this.saveSoon(),
+          show: (to) => {
+            if (isViewName(to)) this.showView(to);
+          },
+        }),
       );
     }
-    this.view = this.views.get(VIEWS[0]!.name)!;
-    s.layout = () => this.view.layout();
+    this.view = this.views.get(VIEWS[0].name)!;
+    // The saved sizes are the waterfall's, whichever view is shown.
+    s.layout = () => this.views.get('waterfall')?.layout?.();
+    this.tabs = new ViewTabs(VIEWS, (name) => {
+      if (isViewName(name)) this.showView(name);
+    });
+    this.compareButton = this.tabs.addAction(
+      'diff',
+      'Compare with…',
+      () => this.host.compareWith(s.handle),
+      'compare-with',
+    );
+    this.compareButton.hidden = true;
+    this.spanSetBar = el('div', {
+      class: 'tl-spanset',
+      attrs: { role: 'status', 'data-testid': 'span-set' },
+    });
+    this.spanSetBar.hidden = true;
     this.viewer = el('div', { class: 'tl-viewer' }, [
       this.headerSlot,
       this.legend.element,
       this.toolbar.element,
+      this.tabs.element,
+      this.spanSetBar,
       ...[...this.views.values()].map((v) => v.element),
     ]);
-    this.showView(VIEWS[0]!.name);
+    this.showView(VIEWS[0].name);
     this.viewer.hidden = true;
     this.shell = el('div', { class: 'tl-shell' }, [this.progress, this.status, this.viewer]);
     root.replaceChildren(this.shell);
@@ -141,14 +179,62 @@ export class App {
   showView(name: ViewName): void {
     const next = this.views.get(name);
     if (!next) return;
+    const changed = next !== this.view;
     this.view = next;
+    this.viewName = name;
     for (const v of this.views.values()) v.element.hidden = v !== next;
+    this.tabs.setCurrent(name);
+    next.shown?.();
+    if (changed) this.saveSoon();
+  }
+
+  /** The views the subject has a tab for. */
+  private availableViews(): Set<string> {
+    const subject = this.session.subject;
+    return new Set(
+      (VIEWS as readonly ViewEntry[]).filter((v) => v.available?.(subject) ?? true).map((v) => v.name),
+    );
+  }
+
+  /** Shows or hides the span-set bar after a filter change. */
+  private syncSpanSet(): void {
+    const set = this.session.spanSet;
+    this.spanSetBar.hidden = !set;
+    if (!set) return;
+    const clearSet = el('button', {
+      class: 'tl-btn tl-btn-text',
+      text: 'Show all spans',
+      title: 'Drop this filter (Escape)',
+      attrs: { type: 'button', 'data-testid': 'span-set-clear' },
+    });
+    clearSet.addEventListener('click', () => this.session.setSpanSet(undefined));
+    const back = el('button', {
+      class: 'tl-btn tl-btn-text',
+      text: 'Back to statistics',
+      attrs: { type: 'button' },
+    });
+    back.addEventListener('click', () => this.showView('stats'));
+    this.spanSetBar.replaceChildren(
+      icon('filter'),
+      el('span', { text: 'Spans of' }),
+      el('span', { class: 'tl-spanset-label', text: set.label, title: set.label }),
+      el('span', { class: 'tl-muted', text: `${this.session.matches.length} · n / N to walk them` }),
+      clearSet,
+      back,
+    );
   }
 
   // ---- states: loading, error, trace ----------------------------------------------------------
 
   private onInit(subject: PanelSubject | undefined, traces: TraceEntry[]): void {
     if (subject) this.session.setSubject(subject);
+    const available = this.availableViews();
+    this.tabs.setAvailable(available);
+    this.compareButton.hidden = this.session.subject?.kind !== 'trace';
+    const saved = this.session.savedState?.view;
+    const first = [...available][0];
+    if (saved && isViewName(saved) && available.has(saved)) this.showView(saved);
+    else if (!available.has(this.viewName) && first && isViewName(first)) this.showView(first);
     for (const entry of traces) this.showTrace(entry, true);
   }
 
@@ -227,10 +313,12 @@ export class App {
         this.toolbar.setCritical(s.critical);
         this.toolbar.setZoomed(s.zoomed);
         this.toolbar.setProblem(s.problem);
+        this.syncSpanSet();
         // The host forgets the selection when it posts a trace; nothing to tell it here.
         return;
       case 'filter':
         this.syncToolbar();
+        this.syncSpanSet();
         break;
       case 'selection':
         this.updateCount();
@@ -248,6 +336,7 @@ export class App {
       case 'rows':
       case 'reveal':
       case 'detail':
+      case 'comparison':
         break;
       default: {
         const never: never = e;
@@ -278,6 +367,7 @@ export class App {
     clearTimeout(this.saveTimer);
     this.saveTimer = window.setTimeout(() => {
       const s = this.session.snapshot();
+      if (s && this.viewName !== VIEWS[0].name) s.view = this.viewName;
       if (s) {
         this.session.remember(s);
         this.api.setState(s);

@@ -13,8 +13,12 @@ import {
   type PanelSubject,
   type SpanTextColumns,
   type TraceEntry,
+  type OperationComparison,
+  type SpanLogLine,
+  type SpanLogRecord,
   type TraceHandle,
   type WebviewMessage,
+  type WireComparison,
 } from '../src/shared/protocol';
 
 /** The object `acquireVsCodeApi()` returns. */
@@ -44,6 +48,10 @@ export interface HostHandlers {
   spanDetail(handle: TraceHandle, index: number, detail: SpanDetail | null): void;
   /** The searchable texts of trace `handle`'s spans arrived (checked: offsets and refs in range). */
   spanText?(handle: TraceHandle, text: SpanTextColumns | null): void;
+  /** The comparison of a compare panel's traces arrived (again). */
+  comparison?(comparison: WireComparison): void;
+  /** The logs of a span arrived (the answer to the latest request only). */
+  spanLogs?(handle: TraceHandle, index: number, logs: SpanLogs): void;
 }
 
 /** Span texts from the host, or null when they are malformed (a ref or offset out of range). */
@@ -61,6 +69,13 @@ export function readSpanText(v: unknown): SpanTextColumns | null {
   }
   for (let k = 0; k < refs.length; k++) if (refs[k]! >= strings.length) return null;
   return { strings, offsets, refs };
+}
+
+/** What `spanLogs` carries, checked. */
+export interface SpanLogs {
+  records: SpanLogRecord[];
+  lines: SpanLogLine[];
+  notes: string[];
 }
 
 /** Details kept for spans looked at recently, per trace. */
@@ -85,6 +100,7 @@ export class HostApi {
   private readonly details = new Map<TraceHandle, Map<number, SpanDetail | null>>();
   /** The open `getSpanText` request per trace. */
   private readonly pendingText = new Map<TraceHandle, number>();
+  private pendingLogs: { requestId: number; handle: TraceHandle; index: number } | undefined;
 
   constructor(
     private readonly api: VsCodeApi,
@@ -152,6 +168,18 @@ export class HostApi {
         if (isHandle(msg.handle) && typeof msg.spanId === 'string')
           this.on.selectSpan(msg.handle, msg.spanId);
         return;
+      case 'comparison': {
+        const c = readComparison(msg.comparison);
+        if (c) this.on.comparison?.(c);
+        return;
+      }
+      case 'spanLogs': {
+        const p = this.pendingLogs;
+        if (!p || p.requestId !== msg.inReplyTo) return;
+        this.pendingLogs = undefined;
+        this.on.spanLogs?.(p.handle, p.index, readLogs(raw as Record<string, unknown>));
+        return;
+      }
       default: {
         const never: never = msg;
         return never;
@@ -249,6 +277,23 @@ export class HostApi {
     this.post({ type: 'history', delta });
   }
 
+  /** Asks for the logs of span `index` of trace `handle`; the answer comes through `HostHandlers.spanLogs`. */
+  requestLogs(handle: TraceHandle, index: number): void {
+    const requestId = this.nextRequestId++;
+    this.pendingLogs = { requestId, handle, index };
+    this.post({ type: 'getSpanLogs', requestId, handle, index });
+  }
+
+  /** Opens a log line the host listed. */
+  openLogLine(id: number): void {
+    this.post({ type: 'openLogLine', id });
+  }
+
+  /** Asks the host to compare trace `handle` with one the person picks. */
+  compareWith(handle: TraceHandle): void {
+    this.post({ type: 'compareWith', handle });
+  }
+
   /** The selection changed (`index` -1: nothing is selected). */
   selectionChanged(handle: TraceHandle, index: number): void {
     this.post({ type: 'selectionChanged', handle, index: index >= 0 ? index : null });
@@ -322,4 +367,63 @@ export function normaliseDetail(d: SpanDetail): SpanDetail {
         }))
       : [],
   };
+}
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const str = (v: unknown, max = 2000): string => (typeof v === 'string' ? v.slice(0, max) : '');
+
+function int32(v: unknown): Int32Array {
+  if (v instanceof Int32Array) return v;
+  return Array.isArray(v) ? Int32Array.from(v, (x) => Math.trunc(num(x))) : new Int32Array(0);
+}
+
+/** A comparison from the host with every field of the right type, or undefined. */
+export function readComparison(v: unknown): WireComparison | undefined {
+  if (!isObject(v) || !Array.isArray(v.operations)) return undefined;
+  const operations = v.operations.filter(isObject).map((o): OperationComparison => ({
+    service: str(o.service),
+    name: str(o.name),
+    parent: Math.trunc(num(o.parent)),
+    depth: Math.max(0, Math.trunc(num(o.depth))),
+    countA: num(o.countA),
+    countB: num(o.countB),
+    durationA: num(o.durationA),
+    durationB: num(o.durationB),
+    selfA: num(o.selfA),
+    selfB: num(o.selfB),
+    durationDelta: num(o.durationDelta),
+    selfDelta: num(o.selfDelta),
+    change: o.change === 'added' || o.change === 'missing' ? o.change : 'both',
+  }));
+  return {
+    operations,
+    added: num(v.added),
+    missing: num(v.missing),
+    operationOfA: int32(v.operationOfA),
+    operationOfB: int32(v.operationOfB),
+  };
+}
+
+/** The logs of a span from the host, every field of the right type (at most 500 of each). */
+function readLogs(m: Record<string, unknown>): SpanLogs {
+  const records = (Array.isArray(m.records) ? m.records : [])
+    .slice(0, 500)
+    .filter(isObject)
+    .map((r): SpanLogRecord => ({
+      ...(typeof r.timeNs === 'number' && Number.isFinite(r.timeNs) ? { timeNs: r.timeNs } : {}),
+      severity: str(r.severity, 40),
+      body: str(r.body, 4000),
+    }));
+  const lines = (Array.isArray(m.lines) ? m.lines : [])
+    .slice(0, 500)
+    .filter(isObject)
+    .filter((l) => typeof l.id === 'number' && Number.isInteger(l.id) && l.id >= 0)
+    .map((l): SpanLogLine => ({
+      id: l.id as number,
+      where: str(l.where, 400),
+      text: str(l.text, 1000),
+      by: l.by === 'trace' ? 'trace' : 'span',
+    }));
+  const notes = (Array.isArray(m.notes) ? m.notes : []).slice(0, 10).map((n) => str(n, 400));
+  return { records, lines, notes };
 }

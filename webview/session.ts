@@ -14,6 +14,7 @@ import {
   type PanelSubject,
   type TraceEntry,
   type TraceHandle,
+  type WireComparison,
 } from '../src/shared/protocol';
 import { parseDuration } from './format';
 import {
@@ -56,7 +57,19 @@ export type SessionEvent =
   /** `critical` changed. */
   | { type: 'critical' }
   /** `detailOpen` changed. */
-  | { type: 'detail' };
+  | { type: 'detail' }
+  /** `comparison` arrived or changed (a compare panel). */
+  | { type: 'comparison' };
+
+/**
+ * Spans picked by another view (a statistics row): they filter like a search, and stay until the
+ * filter is cleared. `label` says what they are, for the shell to show.
+ */
+export interface SpanSet {
+  label: string;
+  /** 1 for each span of the set. */
+  mask: Uint8Array;
+}
 
 /** How `select` shows the span. */
 export interface SelectOptions {
@@ -117,6 +130,12 @@ export class Session {
   matches: Int32Array = new Int32Array(0);
   /** Spans kept by "only matches": the matches and their ancestors. */
   include: Uint8Array | undefined;
+  /** A compare panel's comparison of its traces `a` and `b`, once the host sent it. */
+  comparison: WireComparison | undefined;
+  /** Spans picked by another view, filtering with the search; undefined when none are. */
+  spanSet: SpanSet | undefined;
+  /** "Only matches" from before the span set turned it on. */
+  private onlyMatchesBeforeSet = false;
   critical = false;
   detailOpen = false;
   /** The legend lists the services, as the person chose; undefined: the shell's default. */
@@ -160,10 +179,20 @@ export class Session {
 
   // ---- traces -------------------------------------------------------------------------------
 
-  /** Sets what the panel shows; its first trace is the one the views show. */
+  /**
+   * Sets what the panel shows. The views show its first trace, or in a comparison trace B (the
+   * one being explained; A is the reference it is compared with).
+   */
   setSubject(subject: PanelSubject): void {
     this.subject = subject;
-    this.handle = subjectTraces(subject)[0]?.handle ?? MAIN_HANDLE;
+    const handles = subjectTraces(subject).map((t) => t.handle);
+    this.handle = (subject.kind === 'compare' ? handles[1] : handles[0]) ?? MAIN_HANDLE;
+  }
+
+  /** Takes a comparison of the subject's traces from the host. */
+  setComparison(c: WireComparison): void {
+    this.comparison = c;
+    this.emit({ type: 'comparison' });
   }
 
   /**
@@ -195,6 +224,8 @@ export class Session {
       .filter((i) => i >= 0)
       .sort((a, b) => a - b);
     this.onlyMatches = state?.onlyMatches ?? false;
+    // Span sets are by index, which a new version of the trace may reorder.
+    this.spanSet = undefined;
     this.detailOpen = state?.detailOpen ?? false;
     this.legendOpen = state?.legendOpen ?? this.legendOpen;
     let maxDepth = 0;
@@ -406,10 +437,30 @@ export class Session {
     this.applyFilter(true);
   }
 
-  /** Clears the search and the service filter. */
+  /** Clears the search, the service filter and the span set. */
   clearFilter(): void {
     this.serviceFilter = [];
+    if (this.spanSet) {
+      this.spanSet = undefined;
+      this.onlyMatches = this.onlyMatchesBeforeSet;
+    }
     this.setQuery('');
+  }
+
+  /**
+   * Filters to the spans of `set` (with the search and service filter, if any), showing only them
+   * and their ancestors, and selects the first; `undefined` drops the set and restores "only
+   * matches" as it was.
+   */
+  setSpanSet(set: SpanSet | undefined): void {
+    if (set && !this.spanSet) this.onlyMatchesBeforeSet = this.onlyMatches;
+    if (!set && this.spanSet) this.onlyMatches = this.onlyMatchesBeforeSet;
+    this.spanSet = set;
+    if (set) this.onlyMatches = true;
+    this.applyFilter(true);
+    if (set && this.matches.length > 0) {
+      this.select(this.matches[0]!, { open: this.detailOpen, reveal: true, center: true });
+    }
   }
 
   /** Computes the mask, matches and include set from the query, service and "only matches". */
@@ -418,7 +469,7 @@ export class Session {
     const q = parseQuery(this.query);
     this.problem = q.problems.join(' · ');
     if (!this.spanText && hasTextTerm(q)) this.needSpanText(this.handle);
-    const res = matchSpans(t, q, this.serviceFilter, this.spanText);
+    const res = withSpanSet(matchSpans(t, q, this.serviceFilter, this.spanText), this.spanSet?.mask);
     this.mask = res?.mask;
     this.matches = res ? matchList(res.mask, res.count) : new Int32Array(0);
     this.include = res && this.onlyMatches ? withAncestors(res.mask, t.c.parent) : undefined;
@@ -535,6 +586,21 @@ export class Session {
     this.critical = !this.critical;
     this.emit({ type: 'critical' });
   }
+}
+
+/** The search's matches narrowed to a span set (or the set alone when nothing else filters). */
+function withSpanSet(
+  res: { mask: Uint8Array; count: number } | undefined,
+  set: Uint8Array | undefined,
+): { mask: Uint8Array; count: number } | undefined {
+  if (!set) return res;
+  const mask = res ? res.mask : set.slice();
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) {
+    mask[i] = mask[i]! & (set[i] ?? 0);
+    count += mask[i]!;
+  }
+  return { mask, count };
 }
 
 /** First position in sorted `a` whose value is ≥ `v`. */

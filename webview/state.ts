@@ -39,6 +39,8 @@ export interface ViewState {
   detailHeight?: number;
   labelWidth?: number;
   scrollTop?: number;
+  /** The view shown (absent: the waterfall). */
+  view?: string;
 }
 
 /** At most this many IDs are stored for the collapsed set (state is posted on every change). */
@@ -87,5 +89,6 @@ export function readState(raw: unknown): ViewState | undefined {
   if (lw !== undefined) out.labelWidth = lw;
   const st = num(s.scrollTop);
   if (st !== undefined) out.scrollTop = st;
+  if (typeof s.view === 'string' && /^[a-z]{1,32}$/.test(s.view)) out.view = s.view;
   return out;
 }

@@ -32,6 +32,7 @@ export const Commands = {
   saveTraceAs: 'traceLens.saveTraceAs',
   panelBack: 'traceLens.panelBack',
   panelForward: 'traceLens.panelForward',
+  compareTraces: 'traceLens.compareTraces',
 } as const;
 
 /** The commands of the source features (`host/source/`); their handlers come from there. */

@@ -18,6 +18,7 @@ import { redactUrl, type BackendConfig } from '../core/backends';
 import { isCancelled, withAbortSignal } from './cancellation';
 import { notices } from '../core/notices';
 import * as notify from './notify';
+import { compareTracesHandler } from './compareCommand';
 
 /** What the "Open Trace…" box understood from its input. */
 export interface ParsedTraceInput {
@@ -163,6 +164,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.saveTraceAs]: () => panels.activePanel?.saveAs(),
     [Commands.panelBack]: () => panels.activePanel?.go(-1),
     [Commands.panelForward]: () => panels.activePanel?.go(1),
+    [Commands.compareTraces]: compareTracesHandler({ panels, recent, traces }),
     ...deps.source,
     ...deps.local,
   };

@@ -30,6 +30,8 @@ import { notices } from '../core/notices';
 import * as notify from './notify';
 import { buildSpanText, type SpanText } from '../core/spanText';
 import { PanelHistory, type HistoryEntry } from './panelHistory';
+import { compareTraces } from '../core/compare';
+import { openLogLine, type LogLineLocation, type SpanLogFinder } from './spanLogs';
 
 /** The webview type; also the serializer's key. */
 export const TRACE_VIEW_TYPE = 'traceLens.trace';
@@ -112,6 +114,9 @@ class TracePanel implements vscode.Disposable {
   /** This panel's fetches: closing the panel cancels them. */
   private readonly loads: TraceLoads;
   private selected: PanelSelection | undefined;
+  /** Where the log lines last listed in the span details are, by the id the webview knows them by. */
+  private logLines = new Map<number, LogLineLocation>();
+  private nextLogLine = 1;
   private readonly changed = new vscode.EventEmitter<void>();
   /**
    * Fires when the panel's view state or its selection changes, or a trace (re)loads; the source
@@ -128,6 +133,7 @@ class TracePanel implements vscode.Disposable {
     private readonly config: Config,
     private readonly owner: PanelOwner,
     selectSpanId?: string,
+    private readonly logs?: SpanLogFinder,
   ) {
     this.currentSubject = subject;
     this.subjectKey = subjectKey(subject);
@@ -265,13 +271,36 @@ class TracePanel implements vscode.Disposable {
 
   private async load(refresh: boolean): Promise<void> {
     await Promise.all(this.slots.map((slot) => this.loadSlot(slot, refresh)));
+    if (this.ready) this.postComparison();
     this.changed.fire();
+  }
+
+  /** A comparison panel whose two traces loaded: compares them (core/compare) and posts the result. */
+  private postComparison(): void {
+    if (this.subject.kind !== 'compare') return;
+    const [a, b] = this.slots as [Slot, Slot];
+    if (!a.loaded || !b.loaded) return;
+    const started = Date.now();
+    const c = compareTraces(a.loaded.decoded.model, b.loaded.decoded.model);
+    this.log.info(
+      `compare ${a.ref.traceId} with ${b.ref.traceId}: ${c.operations.length} operations in ${Date.now() - started} ms`,
+    );
+    this.post({
+      type: 'comparison',
+      comparison: {
+        operations: c.operations,
+        added: c.added,
+        missing: c.missing,
+        operationOfA: c.operationOfA,
+        operationOfB: c.operationOfB,
+      },
+    });
   }
 
   private async loadSlot(slot: Slot, refresh: boolean): Promise<void> {
     if (this.ready) this.post({ type: 'loading', handle: slot.handle, traceId: slot.ref.traceId });
     try {
-      const loaded = await this.loads.load(slot.ref.traceId, refresh);
+      const loaded = await this.loads.load(slot.ref.traceId, refresh, slot.ref.backend);
       // The panel moved on to another subject while this fetch ran.
       if (!this.slots.includes(slot)) return;
       slot.loaded = loaded;
@@ -371,6 +400,7 @@ class TracePanel implements vscode.Disposable {
           ...(this.history.length > 1 ? { history: this.history.state } : {}),
           ...(this.owner.layout() ? { layout: this.owner.layout()! } : {}),
         });
+        this.postComparison();
         for (const s of this.slots) {
           if (!s.loaded)
             this.post({
@@ -461,6 +491,43 @@ class TracePanel implements vscode.Disposable {
         const slot = this.slotOf(msg.handle);
         if (!slot) return;
         await vscode.commands.executeCommand(Commands.openInGrafana, { traceId: slot.ref.traceId });
+        return;
+      }
+      case 'compareWith': {
+        const slot = this.slotOf(msg.handle);
+        if (!slot) return;
+        await vscode.commands.executeCommand(Commands.compareTraces, slot.ref);
+        return;
+      }
+      case 'getSpanLogs': {
+        const slot = this.slotOf(msg.handle);
+        const found = slot?.loaded && this.logs ? await this.logs.find(slot.loaded, msg.index) : undefined;
+        // Ids of the lines listed before are dropped: only what the pane shows can be opened.
+        this.logLines = new Map();
+        const lines = (found?.lines ?? []).map(({ uri, line, ...shown }) => {
+          const id = this.nextLogLine++;
+          this.logLines.set(id, { uri, line });
+          return { id, ...shown };
+        });
+        this.post({
+          type: 'spanLogs',
+          inReplyTo: msg.requestId,
+          handle: msg.handle,
+          index: msg.index,
+          records: found?.records ?? [],
+          lines,
+          notes: found?.notes ?? (this.logs ? [] : ['Logs are not available in this window.']),
+        });
+        return;
+      }
+      case 'openLogLine': {
+        const loc = this.logLines.get(msg.id);
+        if (!loc) return;
+        try {
+          await openLogLine(loc);
+        } catch (err) {
+          this.log.warn(`trace panel: a log line could not be opened: ${String(err)}`);
+        }
         return;
       }
       case 'selectionChanged': {
@@ -556,6 +623,7 @@ export class TracePanels implements vscode.Disposable {
     private readonly config: Config,
     /** Where pane sizes are remembered per workspace (absent in tests: not remembered). */
     private readonly workspaceState?: vscode.Memento,
+    private readonly logs?: SpanLogFinder,
   ) {}
 
   /** Opens (or reveals) the panel of `traceId`, selecting `spanId` when given. */
@@ -612,6 +680,7 @@ export class TracePanels implements vscode.Disposable {
         },
       },
       spanId,
+      this.logs,
     );
     this.panels.set(p.key, p);
     const follow = () => {

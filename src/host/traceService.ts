@@ -44,8 +44,8 @@ export interface LocalTraces {
  * cancels its fetch (the request stops once no other caller waits for it).
  */
 export interface TraceLoads extends vscode.Disposable {
-  /** `TraceService.load` with this scope's signal. */
-  load(traceId: string, fresh?: boolean): Promise<LoadedTrace>;
+  /** `TraceService.load` with this scope's signal; `backend` names the backend to ask (see `load`). */
+  load(traceId: string, fresh?: boolean, backend?: string): Promise<LoadedTrace>;
 }
 
 /**
@@ -63,6 +63,8 @@ export class TraceService implements vscode.Disposable {
   private readonly summaries = new WeakMap<TraceResult, LoadedTrace>();
   /** Failures already logged: callers sharing one fetch share its error, logged once. */
   private readonly logged = new WeakSet<object>();
+  /** Backends other than the default, built on first use by name (a comparison across backends). */
+  private readonly named = new Map<string, Promise<{ backend: TraceBackend; config: BackendConfig }>>();
   private readonly subscriptions: vscode.Disposable[];
   private readonly loadedEmitter = new vscode.EventEmitter<string>();
   /** Fires with the trace ID after a trace was fetched. */
@@ -78,6 +80,7 @@ export class TraceService implements vscode.Disposable {
     const reset = () => {
       this.backend = undefined;
       this.current = undefined;
+      this.named.clear();
     };
     this.subscriptions = [config.onDidChange(reset), credentials.onDidChange(reset)];
   }
@@ -121,6 +124,11 @@ export class TraceService implements vscode.Disposable {
     )
       return local;
     return (await this.getBackend()).backend;
+  }
+
+  /** The local store's backend name while something serves it (a trace reference names it). */
+  localBackendName(): string | undefined {
+    return this.local?.backend()?.name;
   }
 
   /** The trace, if it was loaded and a backend's cache still holds it; fetches nothing. */
@@ -169,25 +177,109 @@ export class TraceService implements vscode.Disposable {
   }
 
   /**
+   * The entry of `traceLens.backends` named `name`, built once per settings change; the default
+   * backend when it is the one named.
+   */
+  private backendNamed(name: string): Promise<{ backend: TraceBackend; config: BackendConfig }> {
+    if (this.config.backend.config.name === name) return this.getBackend();
+    let building = this.named.get(name);
+    if (building) return building;
+    building = (async () => {
+      const entry = this.config.backends.find((b) => b.name === name);
+      if (!entry) {
+        throw new Error(
+          vscode.l10n.t(
+            'No backend named “{0}” in traceLens.backends: add it there, or open the trace from the default backend.',
+            name.slice(0, 80),
+          ),
+        );
+      }
+      const config: BackendConfig = { ...entry, timeoutMs: this.config.timeoutMs };
+      const secrets = await this.credentials.get(config);
+      const backend = createBackend(config, secrets, {
+        readFile: async (path) => new Uint8Array(await vscode.workspace.fs.readFile(vscode.Uri.file(path))),
+      });
+      return { backend, config };
+    })();
+    this.named.set(name, building);
+    building.catch(() => {
+      if (this.named.get(name) === building) this.named.delete(name);
+    });
+    return building;
+  }
+
+  /**
+   * Loads a trace from the backend named `backendName` only: the local store when it is the
+   * store's name, else that entry of `traceLens.backends` (so a comparison can hold a local trace
+   * and a Tempo one). Errors as `load`.
+   */
+  private async loadFrom(
+    traceId: string,
+    backendName: string,
+    signal: AbortSignal | undefined,
+    fresh: boolean,
+  ): Promise<LoadedTrace> {
+    const started = Date.now();
+    const local = this.local?.backend();
+    if (local && local.name === backendName) {
+      const found = await this.loadLocal(traceId, signal, fresh, started);
+      if (found && found !== 'missing') return found;
+      throw new Error(
+        found === 'missing'
+          ? vscode.l10n.t('The local store has no trace {0}.', traceId)
+          : vscode.l10n.t('The local store did not answer; see the Trace Lens log.'),
+      );
+    }
+    try {
+      const { backend, config } = await this.backendNamed(backendName);
+      return await this.fetchFrom(traceId, backend, config, signal, fresh, started);
+    } catch (err) {
+      if (signal?.aborted) throw new vscode.CancellationError();
+      const message = describeError(err);
+      if (this.firstReport(err)) this.log.warn(`trace ${traceId} from ${backendName}: ${message}`);
+      throw new Error(message, { cause: err });
+    }
+  }
+
+  private async fetchFrom(
+    traceId: string,
+    backend: TraceBackend,
+    config: BackendConfig,
+    signal: AbortSignal | undefined,
+    fresh: boolean,
+    started: number,
+  ): Promise<LoadedTrace> {
+    const where = backendWhere(config);
+    const result = await backend.getTrace(traceId, {
+      ...(signal ? { signal } : {}),
+      ...(fresh ? { noCache: true } : {}),
+    });
+    const label = where
+      ? vscode.l10n.t('from {0} at {1}', backend.name, where)
+      : vscode.l10n.t('from {0}', backend.name);
+    return this.summaryOf(traceId, result, backend, started, label);
+  }
+
+  /**
    * Loads a trace. Rejects with an Error whose message is one sentence for a person, or with a
    * `CancellationError` once `signal` aborts: the fetch stops unless another caller waits for it.
+   * With `backendName`, only that backend is asked (see `loadFrom`); without, the local store
+   * first, then the default backend.
    */
-  async load(traceId: string, signal?: AbortSignal, fresh = false): Promise<LoadedTrace> {
+  async load(
+    traceId: string,
+    signal?: AbortSignal,
+    fresh = false,
+    backendName?: string,
+  ): Promise<LoadedTrace> {
     if (signal?.aborted) throw new vscode.CancellationError();
+    if (backendName !== undefined) return this.loadFrom(traceId, backendName, signal, fresh);
     const started = Date.now();
     const local = await this.loadLocal(traceId, signal, fresh, started);
     if (local && local !== 'missing') return local;
     try {
       const { backend, config } = await this.getBackend();
-      const where = backendWhere(config);
-      const result = await backend.getTrace(traceId, {
-        ...(signal ? { signal } : {}),
-        ...(fresh ? { noCache: true } : {}),
-      });
-      const label = where
-        ? vscode.l10n.t('from {0} at {1}', backend.name, where)
-        : vscode.l10n.t('from {0}', backend.name);
-      return this.summaryOf(traceId, result, backend, started, label);
+      return await this.fetchFrom(traceId, backend, config, signal, fresh, started);
     } catch (err) {
       if (signal?.aborted) throw new vscode.CancellationError();
       // The person may not run any backend (the local store is their only one): say where we looked.
@@ -212,7 +304,7 @@ export class TraceService implements vscode.Disposable {
   scope(): TraceLoads {
     const controller = new AbortController();
     return {
-      load: (traceId, fresh = false) => this.load(traceId, controller.signal, fresh),
+      load: (traceId, fresh = false, backend) => this.load(traceId, controller.signal, fresh, backend),
       dispose: () => controller.abort(),
     };
   }

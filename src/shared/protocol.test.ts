@@ -111,6 +111,9 @@ describe('parseWebviewMessage under fuzzing', () => {
     saveLayout: { type: 'saveLayout', layout: { detailWidth: 380, labelWidth: 300 } },
     navigate: { type: 'navigate', subject: { kind: 'trace', traceId: id }, spanId: 'b7ad6b7169203331' },
     history: { type: 'history', delta: -1 },
+    compareWith: { type: 'compareWith', handle: 'main' },
+    getSpanLogs: { type: 'getSpanLogs', requestId: 9, handle: 'b', index: 0 },
+    openLogLine: { type: 'openLogLine', id: 12 },
   };
 
   /** What each field may hold, written apart from the parser so the two check each other. */
@@ -166,6 +169,9 @@ describe('parseWebviewMessage under fuzzing', () => {
       spanId: { rule: (v) => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v), optional: true },
     },
     history: { delta: { rule: (v) => v === -1 || v === 1 } },
+    compareWith: { handle: { rule: handle } },
+    getSpanLogs: { requestId: { rule: index }, handle: { rule: handle }, index: { rule: index } },
+    openLogLine: { id: { rule: index } },
   };
 
   /** True when `m` has exactly the fields its type allows, each of the right kind. */

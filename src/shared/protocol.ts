@@ -188,6 +188,76 @@ export interface SpanTextMessage {
   text: SpanTextColumns | null;
 }
 
+/** One operation (a path of service and span name from the root) of a comparison, in A and B. */
+export interface OperationComparison {
+  service: string;
+  name: string;
+  /** Index in `operations` of the operation its spans' parents belong to; -1 for a root operation. */
+  parent: number;
+  depth: number;
+  countA: number;
+  countB: number;
+  /** Summed durations, ns. */
+  durationA: number;
+  durationB: number;
+  /** Summed self times, ns. */
+  selfA: number;
+  selfB: number;
+  durationDelta: number;
+  selfDelta: number;
+  /** `added`: only B has it; `missing`: only A has it. */
+  change: 'both' | 'added' | 'missing';
+}
+
+/** Trace A (the reference) compared with trace B, operations largest difference first. */
+export interface WireComparison {
+  operations: OperationComparison[];
+  added: number;
+  missing: number;
+  /** For each span of A, its operation's index in `operations`. */
+  operationOfA: Int32Array;
+  /** For each span of B, its operation's index in `operations`. */
+  operationOfB: Int32Array;
+}
+
+/** The comparison of a compare panel's two traces (after both loaded, and after each refresh). */
+export interface ComparisonMessage {
+  type: 'comparison';
+  comparison: WireComparison;
+}
+
+/** One OTLP log record of a span, from the local store. */
+export interface SpanLogRecord {
+  /** Nanoseconds from the trace start; absent when the record has no time. */
+  timeNs?: number;
+  /** Severity text ("ERROR") or the number's name; '' when unset. */
+  severity: string;
+  body: string;
+}
+
+/** A line of a workspace log file or an output channel that belongs to a span. */
+export interface SpanLogLine {
+  /** What the host knows the line by: `openLogLine` names it. */
+  id: number;
+  /** Where it is, for a person ("logs/app.log:42"). */
+  where: string;
+  text: string;
+  /** `span`: the line carries the span ID; `trace`: the trace ID inside the span's time window. */
+  by: 'span' | 'trace';
+}
+
+/** Reply to `getSpanLogs`. */
+export interface SpanLogsMessage {
+  type: 'spanLogs';
+  inReplyTo: number;
+  handle: TraceHandle;
+  index: number;
+  records: SpanLogRecord[];
+  lines: SpanLogLine[];
+  /** Why nothing could be looked up in a place, or that the lists were cut: sentences for a person. */
+  notes: string[];
+}
+
 export type HostMessage =
   | InitMessage
   | LoadingMessage
@@ -195,7 +265,9 @@ export type HostMessage =
   | ErrorMessage
   | SpanDetailMessage
   | SelectSpanMessage
-  | SpanTextMessage;
+  | SpanTextMessage
+  | ComparisonMessage
+  | SpanLogsMessage;
 
 // ---- webview → host ---------------------------------------------------------------------------
 
@@ -303,7 +375,30 @@ export interface HistoryMessage {
   delta: -1 | 1;
 }
 
+/** Compare trace `handle` with another one the person picks. */
+export interface CompareWithMessage {
+  type: 'compareWith';
+  handle: TraceHandle;
+}
+
+/** Ask for the log records and log lines of one span. */
+export interface GetSpanLogsMessage {
+  type: 'getSpanLogs';
+  requestId: number;
+  handle: TraceHandle;
+  index: number;
+}
+
+/** Open a log line the host listed in `spanLogs` (by its `id`; the host knows where it is). */
+export interface OpenLogLineMessage {
+  type: 'openLogLine';
+  id: number;
+}
+
 export type WebviewMessage =
+  | CompareWithMessage
+  | GetSpanLogsMessage
+  | OpenLogLineMessage
   | ReadyMessage
   | GetSpanTextMessage
   | SaveTraceMessage
@@ -429,6 +524,14 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     }
     case 'history':
       return m.delta === -1 || m.delta === 1 ? { type: 'history', delta: m.delta } : undefined;
+    case 'compareWith':
+      return isHandle(m.handle) ? { type: 'compareWith', handle: m.handle } : undefined;
+    case 'getSpanLogs':
+      return isIndex(m.requestId) && isHandle(m.handle) && isIndex(m.index)
+        ? { type: 'getSpanLogs', requestId: m.requestId, handle: m.handle, index: m.index }
+        : undefined;
+    case 'openLogLine':
+      return isIndex(m.id) ? { type: 'openLogLine', id: m.id } : undefined;
     case 'selectionChanged':
       return isHandle(m.handle) && (m.index === null || isIndex(m.index))
         ? { type: 'selectionChanged', handle: m.handle, index: m.index }

@@ -153,10 +153,10 @@ describe('webview: rendering', () => {
     assert.ok((await view.rowNames()).includes('late span'));
   });
 
-  it('shows the first trace of a comparison and keeps messages about the other to it', async () => {
+  it('shows trace B of a comparison and keeps messages about A to it', async () => {
     view = await openView(browser, { autoInit: false }, { waitForRows: false });
-    const a = makeTrace(CHECKOUT);
-    const b = makeTrace(CHECKOUT.slice(0, 3), { traceId: 'b'.repeat(32) });
+    const a = makeTrace(CHECKOUT.slice(0, 3), { traceId: 'a'.repeat(32) });
+    const b = makeTrace(CHECKOUT);
     const subject = { kind: 'compare', a: { traceId: a.model.traceId }, b: { traceId: b.model.traceId } };
     await view.send({
       type: 'init',
@@ -170,22 +170,22 @@ describe('webview: rendering', () => {
     await view.page.waitForSelector('.tl-row');
     await view.frames();
     assert.equal(await view.page.textContent('[data-testid="span-count"]'), '9');
-    // News about trace b changes nothing the waterfall shows.
-    await view.send({ type: 'loading', handle: 'b', traceId: b.model.traceId });
-    await view.send({ type: 'error', handle: 'b', message: 'b is gone' });
-    await view.send({ type: 'trace', handle: 'b', trace: b });
+    // News about trace a changes nothing the waterfall shows.
+    await view.send({ type: 'loading', handle: 'a', traceId: a.model.traceId });
+    await view.send({ type: 'error', handle: 'a', message: 'a is gone' });
+    await view.send({ type: 'trace', handle: 'a', trace: a });
     await view.frames();
     assert.equal(await view.page.isVisible('[data-testid="error"]'), false);
     assert.equal(await view.page.isVisible('.tl-progress'), false);
     assert.equal((await view.rowNames()).length, 9);
-    // What the person does is about trace a, and the saved state names the comparison.
-    await view.page.click(`.tl-row[data-span-index="${indexOf(a, 'pay')}"] .tl-name`);
+    // What the person does is about trace b, and the saved state names the comparison.
+    await view.page.click(`.tl-row[data-span-index="${indexOf(b, 'pay')}"] .tl-name`);
     assert.deepEqual((await view.postedOfType('selectionChanged')).at(-1), {
       type: 'selectionChanged',
-      handle: 'a',
-      index: indexOf(a, 'pay'),
+      handle: 'b',
+      index: indexOf(b, 'pay'),
     });
-    assert.equal((await view.postedOfType('getSpanDetail')).at(-1)?.handle, 'a');
+    assert.equal((await view.postedOfType('getSpanDetail')).at(-1)?.handle, 'b');
     const saved = await view.waitForState((st) => st.selectSpanId !== undefined);
     assert.deepEqual(saved.subject, subject);
   });

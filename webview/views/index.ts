@@ -1,13 +1,58 @@
 /**
- * The views the shell can switch between, first the default. A new view (statistics, flame
- * graph, comparison) is a folder beside `waterfall/` and one entry here.
+ * The views the shell can switch between, first the default. A view is a folder beside
+ * `waterfall/` and one entry here: its tab title and icon, and which subjects it applies to.
  */
+import type { PanelSubject } from '../../src/shared/protocol';
+import { CompareView } from './compare';
+import { FlameView } from './flame';
+import { StatsView } from './stats';
 import type { View, ViewContext } from './view';
 import { WaterfallView } from './waterfall';
 
+/** A view of the panel. */
+export interface ViewEntry {
+  name: string;
+  /** Tab title. */
+  title: string;
+  /** Codicon of the tab. */
+  icon: string;
+  /** Whether the view applies to the subject (default: always). */
+  available?(subject: PanelSubject | undefined): boolean;
+  create(ctx: ViewContext): View;
+}
+
 export const VIEWS = [
-  { name: 'waterfall', title: 'Waterfall', create: (ctx: ViewContext): View => new WaterfallView(ctx) },
-] as const;
+  {
+    name: 'waterfall',
+    title: 'Waterfall',
+    icon: 'list-tree',
+    create: (ctx: ViewContext): View => new WaterfallView(ctx),
+  },
+  {
+    name: 'stats',
+    title: 'Statistics',
+    icon: 'table',
+    create: (ctx: ViewContext): View => new StatsView(ctx),
+  },
+  {
+    name: 'flame',
+    title: 'Flame graph',
+    icon: 'flame',
+    create: (ctx: ViewContext): View => new FlameView(ctx),
+  },
+  {
+    name: 'compare',
+    title: 'Comparison',
+    icon: 'diff',
+    available: (subject: PanelSubject | undefined) => subject?.kind === 'compare',
+    create: (ctx: ViewContext): View => new CompareView(ctx),
+  },
+] as const satisfies readonly ViewEntry[];
 
 /** The name of a view. */
 export type ViewName = (typeof VIEWS)[number]['name'];
+
+/** Whether `name` names a view. */
+export function isViewName(name: unknown): name is ViewName {
+  return VIEWS.some((v) => v.name === name);
+}

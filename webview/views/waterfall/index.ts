@@ -6,12 +6,14 @@
 import type { SpanDetail } from '../../../src/shared/model';
 import type { TraceHandle } from '../../../src/shared/protocol';
 import { dragResize, el } from '../../dom';
-import type { HostApi } from '../../hostApi';
+import type { HostApi, SpanLogs } from '../../hostApi';
 import { treeKey } from '../../keys';
 import { rowOf } from '../../rowModel';
 import type { Layout, Restored, Session, SessionEvent } from '../../session';
 import type { View, ViewContext } from '../view';
+import { deltaBadge } from '../compare/compare';
 import { DetailPane } from './detail';
+import { LogsSection } from './logs';
 import { Overview } from './overview';
 import { Waterfall } from './waterfall';
 
@@ -31,6 +33,7 @@ export class WaterfallView implements View {
   private readonly overview: Overview;
   private readonly waterfall: Waterfall;
   private readonly detail: DetailPane;
+  private readonly logs: LogsSection;
   private readonly session: Session;
   private readonly host: HostApi;
   private readonly root: HTMLElement;
@@ -55,6 +58,7 @@ export class WaterfallView implements View {
       select: (i, open) => s.select(i, { open, reveal: false }),
       toggle: (i) => s.toggle(i),
     });
+    this.logs = new LogsSection(host);
     this.detail = new DetailPane({
       copy: (text) => host.copy(text),
       openTrace: (traceId, spanId) => host.openTrace(traceId, spanId),
@@ -63,6 +67,7 @@ export class WaterfallView implements View {
         host.openStackFrame(s.handle, index, eventIndex, frameIndex),
       close: () => s.setDetailOpen(false),
       select: (i) => s.select(i, { open: true, reveal: true }),
+      extraSection: (i) => this.logs.sectionFor(s.handle, i, s.trace?.c.startNs[i] ?? 0),
     });
     const splitter = (this.splitter = el('div', {
       class: 'tl-splitter',
@@ -115,12 +120,24 @@ export class WaterfallView implements View {
     this.waterfall.scroller.focus();
   }
 
+  /** Shown again: a span chosen in another view while this one was hidden is scrolled to now. */
+  shown(): void {
+    const s = this.session;
+    this.waterfall.schedule();
+    if (s.selected >= 0) this.waterfall.revealRow(rowOf(s.rows, s.selected), true);
+    this.waterfall.flush();
+  }
+
   loaded(restored: Restored): void {
     if (restored.selected < 0 && restored.state?.scrollTop) {
       this.waterfall.scroller.scrollTop = restored.state.scrollTop;
     }
     if (!this.session.detailOpen) this.detail.showEmpty();
     this.waterfall.flush();
+  }
+
+  logsArrived(handle: TraceHandle, index: number, logs: SpanLogs): void {
+    this.logs.arrived(handle, index, logs);
   }
 
   detailArrived(handle: TraceHandle, index: number, detail: SpanDetail | null): void {
@@ -194,6 +211,11 @@ export class WaterfallView implements View {
         return;
       case 'problem':
         return;
+      case 'comparison': {
+        const c = s.comparison;
+        this.waterfall.setBadges(c && s.subject?.kind === 'compare' ? (i) => deltaBadge(c, i) : undefined);
+        return;
+      }
       default: {
         const never: never = e;
         return never;

@@ -13,6 +13,12 @@ import { PALETTE_SIZE } from '../../palette';
 import { selfIntervals, type RowList } from '../../rowModel';
 import { spanName, spanService, type TraceData } from '../../trace';
 
+/** A short note after a row's duration: how the span's operation changed in a comparison. */
+export interface RowBadge {
+  text: string;
+  tone: 'slower' | 'faster' | 'added';
+}
+
 /** Row height in CSS pixels (also in style.css as --tl-row-h). */
 export const ROW_H = 22;
 /** Rows rendered above and below the viewport. */
@@ -199,6 +205,16 @@ export class Waterfall {
     this.labelHead.textContent = compact ? 'Operation' : 'Service & operation';
     for (const r of this.live.values()) r.indent = -1;
     this.lastTickKey = '';
+    this.schedule();
+  }
+
+  /** A note after each row's duration (a comparison's delta badge), or undefined for none. */
+  private badgeOf: ((span: number) => RowBadge | undefined) | undefined;
+
+  /** Sets the notes after the rows' durations (undefined: none) and repaints the rows. */
+  setBadges(fn: ((span: number) => RowBadge | undefined) | undefined): void {
+    this.badgeOf = fn;
+    for (const r of this.live.values()) r.span = -1;
     this.schedule();
   }
 
@@ -427,6 +443,14 @@ export class Waterfall {
       // In a narrow column only the chip shows: its tooltip names the service.
       r.service.title = service;
       r.dur.textContent = dur;
+      const badge = this.badgeOf?.(span);
+      if (badge) {
+        r.dur.dataset.delta = badge.text;
+        r.dur.dataset.tone = badge.tone;
+      } else if (r.dur.dataset.delta !== undefined) {
+        delete r.dur.dataset.delta;
+        delete r.dur.dataset.tone;
+      }
       const isError = (flags & SpanFlag.Error) !== 0;
       if (isError !== r.error) {
         r.error = isError;
