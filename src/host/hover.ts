@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { detectTraceIds, idAllowed, type DetectedId } from '../core/ids';
-import { spanHasCode, traceErrorHoverMarkdown, traceHoverMarkdown } from '../core/hovers';
+import { failedSpans, spanHasCode, traceErrorHoverMarkdown, traceHoverMarkdown } from '../core/hovers';
 import { Commands, commandUri } from './commandIds';
 import type { LoadedTrace, TraceService } from './traceService';
 import type { RecentTraces } from './recentTraces';
@@ -82,6 +82,7 @@ function renderSummary(loaded: LoadedTrace, id: DetectedId, grafana: boolean): v
       traceHoverMarkdown({
         summary: loaded.summary,
         model,
+        ...(loaded.summary.errorCount > 0 ? { failures: failedSpans(loaded.decoded) } : {}),
         ...(id.spanId ? { spanId: id.spanId } : {}),
         ...(loaded.partialMessage ? { partialMessage: loaded.partialMessage } : {}),
         source: loaded.sourceLabel,
