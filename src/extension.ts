@@ -54,7 +54,11 @@ let closeLocal: (() => Promise<void>) | undefined;
 export function activate(context: vscode.ExtensionContext): TraceLensApi {
   const log = createLog();
   try {
-    const config = new Config();
+    // A remote's machine settings (code-server, SSH, containers) sit beside its user data:
+    // <data>/User/globalStorage/<extension> → <data>/Machine/settings.json. A local window has none.
+    const config = new Config(
+      vscode.Uri.joinPath(context.globalStorageUri, '..', '..', '..', 'Machine', 'settings.json').fsPath,
+    );
     const credentials = new Credentials(context.secrets);
     const local = createLocal(context, config, log);
     closeLocal = () => local.receiver.close();

@@ -182,6 +182,24 @@ describe('trace hover Markdown (hover.ts)', () => {
     assert.deepEqual(r.hrefs, [COPY]);
     assert.ok(r.text.includes(body), r.text);
   });
+
+  it('the error hover offers Retry, Open Setting and Test Connection, as the panel does; a server body adds none', () => {
+    const SETTING = 'command:traceLens.openBackendSetting?%5B%7B%7D%5D';
+    const TEST = 'command:traceLens.testConnection?%5B%7B%7D%5D';
+    for (const body of [...HOSTILE_TEXTS, `[Retry](${SEND_SEQUENCE})`]) {
+      const r = rendered(
+        traceErrorHoverMarkdown(`GET /api/v2/traces/a → 502: ${body}`, {
+          copy: COPY,
+          retry: OPEN,
+          setting: SETTING,
+          testConnection: TEST,
+        }),
+      );
+      assert.deepEqual(r.hrefs, [OPEN, SETTING, TEST, COPY], r.html);
+      assert.deepEqual(icons(r.html).slice(-4), ['refresh', 'settings-gear', 'plug', 'copy']);
+      assert.match(r.text, /Retry · \$\(settings-gear\) Open Setting · \$\(plug\) Test Connection/);
+    }
+  });
 });
 
 describe('overlay hover Markdown (source/overlay.ts)', () => {

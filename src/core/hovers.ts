@@ -173,14 +173,27 @@ export function traceHoverMarkdown(input: TraceHoverInput): string {
   return md.toString();
 }
 
-/** The hover when the trace could not be loaded: the error (a server's words, as text) and Copy ID. */
-export function traceErrorHoverMarkdown(message: string, copyLink: string): string {
-  return new Markdown()
-    .markup('**Trace Lens** · ')
-    .text(message, 500)
-    .markup('\n\n')
-    .link('copy', 'Copy ID', copyLink)
-    .toString();
+/** The command URIs of the error hover's actions (built by the host), the same as the panel's. */
+export interface ErrorHoverLinks {
+  copy: string;
+  /** Fetches again, in the trace panel. */
+  retry?: string;
+  /** Opens the setting that holds the backend's URL. */
+  setting?: string;
+  testConnection?: string;
+}
+
+/**
+ * The hover when the trace could not be loaded: the error (a server's words, as text), then
+ * Retry, Open Setting, Test Connection and Copy ID.
+ */
+export function traceErrorHoverMarkdown(message: string, links: string | ErrorHoverLinks): string {
+  const l = typeof links === 'string' ? { copy: links } : links;
+  const md = new Markdown().markup('**Trace Lens** · ').text(message, 500).markup('\n\n');
+  if (l.retry) md.link('refresh', 'Retry', l.retry).markup(' · ');
+  if (l.setting) md.link('settings-gear', 'Open Setting', l.setting).markup(' · ');
+  if (l.testConnection) md.link('plug', 'Test Connection', l.testConnection).markup(' · ');
+  return md.link('copy', 'Copy ID', l.copy).toString();
 }
 
 /** One span in the overlay's hover over a line. */

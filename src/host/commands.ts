@@ -18,6 +18,7 @@ import { redactUrl, type BackendConfig } from '../core/backends';
 import { isCancelled, withAbortSignal } from './cancellation';
 import { notices } from '../core/notices';
 import * as notify from './notify';
+import { openBackendSetting } from './backendSettings';
 
 /** What the "Open Trace…" box understood from its input. */
 export interface ParsedTraceInput {
@@ -87,9 +88,11 @@ function idAtCursor(): ParsedTraceInput | undefined {
 /** Registers the commands of the palette, hovers, context menus and views. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const { panels, recent, config, log, traces, credentials } = deps;
-  const open = (parsed: ParsedTraceInput & { source?: RecentSource }) => {
-    recent.add(parsed.traceId, parsed.source ?? 'opened', parsed.spanId);
-    panels.open(parsed.traceId, parsed.spanId);
+  // Recent Traces lists what was viewed: a trace whose fetch failed is not added as if it had been.
+  // Commands do not wait for the fetch (a caller awaiting the command would wait for the backend).
+  const open = async (parsed: ParsedTraceInput & { source?: RecentSource }) => {
+    if (await panels.open(parsed.traceId, parsed.spanId))
+      recent.add(parsed.traceId, parsed.source ?? 'opened', parsed.spanId);
   };
   const handlers: Record<(typeof Commands)[keyof typeof Commands], (...args: unknown[]) => unknown> = {
     [Commands.openTrace]: async () => {
@@ -107,7 +110,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       });
       if (input === undefined) return;
       const parsed = parseTraceInput(input);
-      if (parsed) open(parsed);
+      if (parsed) void open(parsed);
     },
     [Commands.openTraceAtCursor]: () => {
       const parsed = idAtCursor();
@@ -115,7 +118,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
         void notify.info(notices.noTraceIdAtCursor(notify.t));
         return;
       }
-      open(parsed);
+      void open(parsed);
     },
     [Commands.copyTraceIdAtCursor]: async () => {
       const parsed = idAtCursor();
@@ -132,7 +135,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
         void notify.error(notices.invalidTraceId(notify.t));
         return;
       }
-      open(parsed);
+      void open(parsed);
     },
     [Commands.copyTraceId]: async (arg: unknown) => {
       const id = idFromArg(arg);
@@ -159,6 +162,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.setCredentials]: () => setCredentials(config, credentials),
     [Commands.testConnection]: () => testConnection(traces, log),
     [Commands.showLog]: () => log.show(),
+    [Commands.openBackendSetting]: () => openBackendSetting(config),
     ...deps.source,
     ...deps.local,
   };

@@ -9,6 +9,7 @@ import {
   type TraceResult,
 } from '../core/backends';
 import { describeError } from './errors';
+import { originNote } from './backendSettings';
 import type { Config } from './config';
 import type { Credentials } from './credentials';
 
@@ -191,10 +192,12 @@ export class TraceService implements vscode.Disposable {
     } catch (err) {
       if (signal?.aborted) throw new vscode.CancellationError();
       // The person may not run any backend (the local store is their only one): say where we looked.
+      // Where the URL came from, so the right settings scope gets fixed.
+      const described = isBackendError(err, 'not-found')
+        ? describeError(err)
+        : `${describeError(err)} ${originNote(this.config)}`;
       const message =
-        local === 'missing'
-          ? vscode.l10n.t('Not in the local store. {0}', describeError(err))
-          : describeError(err);
+        local === 'missing' ? vscode.l10n.t('Not in the local store. {0}', described) : described;
       if (this.firstReport(err)) this.log.warn(`trace ${traceId}: ${message}`);
       throw new Error(message, { cause: err });
     }

@@ -106,6 +106,8 @@ describe('parseWebviewMessage under fuzzing', () => {
     openInGrafana: { type: 'openInGrafana', handle: 'main' },
     refresh: { type: 'refresh' },
     selectionChanged: { type: 'selectionChanged', handle: 'main', index: null },
+    openBackendSetting: { type: 'openBackendSetting' },
+    testConnection: { type: 'testConnection' },
   };
 
   /** What each field may hold, written apart from the parser so the two check each other. */
@@ -130,6 +132,8 @@ describe('parseWebviewMessage under fuzzing', () => {
     openInGrafana: { handle: { rule: handle } },
     refresh: {},
     selectionChanged: { handle: { rule: handle }, index: { rule: (v) => v === null || index(v) } },
+    openBackendSetting: {},
+    testConnection: {},
   };
 
   /** True when `m` has exactly the fields its type allows, each of the right kind. */
