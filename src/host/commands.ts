@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { detectTraceIds, normalizeTraceId, SPAN_ID_HEX as HEX_16 } from '../core/ids';
+import { detectTraceIds, normalizeTraceId, shortIdTypo, SPAN_ID_HEX as HEX_16 } from '../core/ids';
 import {
   Commands,
   type CopyTraceIdArgs,
@@ -28,11 +28,12 @@ export interface ParsedTraceInput {
 
 /**
  * Reads a trace ID from what a person pasted: a bare ID (any case, 16 or 32 hex, Tempo-style
- * short IDs padded), a log line, a header or a URL.
+ * short IDs padded), a log line, a header or a URL. 31 or 15 hex digits are a typo, not an ID
+ * (`shortIdTypo`): the caller asks before padding them.
  */
 export function parseTraceInput(input: string): ParsedTraceInput | undefined {
   const text = input.trim();
-  if (!text) return undefined;
+  if (!text || shortIdTypo(text)) return undefined;
   const direct = normalizeTraceId(text);
   if (direct) return { traceId: direct };
   const found = detectTraceIds(text, { includeLow: true })[0];
@@ -96,21 +97,26 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
   };
   const handlers: Record<(typeof Commands)[keyof typeof Commands], (...args: unknown[]) => unknown> = {
     [Commands.openTrace]: async () => {
-      const input = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Trace Lens: Open Trace'),
-        prompt: vscode.l10n.t('A trace ID, or a log line, header or URL that contains one'),
-        placeHolder: '4bf92f3577b34da6a3ce929d0e0e4736',
-        ignoreFocusOut: true,
-        validateInput: (value) =>
-          value.trim() === '' || parseTraceInput(value)
-            ? undefined
-            : vscode.l10n.t(
-                'No trace ID found: paste 32 (or 16) hex digits, a traceparent header, a log line or a URL.',
-              ),
-      });
-      if (input === undefined) return;
-      const parsed = parseTraceInput(input);
-      if (parsed) void open(parsed);
+      let value = '';
+      for (;;) {
+        const input = await askTraceInput(value);
+        if (input === undefined) return;
+        const typo = shortIdTypo(input);
+        if (!typo) {
+          const parsed = parseTraceInput(input);
+          if (parsed) void open(parsed);
+          return;
+        }
+        // The padded ID only as an explicit choice: a dropped character is more likely than a
+        // dropped leading zero when a person typed or copied the ID.
+        const choice = await askTypo(typo);
+        if (choice === undefined) return;
+        if (choice === 'pad') {
+          void open({ traceId: typo.padded });
+          return;
+        }
+        value = input.trim();
+      }
     },
     [Commands.openTraceAtCursor]: () => {
       const parsed = idAtCursor();
@@ -169,6 +175,56 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
   return vscode.Disposable.from(
     ...Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn)),
   );
+}
+
+/** The Open Trace box; a digit-short ID is a warning there, not an error, so it can be accepted. */
+function askTraceInput(value: string): Thenable<string | undefined> {
+  return vscode.window.showInputBox({
+    title: vscode.l10n.t('Trace Lens: Open Trace'),
+    prompt: vscode.l10n.t('A trace ID, or a log line, header or URL that contains one'),
+    placeHolder: '4bf92f3577b34da6a3ce929d0e0e4736',
+    value,
+    ignoreFocusOut: true,
+    validateInput: (text) => {
+      const typo = shortIdTypo(text);
+      if (typo)
+        return {
+          message: vscode.l10n.t(
+            '{0} hex digits: a character may be missing (a trace ID has 32, a span ID 16).',
+            typo.digits,
+          ),
+          severity: vscode.InputBoxValidationSeverity.Warning,
+        };
+      return text.trim() === '' || parseTraceInput(text)
+        ? undefined
+        : vscode.l10n.t(
+            'No trace ID found: paste 32 (or 16) hex digits, a traceparent header, a log line or a URL.',
+          );
+    },
+  });
+}
+
+/** Asks what to do with a digit-short ID: fix it (the default), or open it padded. */
+async function askTypo(typo: { digits: number; padded: string }): Promise<'fix' | 'pad' | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    [
+      {
+        label: `$(edit) ${vscode.l10n.t('Fix the ID')}`,
+        detail: vscode.l10n.t('Back to the ID to add the missing character'),
+        choice: 'fix' as const,
+      },
+      {
+        label: `$(arrow-right) ${vscode.l10n.t('Open {0}', typo.padded)}`,
+        detail: vscode.l10n.t('Padded with leading zeros, as Tempo reads IDs that come without them'),
+        choice: 'pad' as const,
+      },
+    ],
+    {
+      title: vscode.l10n.t('{0} hex digits: a character may be missing', typo.digits),
+      ignoreFocusOut: true,
+    },
+  );
+  return pick?.choice;
 }
 
 async function pickBackend(config: Config): Promise<BackendConfig | undefined> {
