@@ -72,6 +72,13 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     const lenses = new FunctionLenses(traces, log);
     const search = new TraceSearchView(traces, context.globalState, log);
     const { live, statusBar } = local.show();
+    // The first local traces make the local store what CodeLens asks (when no backend was chosen).
+    let held = local.receiver.holdsTraces();
+    const lensesFollowStore = local.receiver.onDidChange(() => {
+      if (local.receiver.holdsTraces() === held) return;
+      held = !held;
+      lenses.queryBackendChanged();
+    });
     context.subscriptions.push(
       log,
       config,
@@ -83,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       navigator,
       overlay,
       lenses,
+      lensesFollowStore,
       search,
       registerHover(traces, recent, config),
       registerLinks(config),

@@ -34,7 +34,7 @@ export class ErrorBanner {
   private readonly message: HTMLSpanElement;
 
   constructor(host: HostApi) {
-    this.message = el('span', { class: 'tl-banner-message' });
+    this.message = el('span', { class: 'tl-fail-banner-message' });
     const close = el(
       'button',
       {
@@ -45,18 +45,22 @@ export class ErrorBanner {
       [icon('close')],
     );
     close.addEventListener('click', () => this.hide());
-    this.element = el('div', { class: 'tl-banner', attrs: { role: 'alert', 'data-testid': 'banner' } }, [
-      icon('error', 'tl-banner-icon'),
-      el('div', { class: 'tl-banner-body' }, [
-        el('div', {
-          class: 'tl-banner-title',
-          text: 'Could not refresh the trace; showing the copy loaded before.',
-        }),
-        this.message,
-      ]),
-      errorActions(host, false),
-      close,
-    ]);
+    this.element = el(
+      'div',
+      { class: 'tl-fail-banner', attrs: { role: 'alert', 'data-testid': 'error-banner' } },
+      [
+        icon('error', 'tl-fail-banner-icon'),
+        el('div', { class: 'tl-fail-banner-body' }, [
+          el('div', {
+            class: 'tl-fail-banner-title',
+            text: 'Could not refresh the trace; showing the copy loaded before.',
+          }),
+          this.message,
+        ]),
+        errorActions(host, false),
+        close,
+      ],
+    );
     this.element.hidden = true;
   }
 

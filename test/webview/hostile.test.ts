@@ -152,7 +152,7 @@ describe('webview: hostile content', () => {
     assert.match((await view.page.textContent('[data-testid="search-problem"]')) ?? '', /<\/svg>=1/);
     // The trace is on screen, so the failure is a banner over it (issue 14 item 4).
     await view.send({ type: 'error', message: `${IMG} ${SCRIPT}` });
-    assert.equal(await view.page.textContent('.tl-banner-message'), `${IMG} ${SCRIPT}`);
+    assert.equal(await view.page.textContent('.tl-fail-banner-message'), `${IMG} ${SCRIPT}`);
     await assertInert();
   });
 
