@@ -168,6 +168,32 @@ describe('Everyday friction: hover, errors that keep your work, settings, typos 
     rmSync(settingsFile(), { force: true });
   });
 
+  it('e. a trace the default backend lacks is looked up in the other configured backends, and the hover says where it was found', async function () {
+    const { page, traceId } = e2e;
+    await resetWorkbench();
+    const port = await closedPort();
+    writeWorkspaceSettings({
+      'traceLens.backends': [
+        { name: 'Down', kind: 'tempo', url: `http://127.0.0.1:${port}` },
+        { name: 'Fake', kind: 'tempo', url: e2e.tempo.url },
+      ],
+      'traceLens.defaultBackend': 'Down',
+    });
+    await host('openFile', { path: 'app.log', line: 0 });
+    const box = await textBox(page, `workflow.execute started trace_id=${traceId}`, traceId);
+    const hover = page
+      .locator('.monaco-hover', { hasText: 'workflow.execute' })
+      .filter({ visible: true, hasText: 'not in Down' })
+      .first();
+    await hoverUntilVisible(page, box, hover, 'the hover from the second backend');
+    const text = await readText(hover);
+    assert.match(text, /from Fake at 127\.0\.0\.1:\d+ \(not in Down\)/, text);
+    await screenshot('45-e-found-in-another-backend');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+    rmSync(settingsFile(), { force: true });
+  });
+
   it('d. Open Trace says an ID is a digit short, and pads it only when asked', async function () {
     const { page, traceId } = e2e;
     await resetWorkbench();
