@@ -3,6 +3,7 @@ import { summarize } from './analysis';
 import {
   failedSpans,
   overlayHoverMarkdown,
+  sourceNoteMarkdown,
   traceErrorHoverMarkdown,
   traceHoverMarkdown,
   type TraceHoverLinks,
@@ -198,6 +199,18 @@ describe('trace hover Markdown (hover.ts)', () => {
       assert.deepEqual(r.hrefs, [OPEN, SETTING, TEST, COPY], r.html);
       assert.deepEqual(icons(r.html).slice(-4), ['refresh', 'settings-gear', 'plug', 'copy']);
       assert.match(r.text, /Retry · \$\(settings-gear\) Open Setting · \$\(plug\) Test Connection/);
+    }
+  });
+});
+
+describe('Go to Source note hover Markdown (source/goToSource.ts)', () => {
+  it('the span label stays text', () => {
+    for (const name of [...AUTOLINK_NAMES, ...HOSTILE_TEXTS]) {
+      const r = rendered(sourceNoteMarkdown(`⏱ 4.3 s · ${name} · 81 % of trace`));
+      assert.deepEqual(r.hrefs, []);
+      assert.deepEqual(icons(r.html), ['pulse']);
+      if (AUTOLINK_NAMES.includes(name))
+        assert.ok(r.text.includes(`⏱ 4.3 s · ${name} · 81 % of trace`), r.text);
     }
   });
 });

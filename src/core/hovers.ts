@@ -196,6 +196,11 @@ export function traceErrorHoverMarkdown(message: string, links: string | ErrorHo
   return md.link('copy', 'Copy ID', l.copy).toString();
 }
 
+/** The hover on the line Go to Source opened: the span's figures (trace text, escaped). */
+export function sourceNoteMarkdown(note: string): string {
+  return new Markdown().markup('$(pulse) **Trace Lens** · ').text(note).toString();
+}
+
 /** One span in the overlay's hover over a line. */
 export interface OverlaySpan {
   name: string;

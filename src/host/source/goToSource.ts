@@ -17,7 +17,7 @@ import {
 import type { LoadedTrace } from '../traceService';
 import type { WorkspaceIndex } from './workspaceIndex';
 import { notices } from '../../core/notices';
-import { markdownText } from '../../core/untrusted';
+import { sourceNoteMarkdown } from '../../core/hovers';
 import * as notify from '../notify';
 
 /** A place in a workspace file, checked to be inside the workspace. */
@@ -503,8 +503,8 @@ export class SourceNavigator implements vscode.Disposable {
   private noteHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const m = this.marked;
     if (!m?.note || m.editor.document !== document || position.line !== m.line) return undefined;
-    // Span names are trace text: escaped by the one helper (appendText leaves autolinks live).
-    const md = new vscode.MarkdownString(`$(pulse) **Trace Lens** · ${markdownText(m.note)}`, true);
+    // Span names are trace text: escaped by the one builder (appendText leaves autolinks live).
+    const md = new vscode.MarkdownString(sourceNoteMarkdown(m.note), true);
     md.supportHtml = false;
     return new vscode.Hover(md, document.lineAt(m.line).range);
   }
