@@ -233,7 +233,7 @@ describe('From a span to the code and back (Playwright)', function () {
       .first();
     await hoverUntilVisible(
       page,
-      await textBox(page, 'listInvoices', 'listInvoices', editor),
+      await textBox(page, 'const page = await this.partner.listInvoices(', 'listInvoices'),
       hover,
       'the hover with the note on line 55',
     );
