@@ -56,7 +56,11 @@ let closeLocal: (() => Promise<void>) | undefined;
 export function activate(context: vscode.ExtensionContext): TraceLensApi {
   const log = createLog();
   try {
-    const config = new Config();
+    // A remote's machine settings (code-server, SSH, containers) sit beside its user data:
+    // <data>/User/globalStorage/<extension> → <data>/Machine/settings.json. A local window has none.
+    const config = new Config(
+      vscode.Uri.joinPath(context.globalStorageUri, '..', '..', '..', 'Machine', 'settings.json').fsPath,
+    );
     const credentials = new Credentials(context.secrets);
     const local = createLocal(context, config, log);
     closeLocal = () => local.receiver.close();
@@ -81,6 +85,13 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     const lenses = new FunctionLenses(traces, log);
     const search = new TraceSearchView(traces, context.globalState, log);
     const { live, statusBar } = local.show();
+    // The first local traces make the local store what CodeLens asks (when no backend was chosen).
+    let held = local.receiver.holdsTraces();
+    const lensesFollowStore = local.receiver.onDidChange(() => {
+      if (local.receiver.holdsTraces() === held) return;
+      held = !held;
+      lenses.queryBackendChanged();
+    });
     context.subscriptions.push(
       log,
       config,
@@ -92,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       navigator,
       overlay,
       lenses,
+      lensesFollowStore,
       search,
       registerHover(traces, recent, config),
       registerLinks(config),

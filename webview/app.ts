@@ -5,6 +5,7 @@
  * channel is hostApi.ts, the key map keys.ts, and each view lives in views/<name>/.
  */
 import type { PanelHistoryState, PanelLayout, PanelSubject, TraceEntry } from '../src/shared/protocol';
+import { ErrorBanner, errorActions } from './banner';
 import { el, icon } from './dom';
 import { renderHeader } from './header';
 import { Legend } from './legend';
@@ -28,6 +29,7 @@ export class App {
   private readonly viewer: HTMLDivElement;
   private readonly toolbar: Toolbar;
   private readonly legend: Legend;
+  private readonly banner: ErrorBanner;
   private readonly session: Session;
   private readonly host: HostApi;
   private readonly views = new Map<ViewName, View>();
@@ -78,6 +80,7 @@ export class App {
     });
     this.progress.hidden = true;
     this.status = el('div', { class: 'tl-status' });
+    this.banner = new ErrorBanner(this.host);
     this.headerSlot = el('div', { class: 'tl-header-slot' });
     this.toolbar = new Toolbar({
       search: (q) => s.setQuery(q),
@@ -135,6 +138,7 @@ export class App {
     });
     this.spanSetBar.hidden = true;
     this.viewer = el('div', { class: 'tl-viewer' }, [
+      this.banner.element,
       this.headerSlot,
       this.legend.element,
       this.toolbar.element,
@@ -253,19 +257,18 @@ export class App {
 
   private showError(message: string): void {
     this.progress.hidden = true;
+    // A trace on screen stays: the failure (a refresh with the backend down) becomes a banner.
+    if (this.session.trace && !this.viewer.hidden) {
+      this.banner.show(message);
+      return;
+    }
     this.viewer.hidden = true;
-    const retry = el('button', {
-      class: 'tl-btn tl-btn-text tl-primary',
-      text: 'Try again',
-      attrs: { type: 'button' },
-    });
-    retry.addEventListener('click', () => this.host.refresh());
     this.status.replaceChildren(
       el('div', { class: 'tl-status-box tl-error-box', attrs: { role: 'alert', 'data-testid': 'error' } }, [
         icon('error', 'tl-status-icon'),
         el('div', { class: 'tl-status-title', text: 'The trace could not be shown' }),
         el('p', { class: 'tl-error-message', text: message }),
-        retry,
+        errorActions(this.host, true),
       ]),
     );
     this.status.hidden = false;
@@ -289,6 +292,7 @@ export class App {
         this.progress.hidden = true;
         this.status.hidden = true;
         this.status.replaceChildren();
+        this.banner.hide();
         this.viewer.hidden = false;
         this.headerSlot.replaceChildren(
           renderHeader(

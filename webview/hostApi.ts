@@ -294,6 +294,16 @@ export class HostApi {
     this.post({ type: 'compareWith', handle });
   }
 
+  /** Opens the setting that holds the backend's URL (an error's button). */
+  openBackendSetting(): void {
+    this.post({ type: 'openBackendSetting' });
+  }
+
+  /** Runs Test Connection (an error's button). */
+  testConnection(): void {
+    this.post({ type: 'testConnection' });
+  }
+
   /** The selection changed (`index` -1: nothing is selected). */
   selectionChanged(handle: TraceHandle, index: number): void {
     this.post({ type: 'selectionChanged', handle, index: index >= 0 ? index : null });

@@ -15,6 +15,7 @@ export const Commands = {
   setCredentials: 'traceLens.setCredentials',
   testConnection: 'traceLens.testConnection',
   showLog: 'traceLens.showLog',
+  openBackendSetting: 'traceLens.openBackendSetting',
   goToSpanSource: 'traceLens.goToSpanSource',
   clearOverlay: 'traceLens.clearOverlay',
   showFunctionTraces: 'traceLens.showFunctionTraces',

@@ -250,6 +250,12 @@ class TracePanel implements vscode.Disposable {
     }
   }
 
+  /** Resolves once the current (re)load is done: true when the primary trace is loaded. */
+  async settled(): Promise<boolean> {
+    await this.loading;
+    return this.primary.loaded !== undefined;
+  }
+
   /** The subject's first trace: the one the views show and the overlay follows. */
   get primary(): Slot {
     return this.slots[0]!;
@@ -312,9 +318,13 @@ class TracePanel implements vscode.Disposable {
     } catch (err) {
       // The panel was closed: nothing is left to show the outcome.
       if (err instanceof vscode.CancellationError || !this.slots.includes(slot)) return;
-      slot.loaded = undefined;
       slot.error = err instanceof Error ? err.message : String(err);
-      if (this.selected?.handle === slot.handle) this.selected = undefined;
+      // A failed refresh keeps the trace on screen (the webview shows the failure as a banner):
+      // the backend being down must not take away what the person was reading.
+      if (!refresh || !slot.loaded) {
+        slot.loaded = undefined;
+        if (this.selected?.handle === slot.handle) this.selected = undefined;
+      }
       this.setTitle();
       if (this.ready) this.post({ type: 'error', handle: slot.handle, message: slot.error });
     }
@@ -466,6 +476,12 @@ class TracePanel implements vscode.Disposable {
         return;
       case 'refresh':
         this.loading = this.load(true);
+        return;
+      case 'openBackendSetting':
+        await vscode.commands.executeCommand(Commands.openBackendSetting);
+        return;
+      case 'testConnection':
+        await vscode.commands.executeCommand(Commands.testConnection);
         return;
       case 'goToSource': {
         const slot = this.slotOf(msg.handle);
@@ -626,17 +642,23 @@ export class TracePanels implements vscode.Disposable {
     private readonly logs?: SpanLogFinder,
   ) {}
 
-  /** Opens (or reveals) the panel of `traceId`, selecting `spanId` when given. */
-  open(traceId: string, spanId?: string): void {
-    this.openSubject({ kind: 'trace', traceId }, spanId);
+  /**
+   * Opens (or reveals) the panel of `traceId`, selecting `spanId` when given. Resolves once it has
+   * loaded: true when the trace is shown, false when fetching it failed (the panel says why).
+   */
+  open(traceId: string, spanId?: string): Promise<boolean> {
+    return this.openSubject({ kind: 'trace', traceId }, spanId);
   }
 
-  /** Opens (or reveals) the panel of `subject`, selecting `spanId` in its first trace when given. */
-  openSubject(subject: PanelSubject, spanId?: string): void {
+  /**
+   * Opens (or reveals) the panel of `subject`, selecting `spanId` in its first trace when given.
+   * Resolves as `open` does.
+   */
+  openSubject(subject: PanelSubject, spanId?: string): Promise<boolean> {
     const existing = this.panels.get(subjectKey(subject));
     if (existing) {
       existing.reveal(spanId);
-      return;
+      return existing.settled();
     }
     const panel = vscode.window.createWebviewPanel(
       TRACE_VIEW_TYPE,
@@ -644,10 +666,10 @@ export class TracePanels implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] },
     );
-    this.adopt(subject, panel, spanId);
+    return this.adopt(subject, panel, spanId).settled();
   }
 
-  private adopt(subject: PanelSubject, panel: vscode.WebviewPanel, spanId?: string): void {
+  private adopt(subject: PanelSubject, panel: vscode.WebviewPanel, spanId?: string): TracePanel {
     const p = new TracePanel(
       subject,
       panel,
@@ -690,6 +712,7 @@ export class TracePanels implements vscode.Disposable {
     };
     p.onDidChange(follow);
     follow();
+    return p;
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   type TraceResult,
 } from '../core/backends';
 import { describeError } from './errors';
+import { originNote } from './backendSettings';
 import type { Config } from './config';
 import type { Credentials } from './credentials';
 
@@ -59,6 +60,10 @@ export class TraceService implements vscode.Disposable {
   private backend: Promise<{ backend: TraceBackend; config: BackendConfig }> | undefined;
   /** The backend `backend` resolved to, for `peek`. */
   private current: TraceBackend | undefined;
+  /** The other entries of `traceLens.backends`, built on first use after a change: a lookup by ID tries them in turn. */
+  private others: Promise<TraceBackend[]> | undefined;
+  /** What `others` resolved to, for `peek` and `invalidate`. */
+  private otherBackends: TraceBackend[] = [];
   /** The summary of each result the backend handed out; weak, so it lives as long as the cache holds the result. */
   private readonly summaries = new WeakMap<TraceResult, LoadedTrace>();
   /** Failures already logged: callers sharing one fetch share its error, logged once. */
@@ -81,6 +86,8 @@ export class TraceService implements vscode.Disposable {
       this.backend = undefined;
       this.current = undefined;
       this.named.clear();
+      this.others = undefined;
+      this.otherBackends = [];
     };
     this.subscriptions = [config.onDidChange(reset), credentials.onDidChange(reset)];
   }
@@ -91,11 +98,7 @@ export class TraceService implements vscode.Disposable {
     const building = (async () => {
       const { config, problems } = this.config.backend;
       for (const p of problems) this.log.warn(`settings: ${p}`);
-      const secrets = await this.credentials.get(config);
-      const backend = createBackend(config, secrets, {
-        readFile: async (path) => new Uint8Array(await vscode.workspace.fs.readFile(vscode.Uri.file(path))),
-      });
-      return { backend, config };
+      return { backend: await this.build(config), config };
     })();
     this.backend = building;
     building.then(
@@ -107,6 +110,36 @@ export class TraceService implements vscode.Disposable {
         if (this.backend === building) this.backend = undefined;
       },
     );
+    return building;
+  }
+
+  private async build(config: BackendConfig): Promise<TraceBackend> {
+    const secrets = await this.credentials.get(config);
+    return createBackend(config, secrets, {
+      readFile: async (path) => new Uint8Array(await vscode.workspace.fs.readFile(vscode.Uri.file(path))),
+    });
+  }
+
+  /** The configured backends other than the default, in settings order (those that build). */
+  private otherConfigured(defaultName: string): Promise<TraceBackend[]> {
+    if (this.others) return this.others;
+    const timeoutMs = this.config.timeoutMs;
+    const building = (async () => {
+      const built: TraceBackend[] = [];
+      for (const config of this.config.backends) {
+        if (config.name === defaultName) continue;
+        try {
+          built.push(await this.build({ ...config, timeoutMs }));
+        } catch (err) {
+          this.log.warn(`settings: backend "${config.name}" is not used: ${describeError(err)}`);
+        }
+      }
+      return built;
+    })();
+    this.others = building;
+    void building.then((built) => {
+      if (this.others === building) this.otherBackends = built;
+    });
     return building;
   }
 
@@ -133,7 +166,7 @@ export class TraceService implements vscode.Disposable {
 
   /** The trace, if it was loaded and a backend's cache still holds it; fetches nothing. */
   peek(traceId: string): LoadedTrace | undefined {
-    for (const backend of [this.local?.backend(), this.current]) {
+    for (const backend of [this.local?.backend(), this.current, ...this.otherBackends]) {
       const result = backend?.cachedTrace?.(traceId);
       const loaded = result && this.summaries.get(result);
       if (loaded) return loaded;
@@ -145,6 +178,7 @@ export class TraceService implements vscode.Disposable {
   invalidate(traceId: string): void {
     this.local?.backend()?.clearCache?.(traceId);
     this.current?.clearCache?.(traceId);
+    for (const b of this.otherBackends) b.clearCache?.(traceId);
   }
 
   /**
@@ -249,15 +283,11 @@ export class TraceService implements vscode.Disposable {
     fresh: boolean,
     started: number,
   ): Promise<LoadedTrace> {
-    const where = backendWhere(config);
     const result = await backend.getTrace(traceId, {
       ...(signal ? { signal } : {}),
       ...(fresh ? { noCache: true } : {}),
     });
-    const label = where
-      ? vscode.l10n.t('from {0} at {1}', backend.name, where)
-      : vscode.l10n.t('from {0}', backend.name);
-    return this.summaryOf(traceId, result, backend, started, label);
+    return this.summaryOf(traceId, result, backend, started, sourceLabel(backend.name, config));
   }
 
   /**
@@ -277,19 +307,70 @@ export class TraceService implements vscode.Disposable {
     const started = Date.now();
     const local = await this.loadLocal(traceId, signal, fresh, started);
     if (local && local !== 'missing') return local;
+    let defaultName = '';
     try {
       const { backend, config } = await this.getBackend();
+      defaultName = backend.name;
       return await this.fetchFrom(traceId, backend, config, signal, fresh, started);
     } catch (err) {
       if (signal?.aborted) throw new vscode.CancellationError();
+      // Not in the default backend (or it is down): the other configured backends, in order.
+      const found = defaultName
+        ? await this.loadElsewhere(traceId, defaultName, signal, fresh, started)
+        : undefined;
+      if (found) return found;
       // The person may not run any backend (the local store is their only one): say where we looked.
+      // Where the URL came from, so the right settings scope gets fixed.
+      const described = isBackendError(err, 'not-found')
+        ? describeError(err)
+        : `${describeError(err)} ${originNote(this.config)}`;
+      const elsewhere = this.otherBackends.map((b) => b.name);
+      const everywhere = elsewhere.length
+        ? vscode.l10n.t('{0} Not in {1} either.', described, elsewhere.join(', '))
+        : described;
       const message =
-        local === 'missing'
-          ? vscode.l10n.t('Not in the local store. {0}', describeError(err))
-          : describeError(err);
+        local === 'missing' ? vscode.l10n.t('Not in the local store. {0}', everywhere) : everywhere;
       if (this.firstReport(err)) this.log.warn(`trace ${traceId}: ${message}`);
       throw new Error(message, { cause: err });
     }
+  }
+
+  /** The trace from the first other configured backend that has it; undefined when none does. */
+  private async loadElsewhere(
+    traceId: string,
+    defaultName: string,
+    signal: AbortSignal | undefined,
+    fresh: boolean,
+    started: number,
+  ): Promise<LoadedTrace | undefined> {
+    const configs = this.config.backends;
+    for (const backend of await this.otherConfigured(defaultName)) {
+      if (signal?.aborted) throw new vscode.CancellationError();
+      try {
+        const result = await backend.getTrace(traceId, {
+          ...(signal ? { signal } : {}),
+          ...(fresh ? { noCache: true } : {}),
+        });
+        const config = configs.find((c) => c.name === backend.name);
+        this.log.info(`trace ${traceId}: not in ${defaultName}; found in ${backend.name}`);
+        return this.summaryOf(
+          traceId,
+          result,
+          backend,
+          started,
+          vscode.l10n.t(
+            '{0} (not in {1})',
+            config ? sourceLabel(backend.name, config) : vscode.l10n.t('from {0}', backend.name),
+            defaultName,
+          ),
+        );
+      } catch (err) {
+        if (signal?.aborted) throw new vscode.CancellationError();
+        if (!isBackendError(err, 'not-found') && this.firstReport(err))
+          this.log.info(`trace ${traceId}: ${backend.name} did not answer (${describeError(err)})`);
+      }
+    }
+    return undefined;
   }
 
   /** False when `err` was seen before: callers that shared a fetch get one error, logged once. */
@@ -343,6 +424,12 @@ export class TraceService implements vscode.Disposable {
     this.backend = undefined;
     this.current = undefined;
   }
+}
+
+/** "from Tempo at 127.0.0.1:3200" (localized), for the hover. */
+function sourceLabel(name: string, config: BackendConfig): string {
+  const where = backendWhere(config);
+  return where ? vscode.l10n.t('from {0} at {1}', name, where) : vscode.l10n.t('from {0}', name);
 }
 
 /** Where a configured backend is, for people: `host[:port][/path]`, no credentials; none for files. */

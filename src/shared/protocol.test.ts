@@ -114,6 +114,8 @@ describe('parseWebviewMessage under fuzzing', () => {
     compareWith: { type: 'compareWith', handle: 'main' },
     getSpanLogs: { type: 'getSpanLogs', requestId: 9, handle: 'b', index: 0 },
     openLogLine: { type: 'openLogLine', id: 12 },
+    openBackendSetting: { type: 'openBackendSetting' },
+    testConnection: { type: 'testConnection' },
   };
 
   /** What each field may hold, written apart from the parser so the two check each other. */
@@ -172,6 +174,8 @@ describe('parseWebviewMessage under fuzzing', () => {
     compareWith: { handle: { rule: handle } },
     getSpanLogs: { requestId: { rule: index }, handle: { rule: handle }, index: { rule: index } },
     openLogLine: { id: { rule: index } },
+    openBackendSetting: {},
+    testConnection: {},
   };
 
   /** True when `m` has exactly the fields its type allows, each of the right kind. */

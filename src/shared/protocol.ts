@@ -329,6 +329,16 @@ export interface RefreshMessage {
   type: 'refresh';
 }
 
+/** Open the setting that holds the backend's URL, in the scope that set it (an error's button). */
+export interface OpenBackendSettingMessage {
+  type: 'openBackendSetting';
+}
+
+/** Run Trace Lens: Test Connection (an error's button). */
+export interface TestConnectionMessage {
+  type: 'testConnection';
+}
+
 /** The selected span changed, or (`index: null`) nothing is selected; the source overlay follows it. */
 export interface SelectionChangedMessage {
   type: 'selectionChanged';
@@ -412,7 +422,9 @@ export type WebviewMessage =
   | CopyMessage
   | OpenInGrafanaMessage
   | RefreshMessage
-  | SelectionChangedMessage;
+  | SelectionChangedMessage
+  | OpenBackendSettingMessage
+  | TestConnectionMessage;
 
 const HANDLE = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_COPY = 1 << 20;
@@ -532,6 +544,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
         : undefined;
     case 'openLogLine':
       return isIndex(m.id) ? { type: 'openLogLine', id: m.id } : undefined;
+    case 'openBackendSetting':
+      return { type: 'openBackendSetting' };
+    case 'testConnection':
+      return { type: 'testConnection' };
     case 'selectionChanged':
       return isHandle(m.handle) && (m.index === null || isIndex(m.index))
         ? { type: 'selectionChanged', handle: m.handle, index: m.index }

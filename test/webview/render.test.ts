@@ -133,8 +133,46 @@ describe('webview: rendering', () => {
     );
     assert.equal(await view.page.isVisible('.tl-progress'), false);
     await view.screenshot('error');
-    await view.page.click('[data-testid="error"] button');
+    await view.page.click('[data-testid="error"] [data-testid="retry"]');
     assert.equal((await view.postedOfType('refresh')).length, 1);
+    await view.page.click('[data-testid="error"] [data-testid="open-setting"]');
+    await view.page.click('[data-testid="error"] [data-testid="test-connection"]');
+    assert.equal((await view.postedOfType('openBackendSetting')).length, 1);
+    assert.equal((await view.postedOfType('testConnection')).length, 1);
+  });
+
+  it('a refresh that fails keeps the trace and says so in a banner with Retry, Open Setting and Test Connection', async () => {
+    view = await openView(browser, { trace: makeTrace(CHECKOUT) });
+    await view.page.click(`.tl-row[data-span-index="${indexOf(makeTrace(CHECKOUT), 'pay')}"] .tl-name`);
+    await view.send({ type: 'loading', handle: 'main', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    const message =
+      'GET /api/v2/traces/4bf92f35… could not reach Tempo (connection refused); check traceLens.tempo.url and that the server is running (traceLens.tempo.url from Remote settings)';
+    await view.send({ type: 'error', handle: 'main', message });
+    const banner = await view.page.waitForSelector('[data-testid="error-banner"]');
+    assert.equal(await banner.getAttribute('role'), 'alert');
+    assert.equal(await view.page.textContent('.tl-fail-banner-message'), message);
+    // The trace, its selection and its header stay; no error page replaces them.
+    assert.equal(await view.page.isVisible('[data-testid="error"]'), false);
+    assert.equal(await view.page.isVisible('.tl-progress'), false);
+    assert.equal((await view.rowNames()).length, 9);
+    assert.equal(await view.page.textContent('[data-testid="span-count"]'), '9');
+    assert.equal(await view.page.isVisible('.tl-row.tl-selected'), true);
+    await view.screenshot('refresh-failed-banner');
+    await view.page.click('[data-testid="error-banner"] [data-testid="open-setting"]');
+    await view.page.click('[data-testid="error-banner"] [data-testid="test-connection"]');
+    await view.page.click('[data-testid="error-banner"] [data-testid="retry"]');
+    assert.equal((await view.postedOfType('openBackendSetting')).length, 1);
+    assert.equal((await view.postedOfType('testConnection')).length, 1);
+    assert.equal((await view.postedOfType('refresh')).length, 1);
+    // The retry worked: the banner goes, the new version shows.
+    await view.send({ type: 'trace', handle: 'main', trace: makeTrace(CHECKOUT) });
+    await view.frames();
+    assert.equal(await view.page.isVisible('[data-testid="error-banner"]'), false);
+    // Dismissed by hand, it stays gone until the next failure.
+    await view.send({ type: 'error', handle: 'main', message });
+    await view.page.click('[data-testid="banner-dismiss"]');
+    assert.equal(await view.page.isVisible('[data-testid="error-banner"]'), false);
+    assert.equal((await view.rowNames()).length, 9);
   });
 
   it('keeps the old trace under a progress bar while refreshing, then shows the new one', async () => {
