@@ -4,7 +4,7 @@
  * global keys and saving the state. The state itself is the session's (session.ts), the host
  * channel is hostApi.ts, the key map keys.ts, and each view lives in views/<name>/.
  */
-import type { PanelSubject, TraceEntry } from '../src/shared/protocol';
+import type { SearchPayload, TraceEntry, WebviewSubject } from '../src/shared/protocol';
 import { el, icon } from './dom';
 import { renderHeader } from './header';
 import { HostApi, type VsCodeApi } from './hostApi';
@@ -13,7 +13,7 @@ import { Session, type SessionEvent } from './session';
 import { readState } from './state';
 import { applyPalette, watchTheme } from './theme';
 import { Toolbar } from './toolbar';
-import { VIEWS, type ViewName } from './views';
+import { SUBJECT_VIEWS, VIEWS, type SearchView, type ViewName } from './views';
 import type { View } from './views/view';
 
 export type { VsCodeApi } from './hostApi';
@@ -29,6 +29,8 @@ export class App {
   private readonly host: HostApi;
   private readonly views = new Map<ViewName, View>();
   private view: View;
+  /** The search results view, when the subject is a search. */
+  private searchView: SearchView | undefined;
   private saveTimer = 0;
 
   constructor(
@@ -47,6 +49,7 @@ export class App {
       },
       selectSpan: (handle, spanId) => s.selectById(handle, spanId),
       spanDetail: (handle, index, detail) => this.view.detailArrived(handle, index, detail),
+      search: (search) => this.showSearch(search),
     });
     this.progress = el('div', {
       class: 'tl-progress',
@@ -120,9 +123,27 @@ export class App {
 
   // ---- states: loading, error, trace ----------------------------------------------------------
 
-  private onInit(subject: PanelSubject | undefined, traces: TraceEntry[]): void {
+  private onInit(subject: WebviewSubject | undefined, traces: TraceEntry[]): void {
+    if (subject?.kind === 'search') {
+      this.showSearch(undefined);
+      return;
+    }
     if (subject) this.session.setSubject(subject);
     for (const entry of traces) this.showTrace(entry, true);
+  }
+
+  /** A search webview: its view replaces the trace views (`search` undefined: not yet known). */
+  private showSearch(search: SearchPayload | undefined): void {
+    let view = this.searchView;
+    if (!view) {
+      view = this.searchView = SUBJECT_VIEWS.search({ host: this.host });
+      this.shell.replaceChildren(view.element);
+      view.focus();
+    }
+    if (!search) return;
+    view.show(search);
+    // The host's serializer shows these results again after a window reload.
+    this.api.setState({ subject: { kind: 'search' }, search });
   }
 
   private showLoading(traceId: string | undefined): void {

@@ -5,13 +5,16 @@
  */
 import type { SpanDetail, StackFrameRef } from '../src/shared/model';
 import {
-  parsePanelSubject,
+  parseWebviewSubject,
   type HostMessage,
-  type PanelSubject,
+  type SearchPayload,
   type TraceEntry,
   type TraceHandle,
+  type TraceRef,
   type WebviewMessage,
+  type WebviewSubject,
 } from '../src/shared/protocol';
+import { readSearch } from '../src/shared/searchPayload';
 
 /** The object `acquireVsCodeApi()` returns. */
 export interface VsCodeApi {
@@ -23,7 +26,9 @@ export interface VsCodeApi {
 /** What the host tells the webview, after `readHostMessage` checked it. */
 export interface HostHandlers {
   /** The reply to `ready`: the subject and the traces that have loaded. */
-  init(subject: PanelSubject | undefined, traces: TraceEntry[]): void;
+  init(subject: WebviewSubject | undefined, traces: TraceEntry[]): void;
+  /** A search and its results (a search webview's only content). */
+  search(search: SearchPayload): void;
   /** A new version of one trace. */
   trace(entry: TraceEntry): void;
   loading(handle: TraceHandle | undefined, traceId: string | undefined): void;
@@ -80,7 +85,7 @@ export class HostApi {
           this.on.error('The host sent a trace this view cannot read.', undefined);
           return;
         }
-        this.on.init(parsePanelSubject(m.subject), traces as TraceEntry[]);
+        this.on.init(parseWebviewSubject(m.subject), traces as TraceEntry[]);
         return;
       }
       case 'trace': {
@@ -108,6 +113,11 @@ export class HostApi {
         if (isHandle(msg.handle) && typeof msg.spanId === 'string')
           this.on.selectSpan(msg.handle, msg.spanId);
         return;
+      case 'search': {
+        const search = readSearch(msg.search);
+        if (search) this.on.search(search);
+        return;
+      }
       default: {
         const never: never = msg;
         return never;
@@ -169,6 +179,11 @@ export class HostApi {
 
   refresh(): void {
     this.post({ type: 'refresh' });
+  }
+
+  /** Compare trace `a` with trace `b` (the host runs the comparison command). */
+  compareTraces(a: TraceRef, b: TraceRef): void {
+    this.post({ type: 'compareTraces', a, b });
   }
 
   /** The selection changed (`index` -1: nothing is selected). */

@@ -18,6 +18,7 @@ import {
 import { renderPanelHtml } from '../shared/panelHtml';
 import type { LoadedTrace, TraceLoads, TraceService } from './traceService';
 import { Commands } from './commandIds';
+import { compareTraces } from './compareCommand';
 import { parseStackTrace } from '../core/source';
 import { readDetail } from '../core/decode';
 import type { SpanDetail, StackFrameRef } from '../shared/model';
@@ -315,6 +316,9 @@ class TracePanel implements vscode.Disposable {
         await vscode.commands.executeCommand(Commands.openInGrafana, { traceId: slot.ref.traceId });
         return;
       }
+      case 'compareTraces':
+        await compareTraces(msg.a, msg.b, this.log);
+        return;
       case 'selectionChanged': {
         const slot = this.slotOf(msg.handle);
         if (!slot) return;
