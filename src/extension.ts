@@ -66,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     const navigator = new SourceNavigator(sourceIndex, log);
     const overlay = new TraceOverlay(panels, navigator, sourceIndex, context.extensionUri, log);
     const lenses = new FunctionLenses(traces, log);
-    const search = new TraceSearchView(traces, context.globalState, log);
+    const search = new TraceSearchView(traces, context.globalState, log, context.extensionUri);
     const { live, statusBar } = local.show();
     context.subscriptions.push(
       log,
