@@ -111,6 +111,18 @@ describe('webview: search results', () => {
     assert.equal(await p.locator('.tl-sr-dot').count(), 4);
     assert.equal(await p.locator('.tl-sr-dot.tl-sr-error').count(), 1);
     await view.screenshot('search-wide');
+    // Log scale: the 80 ms trace leaves the bottom line (5.2 s flattens it there on a linear axis).
+    const cy = () =>
+      p.locator(`.tl-sr-dot[data-trace-id="${id(2)}"]`).evaluate((c) => Number(c.getAttribute('cy')));
+    const linear = await cy();
+    await p.click('[data-testid="search-log"]');
+    assert.equal(await p.getAttribute('[data-testid="search-log"]', 'aria-pressed'), 'true');
+    assert.ok((await cy()) < linear - 30, `${await cy()} vs ${linear}`);
+    assert.deepEqual(
+      await p.locator('.tl-sr-label').evaluateAll((ls) => ls.slice(0, 3).map((l) => l.textContent)),
+      ['10 ms', '100 ms', '1 s'],
+    );
+    await view.screenshot('search-wide-log');
   });
 
   it('sorts by a column header, both ways, and says so to assistive technology', async () => {

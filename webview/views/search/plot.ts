@@ -14,6 +14,7 @@ import {
   layoutPoints,
   nearestPoint,
   timeTicks,
+  yOf,
   type Box,
   type Point,
 } from './scatter';
@@ -21,7 +22,7 @@ import {
 const SVG = 'http://www.w3.org/2000/svg';
 /** How close (CSS px) the pointer must be to a point for a click to take it. */
 const HIT_RADIUS = 8;
-const MARGIN = { left: 52, right: 14, top: 10, bottom: 22 };
+const MARGIN = { left: 56, right: 14, top: 12, bottom: 22 };
 
 /** What the plot tells its owner. */
 export interface PlotEvents {
@@ -57,6 +58,9 @@ export class ScatterPlot {
   private hovered = -1;
   private cursor = -1;
   private picks: number[] = [];
+  /** Durations on a log scale (the toggle in the corner). */
+  private log = false;
+  private readonly logToggle: HTMLButtonElement;
 
   constructor(private readonly events: PlotEvents) {
     this.surface = svg('svg', {}, 'tl-sr-svg');
@@ -66,9 +70,22 @@ export class ScatterPlot {
     this.surface.append(this.axes, this.dots, this.marks);
     this.tip = el('div', { class: 'tl-sr-tip', attrs: { role: 'tooltip' } });
     this.tip.hidden = true;
+    this.logToggle = el('button', {
+      class: 'tl-btn tl-btn-text tl-sr-log',
+      text: 'Log scale',
+      title: 'Durations on a log scale: short traces stay apart when a few take far longer',
+      attrs: { type: 'button', 'aria-pressed': 'false', 'data-testid': 'search-log' },
+    });
+    this.logToggle.addEventListener('click', () => {
+      this.log = !this.log;
+      this.logToggle.setAttribute('aria-pressed', String(this.log));
+      this.logToggle.classList.toggle('tl-on', this.log);
+      this.draw();
+    });
     this.element = el('div', { class: 'tl-sr-plot', attrs: { role: 'img', 'data-testid': 'search-plot' } }, [
       this.surface,
       this.tip,
+      this.logToggle,
     ]);
     this.surface.addEventListener('pointermove', (ev) => this.onMove(ev));
     this.surface.addEventListener('pointerleave', () => this.setHover(-1));
@@ -134,7 +151,7 @@ export class ScatterPlot {
     this.dots.replaceChildren();
     this.points = [];
     this.byRow.clear();
-    const d = domains(this.rows);
+    const d = domains(this.rows, this.log);
     if (!d || width < 40 || height < 40) {
       this.element.setAttribute('aria-label', 'Duration over time: no traces to plot');
       this.drawMarks();
@@ -143,8 +160,8 @@ export class ScatterPlot {
     const box = this.box();
     const bottom = box.top + box.height;
     const right = box.left + box.width;
-    for (const t of durationTicks(d.dMax, Math.max(2, Math.floor(box.height / 36)))) {
-      const y = Math.round(bottom - (t / d.dMax) * box.height) + 0.5;
+    for (const t of durationTicks(d, Math.max(2, Math.floor(box.height / 36)))) {
+      const y = Math.round(yOf(t, d, box)) + 0.5;
       this.axes.append(svg('line', { x1: box.left, x2: right, y1: y, y2: y }, 'tl-sr-grid'));
       const label = svg('text', { x: box.left - 6, y: y + 4, 'text-anchor': 'end' }, 'tl-sr-label');
       label.textContent = t === 0 ? '0' : formatDuration(t * 1e6);

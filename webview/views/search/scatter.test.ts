@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import type { SearchRow } from '../../../src/shared/protocol';
 import {
   domains,
+  durationStep,
   durationTicks,
   formatTimeTick,
   layoutPoints,
   nearestPoint,
   scale,
   timeTicks,
+  yOf,
 } from './scatter';
 
 const T = Date.UTC(2026, 11, 7, 13, 0, 0);
@@ -90,7 +92,36 @@ describe('webview pure: search scatter plot', () => {
   });
 
   it('duration ticks stay within the axis', () => {
-    assert.deepEqual(durationTicks(3000, 4), [0, 1000, 2000, 3000]);
-    assert.deepEqual(durationTicks(2300, 4), [0, 1000, 2000]);
+    const d = domains(rows)!;
+    assert.deepEqual(durationTicks(d, 4), [0, 1000, 2000, 3000]);
+    assert.deepEqual(durationTicks({ ...d, dMax: 2300 }, 4), [0, 1000, 2000]);
+  });
+
+  it('duration ticks of a minute or more fall on whole minutes and hours', () => {
+    const d = domains([row(T, 698_000), row(T + 1000, 100)])!;
+    assert.equal(d.dMax, 900_000, 'three 5-minute steps above 11 min 38 s');
+    assert.ok(
+      durationTicks(d, 4).every((t) => t % 60_000 === 0),
+      String(durationTicks(d, 4)),
+    );
+    assert.equal(durationStep(698_000, 4), 300_000);
+    assert.equal(durationStep(5 * 3600e3, 4), 2 * 3600e3);
+    assert.equal(durationStep(2300, 4), 1000);
+    assert.equal(durationStep(0.8, 4), 0.2);
+  });
+
+  it('a log scale spans whole powers of ten, so a 698 s trace does not flatten the 100 ms ones', () => {
+    const spread = [row(T, 100), row(T + 1000, 5200), row(T + 2000, 698_000), row(T + 3000, 0)];
+    const d = domains(spread, true)!;
+    assert.deepEqual([d.dMin, d.dMax, d.log], [100, 1_000_000, true]);
+    assert.deepEqual(durationTicks(d, 8), [100, 1000, 10_000, 100_000, 1_000_000]);
+    assert.deepEqual(durationTicks(d, 2), [100, 10_000, 1_000_000]);
+    assert.equal(yOf(100, d, box), 110, 'the shortest on the bottom line');
+    assert.equal(yOf(0, d, box), 110, 'under 1 ms (sent as 0) too');
+    assert.equal(yOf(1_000_000, d, box), 10);
+    assert.equal(yOf(10_000, d, box), 60, 'each power of ten an equal step');
+    // Linear, the 100 ms and 5.2 s traces would be within 1 px of the bottom of a 100 px plot.
+    assert.ok(yOf(5200, domains(spread)!, box) > 109);
+    assert.equal(domains([row(T, 0)], true)!.dMax, 10, 'an axis when every trace took <1 ms');
   });
 });
