@@ -196,20 +196,9 @@ export class SpanBatch {
     this.attrEnd = u32(capacity);
     this.attrs = new AttrList(4 * capacity);
   }
-  /** Spans left out because they cannot be stored (bad IDs), and why (the first reason). */
-  rejected = 0;
-  rejectReason = '';
-
-  /**
-   * Empties the batch for the next request, keeping its columns' capacity: a receiver scans
-   * into a few reused batches instead of allocating some twenty typed arrays per request
-   * (whose external memory made V8 run full collections every few dozen requests).
-   */
-  reset(): void {
-    this.count = this.rejected = 0;
-    this.rejectReason = '';
-    for (const g of [
-      this.traceId,
+  /** The span columns (all but `traceId`, which holds four words per span). */
+  private get columns(): Grow<Uint32Array | Uint8Array>[] {
+    return [
       this.spanHi,
       this.spanLo,
       this.startLo,
@@ -225,8 +214,45 @@ export class SpanBatch {
       this.len,
       this.scope,
       this.attrEnd,
-    ])
-      g.length = 0;
+    ];
+  }
+
+  /** Spans the columns have room for without growing. */
+  get capacity(): number {
+    return this.spanHi.data.length;
+  }
+
+  /**
+   * Makes room for `n` spans in every column, so the scan stores a span's columns into `data`
+   * directly (one check per span instead of one per column) and sets the lengths with
+   * `setCount` once it is done. Keeps the first `count` spans.
+   */
+  reserve(n: number): void {
+    this.setCount(this.count);
+    this.traceId.reserve(4 * n);
+    for (const g of this.columns) g.reserve(n);
+  }
+
+  /** Sets every column's length to `count` spans (after stores into `data`). */
+  setCount(count: number): void {
+    this.count = count;
+    this.traceId.length = 4 * count;
+    for (const g of this.columns) g.length = count;
+  }
+
+  /** Spans left out because they cannot be stored (bad IDs), and why (the first reason). */
+  rejected = 0;
+  rejectReason = '';
+
+  /**
+   * Empties the batch for the next request, keeping its columns' capacity: a receiver scans
+   * into a few reused batches instead of allocating some twenty typed arrays per request
+   * (whose external memory made V8 run full collections every few dozen requests).
+   */
+  reset(): void {
+    this.rejected = 0;
+    this.rejectReason = '';
+    this.setCount(0);
     this.attrs.truncate(0);
     this.scopes.clear();
   }

@@ -33,11 +33,25 @@ const SERVICE_NAME = ascii('service.name');
 const EXCEPTION = ascii('exception');
 const STACKTRACE = ascii('exception.stacktrace');
 const CODE_KEYS = [...CODE_KEY_NAMES].map(ascii);
+/** `CODE_KEY_LENGTH[n]` is 1 when a code key is `n` bytes long. */
+const CODE_KEY_LENGTH = new Uint8Array(64);
+for (const c of CODE_KEYS) CODE_KEY_LENGTH[c.length] = 1;
 
 function equalsAscii(buf: Uint8Array, start: number, end: number, s: Uint8Array): boolean {
   if (end - start !== s.length) return false;
   for (let i = 0; i < s.length; i++) if (buf[start + i] !== s[i]) return false;
   return true;
+}
+
+/**
+ * Whether `buf[start, end)` is one of the `code.*` keys. A loop, not `some` with a closure: it
+ * runs for every attribute of every span until one is found (2% of the receiver's time).
+ */
+function isCodeKey(buf: Uint8Array, start: number, end: number): boolean {
+  const len = end - start;
+  if (buf[start] !== 0x63 || len >= CODE_KEY_LENGTH.length || CODE_KEY_LENGTH[len] === 0) return false;
+  for (let k = 0; k < CODE_KEYS.length; k++) if (equalsAscii(buf, start, end, CODE_KEYS[k]!)) return true;
+  return false;
 }
 
 function allZero(buf: Uint8Array, start: number, end: number): boolean {
@@ -312,6 +326,7 @@ class TraceScanner extends Scanner {
     } catch (err) {
       throw damaged('OTLP ExportTraceServiceRequest', err);
     }
+    this.batch.setCount(this.batch.count);
     return this.batch;
   }
 
@@ -406,8 +421,7 @@ class TraceScanner extends Scanner {
           if (keyEnd >= 0 && !(flags & SPAN_HAS_CODE)) {
             const k = b.attrs.length - 1;
             const ko = b.attrs.keyOff.data[k]!;
-            if (buf[ko] === 0x63 && CODE_KEYS.some((c) => equalsAscii(buf, ko, keyEnd, c)))
-              flags |= SPAN_HAS_CODE;
+            if (isCodeKey(buf, ko, keyEnd)) flags |= SPAN_HAS_CODE;
           }
           r.pos = e;
           break;
@@ -460,26 +474,30 @@ class TraceScanner extends Scanner {
       );
     }
     if (status === 2) flags |= SPAN_ERROR;
-    b.count++;
-    b.traceId.push(word(buf, traceOff));
-    b.traceId.push(word(buf, traceOff + 4));
-    b.traceId.push(word(buf, traceOff + 8));
-    b.traceId.push(word(buf, traceOff + 12));
-    b.spanHi.push(word(buf, spanOff));
-    b.spanLo.push(word(buf, spanOff + 4));
-    b.startLo.push(sLo);
-    b.startHi.push(sHi);
-    b.endLo.push(eLo);
-    b.endHi.push(eHi);
-    b.nameOff.push(nameOff);
-    b.nameLen.push(nameLen);
-    b.kind.push(kind);
-    b.status.push(status);
-    b.flags.push(flags);
-    b.off.push(start);
-    b.len.push(end - start);
-    b.scope.push(scope);
-    b.attrEnd.push(b.attrs.length);
+    // Room once, then plain stores: a push per column was a fifth of the scan.
+    const i = b.count;
+    if (i >= b.capacity) b.reserve(i + 1);
+    b.count = i + 1;
+    const tw = b.traceId.data;
+    tw[4 * i] = word(buf, traceOff);
+    tw[4 * i + 1] = word(buf, traceOff + 4);
+    tw[4 * i + 2] = word(buf, traceOff + 8);
+    tw[4 * i + 3] = word(buf, traceOff + 12);
+    b.spanHi.data[i] = word(buf, spanOff);
+    b.spanLo.data[i] = word(buf, spanOff + 4);
+    b.startLo.data[i] = sLo;
+    b.startHi.data[i] = sHi;
+    b.endLo.data[i] = eLo;
+    b.endHi.data[i] = eHi;
+    b.nameOff.data[i] = nameOff;
+    b.nameLen.data[i] = nameLen;
+    b.kind.data[i] = kind;
+    b.status.data[i] = status;
+    b.flags.data[i] = flags;
+    b.off.data[i] = start;
+    b.len.data[i] = end - start;
+    b.scope.data[i] = scope;
+    b.attrEnd.data[i] = b.attrs.length;
   }
 
   /** Validates an event; Error (and HasCode with a stack trace) for an `exception` event. */

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeTrace } from '../decode';
-import { ATTR_BOOL, ATTR_INT, ATTR_STR, SPAN_ERROR, SPAN_HAS_PARENT } from './batch';
+import { ATTR_BOOL, ATTR_INT, ATTR_STR, SPAN_ERROR, SPAN_HAS_CODE, SPAN_HAS_PARENT } from './batch';
 import { jsonToProto, OtlpDecodeError } from './json';
 import { ProtoWriter } from './protoWriter';
 import { scanLogs, scanTraces } from './scan';
@@ -261,6 +261,37 @@ describe('OTLP wire formats', () => {
     assert.deepEqual(snapshot(reused), snapshot(scanTraces(small)));
     // And back: a batch that was small takes a bigger body.
     assert.deepEqual(snapshot(scanTraces(big, reused)), snapshot(scanTraces(big)));
+  });
+
+  it('keeps every span when a batch grows in the middle of a scan', () => {
+    // Spans far smaller than the size estimate, so the columns grow several times mid-scan.
+    const spans = Array.from({ length: 500 }, (_, i) => ({
+      traceId: `5b8efff798038103d269b633${(0x10000000 + i).toString(16)}`,
+      spanId: `eee19b7e${(0x10000000 + i).toString(16)}`,
+      name: `s${i}`,
+      startTimeUnixNano: String(1_700_000_000_000_000_000 + i),
+      attributes: [
+        { key: 'i', value: { intValue: String(i) } },
+        // Code keys mark a span; keys that only look alike do not.
+        { key: ['code.function.name', 'code.function.nam', 'cxde.function.name'][i % 3]!, value: {} },
+      ],
+    }));
+    const body = jsonToProto('ExportTraceServiceRequest', {
+      resourceSpans: [{ scopeSpans: [{ spans }] }],
+    });
+    for (const b of [scanTraces(body), scanTraces(body, scanTraces(body.subarray(0, 0)))]) {
+      assert.equal(b.count, 500);
+      assert.equal(b.spanLo.length, 500);
+      assert.equal(b.traceId.length, 2000);
+      for (let i = 0; i < 500; i++) {
+        assert.equal(b.traceId.data[4 * i + 3], 0x10000000 + i);
+        assert.equal(b.spanLo.data[i], 0x10000000 + i);
+        assert.equal(text(body, b.nameOff.data[i]!, b.nameLen.data[i]!), `s${i}`);
+        assert.equal(b.attrEnd.data[i], 2 * i + 2);
+        assert.equal(b.attrs.num.data[2 * i], i);
+        assert.equal((b.flags.data[i]! & SPAN_HAS_CODE) !== 0, i % 3 === 0);
+      }
+    }
   });
 
   it('refuses bodies that are not an export request', () => {

@@ -146,6 +146,38 @@ describe('receiver: OTLP/HTTP in, Tempo API out', () => {
     assert.equal(short.status, 200);
   });
 
+  it('stores every body intact when many requests are in flight (body buffers are reused)', async () => {
+    const { r } = await start();
+    const { spans, traceIds } = generateTraces(48, 12, { seed: 7 });
+    const bodies = traceIds.map((id, i) => {
+      const body = encodeSpans(spans.filter((s) => s.traceId === id));
+      return i % 4 === 3 ? { body: gzipSync(body), gzip: true } : { body, gzip: false };
+    });
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < bodies.length) {
+          const { body, gzip } = bodies[next++]!;
+          const res = await request(otlp(r), {
+            headers: { ...PROTO, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) },
+            body,
+          });
+          assert.equal(res.status, 200);
+        }
+      }),
+    );
+    for (const id of traceIds) {
+      const res = await fetch(`${r.status.queryUrl}/api/traces/${id}`);
+      assert.equal(res.status, 200);
+      const text = await res.text();
+      assert.equal(decodeTrace(text).model.spanCount, 12);
+      for (const s of spans.filter((x) => x.traceId === id)) {
+        assert.ok(text.includes(`"${String(s.attributes!['item.id'])}"`), `${id} keeps ${s.spanId}`);
+        assert.ok(text.includes(`"${s.name}"`));
+      }
+    }
+  });
+
   it('takes OTLP/JSON in the spec form and Tempo form, gzip, and answers partial success in JSON', async () => {
     const { r } = await start();
     const spec = fs.readFileSync(join(FIXTURES, 'otlp-json-ingest-input-5B.observatorium.json'));
