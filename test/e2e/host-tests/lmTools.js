@@ -13,8 +13,8 @@ const TRACE_ID = config.traceId;
 const BIG_TRACE_ID = config.bigTraceId;
 /** test/fixtures/hostile/hostile-trace.json, which the fake Tempo serves too. */
 const HOSTILE_TRACE_ID = '1717deadbeef1717deadbeef1717dead';
-/** The fixtures were recorded on 2026-11-22; a range from now back past that, however late this runs. */
-const SINCE = `${Math.ceil((Date.now() - Date.UTC(2026, 10, 21)) / 86_400_000) + 1}d`;
+/** The fake Tempo places its traces 10 minutes before it started and applies the range: the last hour has them. */
+const SINCE = '1h';
 
 const TOOLS = [
   'traceLens_getTrace',
