@@ -9,7 +9,7 @@ import {
   type TraceBackend,
 } from '../../core/backends';
 import { formatDuration } from '../../shared/format';
-import { cleanText, formatAgo, unixNanoToMs } from '../../core/source';
+import { cleanText, formatAgo, keepInRange, unixNanoToMs } from '../../core/source';
 import {
   applyCompletion,
   completionContext,
@@ -110,6 +110,8 @@ type State =
       range: string;
       hits: SearchHit[];
       at: number;
+      /** Traces the backend answered from outside the range (it ignored it): left out, and said. */
+      outOfRange?: { backend: string; count: number };
       /** Empty within the backend's cut-off: the search runs again on its own (ms of the cut-off). */
       waitingCutoffMs?: number;
     }
@@ -117,6 +119,18 @@ type State =
 
 /** `note`: a line that only informs (picking it does nothing). */
 type BoxItem = vscode.QuickPickItem & { action: 'run' | 'history' | 'complete' | 'note'; text: string };
+
+/** Over the results: the backend ignored the range, and what it sent from outside was left out. */
+function ignoredRangeItem(backend: string, count: number, range: string, query: string): MessageItem {
+  const name = cleanText(backend, 80);
+  return new MessageItem(
+    count === 1
+      ? vscode.l10n.t('{0} ignored the time range: 1 trace from outside it was left out', name)
+      : vscode.l10n.t('{0} ignored the time range: {1} traces from outside it were left out', name, count),
+    'filter',
+    vscode.l10n.t('Only traces of the range asked for ({0}) are listed. {1}', range.toLowerCase(), query),
+  );
+}
 
 /** Why an empty answer may be empty, while it refreshes on its own. */
 function cutoffNote(cutoffMs: number): string {
@@ -204,9 +218,17 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
               'info',
               s.query,
             ),
+            ...(s.outOfRange
+              ? [ignoredRangeItem(s.outOfRange.backend, s.outOfRange.count, s.range, s.query)]
+              : []),
           ];
         }
-        return s.hits.map((h) => new SearchResultItem(h, s.at));
+        return [
+          ...(s.outOfRange
+            ? [ignoredRangeItem(s.outOfRange.backend, s.outOfRange.count, s.range, s.query)]
+            : []),
+          ...s.hits.map((h) => new SearchResultItem(h, s.at)),
+        ];
     }
   }
 
@@ -275,7 +297,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
       backend.search!({ q: query, start: end - seconds, end, limit: RESULT_LIMIT, spss: 3, signal });
     try {
       // The view shows that it is busy; the notification offers Cancel, which stops the request.
-      const result = again
+      const answered = again
         ? await ask(controller.signal)
         : await vscode.window.withProgress({ location: { viewId: SEARCH_VIEW_ID } }, () =>
             vscode.window.withProgress(
@@ -288,7 +310,11 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
             ),
           );
       if (run !== this.run) return;
-      this.log.info(`search: ${result.traces.length} traces for ${query} (${rangeLabel})`);
+      // The list says its range: a backend that ignored it does not widen it.
+      const { result, dropped } = keepInRange(answered, (end - seconds) * 1000, end * 1000);
+      this.log.info(
+        `search: ${result.traces.length} traces for ${query} (${rangeLabel})${dropped > 0 ? `; ${dropped} from outside the range left out (${backend.name} ignored it)` : ''}`,
+      );
       const cutoff = cutoffOf(backend);
       const waiting = !again && result.traces.length === 0 && mayLackRecent(end, askedAt, cutoff);
       this.setState({
@@ -297,6 +323,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
         range: rangeLabel,
         hits: result.traces,
         at: Date.now(),
+        ...(dropped > 0 ? { outOfRange: { backend: backend.name, count: dropped } } : {}),
         ...(waiting ? { waitingCutoffMs: cutoff } : {}),
       });
       if (waiting) {
