@@ -547,7 +547,7 @@ function tagScopes(index, visible, intrinsics) {
  * (default 10 min); `receive(traceId, atMs = now())` marks a trace as just received (also
  * `GET /__receive?traceId=`).
  * `ignoreRange`: search answers the recorded times and never filters by `start`/`end` (see the top);
- * `setIgnoreRange(on)` switches it while running.
+ * `setIgnoreRange(on)` (also `GET /__ignoreRange?on=1|0`) switches it while running.
  */
 export async function startFakeTempo({
   port = 0,
@@ -657,6 +657,12 @@ export async function startFakeTempo({
       } catch (err) {
         return send(404, `${err.message}\n`);
       }
+      return send(204);
+    }
+    // Not Tempo: lets tests in the extension host switch to a backend that ignores the range.
+    if (path === '/__ignoreRange') {
+      requests.pop();
+      ignoreRange = url.searchParams.get('on') === '1';
       return send(204);
     }
     if (path === '/ready') return send(200, 'ready\n');

@@ -380,6 +380,18 @@ describe('fake Tempo: search in time (the default)', function () {
     assert.deepEqual(await search(tempo.url, '{}', '&start=0&end=3600'), []);
     // The last 5 minutes: ended 10 minutes ago, so left out.
     assert.deepEqual(await search(tempo.url, '{}', `&start=${sec(clock) - 300}&end=${sec(clock)}`), []);
+    // Switched to ignoring the range (as the e2e host tests do): the recorded times, any window.
+    assert.equal((await get(tempo.url, '/__ignoreRange?on=1')).status, 204);
+    try {
+      const old = await search(tempo.url, '{ name = "GET" }', '&start=0&end=3600');
+      assert.deepEqual(
+        old.map((t) => [t.traceID, t.startTimeUnixNano]),
+        [[TRACE, '1795469687728000000']],
+      );
+    } finally {
+      await get(tempo.url, '/__ignoreRange?on=0');
+    }
+    assert.deepEqual(await search(tempo.url, '{}', '&start=0&end=3600'), []);
   });
 
   it('3.0.3: a trace received now is found now, where metrics place it', async function () {
