@@ -123,12 +123,20 @@ type BoxItem = vscode.QuickPickItem & { action: 'run' | 'history' | 'complete' |
 /** Over the results: the backend ignored the range, and what it sent from outside was left out. */
 function ignoredRangeItem(backend: string, count: number, range: string, query: string): MessageItem {
   const name = cleanText(backend, 80);
-  return new MessageItem(
+  const message =
     count === 1
       ? vscode.l10n.t('{0} ignored the time range: 1 trace from outside it was left out', name)
-      : vscode.l10n.t('{0} ignored the time range: {1} traces from outside it were left out', name, count),
+      : vscode.l10n.t('{0} ignored the time range: {1} traces from outside it were left out', name, count);
+  // The side bar is narrow: the tooltip holds the whole sentence.
+  return new MessageItem(
+    message,
     'filter',
-    vscode.l10n.t('Only traces of the range asked for ({0}) are listed. {1}', range.toLowerCase(), query),
+    vscode.l10n.t(
+      '{0}. Only traces of the range asked for ({1}) are listed. {2}',
+      message,
+      range.toLowerCase(),
+      query,
+    ),
   );
 }
 
