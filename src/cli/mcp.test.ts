@@ -32,11 +32,13 @@ describe('trace-lens mcp', function () {
   this.timeout(60_000);
   let tempo: FakeTempo;
   let client: Client;
+  let startTempo: (o: { fixturesDir: string; ignoreRange?: boolean }) => Promise<FakeTempo>;
 
   before(async () => {
     const mod = (await import(join(ROOT, 'test/server/fakeTempo.mjs'))) as {
-      startFakeTempo(o: { fixturesDir: string }): Promise<FakeTempo>;
+      startFakeTempo(o: { fixturesDir: string; ignoreRange?: boolean }): Promise<FakeTempo>;
     };
+    startTempo = mod.startFakeTempo;
     tempo = await mod.startFakeTempo({ fixturesDir: FIXTURES });
     ({ client } = await connect(['--tempo', tempo.url, '--workspace', DEMO]));
   });
@@ -90,17 +92,25 @@ describe('trace-lens mcp', function () {
   });
 
   it('search_traces: TraceQL rows over the range asked for', async () => {
-    // The fixtures were recorded on 2026-11-22; look back far enough from whenever this runs.
-    const days = Math.ceil((Date.now() - Date.UTC(2026, 10, 21)) / 86_400_000) + 1;
-    const r = await call(client, 'search_traces', { query: '{ status = error }', since: `${days}d` });
+    // The fake Tempo places its traces 10 minutes ago and applies the range: the last hour has them.
+    const r = await call(client, 'search_traces', { query: '{ status = error }' });
     assert.equal(r.isError, false, r.text);
-    assert.match(r.text, /\| `a8e00f77b50a734539bf0e48eec6bec4` \|/);
+    assert.match(r.text, /\| `a8e00f77b50a734539bf0e48eec6bec4` \| 10 min ago \|/);
     assert.match(r.text, /\| `85c5a3cd3c3f9a71b94e6401754cd3e0` \|/);
+    assert.doesNotMatch(r.text, /left out/);
     const q = tempo.requests.filter((x) => x.path === '/api/search').at(-1)!;
     assert.match(q.query, /q=%7B\+?(%20)?status/);
-    // The fake Tempo ignores start/end: with a one-hour range the old fixtures are left out, and it says so.
-    const recent = await call(client, 'search_traces', { query: '{ status = error }' });
-    assert.match(recent.text, /outside the last 1h left out: the backend did not apply the time range/);
+    // A backend that ignores start/end answers the recorded 2026-11-23 traces: left out, and said.
+    const ignoring = await startTempo({ fixturesDir: FIXTURES, ignoreRange: true });
+    const other = await connect(['--tempo', ignoring.url, '--workspace', DEMO]);
+    try {
+      const recent = await call(other.client, 'search_traces', { query: '{ status = error }' });
+      assert.match(recent.text, /outside the last 1h left out: the backend did not apply the time range/);
+      assert.doesNotMatch(recent.text, /a8e00f77b50a734539bf0e48eec6bec4/);
+    } finally {
+      await other.client.close();
+      await ignoring.close();
+    }
   });
 
   it('compare_traces: the operations that differ', async () => {

@@ -58,7 +58,8 @@ export async function reconnectHost(timeoutMs = 120000) {
  * Runs `action` in the extension host through the test extension's control channel and returns
  * its value: `executeCommand`, `recentTraces`, `openTraceIds`, `outputChannel`, `colorTheme`,
  * `openFile`, `activeEditor`, `visibleEditors`, `overlayLines`, `codeLensTitles`, `debugSessions`,
- * `tabs`, `terminals`, `startDebugging`, `localReceiver`, `liveRows` (see host-tests/control.js).
+ * `tabs`, `terminals`, `startDebugging`, `localReceiver`, `liveRows`, `updateSetting` (see
+ * host-tests/control.js).
  */
 export async function host(action, args = {}) {
   if (!e2e.controlUrl) throw new Error('the control channel into the extension host is not up');

@@ -7,7 +7,7 @@
 //   await tempo.close();
 //
 //   node test/server/fakeTempo.mjs [--port N] [--host H] [--mode 2.0.1|v2|3.0.3] [--cutoff-ms N]
-//                                  [--fixtures DIR] [--quiet]
+//                                  [--fixtures DIR] [--ignore-range] [--quiet]
 //
 // Modes:
 //   '2.0.1'  what the recorded Tempo 2.0.1 answers: no /api/v2 routes (404 `404 page not found`), no
@@ -29,8 +29,12 @@
 // All: `/api/search?q=` evaluates TraceQL over the indexed traces with the engine of
 // src/core/traceql (its supported subset: spanset filters with && || ! and ( ), = != =~ !~ > >= <
 // <= on span./resource./unscoped attributes and the intrinsics name, status, kind, duration, ...),
-// never filtering by start/end; in '2.0.1' and 'v2' the TraceQL metrics routes answer 404 like
-// Tempo 2.0.1.
+// in '2.0.1' and 'v2' the TraceQL metrics routes answer 404 like Tempo 2.0.1.
+// Time: search places each trace where metrics do (as if it ended when received: `ageMs`, 10 min,
+// before the start for the recorded ones) and keeps only those overlapping `start`/`end`, so the
+// tests never depend on the date the fixtures were recorded (2026-11-23). `ignoreRange`
+// (`--ignore-range`) answers as recorded instead: the recorded times, `start`/`end` checked but never
+// used, like a backend that ignores the range (what the clients' own range filter is for).
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -332,11 +336,13 @@ function serviceFilter(params) {
  * `parseTraceQL`); each matching trace carries its matched spans (`spss` of them, span ID order)
  * with the attributes the query named, and `matched`. Without `q`: a tag search (`tags=` logfmt,
  * only `service.name` is looked at) with no span sets. `minDuration`/`maxDuration` filter on the
- * trace's duration, `limit` caps the traces (newest first). `start`/`end` are checked, never used
- * to filter: the fixtures are from 2026-11-23 and the tests must not depend on today's date.
- * Throws TraceQLError for a query it cannot evaluate.
+ * trace's duration, `limit` caps the traces (newest first). With `endedAt(entry)` (Unix ms): each
+ * trace is moved in time to end then (whole milliseconds; span sets too) and only those overlapping
+ * `start`/`end` (Unix seconds) are kept. Without it the recorded times are answered and `start`/`end`
+ * never filter, like a backend that ignores the range. Throws TraceQLError for a query it cannot
+ * evaluate.
  */
-export function searchTraces(index, params, mode = '2.0.1', visible = () => true) {
+export function searchTraces(index, params, mode = '2.0.1', visible = () => true, endedAt = undefined) {
   const q = params.get('q') ?? '';
   const parsed = q.trim() !== '' ? parseTraceQL(q) : undefined;
   const service = parsed ? undefined : serviceFilter(params);
@@ -348,6 +354,10 @@ export function searchTraces(index, params, mode = '2.0.1', visible = () => true
   // ... and ignores minDuration/maxDuration beside a TraceQL query.
   const minMs = tempo3 && parsed ? undefined : durationMs(params.get('minDuration'));
   const maxMs = tempo3 && parsed ? undefined : durationMs(params.get('maxDuration'));
+  // Unix seconds, as Tempo takes them; both or neither.
+  const from = params.get('start');
+  const to = params.get('end');
+  const window = endedAt && from !== null && to !== null ? { from: Number(from), to: Number(to) } : undefined;
   const out = [];
   for (const entry of index.values()) {
     if (!visible(entry)) continue;
@@ -357,6 +367,24 @@ export function searchTraces(index, params, mode = '2.0.1', visible = () => true
     for (const { span } of all) {
       start = Math.min(start, Number(span.startTimeUnixNano));
       end = Math.max(end, Number(span.endTimeUnixNano));
+    }
+    // Where the trace sits in time: as received (recent), or as recorded when the range is ignored.
+    // Whole milliseconds, so the recorded nanosecond digits stay.
+    let firstNs = BigInt(all[0]?.span.startTimeUnixNano ?? 0);
+    let lastNs = 0n;
+    for (const { span } of all) {
+      if (BigInt(span.startTimeUnixNano) < firstNs) firstNs = BigInt(span.startTimeUnixNano);
+      if (BigInt(span.endTimeUnixNano) > lastNs) lastNs = BigInt(span.endTimeUnixNano);
+    }
+    const shiftNs = endedAt
+      ? BigInt(Math.round(endedAt(entry)) - Number(lastNs / 1_000_000n)) * 1_000_000n
+      : 0n;
+    const at = (ns) => String(BigInt(ns) + shiftNs);
+    if (window) {
+      // Tempo keeps a trace whose time overlaps [start, end].
+      const firstSec = Number((firstNs + shiftNs) / 1_000_000_000n);
+      const lastSec = Number((lastNs + shiftNs) / 1_000_000_000n);
+      if (firstSec > window.to || lastSec < window.from) continue;
     }
     const root = all.find(({ span }) => !span.parentSpanId);
     const selected = parsed
@@ -377,14 +405,14 @@ export function searchTraces(index, params, mode = '2.0.1', visible = () => true
       traceID: entry.traceId.replace(/^0+(?=.)/, ''),
       rootServiceName: root ? root.service : '<root span not yet received>',
       ...(root ? { rootTraceName: root.span.name } : {}),
-      startTimeUnixNano: String(minStart),
+      startTimeUnixNano: at(minStart),
       ...(dur > 0 ? { durationMs: dur } : {}),
     };
     if (parsed) {
       const spans = (spss === 0 ? matched : matched.slice(0, spss)).map(({ span, attributes }) => ({
         spanID: idToHex(span.spanId).padStart(16, '0'),
         ...(mode === 'v2' ? { name: span.name } : {}),
-        startTimeUnixNano: String(span.startTimeUnixNano),
+        startTimeUnixNano: at(span.startTimeUnixNano),
         durationNanos: String(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)),
         ...(attributes.length > 0 ? { attributes } : {}),
       }));
@@ -518,6 +546,8 @@ function tagScopes(index, visible, intrinsics) {
  * (default Date.now), `ageMs` how long before the start the recorded traces count as received
  * (default 10 min); `receive(traceId, atMs = now())` marks a trace as just received (also
  * `GET /__receive?traceId=`).
+ * `ignoreRange`: search answers the recorded times and never filters by `start`/`end` (see the top);
+ * `setIgnoreRange(on)` (also `GET /__ignoreRange?on=1|0`) switches it while running.
  */
 export async function startFakeTempo({
   port = 0,
@@ -528,8 +558,10 @@ export async function startFakeTempo({
   cutoffMs = TEMPO_3_CUTOFF_MS,
   now = Date.now,
   ageMs = 10 * 60_000,
+  ignoreRange: ignoreRangeAtStart = false,
   log,
 } = {}) {
+  let ignoreRange = ignoreRangeAtStart;
   if (!MODES.has(mode)) throw new Error(`fakeTempo: unknown mode ${mode} (use '2.0.1', 'v2' or '3.0.3')`);
   if (!existsSync(fixturesDir)) throw new Error(`fakeTempo: fixtures folder not found: ${fixturesDir}`);
   const logLine = typeof log === 'function' ? log : log ? (line) => console.log(line) : undefined;
@@ -627,6 +659,12 @@ export async function startFakeTempo({
       }
       return send(204);
     }
+    // Not Tempo: lets tests in the extension host switch to a backend that ignores the range.
+    if (path === '/__ignoreRange') {
+      requests.pop();
+      ignoreRange = url.searchParams.get('on') === '1';
+      return send(204);
+    }
     if (path === '/ready') return send(200, 'ready\n');
     if (path === '/api/echo') return send(200, 'echo\n');
     if (path === '/api/status/buildinfo') {
@@ -695,7 +733,7 @@ export async function startFakeTempo({
       }
       let result;
       try {
-        result = searchTraces(index, p, mode, visible);
+        result = searchTraces(index, p, mode, visible, ignoreRange ? undefined : receivedAt);
       } catch (err) {
         if (err instanceof TraceQLError) return send(400, `invalid TraceQL query: ${err.message}\n`);
         throw err;
@@ -805,6 +843,10 @@ export async function startFakeTempo({
     requests,
     traceIds: [...index.keys()],
     receive,
+    /** Switches to (or back from) answering like a backend that ignores the range. */
+    setIgnoreRange: (on) => {
+      ignoreRange = Boolean(on);
+    },
     close: () =>
       new Promise((resolveClose) => {
         server.close(() => resolveClose());
@@ -831,9 +873,10 @@ function parseArgs(argv) {
     else if (flag === '--cutoff-ms') opts.cutoffMs = Number(value());
     else if (flag === '--fixtures') opts.fixturesDir = resolve(value());
     else if (flag === '--quiet') opts.log = false;
+    else if (flag === '--ignore-range') opts.ignoreRange = true;
     else if (flag === '--help' || flag === '-h') {
       console.log(
-        'usage: node test/server/fakeTempo.mjs [--port N] [--host H] [--mode 2.0.1|v2|3.0.3] [--cutoff-ms N] [--fixtures DIR] [--quiet]',
+        'usage: node test/server/fakeTempo.mjs [--port N] [--host H] [--mode 2.0.1|v2|3.0.3] [--cutoff-ms N] [--fixtures DIR] [--ignore-range] [--quiet]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument: ${a}`);

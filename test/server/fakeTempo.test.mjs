@@ -40,7 +40,8 @@ async function get(base, path, headers = {}) {
 describe('fake Tempo', function () {
   describe("mode '2.0.1'", function () {
     let tempo;
-    before(async () => (tempo = await startFakeTempo({ mode: '2.0.1' })));
+    // ignoreRange: search answers the recorded times, so its bytes are the recording's.
+    before(async () => (tempo = await startFakeTempo({ mode: '2.0.1', ignoreRange: true })));
     after(() => tempo.close());
 
     it('serves the recorded JSON and protobuf for a trace, any case', async function () {
@@ -125,8 +126,9 @@ describe('fake Tempo', function () {
     let tempo;
     let v2;
     before(async () => {
-      tempo = await startFakeTempo({ mode: '2.0.1' });
-      v2 = await startFakeTempo({ mode: 'v2' });
+      // The recorded times (see "search in time" for the default, which moves them).
+      tempo = await startFakeTempo({ mode: '2.0.1', ignoreRange: true });
+      v2 = await startFakeTempo({ mode: 'v2', ignoreRange: true });
     });
     after(() => Promise.all([tempo.close(), v2.close()]));
 
@@ -266,7 +268,7 @@ describe('fake Tempo', function () {
       assert.equal((await spansOf('{}')).matched, 6);
     });
 
-    it('honours limit and spss, never filters by start/end, checks that start is before end', async function () {
+    it('honours limit and spss, never filters by start/end with ignoreRange, checks that start is before end', async function () {
       const all = await search('{}', '&spss=2');
       assert.equal(all.status, 200);
       assert.equal(all.body.traces.length, tempo.traceIds.length);
@@ -283,7 +285,7 @@ describe('fake Tempo', function () {
         two.body.traces.map((t) => t.traceID),
         all.body.traces.slice(0, 2).map((t) => t.traceID),
       );
-      // A window in 1970 still finds the 2026 traces: the tests must not depend on the date.
+      // A window in 1970 still finds the 2026 traces: a backend that ignores the range.
       const old = await search('{ name = "GET" }', '&start=0&end=3600');
       assert.deepEqual(
         old.body.traces.map((t) => t.traceID),
@@ -331,6 +333,80 @@ describe('fake Tempo', function () {
   });
 });
 
+describe('fake Tempo: search in time (the default)', function () {
+  const AGE_MS = 10 * 60_000;
+  let clock;
+  let tempo;
+  let tempo3;
+  before(async () => {
+    clock = Date.UTC(2027, 0, 5, 12, 0, 0);
+    tempo = await startFakeTempo({ mode: '2.0.1', now: () => clock });
+    tempo3 = await startFakeTempo({ mode: '3.0.3', now: () => clock, cutoffMs: 0 });
+  });
+  after(() => Promise.all([tempo.close(), tempo3.close()]));
+
+  async function search(base, q, extra = '') {
+    const r = await get(base, `/api/search?q=${encodeURIComponent(q)}&spss=0${extra}`);
+    assert.equal(r.status, 200, r.body.toString());
+    return JSON.parse(r.body.toString()).traces;
+  }
+  const sec = (ms) => Math.floor(ms / 1000);
+
+  it('places each trace as if it ended ageMs before the start, span sets moved with it', async function () {
+    const [hit] = (await search(tempo.url, '{ name = "node.DataFetchNode" }')).filter(
+      (t) => t.traceID === TRACE,
+    );
+    // TRACE lasts 5.2 s and ends 10 min before the fake started: it starts 5.2 s earlier.
+    assert.equal(hit.startTimeUnixNano, String(BigInt(clock - AGE_MS - 5200) * 1_000_000n));
+    // node.DataFetchNode starts 450 ms after the root, as recorded.
+    assert.equal(
+      BigInt(hit.spanSet.spans[0].startTimeUnixNano) - BigInt(hit.startTimeUnixNano),
+      450_000_000n,
+    );
+  });
+
+  it('keeps only the traces that overlap start/end (Unix seconds)', async function () {
+    const hour = `&start=${sec(clock) - 3600}&end=${sec(clock)}`;
+    assert.deepEqual(
+      (await search(tempo.url, '{ name = "GET" }', hour)).map((t) => t.traceID),
+      [TRACE],
+    );
+    // The recording's day, and 1970: nothing there now.
+    const recordedDay = Date.UTC(2026, 10, 23);
+    assert.deepEqual(
+      await search(tempo.url, '{}', `&start=${sec(recordedDay)}&end=${sec(recordedDay) + 86400}`),
+      [],
+    );
+    assert.deepEqual(await search(tempo.url, '{}', '&start=0&end=3600'), []);
+    // The last 5 minutes: ended 10 minutes ago, so left out.
+    assert.deepEqual(await search(tempo.url, '{}', `&start=${sec(clock) - 300}&end=${sec(clock)}`), []);
+    // Switched to ignoring the range (as the e2e host tests do): the recorded times, any window.
+    assert.equal((await get(tempo.url, '/__ignoreRange?on=1')).status, 204);
+    try {
+      const old = await search(tempo.url, '{ name = "GET" }', '&start=0&end=3600');
+      assert.deepEqual(
+        old.map((t) => [t.traceID, t.startTimeUnixNano]),
+        [[TRACE, '1795469687728000000']],
+      );
+    } finally {
+      await get(tempo.url, '/__ignoreRange?on=0');
+    }
+    assert.deepEqual(await search(tempo.url, '{}', '&start=0&end=3600'), []);
+  });
+
+  it('3.0.3: a trace received now is found now, where metrics place it', async function () {
+    const [id] = tempo3.traceIds;
+    const last5 = `&start=${sec(clock) - 300}&end=${sec(clock)}`;
+    assert.deepEqual(await search(tempo3.url, '{}', last5), []);
+    tempo3.receive(id, clock);
+    const hits = await search(tempo3.url, '{}', last5);
+    assert.deepEqual(
+      hits.map((t) => t.traceID.padStart(32, '0')),
+      [id],
+    );
+  });
+});
+
 describe('fake Tempo: extra fixture folders', function () {
   it('serves the traces of test/fixtures/hostile next to the recorded ones, as JSON and protobuf', async function () {
     const tempo = await startFakeTempo({
@@ -366,7 +442,7 @@ describe("fake Tempo: mode '3.0.3' (replaying the Tempo 3.0.3 recordings)", func
     only3 = mkdtempSync(join(tmpdir(), 'fake-tempo-3-'));
     symlinkSync(DIR, join(only3, 'tempo-3.0.3'), 'dir');
     clock = Date.now();
-    tempo = await startFakeTempo({ mode: '3.0.3', fixturesDir: only3, now: () => clock });
+    tempo = await startFakeTempo({ mode: '3.0.3', fixturesDir: only3, now: () => clock, ignoreRange: true });
   });
   after(async function () {
     await tempo.close();

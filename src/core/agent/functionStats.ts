@@ -9,11 +9,12 @@
  *   search figures come from the spans the search returned, and say so;
  * - no spans means "none found by this query", with what the query matches.
  */
-import { BackendError, isBackendError, type SearchResult } from '../backends';
+import { BackendError, isBackendError } from '../backends';
 import { formatDuration } from '../../shared/format';
 import {
   formatAgo,
   FunctionMetrics,
+  keepInRange,
   lensTitle,
   statsFromSearch,
   type FunctionStats,
@@ -25,7 +26,7 @@ import { functionCondition, functionQuery, type FunctionTarget } from '../traceq
 import { call, type ToolNames } from './followUp';
 import { Answer, code, DATA_NOTE, plural } from './markdown';
 import type { AgentBackend } from './run';
-import { hitInRange, type SinceRange } from './search';
+import type { SinceRange } from './search';
 
 /** The metrics API of Tempo and Grafana backends (and the local store's query API). */
 type MetricsBackend = AgentBackend & MetricsApi;
@@ -58,16 +59,6 @@ export interface FunctionFindings {
   outside: number;
   /** Neither metrics nor search: the backend cannot say. */
   unsupported?: boolean;
-}
-
-/** Keeps the traces (and their spans) of `result` that overlap the window. */
-function inWindow(
-  result: SearchResult,
-  startMs: number,
-  endMs: number,
-): { result: SearchResult; outside: number } {
-  const traces = result.traces.filter((h) => hitInRange(h, startMs, endMs));
-  return { result: { ...result, traces }, outside: result.traces.length - traces.length };
 }
 
 /**
@@ -108,9 +99,9 @@ export async function findFunctionStats(
       backend.search({ q: functionQuery(target, true), start, end, limit: 20, spss: 20, ...sig }),
     ]);
     const startMs = endMs - since.seconds * 1000;
-    const a = inWindow(all, startMs, endMs);
-    const f = inWindow(failing, startMs, endMs);
-    findings.outside = a.outside;
+    const a = keepInRange(all, startMs, endMs);
+    const f = keepInRange(failing, startMs, endMs);
+    findings.outside = a.dropped;
     findings.search = statsFromSearch(a.result, f.result, functionCondition(target));
   } else if (!findings.metrics) {
     findings.unsupported = true;

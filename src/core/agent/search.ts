@@ -5,7 +5,7 @@
  */
 import type { SearchHit, SearchResult } from '../backends';
 import { formatDuration } from '../../shared/format';
-import { formatAgo, unixNanoToMs } from '../source';
+import { formatAgo, hitInRange, unixNanoToMs } from '../source';
 import { call, type ToolNames } from './followUp';
 import { Answer, cell, code, DATA_NOTE, plural } from './markdown';
 
@@ -29,13 +29,8 @@ export function parseSince(raw: string): SinceRange | undefined {
   return { seconds, label: text };
 }
 
-/** Whether a hit overlaps [startMs, endMs] (with a minute of slack for clocks); unknown times count as in. */
-export function hitInRange(hit: SearchHit, startMs: number, endMs: number): boolean {
-  const t = unixNanoToMs(hit.startTimeUnixNano);
-  if (!Number.isFinite(t)) return true;
-  const slack = 60_000;
-  return t + hit.durationMs >= startMs - slack && t <= endMs + slack;
-}
+/** The range rule the CodeLens and the Search view share (core/source/timeRange). */
+export { hitInRange };
 
 /** What the search answer is about. */
 export interface SearchAnswerInput {

@@ -34,6 +34,7 @@ export {
   type SearchStats,
   type TraceChoice,
 } from './spanStats';
+export { hitInRange, keepInRange, type InRange } from './timeRange';
 export { isLibraryPath, parseStackTrace, type StackFrame, type StackLanguage } from './stackTrace';
 export {
   cleanText,

@@ -8,6 +8,7 @@ import {
   lensTitle,
   RequestBudget,
   statsFromSearch,
+  keepInRange,
   type FunctionStats,
   type MetricsApi,
   type SearchStats,
@@ -58,7 +59,7 @@ interface Result {
   backend: string;
   stats?: FunctionStats;
   /** Present when the figures came from a search: the traces to offer on click. */
-  search?: SearchStats;
+  search?: RangedStats;
   failed?: string;
   /**
    * An empty answer asked within the backend's cut-off (Tempo 3.0 leaves the last ~30 s out):
@@ -372,13 +373,25 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     target: FunctionTarget,
     start: number,
     end: number,
-  ): Promise<SearchStats> {
+  ): Promise<RangedStats> {
     const search = backend.search!.bind(backend);
     const [all, failing] = await Promise.all([
       search({ q: functionQuery(target), start, end, limit: 100, spss: 100 }),
       search({ q: functionQuery(target, true), start, end, limit: 20, spss: 20 }),
     ]);
-    return statsFromSearch(all, failing, functionCondition(target));
+    // The lens and the list say "last 1 h": a backend that ignored the range does not widen it.
+    const inAll = keepInRange(all, start * 1000, end * 1000);
+    const inFailing = keepInRange(failing, start * 1000, end * 1000);
+    // Traces, not answers: a failing trace is in both.
+    const outOfRange = new Set([...inAll.left, ...inFailing.left]).size;
+    if (outOfRange > 0)
+      this.logOnce(
+        `code lens: ${backend.name} answered traces outside the last hour for ${qualified(target)} (it ignored the time range); ${outOfRange} left out`,
+      );
+    return {
+      ...statsFromSearch(inAll.result, inFailing.result, functionCondition(target)),
+      outOfRange,
+    };
   }
 
   async provideCodeLenses(
@@ -413,7 +426,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       const waiting = !(r?.stats && r.stats.count > 0) && r?.recheckAt !== undefined && !noted;
       const lens =
         r?.stats && r.stats.count > 0
-          ? this.lens(fn, r.stats)
+          ? this.lens(fn, r.stats, r.search?.outOfRange ?? 0, backend.name)
           : waiting
             ? this.waitingLens(fn, r.cutoffMs ?? 0)
             : undefined;
@@ -440,14 +453,20 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     });
   }
 
-  private lens(fn: FunctionAt, stats: FunctionStats): vscode.CodeLens {
+  private lens(
+    fn: FunctionAt,
+    stats: FunctionStats,
+    outOfRange: number,
+    backendName: string,
+  ): vscode.CodeLens {
     const at = new vscode.Position(fn.line, 0);
+    const tooltip = vscode.l10n.t(
+      'Spans of {0} in the last hour: click for the slowest and the failing traces',
+      qualified(fn.target),
+    );
     return new vscode.CodeLens(new vscode.Range(at, at), {
       title: lensTitle(stats, WINDOW_LABEL),
-      tooltip: vscode.l10n.t(
-        'Spans of {0} in the last hour: click for the slowest and the failing traces',
-        qualified(fn.target),
-      ),
+      tooltip: outOfRange > 0 ? `${tooltip}\n${ignoredRangeNote(backendName, outOfRange)}` : tooltip,
       command: Commands.showFunctionTraces,
       arguments: [fn.target],
     });
@@ -487,9 +506,11 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
   async showTraces(arg: unknown): Promise<void> {
     const target = readTarget(arg);
     if (!target) return;
-    let stats: SearchStats;
+    let stats: RangedStats;
+    let backendName = '';
     try {
       const backend = await this.traces.queryBackend();
+      backendName = backend.name;
       const cached = this.results.get(this.key(backend.name, target));
       if (cached?.search && Date.now() - cached.at <= TTL_MS) stats = cached.search;
       else {
@@ -533,6 +554,12 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     }
     const picked = await vscode.window.showQuickPick(items, {
       title: vscode.l10n.t('Trace Lens: traces of {0} ({1})', qualified(target), WINDOW_LABEL),
+      // Said, not hidden: the backend answered more than the hour, and the list shows only the hour.
+      ...(stats.outOfRange > 0
+        ? {
+            placeHolder: ignoredRangeNote(backendName, stats.outOfRange),
+          }
+        : {}),
       matchOnDescription: true,
       matchOnDetail: true,
     });
@@ -547,6 +574,23 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     this.budget.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** Search figures of the last hour, and how many traces the backend answered outside it. */
+type RangedStats = SearchStats & { outOfRange: number };
+
+/** Said where a backend answered traces from outside the hour (and they were left out). */
+function ignoredRangeNote(backendName: string, outOfRange: number): string {
+  return outOfRange === 1
+    ? vscode.l10n.t(
+        '{0} ignored the time range: 1 trace from outside the last hour was left out',
+        plain(backendName),
+      )
+    : vscode.l10n.t(
+        '{0} ignored the time range: {1} traces from outside the last hour were left out',
+        plain(backendName),
+        outOfRange,
+      );
 }
 
 /** The note over a function whose empty answer the cut-off may explain. */

@@ -85,6 +85,8 @@ export interface Run {
   at: number;
   /** Empty within the backend's cut-off: the search runs again on its own (ms of the cut-off). */
   waitingCutoffMs?: number;
+  /** Traces the backend answered from outside the range (it ignored it): left out, and said. */
+  outOfRange?: { backend: string; count: number };
 }
 
 /** A search of the history: a click shows its results in the panel; it expands to the traces. */

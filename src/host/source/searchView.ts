@@ -8,7 +8,7 @@ import {
   type TagValuesResult,
   type TraceBackend,
 } from '../../core/backends';
-import { cleanText } from '../../core/source';
+import { cleanText, keepInRange } from '../../core/source';
 import {
   applyCompletion,
   completionContext,
@@ -61,6 +61,30 @@ function hasTags(b: TraceBackend): b is TagsBackend {
 
 /** `note`: a line that only informs (picking it does nothing). */
 type BoxItem = vscode.QuickPickItem & { action: 'run' | 'history' | 'complete' | 'note'; text: string };
+
+/** The backend ignored the range: how many traces from outside it were left out. */
+function ignoredRangeSentence(backend: string, count: number): string {
+  const name = cleanText(backend, 80);
+  return count === 1
+    ? vscode.l10n.t('{0} ignored the time range: 1 trace from outside it was left out', name)
+    : vscode.l10n.t('{0} ignored the time range: {1} traces from outside it were left out', name, count);
+}
+
+/** Over the results: the backend ignored the range, and what it sent from outside was left out. */
+function ignoredRangeItem(backend: string, count: number, range: string, query: string): MessageItem {
+  const message = ignoredRangeSentence(backend, count);
+  // The side bar is narrow: the tooltip holds the whole sentence.
+  return new MessageItem(
+    message,
+    'filter',
+    vscode.l10n.t(
+      '{0}. Only traces of the range asked for ({1}) are listed. {2}',
+      message,
+      range.toLowerCase(),
+      query,
+    ),
+  );
+}
 
 /**
  * The Trace Search view: a TraceQL box (a QuickPick with history and tag completions), a time
@@ -119,7 +143,11 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
 
   /** A run as the panel shows it. */
   private shownOf(run: Run): SearchShown {
-    const note = run.waitingCutoffMs !== undefined ? cutoffNote(run.waitingCutoffMs) : undefined;
+    const notes = [
+      ...(run.outOfRange ? [ignoredRangeSentence(run.outOfRange.backend, run.outOfRange.count)] : []),
+      ...(run.waitingCutoffMs !== undefined ? [cutoffNote(run.waitingCutoffMs)] : []),
+    ];
+    const note = notes.length ? notes.join(' ') : undefined;
     const message = run.status === 'error' ? run.message : note;
     return {
       query: run.query,
@@ -175,9 +203,17 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
               'info',
               s.query,
             ),
+            ...(s.outOfRange
+              ? [ignoredRangeItem(s.outOfRange.backend, s.outOfRange.count, s.rangeLabel, s.query)]
+              : []),
           ];
         }
-        return s.hits.map((h) => new SearchResultItem(h, s.at, s.id));
+        return [
+          ...(s.outOfRange
+            ? [ignoredRangeItem(s.outOfRange.backend, s.outOfRange.count, s.rangeLabel, s.query)]
+            : []),
+          ...s.hits.map((h) => new SearchResultItem(h, s.at, s.id)),
+        ];
     }
   }
 
@@ -287,7 +323,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
       backend.search!({ q: query, start: end - seconds, end, limit, spss: 3, signal });
     try {
       // The view shows that it is busy; the notification offers Cancel, which stops the request.
-      const result = again
+      const answered = again
         ? await ask(controller.signal)
         : await vscode.window.withProgress({ location: { viewId: SEARCH_VIEW_ID } }, () =>
             vscode.window.withProgress(
@@ -300,7 +336,11 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
             ),
           );
       if (run !== this.run) return;
-      this.log.info(`search: ${result.traces.length} traces for ${query} (${rangeLabel})`);
+      // The list says its range: a backend that ignored it does not widen it.
+      const { result, dropped } = keepInRange(answered, (end - seconds) * 1000, end * 1000);
+      this.log.info(
+        `search: ${result.traces.length} traces for ${query} (${rangeLabel})${dropped > 0 ? `; ${dropped} from outside the range left out (${backend.name} ignored it)` : ''}`,
+      );
       const cutoff = cutoffOf(backend);
       const waiting = !again && result.traces.length === 0 && mayLackRecent(end, askedAt, cutoff);
       Object.assign(entry, {
@@ -313,6 +353,8 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
       });
       if (waiting) entry.waitingCutoffMs = cutoff;
       else delete entry.waitingCutoffMs;
+      if (dropped > 0) entry.outOfRange = { backend: backend.name, count: dropped };
+      else delete entry.outOfRange;
       this.changedRun(entry);
       if (waiting) {
         this.recheck = setTimeout(

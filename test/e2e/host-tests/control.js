@@ -101,6 +101,24 @@ const actions = {
     return { theme: vscode.workspace.getConfiguration().get('workbench.colorTheme'), kind: current() };
   },
 
+  /** Sets a user setting (no `value`: removes it); resolves once the extension host has seen the change. */
+  async updateSetting({ key, value }) {
+    const seen = new Promise((resolve) => {
+      const sub = vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration(key)) return;
+        sub.dispose();
+        resolve();
+      });
+      setTimeout(() => {
+        sub.dispose();
+        resolve();
+      }, 10000);
+    });
+    await vscode.workspace.getConfiguration().update(key, value, vscode.ConfigurationTarget.Global);
+    await seen;
+    return null;
+  },
+
   /** Opens a workspace file in an editor (`column` 1-based), its first line scrolled to `line`. */
   async openFile({ path, column = 1, line = 0 }) {
     const folder = vscode.workspace.workspaceFolders[0];

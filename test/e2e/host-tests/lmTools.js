@@ -13,8 +13,8 @@ const TRACE_ID = config.traceId;
 const BIG_TRACE_ID = config.bigTraceId;
 /** test/fixtures/hostile/hostile-trace.json, which the fake Tempo serves too. */
 const HOSTILE_TRACE_ID = '1717deadbeef1717deadbeef1717dead';
-/** The fixtures were recorded on 2026-11-22; a range from now back past that, however late this runs. */
-const SINCE = `${Math.ceil((Date.now() - Date.UTC(2026, 10, 21)) / 86_400_000) + 1}d`;
+/** The fake Tempo places its traces 10 minutes before it started and applies the range: the last hour has them. */
+const SINCE = '1h';
 
 const TOOLS = [
   'traceLens_getTrace',
@@ -145,11 +145,19 @@ describe('Language-model tools (vscode.lm.invokeTool)', function () {
       return /p50/.test(t) ? t : undefined;
     });
     assert.match(byLine, /## Spans of `WorkflowRunner\.execute` in `src\/engine\/WorkflowRunner\.ts`/);
-    // A one-hour window holds none of the old fixture spans, and the answer says the backend ignored the range.
-    const recent = await invoke('traceLens_functionStats', {
-      file: 'src/engine/WorkflowRunner.ts',
-      function: 'WorkflowRunner.execute',
-    });
+    // A backend that ignores the range answers the recorded 2026-11-23 spans: none in the last hour,
+    // and the answer says the backend ignored the range.
+    const tempo = vscode.workspace.getConfiguration('traceLens').get('tempo.url');
+    await fetch(`${tempo}/__ignoreRange?on=1`);
+    let recent;
+    try {
+      recent = await invoke('traceLens_functionStats', {
+        file: 'src/engine/WorkflowRunner.ts',
+        function: 'WorkflowRunner.execute',
+      });
+    } finally {
+      await fetch(`${tempo}/__ignoreRange?on=0`);
+    }
     assert.match(recent, /No spans of this function found in the last 1h/);
     assert.match(recent, /outside the window were left out: the backend did not apply the time range/);
   });

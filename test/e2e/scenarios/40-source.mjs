@@ -175,6 +175,56 @@ function waitForActiveEditor(path, line) {
   });
 }
 
+/**
+ * Runs `query` over `rangeLabel` from the Trace Search view (opened from the activity bar), with a
+ * screenshot of the box when `shot` names one; returns the view's pane once the box has closed.
+ */
+async function searchInView(page, query, rangeLabel, shot) {
+  // The Trace Lens container in the activity bar.
+  const container = page.locator('.activitybar .action-item a[aria-label^="Trace Lens"]');
+  await container.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await container.first().click();
+  const pane = page.locator('.part.sidebar .pane').filter({
+    has: page.locator('.pane-header', { hasText: 'Trace Search' }),
+  });
+  const header = pane.locator('.pane-header');
+  await header.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  // Idle: the welcome content offers "Search…"; otherwise the title bar's search action.
+  const welcome = pane.locator('.welcome-view .monaco-button', { hasText: 'Search…' });
+  if (await welcome.isVisible()) await welcome.click();
+  else {
+    await header.hover();
+    await header.locator('.action-label[aria-label="Search…"]').click();
+  }
+
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input.input').first();
+  await waitUntil(
+    'the TraceQL search box',
+    async () => (await widget.isVisible()) && /Search Traces \(TraceQL\)/.test(await widget.innerText()),
+    { timeoutMs: UI_TIMEOUT },
+  );
+  await input.fill('');
+  await page.keyboard.type(query);
+  const run = widget.locator('.monaco-list-row').filter({ hasText: 'Search' }).first();
+  await waitUntil(
+    'the "Search" row for the typed query',
+    async () => (await input.inputValue()) === query && (await run.innerText()).includes(query),
+    { timeoutMs: UI_TIMEOUT },
+  );
+  if (shot) await screenshot(shot);
+  await run.click();
+
+  // Then the time range.
+  const range = widget.locator('.monaco-list-row', { hasText: rangeLabel });
+  await range.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await range.first().click();
+  await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+
+  return pane;
+}
+
 describe('From a span to the code and back (Playwright)', function () {
   this.timeout(120000);
 
@@ -449,6 +499,9 @@ describe('From a span to the code and back (Playwright)', function () {
     const rowText = await row.first().innerText();
     assert.match(rowText, /workflow\.execute/);
     assert.match(rowText, /4\.3 s · trace 5\.2 s/);
+    // From the hour the title names: the fake Tempo places its traces 10 minutes ago and applies
+    // the range (it used to answer the 2026-11-23 recording, and the lens counted it).
+    assert.match(rowText, /\b\d+ min ago\b/);
     assert.match(await widget.innerText(), /Slowest/);
     await screenshot('source-d-codelens-traces');
 
@@ -472,47 +525,7 @@ describe('From a span to the code and back (Playwright)', function () {
   it('e. the Trace Search view runs a TraceQL search and opens a result', async function () {
     const { page, traceId } = e2e;
     await resetWorkbench();
-    // The Trace Lens container in the activity bar.
-    const container = page.locator('.activitybar .action-item a[aria-label^="Trace Lens"]');
-    await container.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    await container.first().click();
-    const pane = page.locator('.part.sidebar .pane').filter({
-      has: page.locator('.pane-header', { hasText: 'Trace Search' }),
-    });
-    const header = pane.locator('.pane-header');
-    await header.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-    // Idle: the welcome content offers "Search…"; otherwise the title bar's search action.
-    const welcome = pane.locator('.welcome-view .monaco-button', { hasText: 'Search…' });
-    if (await welcome.isVisible()) await welcome.click();
-    else {
-      await header.hover();
-      await header.locator('.action-label[aria-label="Search…"]').click();
-    }
-
-    const widget = page.locator('.quick-input-widget');
-    const input = widget.locator('input.input').first();
-    await waitUntil(
-      'the TraceQL search box',
-      async () => (await widget.isVisible()) && /Search Traces \(TraceQL\)/.test(await widget.innerText()),
-      { timeoutMs: UI_TIMEOUT },
-    );
-    await input.fill('');
-    await page.keyboard.type(QUERY);
-    const run = widget.locator('.monaco-list-row').filter({ hasText: 'Search' }).first();
-    await waitUntil(
-      'the "Search" row for the typed query',
-      async () => (await input.inputValue()) === QUERY && (await run.innerText()).includes(QUERY),
-      { timeoutMs: UI_TIMEOUT },
-    );
-    await screenshot('source-e-search-box');
-    await run.click();
-
-    // Then the time range.
-    const range = widget.locator('.monaco-list-row', { hasText: 'Last 24 hours' });
-    await range.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    await range.first().click();
-    await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    const pane = await searchInView(page, QUERY, 'Last 24 hours', 'source-e-search-box');
 
     const result = pane.locator('.monaco-list-row', { hasText: 'workflow.execute' });
     await result.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
@@ -556,5 +569,45 @@ describe('From a span to the code and back (Playwright)', function () {
     );
     assert.ok(await traceDoc(page).locator('#tl-detail').isVisible());
     await screenshot('source-e-opened');
+  });
+
+  it('f. a backend that ignores the time range: the CodeLens and the Search view keep to the last hour and say so', async function () {
+    const { page } = e2e;
+    await resetWorkbench();
+    // Like a proxy or an old Tempo: the recorded 2026-11-23 traces, whatever the range.
+    e2e.tempo.setIgnoreRange(true);
+    try {
+      // A traceLens setting changed: the lenses forget their figures and ask again.
+      await host('updateSetting', { key: 'traceLens.codeLens.enabled', value: false });
+      await host('updateSetting', { key: 'traceLens.codeLens.enabled' });
+      await host('openFile', { path: DATA_FETCH, column: 1, line: 36 });
+      const asked = e2e.tempo.requests.length;
+      const titles = await host('codeLensTitles', { path: DATA_FETCH });
+      assert.ok(
+        e2e.tempo.requests
+          .slice(asked)
+          .some((r) => r.path === '/api/search' && /DataFetchNode/.test(decodeURIComponent(r.query))),
+        'the lens searched again',
+      );
+      assert.deepEqual(titles, [], 'no "last 1 h" figures from a two-week-old trace');
+
+      const pane = await searchInView(page, QUERY, 'Last 1 hour');
+      const note = pane.locator('.monaco-list-row', { hasText: 'ignored the time range' });
+      await note.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      assert.match(
+        await note.first().innerText(),
+        /ignored the time range: 1 trace from outside it was left out/,
+      );
+      assert.match(await pane.innerText(), /No traces matched \(last 1 hour\)/);
+      assert.equal(
+        await pane.locator('.monaco-list-row', { hasText: 'workflow.execute' }).count(),
+        0,
+        'the old trace is not listed',
+      );
+      await page.mouse.move(5, 5);
+      await screenshot('source-f-search-ignored-range');
+    } finally {
+      e2e.tempo.setIgnoreRange(false);
+    }
   });
 });
