@@ -476,14 +476,14 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       if (cached?.search && Date.now() - cached.at <= TTL_MS) stats = cached.search;
       else {
         if (!backend.search) {
-          void notify.warn(notices.noTraceqlSearch(notify.t, backend.name));
+          void notify.warn(notices.noTraceqlSearch(backend.name));
           return;
         }
         const end = Math.floor(Date.now() / 1000);
         stats = await vscode.window.withProgress(
           {
             location: vscode.ProgressLocation.Window,
-            title: notices.findingTraces(notify.t, qualified(target)),
+            title: notices.findingTraces(qualified(target)),
           },
           () => this.searchStats(backend, target, end - WINDOW_S, end),
         );
@@ -493,7 +493,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       return;
     }
     if (stats.slowest.length === 0 && stats.failing.length === 0) {
-      void notify.info(notices.noSpansOfFunction(notify.t, qualified(target)));
+      void notify.info(notices.noSpansOfFunction(qualified(target)));
       return;
     }
     type Item = vscode.QuickPickItem & { choice?: TraceChoice };

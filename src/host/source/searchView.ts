@@ -281,7 +281,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
             vscode.window.withProgress(
               {
                 location: vscode.ProgressLocation.Notification,
-                title: notices.searchingBackend(notify.t, backend.name),
+                title: notices.searchingBackend(backend.name),
                 cancellable: true,
               },
               (_progress, token) => withAbortSignal(token, ask, controller),
@@ -439,7 +439,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
         const text = (item?.action === 'history' ? item.text : box.value).trim();
         if (text === '') return;
         if (text.length > MAX_QUERY) {
-          void notify.warn(notices.queryTooLong(notify.t, MAX_QUERY));
+          void notify.warn(notices.queryTooLong(MAX_QUERY));
           return;
         }
         finish(text);
