@@ -307,7 +307,7 @@ export class SourceNavigator implements vscode.Disposable {
         label: `$(file-code) ${plain(rel)}:${c.place.line}`,
         description: c.place.candidate.userCode
           ? c.place.candidate.origin
-          : `${c.place.candidate.origin} · library`,
+          : vscode.l10n.t('{0} · library', c.place.candidate.origin),
         detail: plain(c.place.candidate.reason),
         choice: c,
       };
