@@ -15,6 +15,7 @@ import { applyPalette, watchTheme } from './theme';
 import { Toolbar } from './toolbar';
 import { VIEWS, type ViewName } from './views';
 import type { View } from './views/view';
+import { S } from './l10n';
 
 export type { VsCodeApi } from './hostApi';
 
@@ -50,7 +51,7 @@ export class App {
     });
     this.progress = el('div', {
       class: 'tl-progress',
-      attrs: { role: 'progressbar', 'aria-label': 'Loading' },
+      attrs: { role: 'progressbar', 'aria-label': S.loading },
     });
     this.progress.hidden = true;
     this.status = el('div', { class: 'tl-status' });
@@ -131,7 +132,7 @@ export class App {
     this.status.replaceChildren(
       el('div', { class: 'tl-status-box', attrs: { role: 'status', 'data-testid': 'loading' } }, [
         icon('loading', 'codicon-modifier-spin tl-status-icon'),
-        el('div', { class: 'tl-status-title', text: 'Loading trace…' }),
+        el('div', { class: 'tl-status-title', text: S.loadingTrace }),
         traceId ? el('code', { class: 'tl-status-detail', text: traceId }) : null,
       ]),
     );
@@ -143,14 +144,14 @@ export class App {
     this.viewer.hidden = true;
     const retry = el('button', {
       class: 'tl-btn tl-btn-text tl-primary',
-      text: 'Try again',
+      text: S.tryAgain,
       attrs: { type: 'button' },
     });
     retry.addEventListener('click', () => this.host.refresh());
     this.status.replaceChildren(
       el('div', { class: 'tl-status-box tl-error-box', attrs: { role: 'alert', 'data-testid': 'error' } }, [
         icon('error', 'tl-status-icon'),
-        el('div', { class: 'tl-status-title', text: 'The trace could not be shown' }),
+        el('div', { class: 'tl-status-title', text: S.traceNotShown }),
         el('p', { class: 'tl-error-message', text: message }),
         retry,
       ]),

@@ -2,6 +2,7 @@
 import type { WireTrace } from '../src/shared/protocol';
 import { el, icon, iconButton } from './dom';
 import { formatDuration, formatTimestamp } from './format';
+import { S, fmt } from './l10n';
 
 /** Actions the header offers. */
 export interface HeaderActions {
@@ -36,28 +37,28 @@ export function renderHeader(
     el('span', { class: 'tl-title-sep', text: '·', attrs: { 'aria-hidden': 'true' } }),
     el('span', { class: 'tl-root-name', text: h.rootName }),
   ]);
-  const copyBtn = iconButton('copy', 'Copy trace ID', () => actions.copy(m.traceId));
+  const copyBtn = iconButton('copy', S.copyTraceId, () => actions.copy(m.traceId));
   const traceId = el('div', { class: 'tl-trace-id-box' }, [
-    el('span', { class: 'tl-fact-label', text: 'Trace' }),
+    el('span', { class: 'tl-fact-label', text: S.trace }),
     el('code', { class: 'tl-trace-id', text: m.traceId }),
     copyBtn,
   ]);
-  const errors = fact('Errors', String(h.errorCount), 'error-count');
+  const errors = fact(S.errors, String(h.errorCount), 'error-count');
   if (h.errorCount > 0) errors.classList.add('tl-has-errors');
   const facts = el('div', { class: 'tl-facts' }, [
     traceId,
-    fact('Started', formatTimestamp(m.traceStartMs), 'start-time'),
-    fact('Duration', formatDuration(totalNs), 'duration'),
-    fact('Spans', String(spanCount), 'span-count'),
-    fact('Services', String(h.serviceCount), 'service-count'),
+    fact(S.started, formatTimestamp(m.traceStartMs), 'start-time'),
+    fact(S.duration, formatDuration(totalNs), 'duration'),
+    fact(S.spans, String(spanCount), 'span-count'),
+    fact(S.services, String(h.serviceCount), 'service-count'),
     errors,
-    fact('Backend', h.backendName, 'backend'),
+    fact(S.backend, h.backendName, 'backend'),
   ]);
   const actionsBox = el('div', { class: 'tl-header-actions' }, [
     h.canOpenInGrafana
-      ? iconButton('link-external', 'Open in Grafana', () => actions.openInGrafana(), 'Grafana')
+      ? iconButton('link-external', S.openInGrafana, () => actions.openInGrafana(), S.grafana)
       : null,
-    iconButton('refresh', 'Refresh: fetch the trace again', () => actions.refresh()),
+    iconButton('refresh', S.refresh, () => actions.refresh()),
   ]);
   const header = el('header', { attrs: { id: 'tl-header' }, class: 'tl-header' }, [
     el('div', { class: 'tl-header-top' }, [title, actionsBox]),
@@ -72,7 +73,7 @@ export function renderHeader(
         [
           icon('warning'),
           el('span', {
-            text: `This trace is incomplete${m.partialMessage ? `: ${m.partialMessage}` : '.'} Some spans may be missing.`,
+            text: m.partialMessage ? fmt(S.incompleteBecause, m.partialMessage) : S.incomplete,
           }),
         ],
       ),
@@ -84,7 +85,7 @@ export function renderHeader(
       { class: 'tl-banner tl-banner-info', attrs: { 'data-testid': 'warnings' } },
       [
         el('summary', {
-          text: `${m.warnings.length} ${m.warnings.length === 1 ? 'problem' : 'problems'} found while reading the trace`,
+          text: m.warnings.length === 1 ? S.oneProblem : fmt(S.problems, m.warnings.length),
         }),
         el(
           'ul',

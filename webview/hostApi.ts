@@ -12,6 +12,7 @@ import {
   type TraceHandle,
   type WebviewMessage,
 } from '../src/shared/protocol';
+import { S } from './l10n';
 
 /** The object `acquireVsCodeApi()` returns. */
 export interface VsCodeApi {
@@ -77,7 +78,7 @@ export class HostApi {
         const m = raw as Record<string, unknown>;
         const traces = Array.isArray(m.traces) ? m.traces.map(readEntry) : [];
         if (traces.some((e) => e === undefined)) {
-          this.on.error('The host sent a trace this view cannot read.', undefined);
+          this.on.error(S.unreadableTrace, undefined);
           return;
         }
         this.on.init(parsePanelSubject(m.subject), traces as TraceEntry[]);
@@ -86,7 +87,7 @@ export class HostApi {
       case 'trace': {
         const entry = readEntry(raw);
         if (entry) this.on.trace(entry);
-        else this.on.error('The host sent a trace this view cannot read.', undefined);
+        else this.on.error(S.unreadableTrace, undefined);
         return;
       }
       case 'loading':
@@ -97,7 +98,7 @@ export class HostApi {
         return;
       case 'error':
         this.on.error(
-          typeof msg.message === 'string' ? msg.message : 'The trace could not be loaded.',
+          typeof msg.message === 'string' ? msg.message : S.traceNotLoaded,
           isHandle(msg.handle) ? msg.handle : undefined,
         );
         return;

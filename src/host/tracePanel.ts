@@ -16,6 +16,7 @@ import {
   type WireTrace,
 } from '../shared/protocol';
 import { renderPanelHtml } from '../shared/panelHtml';
+import { webviewStrings } from '../shared/strings';
 import type { LoadedTrace, TraceLoads, TraceService } from './traceService';
 import { Commands } from './commandIds';
 import { parseStackTrace } from '../core/source';
@@ -360,6 +361,9 @@ class TracePanel implements vscode.Disposable {
         this.subject.kind === 'compare'
           ? vscode.l10n.t('Compare {0} and {1}', ids[0] ?? '', ids[1] ?? '')
           : vscode.l10n.t('Trace {0}', ids[0] ?? ''),
+      // The webview's words, in the page so the first paint (the loading state) has them.
+      strings: webviewStrings(vscode),
+      lang: vscode.env.language,
     });
   }
 

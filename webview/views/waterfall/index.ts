@@ -14,6 +14,7 @@ import type { View, ViewContext } from '../view';
 import { DetailPane } from './detail';
 import { Overview } from './overview';
 import { Waterfall } from './waterfall';
+import { S } from '../../l10n';
 
 /** Detail pane width before the person drags it. */
 const DETAIL_WIDTH = 380;
@@ -54,8 +55,8 @@ export class WaterfallView implements View {
     });
     const splitter = el('div', {
       class: 'tl-splitter',
-      title: 'Drag to resize the detail pane',
-      attrs: { role: 'separator', 'aria-orientation': 'vertical', 'aria-label': 'Resize the detail pane' },
+      title: S.resizeDetailTitle,
+      attrs: { role: 'separator', 'aria-orientation': 'vertical', 'aria-label': S.resizeDetail },
     });
     dragResize(
       splitter,
