@@ -103,6 +103,7 @@ const CORE_UI = [
   'src/core/hovers.ts',
   'src/core/local/status.ts',
   'src/core/local/liveRows.ts',
+  'src/core/source/text.ts',
 ];
 
 /**
