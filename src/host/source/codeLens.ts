@@ -22,7 +22,7 @@ import type { TraceService } from '../traceService';
 
 /** The window the figures cover. */
 const WINDOW_S = 3600;
-const WINDOW_LABEL = 'last 1 h';
+const windowLabel = (): string => vscode.l10n.t('last 1 h');
 /** How long figures are reused before they are fetched again. */
 const TTL_MS = 5 * 60_000;
 /** Lenses fetched at a time, and started per minute (a lens costs one request, three when its function has spans). */
@@ -434,7 +434,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
   private lens(fn: FunctionAt, stats: FunctionStats): vscode.CodeLens {
     const at = new vscode.Position(fn.line, 0);
     return new vscode.CodeLens(new vscode.Range(at, at), {
-      title: lensTitle(stats, WINDOW_LABEL),
+      title: lensTitle(stats, windowLabel()),
       tooltip: vscode.l10n.t(
         'Spans of {0} in the last hour: click for the slowest and the failing traces',
         qualified(fn.target),
@@ -459,7 +459,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     const titles: string[] = [];
     for (const fn of functions) {
       const r = this.results.get(this.key(backend.name, fn.target));
-      if (r?.stats && r.stats.count > 0) titles.push(lensTitle(r.stats, WINDOW_LABEL));
+      if (r?.stats && r.stats.count > 0) titles.push(lensTitle(r.stats, windowLabel()));
       else if (r?.recheckAt !== undefined) titles.push(waitingTitle(r.cutoffMs ?? 0));
     }
     return titles;
@@ -514,7 +514,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       items.push(...stats.failing.map(item));
     }
     const picked = await vscode.window.showQuickPick(items, {
-      title: vscode.l10n.t('Trace Lens: traces of {0} ({1})', qualified(target), WINDOW_LABEL),
+      title: vscode.l10n.t('Trace Lens: traces of {0} ({1})', qualified(target), windowLabel()),
       matchOnDescription: true,
       matchOnDetail: true,
     });
