@@ -4,11 +4,13 @@
  * host shows, and the webview, and flags a string literal (or a template literal's fixed text)
  * that reaches a sink (a notification, a QuickPick or input box, the status bar, a tree item,
  * Markdown, a webview element's text, tooltip or accessible name) without `l10n.t` around it.
+ * It follows a literal through \`?:\`, \`||\`, \`??\`, \`+\`, arrays and \`() =>\`; a literal kept in a constant or
+ * handed to a helper it does not know is not seen, so name such a helper in SINK_CALLS.
  * The command line's output stays English and is not scanned.
  */
 import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = join(__dirname, '..');
@@ -189,7 +191,7 @@ function calleeNames(callee: ts.Expression): string[] {
 }
 
 /** Scans one file's source text. */
-export function scanSource(file: string, source: string, zone: Zone): Finding[] {
+function scanSource(file: string, source: string, zone: Zone): Finding[] {
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const found: Array<Finding & { column: number }> = [];
   const props = SINK_PROPS[zone];
@@ -344,7 +346,8 @@ describe('localisation: no user-facing string literal', () => {
 
   it('scans every file it names', () => {
     for (const f of CORE_UI) assert.ok(readFileSync(join(ROOT, f), 'utf8').length > 0, f);
-    assert.ok(sources('webview').length > 10 && sources('src/host').length > 20);
-    assert.equal(relative(ROOT, join(ROOT, 'src/extension.ts')), 'src/extension.ts');
+    // A moved folder would otherwise leave the scan with nothing to read, and passing.
+    assert.ok(sources('webview').length > 10, 'webview/ has its sources');
+    assert.ok(sources('src/host').length > 20, 'src/host/ has its sources');
   });
 });
