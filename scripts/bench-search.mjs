@@ -106,6 +106,13 @@ export async function runSearchBench({ json = false } = {}) {
     metric(`search.glob.${c.label}.ratio`, ms / baseMs, 'ratio');
     if (oldMs !== undefined) metric(`search.oldRegExp.${c.label}.ms`, oldMs, 'ms');
   }
+  // Free text over 100,000 spans (issue 13, item 8): names and services only (the baseline, as
+  // before), then also the span texts (attribute values, event names; four per span, 30,000
+  // distinct) the host sends in columns.
+  const text = await textSearchCase();
+  metric('search.text.namesOnly.100kSpans.ms', text.baseMs, 'ms');
+  metric('search.text.withAttributes.100kSpans.ms', text.ms, 'ms');
+  metric('search.text.withAttributes.100kSpans.ratio', text.ms / text.baseMs, 'ratio');
   if (json) {
     for (const m of metrics) console.log(JSON.stringify(m));
   } else {
@@ -125,8 +132,52 @@ export async function runSearchBench({ json = false } = {}) {
           r.oldMs !== undefined ? f(r.oldMs) : `${r.old} (issue 17, not run)`,
         ].join(' | '),
       );
+    console.log(
+      `free text "declined" over 100k spans: names only ${f(text.baseMs)} ms (${text.baseHits}), ` +
+        `with attribute values and event names ${f(text.ms)} ms (${text.hits}), ${(text.ms / text.baseMs).toFixed(1)}x`,
+    );
   }
   return metrics;
+}
+
+/** Times `matchSpans` for one free-text term over a 100k-span trace, with and without span texts. */
+async function textSearchCase() {
+  const { matchSpans, parseQuery } = await import('../webview/search.ts');
+  const { loadTrace } = await import('../webview/trace.ts');
+  const { makeTrace } = await import('../webview/testing/traceBuilder.ts');
+  const n = 100_000;
+  const names = realisticNames(200);
+  const spans = [{ id: 'root', name: 'POST /checkout', service: 'frontend', start: 0, dur: 10_000 }];
+  for (let i = 1; i < n; i++)
+    spans.push({
+      id: `s${i}`,
+      parent: 'root',
+      name: names[i % 200],
+      service: `svc-${i % 12}`,
+      start: i / 10,
+      dur: 1,
+    });
+  const t = loadTrace(makeTrace(spans));
+  const strings = [];
+  for (let k = 0; k < 30_000; k++)
+    strings.push(k % 997 === 0 ? `card_declined ${k}` : `order-${k} user-${k * 7}`);
+  const offsets = new Uint32Array(n + 1);
+  const refs = new Uint32Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    offsets[i] = i * 4;
+    for (let k = 0; k < 4; k++) refs[i * 4 + k] = (i * 7 + k * 7919) % strings.length;
+  }
+  offsets[n] = n * 4;
+  const spanText = { strings, offsets, refs };
+  const q = parseQuery('declined');
+  let hits = 0;
+  let baseHits = 0;
+  const [ms, baseMs] = timeRuns([
+    () => (hits = matchSpans(t, q, [], spanText)?.count ?? 0),
+    () => (baseHits = matchSpans(t, q, [])?.count ?? 0),
+  ]);
+  if (hits === 0) throw new Error('the text search found nothing: the case measures nothing');
+  return { ms, baseMs, hits, baseHits };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

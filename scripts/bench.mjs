@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark of the project, each with the baseline it is compared
 // against, measured in the same run. `npm run bench -- --json` prints one JSON object per line:
 // {"metric":"<name>","value":<number>,"unit":"<ms|MB/s|bytes|ratio|MB>"}.
-// `--only decode,detect,search,compare,webview,store` runs a subset.
+// `--only decode,detect,search,compare,views,webview,store` runs a subset.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,6 +25,11 @@ const suites = [
   },
   { name: 'search', script: 'scripts/bench-search.mjs', nodeArgs: ['--import', 'tsx'] },
   { name: 'compare', script: 'scripts/bench-compare.mjs', nodeArgs: ['--import', 'tsx'] },
+  {
+    name: 'views',
+    script: 'scripts/bench-views.mjs',
+    nodeArgs: ['--max-old-space-size=4096', '--import', 'tsx'],
+  },
   { name: 'webview', script: 'scripts/bench-webview.mjs', nodeArgs: [] },
   {
     name: 'store',

@@ -50,6 +50,8 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    // jsonc-parser (host/config.ts reads a remote's machine settings) bundles from its ES build.
+    mainFields: ['module', 'main'],
   },
   {
     ...common,

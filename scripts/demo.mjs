@@ -1,32 +1,44 @@
-// `npm run demo`: builds the extension, starts a fake Tempo with the recorded fixture traces,
-// copies demo/template to a fresh demo/workspace/ and opens it in VS Code with Trace Lens loaded.
+// `npm run demo`: Trace Lens on real telemetry. Builds the extension, installs the demo system's
+// own dependencies (demo/system, its own lock file), copies the system to a fresh demo/workspace/,
+// runs one workflow and one batch into the store of the extension's receiver (through Trace Lens's
+// receiver, `dist/cli.js receive`, on that store folder), then opens the workspace in VS Code with
+// Trace Lens loaded: its receiver opens the same store, so the traces and the log lines that name
+// them are there when the window opens. F5 ("Run demo workflow") and the task of that name run the
+// workflow again; the receiver gives the launch (and the task's terminal) the OTEL_* variables, so
+// a fresh trace arrives in the Live view. No Tempo, fake or real, is involved.
 //
 //   node scripts/demo.mjs                 VS Code (`code` on PATH) or else code-server; Ctrl+C stops
 //   node scripts/demo.mjs --code-server   code-server even when `code` is on PATH
-//   node scripts/demo.mjs --smoke         the same with code-server on a temporary copy of the
-//                                         workspace: check that everything answers, stop, exit 0/1
+//   node scripts/demo.mjs --smoke         headless check: the system once into a fresh store and a
+//                                         temporary workspace, every trace ID of logs/app.log found
+//                                         in the store, code-server serves the workspace, and
+//                                         nothing is left running afterwards; exit 0/1
 //
 // Environment: DEMO_PORT (code-server port, default 8080, a free one when taken),
 // TRACE_LENS_CACHE (where scripts/setup-tools.sh put Node 24 and code-server).
 //
-// With `code`, the Tempo URL goes into the copied workspace's .vscode/settings.json (VS Code asks
-// whether you trust the folder: Trace Lens ignores a workspace's URL settings until you do). With
-// code-server, everything lives in a temporary user-data-dir that is removed on exit.
+// With `code`, the traces go to the store of your VS Code profile (~/.config/Code/User/
+// globalStorage/tracelens.trace-lens/store on Linux), through the receiver of a running Trace Lens
+// if one holds it. With code-server, everything lives in a temporary user-data-dir removed on exit.
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, platform, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import {
+  alive,
+  describeProcess,
+  descendants,
+  ensureDemoDeps,
+  extensionStoreDir,
+  runDemoSystem,
+  startReceiver,
+  stopTree,
+  storeHas,
+  traceIdsIn,
+  DEMO_SYSTEM,
+} from './demoSystem.mjs';
 import {
   CODE_SERVER_ENTRY,
   CODE_SERVER_VERSION,
@@ -51,30 +63,29 @@ if (argv.includes('--help') || argv.includes('-h')) {
 }
 const SMOKE = argv.includes('--smoke');
 
-const TEMPLATE = join(root, 'demo', 'template');
 /** demo/workspace/ (git-ignored); a temporary folder for --smoke, so a running demo keeps its copy. */
 let WORKSPACE = join(root, 'demo', 'workspace');
-const FIXTURES = resolve(root, 'test', 'fixtures', 'tempo');
-const DEMO_TRACE = 'a8e00f77b50a734539bf0e48eec6bec4';
-const BATCH_TRACE = '85c5a3cd3c3f9a71b94e6401754cd3e0';
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup: everything started here registers a stop function; Ctrl+C, SIGTERM, a failure and a
-// finished smoke run all go through stopAll() once.
+// finished smoke run all go through stopAll() once. A stop function returns the PIDs it could not
+// stop, so the smoke check can say which.
 
 const stops = [];
 let stopping;
 function stopAll() {
   stopping ??= (async () => {
-    for (const stop of stops.reverse()) {
+    const left = [];
+    for (const stop of stops.splice(0).reverse()) {
       try {
-        await stop();
+        left.push(...((await stop()) ?? []));
       } catch (err) {
         console.error(`[demo] cleanup: ${err instanceof Error ? err.message : err}`);
       }
     }
+    return left;
   })();
   return stopping;
 }
@@ -108,6 +119,8 @@ function fatal(msg) {
 
 class DemoError extends Error {}
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
 // ---------------------------------------------------------------------------------------------
 // Steps
 
@@ -121,109 +134,129 @@ function build() {
   if (!existsSync(join(root, manifest.main))) fatal(`the build did not produce ${manifest.main}`);
 }
 
-async function startTempo() {
-  if (!existsSync(FIXTURES)) fatal(`fixtures not found: ${FIXTURES}`);
-  const serverModule = join(root, 'test', 'server', 'fakeTempo.mjs');
-  if (!existsSync(serverModule)) fatal(`${serverModule} is missing`);
-  const { startFakeTempo } = await import(pathToFileURL(serverModule).href);
-  const options = {
-    host: '127.0.0.1',
-    fixturesDir: FIXTURES,
-    mode: '2.0.1',
-    log: SMOKE ? undefined : (line) => console.log(`[tempo] ${line}`),
-  };
-  let tempo;
+function installDemoDeps() {
   try {
-    tempo = await startFakeTempo({ ...options, port: 3200 });
+    log(`demo system dependencies: ${ensureDemoDeps({ log })}`);
   } catch (err) {
-    if (err?.code !== 'EADDRINUSE') throw err;
-    tempo = await startFakeTempo({ ...options, port: 0 });
+    fatal(err instanceof Error ? err.message : String(err));
   }
-  stops.push(() => tempo.close());
-  log(`fake Tempo on ${tempo.url} (${tempo.traceIds.length} traces from ${FIXTURES})`);
-  return tempo;
 }
 
+/** A fresh, empty workspace folder: run.mjs copies demo/system into it. */
 function prepareWorkspace() {
   if (SMOKE) {
     WORKSPACE = mkdtempSync(join(tmpdir(), 'trace-lens-demo-workspace-'));
     const dir = WORKSPACE;
     stops.push(() => rmSync(dir, { recursive: true, force: true }));
+  } else {
+    rmSync(WORKSPACE, { recursive: true, force: true });
   }
-  rmSync(WORKSPACE, { recursive: true, force: true });
-  cpSync(TEMPLATE, WORKSPACE, { recursive: true });
-  log(`workspace: ${WORKSPACE} (fresh copy of demo/template)`);
 }
 
 /**
- * Every code location the fixture traces name (code.* attributes and stack frames) must hold the
- * statement it describes in the template; the fixtures are ground truth, so the template follows.
+ * The workspace's own settings: new terminals (so the "Run demo workflow" task) get the receiver's
+ * OTEL_* variables, as F5 launches do by default; long log lines wrap, so every ID is on screen.
  */
-const ANCHORS = [
-  // [path in the template, line, column or 0, text expected there]
-  ['src/engine/WorkflowRunner.ts', 42, 0, 'async execute('],
-  ['src/engine/WorkflowRunner.ts', 57, 9, 'output = await action('],
-  ['src/nodes/ValidateInputNode.ts', 18, 0, 'async run('],
-  ['src/nodes/TransformNode.ts', 27, 0, 'async run('],
-  ['src/nodes/DataFetchNode.ts', 55, 0, 'this.partner.listInvoices('],
-  ['src/clients/PartnerApiClient.ts', 88, 0, "method: 'GET'"],
-  ['src/nodes/NotifyNode.ts', 12, 0, 'async send('],
-  ['src/nodes/NotifyNode.ts', 14, 22, 'smtp.send('],
-  ['src/clients/SmtpClient.ts', 61, 13, 'throw new Error(`SMTP ${reply.code}'],
-  ['src/api/batches.ts', 31, 0, 'async create('],
-  ['src/items/processItem.ts', 12, 0, 'export async function processItem('],
-  ['src/items/processItem.ts', 13, 0, 'item: BatchItem'],
-  ['src/items/processItem.ts', 14, 0, 'deps: {'],
-  ['src/items/processItem.ts', 19, 5, 'const row = await repo.lock('],
-  ['src/db/itemsRepo.ts', 44, 0, "'SELECT * FROM items WHERE id = $1'"],
-  ['src/db/itemsRepo.ts', 51, 11, "throw new TimeoutError('lock wait timeout')"],
-];
-
-function fixtureLocations(file) {
-  const out = new Set();
-  const value = (v) => (v ? Object.values(v)[0] : undefined);
-  const data = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8'));
-  for (const batch of data.batches ?? []) {
-    for (const scope of batch.scopeSpans ?? []) {
-      for (const span of scope.spans ?? []) {
-        const attrs = Object.fromEntries((span.attributes ?? []).map((a) => [a.key, value(a.value)]));
-        const path = attrs['code.file.path'] ?? attrs['code.filepath'];
-        const line = attrs['code.line.number'] ?? attrs['code.lineno'];
-        if (path && line) out.add(`${path}:${line}`);
-        for (const ev of span.events ?? []) {
-          for (const a of ev.attributes ?? []) {
-            if (a.key !== 'exception.stacktrace') continue;
-            for (const m of String(value(a.value)).matchAll(/\(([^():]+):(\d+):(\d+)\)/g)) {
-              out.add(`${m[1]}:${m[2]}:${m[3]}`);
-            }
-          }
-        }
-      }
-    }
-  }
-  return out;
+function workspaceSettings() {
+  mkdirSync(join(WORKSPACE, '.vscode'), { recursive: true });
+  const file = join(WORKSPACE, '.vscode', 'settings.json');
+  const settings = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  Object.assign(settings, {
+    'traceLens.receiver.injectTerminalEnv': true,
+    '[log]': { 'editor.wordWrap': 'on' },
+  });
+  writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
 }
 
-function checkAnchors(dir) {
+/** VS Code's own store of Trace Lens's receiver (`code`), under the default user-data-dir. */
+function vscodeStoreDir() {
+  const base =
+    platform() === 'win32'
+      ? join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Code')
+      : platform() === 'darwin'
+        ? join(homedir(), 'Library', 'Application Support', 'Code')
+        : join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'Code');
+  return extensionStoreDir(base, EXTENSION_ID);
+}
+
+/** The OTLP/HTTP endpoint of a live writer of `storeDir` (a running VS Code's receiver), if any. */
+function liveWriter(storeDir) {
+  try {
+    const lock = JSON.parse(readFileSync(join(storeDir, 'writer.lock'), 'utf8'));
+    if (typeof lock.pid !== 'number' || typeof lock.httpPort !== 'number') return undefined;
+    if (Date.now() - Number(lock.heartbeatMs) > 10_000 || !alive(lock.pid)) return undefined;
+    return `http://127.0.0.1:${lock.httpPort}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs the demo system once into `storeDir`: through a running receiver of that store, or through
+ * `trace-lens receive` started (and stopped again) here. In --smoke, also checks the product story
+ * through the receiver's query API (demo/system/check.mjs) while it runs.
+ */
+async function populateStore(storeDir) {
+  mkdirSync(storeDir, { recursive: true });
+  const running = liveWriter(storeDir);
+  let receiver;
+  if (running) {
+    log(`a running Trace Lens receives for ${storeDir} at ${running}: sending there`);
+  } else {
+    receiver = await startReceiver(storeDir, { log }).catch((err) => fatal(err.message));
+    stops.push(receiver.stop);
+  }
+  log(`running the demo system (${join(DEMO_SYSTEM, 'run.mjs')}): one workflow, one batch`);
+  let run;
+  try {
+    run = await runDemoSystem({ workspace: WORKSPACE, endpoint: running ?? receiver.otlpUrl, log });
+  } catch (err) {
+    fatal(err instanceof Error ? err.message : String(err));
+  }
+  for (const t of run.traces) log(`trace ${t.kind.padEnd(8)} ${t.traceId}  ${t.summary}`);
   const problems = [];
-  for (const [path, line, col, expected] of ANCHORS) {
-    const file = join(dir, path);
-    const text = existsSync(file) ? readFileSync(file, 'utf8').split('\n')[line - 1] : undefined;
-    const at = text === undefined ? undefined : col ? text.slice(col - 1) : text;
-    if (at === undefined || !(col ? at.startsWith(expected) : at.includes(expected))) {
-      problems.push(
-        `${path}:${line}${col ? `:${col}` : ''} should ${col ? 'start with' : 'contain'} ${expected}`,
-      );
-    }
+  if (!run.exported) problems.push('run.mjs: not every span and log record was exported');
+  if (run.left.length) {
+    problems.push(`run.mjs left services running: ${run.left.map(describeProcess).join(', ')}`);
   }
-  // Every location in the fixtures is covered by an anchor (relative, /app/src/… or /srv/worker/src/…).
-  const anchored = new Set(ANCHORS.map(([p, l, c]) => `${p}:${l}${c ? `:${c}` : ''}`));
-  const files = ['tempo-2.0.1-trace-v1.json', 'tempo-2.0.1-trace-v1-2001spans.json'];
-  for (const loc of files.flatMap((f) => [...fixtureLocations(f)])) {
-    const rel = loc.replace(/^\/(app|srv\/worker)\//, '');
-    if (!anchored.has(rel)) problems.push(`fixture location ${loc} has no anchor in the template`);
+  if (SMOKE && receiver) problems.push(...checkStory(run, receiver.queryUrl));
+  if (receiver) {
+    // Stopped now, before the editor's receiver opens the same store.
+    stops.splice(stops.indexOf(receiver.stop), 1);
+    const left = await receiver.stop();
+    if (left.length)
+      problems.push(`trace-lens receive did not stop: ${left.map(describeProcess).join(', ')}`);
+    else log('receiver stopped; the store is closed and its lock released');
   }
-  return { count: ANCHORS.length, problems };
+  return { run, problems };
+}
+
+/** demo/system/check.mjs against the receiver's query API: the product story is in the store. */
+function checkStory(run, queryUrl) {
+  const ids = run.traces.flatMap((t) => [`--${t.kind}`, t.traceId]);
+  const r = spawnSync(
+    process.execPath,
+    [join(DEMO_SYSTEM, 'check.mjs'), '--workspace', WORKSPACE, '--tempo', queryUrl, ...ids],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  for (const line of r.stdout.split('\n').filter(Boolean)) log(`check ${line}`);
+  return r.status === 0 ? [] : [`demo/system/check.mjs failed (exit ${r.status ?? r.signal}) ${r.stderr}`];
+}
+
+/** Every trace ID Trace Lens detects in logs/app.log is in the store folder (read directly). */
+function checkLogTraces(storeDir) {
+  const file = join(WORKSPACE, 'logs', 'app.log');
+  if (!existsSync(file)) return [`${file} was not written`];
+  const ids = traceIdsIn(file);
+  if (ids.length === 0) return [`no trace ID in ${file}`];
+  const problems = [];
+  for (const id of ids) {
+    const r = storeHas(storeDir, id);
+    if (r.found) log(`ok    ${id} in the store`);
+    else problems.push(`trace ${id} of logs/app.log is not in the store: ${r.detail}`);
+  }
+  log(`${ids.length - problems.length} of ${ids.length} trace IDs of logs/app.log are in the store`);
+  return problems;
 }
 
 function onPath(cmd) {
@@ -239,6 +272,33 @@ function portFree(port) {
     srv.once('error', () => ok(false));
     srv.listen(port, '127.0.0.1', () => srv.close(() => ok(true)));
   });
+}
+
+/** `n` ports free now, listened on together so they differ. */
+async function freePorts(n) {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((ok, reject) => {
+          const srv = createServer();
+          srv.once('error', reject);
+          srv.listen(0, '127.0.0.1', () => ok(srv));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => s.address().port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+/** The receiver's usual ports (4318, 4317, 4319) when all are free, else free ones. */
+async function receiverPorts() {
+  const usual = { http: 4318, grpc: 4317, query: 4319 };
+  if ((await Promise.all(Object.values(usual).map(portFree))).every(Boolean)) return usual;
+  const [http, grpc, query] = await freePorts(3);
+  log(`4317/4318/4319 are taken: the editor's receiver listens on ${http}, ${grpc} and ${query}`);
+  return { http, grpc, query };
 }
 
 function ensureCodeServer() {
@@ -280,87 +340,19 @@ function codeServerArgs(state) {
   ];
 }
 
-/** PIDs of all descendants of `pid`, from /proc (Linux); empty elsewhere. */
-function descendants(pid) {
-  let entries;
-  try {
-    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return [];
-  }
-  const children = new Map();
-  for (const d of entries) {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out = [];
-  const todo = [pid];
-  while (todo.length) {
-    for (const c of children.get(todo.pop()) ?? []) {
-      out.push(c);
-      todo.push(c);
-    }
-  }
-  return out;
-}
-
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-};
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Stops a child started with `detached: true` (its own process group): SIGTERM to the group, and
- * to any descendant that left the group (terminals start their own session); SIGKILL after 5 s.
- */
-async function stopTree(child, name) {
-  const pgid = child.pid;
-  const tree = [pgid, ...descendants(pgid)];
-  const signalAll = (sig) => {
-    try {
-      process.kill(-pgid, sig);
-    } catch {
-      // group already gone
-    }
-    for (const pid of tree) {
-      try {
-        process.kill(pid, sig);
-      } catch {
-        // already gone
-      }
-    }
-  };
-  const remaining = () => tree.filter(alive).length + (alive(-pgid) ? 1 : 0);
-  signalAll('SIGTERM');
-  for (let i = 0; i < 50 && remaining() > 0; i++) await sleep(100);
-  if (remaining() > 0) {
-    log(`${name} did not stop within 5 s: SIGKILL`);
-    signalAll('SIGKILL');
-    for (let i = 0; i < 20 && remaining() > 0; i++) await sleep(100);
-  }
-  return tree;
-}
-
-async function startCodeServer(tempo) {
-  ensureCodeServer();
+/** code-server's state folder (user-data-dir, extensions); the store is inside it. */
+function codeServerState() {
   const state = mkdtempSync(join(tmpdir(), 'trace-lens-demo-'));
   stops.push(() => rmSync(state, { recursive: true, force: true }));
+  return { state, storeDir: extensionStoreDir(join(state, 'user'), EXTENSION_ID) };
+}
+
+async function startCodeServer({ state }, ports) {
+  ensureCodeServer();
   const extensionsDir = join(state, 'extensions');
   const extensionDir = installExtension(extensionsDir);
   mkdirSync(join(state, 'user', 'User'), { recursive: true });
   const settings = {
-    'traceLens.tempo.url': tempo.url,
     'workbench.startupEditor': 'none',
     'security.workspace.trust.enabled': false,
     'telemetry.telemetryLevel': 'off',
@@ -370,8 +362,13 @@ async function startCodeServer(tempo) {
     'workbench.tips.enabled': false,
     'chat.disableAIFeatures': true,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    // Log lines are long; wrapped, every trace ID is on screen.
-    '[log]': { 'editor.wordWrap': 'on' },
+    // code-server would offer to forward every port the demo's services open, and to open the
+    // repository demo/workspace sits in.
+    'remote.autoForwardPorts': false,
+    'git.openRepositoryInParentFolders': 'never',
+    'traceLens.receiver.httpPort': ports.http,
+    'traceLens.receiver.grpcPort': ports.grpc,
+    'traceLens.receiver.queryPort': ports.query,
   };
   writeFileSync(join(state, 'user', 'User', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
   writeFileSync(join(state, 'config.yaml'), 'auth: none\ncert: false\n');
@@ -401,11 +398,7 @@ async function startCodeServer(tempo) {
   const exitedPromise = new Promise((r) =>
     child.once('exit', (code, signal) => r((exited = { code, signal }))),
   );
-  stops.push(async () => {
-    const tree = await stopTree(child, 'code-server');
-    const left = tree.filter(alive);
-    if (left.length) console.error(`[demo] still running after SIGKILL: ${left.join(', ')}`);
-  });
+  stops.push(() => stopTree(child, { log, name: 'code-server' }));
 
   const listening = new Promise((resolveUrl, reject) => {
     const onData = (chunk) => {
@@ -456,34 +449,23 @@ async function waitForHttp(url, ms) {
   fatal(`${url} did not answer 200 within ${ms / 1000} s (last: ${last})`);
 }
 
-async function openInVsCode(code, tempo) {
-  mkdirSync(join(WORKSPACE, '.vscode'), { recursive: true });
-  writeFileSync(
-    join(WORKSPACE, '.vscode', 'settings.json'),
-    `${JSON.stringify({ 'traceLens.tempo.url': tempo.url, '[log]': { 'editor.wordWrap': 'on' } }, null, 2)}\n`,
-  );
+function openInVsCode(code) {
   log(`opening VS Code: ${code} --extensionDevelopmentPath=${root} --new-window ${WORKSPACE}`);
   const r = spawnSync(code, [`--extensionDevelopmentPath=${root}`, '--new-window', WORKSPACE], {
     stdio: 'inherit',
   });
   if (r.status !== 0) fatal(`\`code\` failed (exit ${r.status ?? r.signal})`);
-  console.log(`
-  Trace Lens demo in VS Code (Extension Development Host window), Tempo at ${tempo.url}
-
-  If VS Code asks whether you trust the folder, choose "Trust": in restricted mode Trace Lens
-  ignores the workspace's Tempo URL.
-${tryThis()}
-  Ctrl+C stops the fake Tempo (close the VS Code window yourself).
-`);
 }
 
-function tryThis() {
+function tryThis(run) {
+  const id = (kind) => run.traces.find((t) => t.kind === kind)?.traceId ?? '(none)';
   return `
   Try:
-    1. open logs/app.log and hover a trace_id=${DEMO_TRACE.slice(0, 8)}… value (or a traceparent)
-    2. F1 → "Trace Lens: Open Trace…" → ${DEMO_TRACE} → the waterfall opens
-    3. logs/worker.log ([service,traceId,spanId]) → trace ${BATCH_TRACE} (2001 spans)
-    4. logs/api.jsonl ("traceId"), and \`cat logs/stern.log\` in the terminal (ANSI colours)
+    1. open logs/app.log and hover a trace_id= value: the summary of the run that wrote the line
+    2. click it (or F1 → "Trace Lens: Open Trace…" → ${id('workflow')}): the waterfall; the
+       4.2 s partner call is on the critical path; "Go to source" opens the line that made it
+    3. the batch ${id('batch')}: 1,000 items, four failing on a lock timeout
+    4. F5 (or Terminal → Run Task… → "Run demo workflow"): a fresh trace arrives in the Live view
     README.md in the workspace has the whole tour.
 `;
 }
@@ -491,7 +473,7 @@ function tryThis() {
 // ---------------------------------------------------------------------------------------------
 // Smoke checks
 
-async function smokeChecks(tempo, cs) {
+async function smokeChecks(cs) {
   const failures = [];
   const check = async (what, fn) => {
     try {
@@ -508,15 +490,6 @@ async function smokeChecks(tempo, cs) {
     if (res.status !== 200) throw new Error(`${cs.url} → HTTP ${res.status}`);
     if (!/workbench/i.test(body)) throw new Error(`${cs.url} → 200 but no workbench in the page`);
     return `${cs.url} → 200`;
-  });
-  await check('fake Tempo has the demo trace', async () => {
-    const url = `${tempo.url}/api/traces/${DEMO_TRACE}`;
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    const body = await res.json().catch(() => undefined);
-    if (res.status !== 200) throw new Error(`${url} → HTTP ${res.status}`);
-    if (!Array.isArray(body?.batches) || body.batches.length === 0)
-      throw new Error(`${url} → 200 without batches`);
-    return `${url} → 200`;
   });
   await check('extension installed', async () => {
     const pkg = JSON.parse(readFileSync(join(cs.extensionDir, 'package.json'), 'utf8'));
@@ -536,35 +509,67 @@ async function smokeChecks(tempo, cs) {
     }
     return `${listed} in ${cs.extensionsDir}`;
   });
-  await check('template matches the fixtures', async () => {
-    const { count, problems } = checkAnchors(WORKSPACE);
-    if (problems.length) throw new Error(problems.join('; '));
-    return `${count} code locations`;
+  await check('launch configuration and task "Run demo workflow"', async () => {
+    const strip = (f) => readFileSync(join(WORKSPACE, '.vscode', f), 'utf8').replace(/^\s*\/\/.*$/gm, '');
+    const launch = JSON.parse(strip('launch.json'));
+    const tasks = JSON.parse(strip('tasks.json'));
+    const first = launch.configurations?.[0];
+    if (first?.name !== 'Run demo workflow') throw new Error('F5 would not run "Run demo workflow"');
+    if (!existsSync(join(WORKSPACE, 'run.mjs'))) throw new Error('run.mjs is not in the workspace');
+    if (!tasks.tasks?.some((t) => t.label === 'Run demo workflow')) throw new Error('no such task');
+    return 'launch.json, tasks.json';
   });
   return failures;
+}
+
+/** After stopping: nothing this script started may still run (services, receiver, code-server). */
+async function leftovers() {
+  // Our direct children are collected by Node as their exit events arrive; give that a moment.
+  const deadline = Date.now() + 3000;
+  let left = descendants(process.pid).filter(alive);
+  while (left.length && Date.now() < deadline) {
+    await sleep(50);
+    left = descendants(process.pid).filter(alive);
+  }
+  return left;
 }
 
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
   build();
-  const tempo = await startTempo();
+  installDemoDeps();
   prepareWorkspace();
-  const anchors = checkAnchors(WORKSPACE);
-  for (const p of anchors.problems) log(`warning: ${p}`);
 
   const code = SMOKE || argv.includes('--code-server') ? undefined : onPath('code');
+  const cs = code ? undefined : codeServerState();
+  const storeDir = code ? vscodeStoreDir() : cs.storeDir;
+  console.log(`workspace: ${WORKSPACE}`);
+  console.log(`store: ${storeDir}`);
+
+  const { run, problems } = await populateStore(storeDir);
+  workspaceSettings();
+  if (SMOKE) problems.push(...checkLogTraces(storeDir));
+  for (const p of problems) log(`${SMOKE ? 'FAIL ' : 'warning:'} ${p}`);
+
   if (code) {
-    await openInVsCode(code, tempo);
-    await new Promise(() => {}); // until Ctrl+C
+    openInVsCode(code);
+    console.log(`
+  Trace Lens demo in VS Code (Extension Development Host window), on real telemetry from
+  ${WORKSPACE}; the traces are in ${storeDir}.
+${tryThis(run)}
+  If VS Code asks whether you trust the folder, choose "Trust" (F5 and tasks need it).
+`);
+    process.exit(0);
   }
 
-  const cs = await startCodeServer(tempo);
+  const server = await startCodeServer(cs, SMOKE ? { http: 0, grpc: 0, query: 0 } : await receiverPorts());
   if (SMOKE) {
-    const failures = await smokeChecks(tempo, cs);
-    await stopAll();
-    const leftovers = descendants(process.pid);
-    if (leftovers.length) failures.push(`processes left after stopping: ${leftovers.join(', ')}`);
+    const failures = [...problems, ...(await smokeChecks(server))];
+    const notStopped = await stopAll();
+    const left = [...new Set([...notStopped, ...(await leftovers())])];
+    if (left.length) failures.push(`processes left after stopping: ${left.map(describeProcess).join(', ')}`);
+    else log('ok    everything stopped: no process of the demo is left');
     if (failures.length) {
       console.error(`[demo] smoke failed:\n  - ${failures.join('\n  - ')}`);
       process.exit(1);
@@ -574,11 +579,11 @@ async function main() {
   }
 
   console.log(`
-  Trace Lens demo is running.
+  Trace Lens demo is running, on real telemetry.
 
-    Open:  ${cs.url}
-           (code-server ${CODE_SERVER_VERSION}, Trace Lens ${manifest.version}; fake Tempo at ${tempo.url})
-${tryThis()}
+    Open:  ${server.url}
+           (code-server ${CODE_SERVER_VERSION}, Trace Lens ${manifest.version})
+${tryThis(run)}
   Ctrl+C stops everything.
 `);
   await new Promise(() => {}); // until Ctrl+C

@@ -19,6 +19,8 @@ import { FunctionLenses } from './host/source/codeLens';
 import { TraceSearchView } from './host/source/searchView';
 import { sourceCommandHandlers } from './host/source/commands';
 import { registerLmTools } from './host/lmTools';
+import { SpanLogFinder } from './host/spanLogs';
+import type { LoadedTrace } from './host/traceService';
 import { redactUrl } from './core/backends';
 import * as notify from './host/notify';
 import { notices } from './core/notices';
@@ -57,20 +59,42 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   loadCoreTranslations();
   const log = createLog();
   try {
-    const config = new Config();
+    // A remote's machine settings (code-server, SSH, containers) sit beside its user data:
+    // <data>/User/globalStorage/<extension> → <data>/Machine/settings.json. A local window has none.
+    const config = new Config(
+      vscode.Uri.joinPath(context.globalStorageUri, '..', '..', '..', 'Machine', 'settings.json').fsPath,
+    );
     const credentials = new Credentials(context.secrets);
     const local = createLocal(context, config, log);
     closeLocal = () => local.receiver.close();
     const traces = new TraceService(config, credentials, log, local.traces);
     const recent = new RecentTraces(context.workspaceState, traces);
     traces.onDidLoad((traceId) => recent.noteLoaded(traceId));
-    const panels = new TracePanels(traces, context.extensionUri, log, config);
+    // The store's log records of a span, for a trace the store served (the span details' Logs
+    // section and traceLens_getSpan).
+    const storeLogs = async (loaded: LoadedTrace, spanId: string) =>
+      loaded.fromLocalStore ? local.receiver.logs(loaded.decoded.model.traceId, spanId) : undefined;
+    const panels = new TracePanels(
+      traces,
+      context.extensionUri,
+      log,
+      config,
+      context.workspaceState,
+      new SpanLogFinder({ storeLogs, log }),
+    );
     const sourceIndex = new WorkspaceIndex(log);
     const navigator = new SourceNavigator(sourceIndex, log);
     const overlay = new TraceOverlay(panels, navigator, sourceIndex, context.extensionUri, log);
     const lenses = new FunctionLenses(traces, log);
     const search = new TraceSearchView(traces, context.globalState, log);
     const { live, statusBar } = local.show();
+    // The first local traces make the local store what CodeLens asks (when no backend was chosen).
+    let held = local.receiver.holdsTraces();
+    const lensesFollowStore = local.receiver.onDidChange(() => {
+      if (local.receiver.holdsTraces() === held) return;
+      held = !held;
+      lenses.queryBackendChanged();
+    });
     context.subscriptions.push(
       log,
       config,
@@ -82,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       navigator,
       overlay,
       lenses,
+      lensesFollowStore,
       search,
       registerHover(traces, recent, config),
       registerLinks(config),
@@ -89,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       registerTerminalLinks(config),
       registerDebugTracker(recent, config),
       registerUriHandler(),
-      registerLmTools({ traces, recent, sourceIndex, log }),
+      registerLmTools({ traces, recent, sourceIndex, log, storeLogs }),
       registerCommands({
         panels,
         recent,

@@ -65,23 +65,27 @@ export function clear(node: Node): void {
 }
 
 /**
- * Makes `handle` a drag handle that resizes something horizontally. `dir` is +1 when moving right
- * grows the size, -1 when it shrinks it (a pane on the right). Arrow keys resize too.
+ * Makes `handle` a drag handle that resizes something. `dir` is +1 when moving right (or down)
+ * grows the size, -1 when it shrinks it (a pane on the right or below). `axis` says which way
+ * the handle moves now (it is read at each drag, so one handle can follow a layout that turns).
+ * Arrow keys resize too (Shift: bigger steps), so the handle is reachable without a pointer.
  */
 export function dragResize(
   handle: HTMLElement,
   get: () => number,
   set: (w: number) => void,
   dir: 1 | -1 = 1,
+  axis: () => 'x' | 'y' = () => 'x',
 ): void {
   handle.tabIndex = 0;
   handle.addEventListener('pointerdown', (ev) => {
     ev.preventDefault();
     handle.setPointerCapture(ev.pointerId);
-    const x0 = ev.clientX;
+    const vertical = axis() === 'y';
+    const p0 = vertical ? ev.clientY : ev.clientX;
     const w0 = get();
     handle.classList.add('tl-dragging');
-    const move = (e: PointerEvent) => set(w0 + dir * (e.clientX - x0));
+    const move = (e: PointerEvent) => set(w0 + dir * ((vertical ? e.clientY : e.clientX) - p0));
     const up = () => {
       handle.classList.remove('tl-dragging');
       handle.removeEventListener('pointermove', move);
@@ -93,10 +97,13 @@ export function dragResize(
     handle.addEventListener('pointercancel', up);
   });
   handle.addEventListener('keydown', (ev) => {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return; // Alt+← is history, not a resize
     const step = ev.shiftKey ? 50 : 10;
-    if (ev.key === 'ArrowLeft') set(get() - dir * step);
-    else if (ev.key === 'ArrowRight') set(get() + dir * step);
+    const [less, more] = axis() === 'y' ? ['ArrowUp', 'ArrowDown'] : ['ArrowLeft', 'ArrowRight'];
+    if (ev.key === less) set(get() - dir * step);
+    else if (ev.key === more) set(get() + dir * step);
     else return;
     ev.preventDefault();
+    ev.stopPropagation();
   });
 }

@@ -1,5 +1,5 @@
 /** The trace header: what the trace is, how big, and the trace-level actions. */
-import type { WireTrace } from '../src/shared/protocol';
+import type { PanelHistoryState, WireTrace } from '../src/shared/protocol';
 import { el, icon, iconButton } from './dom';
 import { formatDuration, formatTimestamp } from './format';
 import { S, fmt } from './l10n';
@@ -9,6 +9,33 @@ export interface HeaderActions {
   copy(text: string): void;
   refresh(): void;
   openInGrafana(): void;
+  /** Save the trace as OTLP/JSON. */
+  save(): void;
+  /** Back (-1) or forward (1) in the panel's history. */
+  history(delta: -1 | 1): void;
+}
+
+/** The trace's duration, and why it is longer than the root span's when it is. */
+function durationFact(wire: WireTrace, totalNs: number): HTMLElement {
+  const f = fact(S.duration, formatDuration(totalNs), 'duration');
+  const o = outlivesRoot(wire, totalNs);
+  if (!o) return f;
+  const why = fmt(
+    o.spans === 1 ? S.outlivesRootWhyOne : S.outlivesRootWhy,
+    formatDuration(o.rootNs),
+    o.spans,
+    formatDuration(o.extraNs),
+  );
+  f.append(
+    el('span', {
+      class: 'tl-fact-note',
+      text: fmt(o.spans === 1 ? S.outlivesRootOne : S.outlivesRoot, formatDuration(o.rootNs), o.spans),
+      title: why,
+      attrs: { 'data-testid': 'outlives-root' },
+    }),
+  );
+  f.title = why;
+  return f;
 }
 
 function fact(label: string, value: string, testId?: string, title?: string): HTMLElement {
@@ -23,12 +50,33 @@ function fact(label: string, value: string, testId?: string, title?: string): HT
   ]);
 }
 
+/**
+ * When spans end after the root span (async work, a consumer finishing later, clock skew), the
+ * trace lasts longer than its root: how much longer and how many spans, or undefined.
+ */
+export function outlivesRoot(
+  wire: WireTrace,
+  totalNs: number,
+): { rootNs: number; spans: number; extraNs: number } | undefined {
+  const c = wire.model.columns;
+  const n = wire.model.spanCount;
+  if (n === 0 || !c?.startNs || !c.durationNs) return undefined;
+  const rootEnd = c.startNs[0]! + c.durationNs[0]!;
+  const extraNs = totalNs - rootEnd;
+  // Less than 0.5% (or 1 µs) is rounding, not spans outliving the root.
+  if (!(extraNs > Math.max(1000, totalNs * 0.005))) return undefined;
+  let spans = 0;
+  for (let i = 1; i < n; i++) if (c.startNs[i]! + c.durationNs[i]! > rootEnd) spans++;
+  return { rootNs: c.durationNs[0]!, spans, extraNs };
+}
+
 /** Builds `#tl-header` (and the partial-trace banner below it when the backend said so). */
 export function renderHeader(
   wire: WireTrace,
   spanCount: number,
   totalNs: number,
   actions: HeaderActions,
+  history: PanelHistoryState = { back: false, forward: false },
 ): HTMLElement {
   const m = wire.model;
   const h = wire.header;
@@ -48,20 +96,37 @@ export function renderHeader(
   const facts = el('div', { class: 'tl-facts' }, [
     traceId,
     fact(S.started, formatTimestamp(m.traceStartMs), 'start-time'),
-    fact(S.duration, formatDuration(totalNs), 'duration'),
+    durationFact(wire, totalNs),
     fact(S.spans, String(spanCount), 'span-count'),
     fact(S.services, String(h.serviceCount), 'service-count'),
     errors,
     fact(S.backend, h.backendName, 'backend'),
   ]);
+  const nav = (iconName: string, label: string, delta: -1 | 1, enabled: boolean) => {
+    const b = iconButton(iconName, label, () => actions.history(delta));
+    b.disabled = !enabled;
+    b.setAttribute('data-testid', delta < 0 ? 'history-back' : 'history-forward');
+    return b;
+  };
+  // Back and forward only once the panel has moved (a span link, a comparison, a log jump).
+  const navBox =
+    history.back || history.forward
+      ? el('div', { class: 'tl-history', attrs: { role: 'group', 'aria-label': S.panelHistory } }, [
+          nav('arrow-left', S.historyBack, -1, history.back),
+          nav('arrow-right', S.historyForward, 1, history.forward),
+        ])
+      : null;
+  const save = iconButton('save-as', S.saveTraceAs, () => actions.save());
+  save.setAttribute('data-testid', 'save-trace');
   const actionsBox = el('div', { class: 'tl-header-actions' }, [
     h.canOpenInGrafana
       ? iconButton('link-external', S.openInGrafana, () => actions.openInGrafana(), S.grafana)
       : null,
+    save,
     iconButton('refresh', S.refresh, () => actions.refresh()),
   ]);
   const header = el('header', { attrs: { id: 'tl-header' }, class: 'tl-header' }, [
-    el('div', { class: 'tl-header-top' }, [title, actionsBox]),
+    el('div', { class: 'tl-header-top' }, [navBox, title, actionsBox]),
     facts,
   ]);
   const parts: HTMLElement[] = [header];

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { SpanDetail } from '../src/shared/model';
 import type { WebviewMessage } from '../src/shared/protocol';
-import { HostApi, type HostHandlers } from './hostApi';
+import { HostApi, readSpanText, type HostHandlers } from './hostApi';
 import { CHECKOUT, makeDetail, makeTrace } from './testing/traceBuilder';
 
 const wire = makeTrace(CHECKOUT);
@@ -95,6 +95,14 @@ describe('webview host channel', () => {
     const { host, heard } = channel();
     const subject = { kind: 'trace', traceId: wire.model.traceId };
     host.receive({ type: 'init', inReplyTo: 1, subject, traces: [{ handle: 'main', trace: wire }] });
+    host.receive({
+      type: 'init',
+      inReplyTo: 2,
+      subject,
+      traces: [],
+      history: { back: true, forward: 'yes' },
+      layout: { detailWidth: 420.4, labelWidth: 'wide', detailHeight: -5 },
+    });
     host.receive({ type: 'trace', handle: 'main', trace: wire, selectSpanId: 'abc' });
     host.receive({ type: 'loading', handle: 'main', traceId: 'x' });
     host.receive({ type: 'error', message: 'down' });
@@ -102,7 +110,9 @@ describe('webview host channel', () => {
     for (const junk of [null, 'init', { type: 'nope' }, { type: 'selectSpan', spanId: 'x' }, { type: 7 }])
       host.receive(junk);
     assert.deepEqual(heard, [
-      ['init', subject, [{ handle: 'main', trace: wire }]],
+      ['init', subject, [{ handle: 'main', trace: wire }], { history: { back: false, forward: false } }],
+      // The panel's history (only a literal true enables a button) and the workspace's pane sizes.
+      ['init', subject, [], { history: { back: true, forward: false }, layout: { detailWidth: 420 } }],
       ['trace', { handle: 'main', trace: wire, selectSpanId: 'abc' }],
       ['loading', 'main', 'x'],
       ['error', 'down', undefined],
@@ -118,5 +128,16 @@ describe('webview host channel', () => {
       ['error', 'The host sent a trace this view cannot read.', undefined],
       ['error', 'The host sent a trace this view cannot read.', undefined],
     ]);
+  });
+});
+
+describe('webview pure: span texts from the host', () => {
+  it('keeps well-formed columns and refuses refs or offsets out of range', () => {
+    const ok = { strings: ['a', 'b'], offsets: Uint32Array.from([0, 1, 2]), refs: Uint32Array.from([1, 0]) };
+    assert.deepEqual(readSpanText(ok), ok);
+    assert.equal(readSpanText({ ...ok, refs: Uint32Array.from([2, 0]) }), null);
+    assert.equal(readSpanText({ ...ok, offsets: Uint32Array.from([0, 3, 2]) }), null);
+    assert.equal(readSpanText({ ...ok, offsets: [0, 1, 2] }), null);
+    assert.equal(readSpanText(null), null);
   });
 });

@@ -7,10 +7,18 @@ import type { SpanDetail, StackFrameRef } from '../src/shared/model';
 import {
   parsePanelSubject,
   type HostMessage,
+  parsePanelLayout,
+  type PanelHistoryState,
+  type PanelLayout,
   type PanelSubject,
+  type SpanTextColumns,
   type TraceEntry,
+  type OperationComparison,
+  type SpanLogLine,
+  type SpanLogRecord,
   type TraceHandle,
   type WebviewMessage,
+  type WireComparison,
 } from '../src/shared/protocol';
 import { S } from './l10n';
 
@@ -23,8 +31,15 @@ export interface VsCodeApi {
 
 /** What the host tells the webview, after `readHostMessage` checked it. */
 export interface HostHandlers {
-  /** The reply to `ready`: the subject and the traces that have loaded. */
-  init(subject: PanelSubject | undefined, traces: TraceEntry[]): void;
+  /**
+   * The reply to `ready`: the subject, the traces that have loaded, the panel's history and the
+   * pane sizes last chosen in this workspace.
+   */
+  init(
+    subject: PanelSubject | undefined,
+    traces: TraceEntry[],
+    panel: { history: PanelHistoryState; layout?: PanelLayout },
+  ): void;
   /** A new version of one trace. */
   trace(entry: TraceEntry): void;
   loading(handle: TraceHandle | undefined, traceId: string | undefined): void;
@@ -32,6 +47,36 @@ export interface HostHandlers {
   selectSpan(handle: TraceHandle, spanId: string): void;
   /** The detail of a span arrived (the answer to the latest request only). */
   spanDetail(handle: TraceHandle, index: number, detail: SpanDetail | null): void;
+  /** The searchable texts of trace `handle`'s spans arrived (checked: offsets and refs in range). */
+  spanText?(handle: TraceHandle, text: SpanTextColumns | null): void;
+  /** The comparison of a compare panel's traces arrived (again). */
+  comparison?(comparison: WireComparison): void;
+  /** The logs of a span arrived (the answer to the latest request only). */
+  spanLogs?(handle: TraceHandle, index: number, logs: SpanLogs): void;
+}
+
+/** Span texts from the host, or null when they are malformed (a ref or offset out of range). */
+export function readSpanText(v: unknown): SpanTextColumns | null {
+  if (!isObject(v) || !Array.isArray(v.strings)) return null;
+  const strings = v.strings.map((x) => (typeof x === 'string' ? x : String(x)));
+  const offsets = v.offsets instanceof Uint32Array ? v.offsets : undefined;
+  const refs = v.refs instanceof Uint32Array ? v.refs : undefined;
+  if (!offsets || !refs || offsets.length === 0) return null;
+  let prev = 0;
+  for (let i = 0; i < offsets.length; i++) {
+    const o = offsets[i]!;
+    if (o < prev || o > refs.length) return null;
+    prev = o;
+  }
+  for (let k = 0; k < refs.length; k++) if (refs[k]! >= strings.length) return null;
+  return { strings, offsets, refs };
+}
+
+/** What `spanLogs` carries, checked. */
+export interface SpanLogs {
+  records: SpanLogRecord[];
+  lines: SpanLogLine[];
+  notes: string[];
 }
 
 /** Details kept for spans looked at recently, per trace. */
@@ -54,6 +99,9 @@ export class HostApi {
   private nextRequestId = 1;
   private pendingDetail: { requestId: number; handle: TraceHandle; index: number } | undefined;
   private readonly details = new Map<TraceHandle, Map<number, SpanDetail | null>>();
+  /** The open `getSpanText` request per trace. */
+  private readonly pendingText = new Map<TraceHandle, number>();
+  private pendingLogs: { requestId: number; handle: TraceHandle; index: number } | undefined;
 
   constructor(
     private readonly api: VsCodeApi,
@@ -81,7 +129,12 @@ export class HostApi {
           this.on.error(S.unreadableTrace, undefined);
           return;
         }
-        this.on.init(parsePanelSubject(m.subject), traces as TraceEntry[]);
+        const h = isObject(m.history) ? m.history : {};
+        const layout = parsePanelLayout(m.layout);
+        this.on.init(parsePanelSubject(m.subject), traces as TraceEntry[], {
+          history: { back: h.back === true, forward: h.forward === true },
+          ...(layout ? { layout } : {}),
+        });
         return;
       }
       case 'trace': {
@@ -105,10 +158,29 @@ export class HostApi {
       case 'spanDetail':
         this.onSpanDetail(msg.inReplyTo, msg.detail);
         return;
+      case 'spanText': {
+        const pending = this.pendingText.get(msg.handle);
+        if (pending === undefined || pending !== msg.inReplyTo) return; // not the latest request
+        this.pendingText.delete(msg.handle);
+        this.on.spanText?.(msg.handle, readSpanText(msg.text));
+        return;
+      }
       case 'selectSpan':
         if (isHandle(msg.handle) && typeof msg.spanId === 'string')
           this.on.selectSpan(msg.handle, msg.spanId);
         return;
+      case 'comparison': {
+        const c = readComparison(msg.comparison);
+        if (c) this.on.comparison?.(c);
+        return;
+      }
+      case 'spanLogs': {
+        const p = this.pendingLogs;
+        if (!p || p.requestId !== msg.inReplyTo) return;
+        this.pendingLogs = undefined;
+        this.on.spanLogs?.(p.handle, p.index, readLogs(raw as Record<string, unknown>));
+        return;
+      }
       default: {
         const never: never = msg;
         return never;
@@ -129,9 +201,18 @@ export class HostApi {
     return undefined;
   }
 
+  /** Asks for the searchable texts of trace `handle`'s spans (once while a request is open). */
+  requestSpanText(handle: TraceHandle): void {
+    if (this.pendingText.has(handle)) return;
+    const requestId = this.nextRequestId++;
+    this.pendingText.set(handle, requestId);
+    this.post({ type: 'getSpanText', requestId, handle });
+  }
+
   /** Forgets the details of trace `handle` (a new version of it arrived). */
   forget(handle: TraceHandle): void {
     this.details.delete(handle);
+    this.pendingText.delete(handle);
     if (this.pendingDetail?.handle === handle) this.pendingDetail = undefined;
   }
 
@@ -170,6 +251,58 @@ export class HostApi {
 
   refresh(): void {
     this.post({ type: 'refresh' });
+  }
+
+  /** Asks the host to save trace `handle` as OTLP/JSON (it asks the person where). */
+  saveTrace(handle: TraceHandle): void {
+    this.post({ type: 'saveTrace', handle });
+  }
+
+  /**
+   * The panel's history seam: shows `subject` in this panel (selecting `spanId` in its first
+   * trace) and pushes it on the panel's back/forward history, so Alt+← returns here with the
+   * current selection. A view that moves the panel (a comparison, a jump from a log line to its
+   * trace) calls this; the host reloads the webview with the new subject.
+   */
+  navigate(subject: PanelSubject, spanId?: string): void {
+    this.post({ type: 'navigate', subject, ...(spanId ? { spanId } : {}) });
+  }
+
+  /** The person resized a pane: the host remembers the sizes for this workspace. */
+  saveLayout(layout: PanelLayout): void {
+    this.post({ type: 'saveLayout', layout });
+  }
+
+  /** Goes back (`-1`) or forward (`1`) in the panel's history. */
+  history(delta: -1 | 1): void {
+    this.post({ type: 'history', delta });
+  }
+
+  /** Asks for the logs of span `index` of trace `handle`; the answer comes through `HostHandlers.spanLogs`. */
+  requestLogs(handle: TraceHandle, index: number): void {
+    const requestId = this.nextRequestId++;
+    this.pendingLogs = { requestId, handle, index };
+    this.post({ type: 'getSpanLogs', requestId, handle, index });
+  }
+
+  /** Opens a log line the host listed. */
+  openLogLine(id: number): void {
+    this.post({ type: 'openLogLine', id });
+  }
+
+  /** Asks the host to compare trace `handle` with one the person picks. */
+  compareWith(handle: TraceHandle): void {
+    this.post({ type: 'compareWith', handle });
+  }
+
+  /** Opens the setting that holds the backend's URL (an error's button). */
+  openBackendSetting(): void {
+    this.post({ type: 'openBackendSetting' });
+  }
+
+  /** Runs Test Connection (an error's button). */
+  testConnection(): void {
+    this.post({ type: 'testConnection' });
   }
 
   /** The selection changed (`index` -1: nothing is selected). */
@@ -245,4 +378,63 @@ export function normaliseDetail(d: SpanDetail): SpanDetail {
         }))
       : [],
   };
+}
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const str = (v: unknown, max = 2000): string => (typeof v === 'string' ? v.slice(0, max) : '');
+
+function int32(v: unknown): Int32Array {
+  if (v instanceof Int32Array) return v;
+  return Array.isArray(v) ? Int32Array.from(v, (x) => Math.trunc(num(x))) : new Int32Array(0);
+}
+
+/** A comparison from the host with every field of the right type, or undefined. */
+export function readComparison(v: unknown): WireComparison | undefined {
+  if (!isObject(v) || !Array.isArray(v.operations)) return undefined;
+  const operations = v.operations.filter(isObject).map((o): OperationComparison => ({
+    service: str(o.service),
+    name: str(o.name),
+    parent: Math.trunc(num(o.parent)),
+    depth: Math.max(0, Math.trunc(num(o.depth))),
+    countA: num(o.countA),
+    countB: num(o.countB),
+    durationA: num(o.durationA),
+    durationB: num(o.durationB),
+    selfA: num(o.selfA),
+    selfB: num(o.selfB),
+    durationDelta: num(o.durationDelta),
+    selfDelta: num(o.selfDelta),
+    change: o.change === 'added' || o.change === 'missing' ? o.change : 'both',
+  }));
+  return {
+    operations,
+    added: num(v.added),
+    missing: num(v.missing),
+    operationOfA: int32(v.operationOfA),
+    operationOfB: int32(v.operationOfB),
+  };
+}
+
+/** The logs of a span from the host, every field of the right type (at most 500 of each). */
+function readLogs(m: Record<string, unknown>): SpanLogs {
+  const records = (Array.isArray(m.records) ? m.records : [])
+    .slice(0, 500)
+    .filter(isObject)
+    .map((r): SpanLogRecord => ({
+      ...(typeof r.timeNs === 'number' && Number.isFinite(r.timeNs) ? { timeNs: r.timeNs } : {}),
+      severity: str(r.severity, 40),
+      body: str(r.body, 4000),
+    }));
+  const lines = (Array.isArray(m.lines) ? m.lines : [])
+    .slice(0, 500)
+    .filter(isObject)
+    .filter((l) => typeof l.id === 'number' && Number.isInteger(l.id) && l.id >= 0)
+    .map((l): SpanLogLine => ({
+      id: l.id as number,
+      where: str(l.where, 400),
+      text: str(l.text, 1000),
+      by: l.by === 'trace' ? 'trace' : 'span',
+    }));
+  const notes = (Array.isArray(m.notes) ? m.notes : []).slice(0, 10).map((n) => str(n, 400));
+  return { records, lines, notes };
 }

@@ -113,7 +113,7 @@ export function globalKey(s: Session, ev: KeyPress, where: KeyTarget): KeyResult
       if (where.searchText) s.setQuery('');
       return { handled: true, focus: 'tree' };
     }
-    if (s.query || s.service >= 0) {
+    if (s.query || s.serviceFilter.length > 0 || s.spanSet) {
       s.clearFilter();
       return HANDLED;
     }

@@ -1,6 +1,6 @@
 /** The service palette built from the theme's chart colours. */
 import assert from 'node:assert/strict';
-import { buildPalette, labDistance, rgbToOklab } from './palette';
+import { buildPalette, hueOf, labDistance, rgbToOklab, servicePalette } from './palette';
 
 describe('webview pure: palette', () => {
   it('keeps twelve colours apart even when two theme colours are close', () => {
@@ -23,5 +23,25 @@ describe('webview pure: palette', () => {
         assert.ok(labDistance(labs[i]!, labs[j]!) > 0.09, `${light[i]} vs ${light[j]}`);
     for (const l of labs)
       assert.ok(labDistance(l, rgbToOklab([229, 20, 0])) >= 0.13, 'away from the error red');
+  });
+
+  it('gives each service the same hue in dark, light and high-contrast themes, twelve apart, away from red', () => {
+    const dark = servicePalette([31, 31, 31]).map(rgbToOklab);
+    const light = servicePalette([255, 255, 255]).map(rgbToOklab);
+    const hc = servicePalette([0, 0, 0]).map(rgbToOklab);
+    const red = rgbToOklab([229, 20, 0]);
+    for (const theme of [dark, light, hc]) {
+      assert.equal(theme.length, 12);
+      for (let i = 0; i < 12; i++) {
+        for (let j = i + 1; j < 12; j++)
+          assert.ok(labDistance(theme[i]!, theme[j]!) > 0.09, `slots ${i} and ${j} too close`);
+        assert.ok(labDistance(theme[i]!, red) >= 0.13, `slot ${i} too close to the error red`);
+      }
+    }
+    for (let k = 0; k < 12; k++) {
+      const hues = [dark, light, hc].map((t) => hueOf(t[k]!));
+      const spread = Math.max(...hues) - Math.min(...hues);
+      assert.ok(spread < 12, `slot ${k}: hues ${hues.map((h) => h.toFixed(0)).join(', ')}`);
+    }
   });
 });

@@ -87,6 +87,48 @@ function clearOf(lab: Lab, bg: Lab): Lab {
 }
 
 /**
+ * Service hues in OKLCH degrees, one per palette slot: blue, orange, green, purple, yellow, teal,
+ * then six hues between them a step lighter (dark themes) or darker (light themes). A slot has the same
+ * hue in every theme, so `cart` is green in Dark Modern, Light Modern and High Contrast alike;
+ * the theme only sets how light the colours are (clear of its background). Orange sits at 70°,
+ * well away from the error red (about 30°).
+ */
+export const SERVICE_HUES = [250, 62, 150, 310, 108, 195, 275, 35, 155, 335, 95, 215];
+/** Lightness of the first six and of the next six, on a dark and on a light background. */
+export const TIERS = { dark: [0.7, 0.84], light: [0.6, 0.47] };
+
+/** The OKLCH hue of an OKLab colour, in degrees 0–360. */
+export function hueOf([, a, b]: Lab): number {
+  return ((Math.atan2(b, a) * 180) / Math.PI + 360) % 360;
+}
+
+function fromLch(L: number, c: number, hDeg: number): Lab {
+  const h = (hDeg * Math.PI) / 180;
+  for (let k = c; k > 0.01; k *= 0.93) {
+    const lab: Lab = [L, k * Math.cos(h), k * Math.sin(h)];
+    if (inGamut(lab)) return lab;
+  }
+  return [L, 0, 0];
+}
+
+/**
+ * `count` service colours for a theme with `background`: slot k has hue `SERVICE_HUES[k % 6]` in
+ * every theme; the first six at one lightness, the next six a step further from the background.
+ */
+export function servicePalette(background: Rgb, count = PALETTE_SIZE): Rgb[] {
+  const bg = rgbToOklab(background);
+  const dark = bg[0] < 0.5;
+  const tiers = dark ? TIERS.dark : TIERS.light;
+  const out: Rgb[] = [];
+  for (let k = 0; k < count; k++) {
+    const tier = Math.floor(k / 6) % 2;
+    const lab = fromLch(tiers[tier]!, tier === 0 ? 0.15 : 0.13, SERVICE_HUES[k % SERVICE_HUES.length]!);
+    out.push(oklabToRgb(clearOf(lab, bg)));
+  }
+  return out;
+}
+
+/**
  * Builds `count` service colours from the theme's chart colours: each base colour that is not too
  * close to one already taken, then hue-rotated variants chosen farthest-first.
  */

@@ -7,6 +7,41 @@ import { CHECKOUT, makeTrace } from './testing/traceBuilder';
 describe('webview pure: search', () => {
   const t = loadTrace(makeTrace(CHECKOUT));
   const count = (q: string, service = -1) => matchSpans(t, parseQuery(q), service)?.count;
+  it('free text also matches attribute values and event names once the span texts are there; services multi-select', () => {
+    // Span texts: span 2 (GET /cart) has "card_declined"; span 7 an event "Retry Scheduled".
+    const offsets = new Uint32Array(t.n + 1);
+    const refs: number[] = [];
+    for (let i = 0; i < t.n; i++) {
+      offsets[i] = refs.length;
+      if (i === 2) refs.push(0, 1);
+      if (i === 7) refs.push(2);
+    }
+    offsets[t.n] = refs.length;
+    const text = {
+      strings: ['card_declined', '502', 'Retry Scheduled'],
+      offsets,
+      refs: Uint32Array.from(refs),
+    };
+    const withText = (q: string) => matchSpans(t, parseQuery(q), -1, text);
+    assert.equal(
+      matchSpans(t, parseQuery('declined'), -1)?.count,
+      0,
+      'without the texts: names and services only',
+    );
+    assert.deepEqual(
+      Array.from(withText('DECLINED')!.mask.keys()).filter((i) => withText('declined')!.mask[i]),
+      [2],
+    );
+    assert.equal(withText('retry declined')?.count, 0, 'all terms must hold');
+    assert.equal(withText('"retry sched"')?.count, 1);
+    assert.equal(withText('"sched retry"')?.count, 0);
+    assert.equal(withText('cart 502')?.count, 1, 'a name term and a text term on the same span');
+    const cart = t.services.indexOf('cart');
+    const payment = t.services.indexOf('payment');
+    assert.equal(matchSpans(t, parseQuery(''), [cart, payment])?.count, 4);
+    assert.equal(matchSpans(t, parseQuery(''), [])?.count, undefined);
+  });
+
   it('matches free text over names and services, case-insensitive', () => {
     assert.equal(count('CART'), 3);
     assert.equal(count('cart redis'), 1);

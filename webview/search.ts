@@ -1,7 +1,8 @@
 /**
  * Search and filter: a small query language over the columns, evaluated with typed arrays.
  *
- *   checkout            free text: span name or service contains it (case-insensitive)
+ *   checkout            free text: the span name, service, an attribute value, an event name (or
+ *                       its attribute values) or the status message contains it (case-insensitive)
  *   "two words"         quoted free text
  *   service=cart        service equals (`*` wildcards; `!=` negates)
  *   name=GET*           span name equals
@@ -11,6 +12,7 @@
  * All terms must hold. Strings are matched once per string-table entry, not once per span.
  */
 import { SpanFlag } from '../src/shared/model';
+import type { SpanTextColumns } from '../src/shared/protocol';
 import { parseDuration } from './format';
 import type { TraceData } from './trace';
 
@@ -114,6 +116,11 @@ export function compileGlob(value: string): Glob {
   };
 }
 
+/** Whether the query has a free-text term (which also searches attribute values and event names). */
+export function hasTextTerm(q: Query): boolean {
+  return q.terms.some((t) => t.kind === 'text');
+}
+
 /** Parses the text of the search box. */
 export function parseQuery(q: string): Query {
   const terms: Term[] = [];
@@ -166,19 +173,27 @@ function lowered(table: string[]): string[] {
 }
 
 /**
- * Spans matching the query and (when `service` ≥ 0) belonging to that service, as a 0/1 mask, with
- * the number of matches. Undefined when there is nothing to filter on.
+ * Spans matching the query and belonging to one of `services` (indexes; a single index, -1 or an
+ * empty list: any service), as a 0/1 mask, with the number of matches. Undefined when there is
+ * nothing to filter on.
  */
 export function matchSpans(
   t: TraceData,
   q: Query,
-  service: number,
+  serviceFilter: number | readonly number[],
+  text?: SpanTextColumns,
 ): { mask: Uint8Array; count: number } | undefined {
-  if (q.terms.length === 0 && service < 0) return undefined;
+  const keep =
+    typeof serviceFilter === 'number' ? (serviceFilter >= 0 ? [serviceFilter] : []) : serviceFilter;
+  if (q.terms.length === 0 && keep.length === 0) return undefined;
   const n = t.n;
   const c = t.c;
   const mask = new Uint8Array(n).fill(1);
-  if (service >= 0) for (let i = 0; i < n; i++) if (c.service[i] !== service) mask[i] = 0;
+  if (keep.length > 0) {
+    const wanted = new Uint8Array(Math.max(t.services.length, ...keep) + 1);
+    for (const k of keep) if (k >= 0) wanted[k] = 1;
+    for (let i = 0; i < n; i++) if (!wanted[c.service[i]!]) mask[i] = 0;
+  }
   const names = lowered(t.strings);
   const services = lowered(t.services);
   for (const term of q.terms) {
@@ -186,8 +201,20 @@ export function matchSpans(
       case 'text': {
         const nameHit = Uint8Array.from(names, (s) => (s.includes(term.value) ? 1 : 0));
         const svcHit = Uint8Array.from(services, (s) => (s.includes(term.value) ? 1 : 0));
-        for (let i = 0; i < n; i++)
-          if (mask[i] && !nameHit[c.name[i]!] && !svcHit[c.service[i]!]) mask[i] = 0;
+        // Attribute values and event names: each distinct string tested once, then the refs walked.
+        const textHit = text
+          ? Uint8Array.from(lowered(text.strings), (s) => (s.includes(term.value) ? 1 : 0))
+          : undefined;
+        const off = text?.offsets;
+        const refs = text?.refs;
+        const withText = textHit !== undefined && off !== undefined && off.length === n + 1;
+        for (let i = 0; i < n; i++) {
+          if (!mask[i] || nameHit[c.name[i]!] || svcHit[c.service[i]!]) continue;
+          let hit = 0;
+          if (withText)
+            for (let k = off[i]!, end = off[i + 1]!; k < end && !hit; k++) hit = textHit[refs![k]!]!;
+          if (!hit) mask[i] = 0;
+        }
         break;
       }
       case 'field': {

@@ -92,16 +92,16 @@ describe('webview session: loading', () => {
     assert.equal(s.rows.count, 8, 'ten spans, two of them inside the collapsed cart span');
   });
 
-  it('keeps a trace of another handle without showing it', () => {
+  it('shows trace B of a comparison and keeps A without showing it', () => {
     const { s, events } = loaded();
-    s.setSubject({ kind: 'compare', a: { traceId: wire.model.traceId }, b: { traceId: 'a'.repeat(32) } });
-    assert.equal(s.handle, 'a');
+    s.setSubject({ kind: 'compare', a: { traceId: 'a'.repeat(32) }, b: { traceId: wire.model.traceId } });
+    assert.equal(s.handle, 'b');
     const other = makeTrace(CHECKOUT.slice(0, 3), { traceId: 'a'.repeat(32) });
     events.length = 0;
-    assert.equal(s.load({ handle: 'b', trace: other }, true), undefined);
-    assert.equal(s.traces.get('b')?.n, 3);
+    assert.equal(s.load({ handle: 'a', trace: other }, true), undefined);
+    assert.equal(s.traces.get('a')?.n, 3);
     assert.deepEqual(events, []);
-    assert.equal(s.selectById('b', hexId('root')), false);
+    assert.equal(s.selectById('a', hexId('root')), false);
   });
 });
 
@@ -199,6 +199,26 @@ describe('webview session: search and filter', () => {
     s.clearFilter();
     assert.equal(s.problem, '');
     assert.equal(s.mask, undefined);
+  });
+
+  it('filters to a span set from another view, walks it, narrows it with the search, and clears it', () => {
+    const { s } = loaded();
+    const mask = new Uint8Array(s.trace!.n);
+    for (const i of [CARTDB, at('redis'), GW]) mask[i] = 1;
+    s.setSpanSet({ label: 'cart spans', mask });
+    assert.deepEqual(Array.from(s.matches), [CARTDB, at('redis'), GW]);
+    assert.equal(s.onlyMatches, true);
+    assert.deepEqual(rowsOf(s), [ROOT, CART, CARTDB, at('redis'), PAY, GW]);
+    assert.equal(s.selected, CARTDB, 'the first span of the set is selected');
+    s.gotoMatch(1);
+    assert.equal(s.selected, at('redis'));
+    s.setQuery('gateway');
+    assert.deepEqual(Array.from(s.matches), [GW]);
+    s.clearFilter();
+    assert.equal(s.spanSet, undefined);
+    assert.equal(s.mask, undefined);
+    assert.equal(s.onlyMatches, false, '"only matches" is back as it was');
+    assert.equal(s.rows.count, 9);
   });
 
   it('filters by service', () => {

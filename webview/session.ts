@@ -14,6 +14,7 @@ import {
   type PanelSubject,
   type TraceEntry,
   type TraceHandle,
+  type WireComparison,
 } from '../src/shared/protocol';
 import { parseDuration } from './format';
 import {
@@ -25,7 +26,8 @@ import {
   withAncestors,
   type RowList,
 } from './rowModel';
-import { matchList, matchSpans, parseQuery } from './search';
+import { hasTextTerm, matchList, matchSpans, parseQuery } from './search';
+import type { PanelLayout, SpanTextColumns } from '../src/shared/protocol';
 import { MAX_COLLAPSED_IDS, type CollapsedState, type ViewState } from './state';
 import { findSpanById, loadTrace, spanIdOf, type TraceData } from './trace';
 
@@ -55,7 +57,19 @@ export type SessionEvent =
   /** `critical` changed. */
   | { type: 'critical' }
   /** `detailOpen` changed. */
-  | { type: 'detail' };
+  | { type: 'detail' }
+  /** `comparison` arrived or changed (a compare panel). */
+  | { type: 'comparison' };
+
+/**
+ * Spans picked by another view (a statistics row): they filter like a search, and stay until the
+ * filter is cleared. `label` says what they are, for the shell to show.
+ */
+export interface SpanSet {
+  label: string;
+  /** 1 for each span of the set. */
+  mask: Uint8Array;
+}
 
 /** How `select` shows the span. */
 export interface SelectOptions {
@@ -70,6 +84,8 @@ export interface SelectOptions {
 /** Sizes the shown view keeps in the saved state (read when saving). */
 export interface Layout {
   detailWidth: number;
+  /** Height of the detail pane when it sits below the waterfall (a narrow panel). */
+  detailHeight?: number;
   labelWidth: number;
   scrollTop: number;
 }
@@ -101,8 +117,11 @@ export class Session {
   viewStart = 0;
   viewEnd = 1;
   query = '';
-  /** Service index of the service picker, or -1 for all. */
-  service = -1;
+  /**
+   * The services the filter keeps, by index, ascending; empty: all. The picker sets one, the
+   * legend toggles several.
+   */
+  serviceFilter: number[] = [];
   /** Show only matches (and their ancestors). */
   onlyMatches = false;
   /** 1 for each span the search and service filter match; undefined when nothing filters. */
@@ -111,12 +130,29 @@ export class Session {
   matches: Int32Array = new Int32Array(0);
   /** Spans kept by "only matches": the matches and their ancestors. */
   include: Uint8Array | undefined;
+  /** A compare panel's comparison of its traces `a` and `b`, once the host sent it. */
+  comparison: WireComparison | undefined;
+  /** Spans picked by another view, filtering with the search; undefined when none are. */
+  spanSet: SpanSet | undefined;
+  /** "Only matches" from before the span set turned it on. */
+  private onlyMatchesBeforeSet = false;
   critical = false;
   detailOpen = false;
+  /** The legend lists the services, as the person chose; undefined: the shell's default. */
+  legendOpen: boolean | undefined;
   /** What is wrong with the query or a typed duration, for the toolbar; '' when nothing is. */
   problem = '';
   /** Deepest depth of the shown trace. */
   maxDepth = 0;
+  /**
+   * The searchable texts of the shown trace's spans (attribute values, event names), once the
+   * host sent them; until then free text matches names and services only.
+   */
+  spanText: SpanTextColumns | undefined;
+  /** Called when a free-text search needs `spanText` and it has not arrived; the shell asks the host. */
+  needSpanText: (handle: TraceHandle) => void = () => {};
+  /** The pane sizes last chosen in this workspace (from the host), used where no saved state has any. */
+  workspaceLayout: PanelLayout | undefined;
   /** The sizes to save; the shell points this at the shown view. */
   layout: () => Layout | undefined = () => undefined;
   private saved: ViewState | undefined;
@@ -143,10 +179,20 @@ export class Session {
 
   // ---- traces -------------------------------------------------------------------------------
 
-  /** Sets what the panel shows; its first trace is the one the views show. */
+  /**
+   * Sets what the panel shows. The views show its first trace, or in a comparison trace B (the
+   * one being explained; A is the reference it is compared with).
+   */
   setSubject(subject: PanelSubject): void {
     this.subject = subject;
-    this.handle = subjectTraces(subject)[0]?.handle ?? MAIN_HANDLE;
+    const handles = subjectTraces(subject).map((t) => t.handle);
+    this.handle = (subject.kind === 'compare' ? handles[1] : handles[0]) ?? MAIN_HANDLE;
+  }
+
+  /** Takes a comparison of the subject's traces from the host. */
+  setComparison(c: WireComparison): void {
+    this.comparison = c;
+    this.emit({ type: 'comparison' });
   }
 
   /**
@@ -165,15 +211,23 @@ export class Session {
     const previous = !initial && this.trace ? this.snapshot() : undefined;
     this.traces.set(entry.handle, t);
     this.trace = t;
+    this.spanText = undefined;
     const traceId = entry.trace.model.traceId;
     const state = previous ?? (this.saved && this.saved.traceId === traceId ? this.saved : undefined);
     this.collapsed = new Uint8Array(t.n);
     if (state?.collapsed) this.applyCollapsed(state.collapsed);
     this.critical = state?.critical ?? false;
     this.query = state?.query ?? '';
-    this.service = state?.service !== undefined ? t.services.indexOf(state.service) : -1;
+    const names = state?.services ?? (state?.service !== undefined ? [state.service] : []);
+    this.serviceFilter = names
+      .map((n) => t.services.indexOf(n))
+      .filter((i) => i >= 0)
+      .sort((a, b) => a - b);
     this.onlyMatches = state?.onlyMatches ?? false;
+    // Span sets are by index, which a new version of the trace may reorder.
+    this.spanSet = undefined;
     this.detailOpen = state?.detailOpen ?? false;
+    this.legendOpen = state?.legendOpen ?? this.legendOpen;
     let maxDepth = 0;
     for (let i = 0; i < t.n; i++) if (t.c.depth[i]! > maxDepth) maxDepth = t.c.depth[i]!;
     this.maxDepth = maxDepth;
@@ -194,6 +248,13 @@ export class Session {
       });
     }
     return { state, selected: idx };
+  }
+
+  /** The span texts of trace `handle` arrived: a free-text search now also matches them. */
+  setSpanText(handle: TraceHandle, text: SpanTextColumns | null): void {
+    if (handle !== this.handle || !this.trace || !text || text.offsets.length !== this.trace.n + 1) return;
+    this.spanText = text;
+    if (hasTextTerm(parseQuery(this.query))) this.applyFilter(false);
   }
 
   /** Selects span `spanId` of trace `handle` (16 hex digits); false when there is no such span. */
@@ -248,13 +309,16 @@ export class Session {
     if (col) s.collapsed = col;
     if (this.viewStart > 0 || this.viewEnd < t.totalNs) s.zoom = [this.viewStart, this.viewEnd];
     if (this.query) s.query = this.query;
-    if (this.service >= 0) s.service = t.services[this.service];
+    if (this.serviceFilter.length === 1) s.service = t.services[this.serviceFilter[0]!];
+    else if (this.serviceFilter.length > 1) s.services = this.serviceFilter.map((i) => t.services[i]!);
     if (this.onlyMatches) s.onlyMatches = true;
     if (this.critical) s.critical = true;
     s.detailOpen = this.detailOpen;
+    if (this.legendOpen !== undefined) s.legendOpen = this.legendOpen;
     const layout = this.layout();
     if (layout) {
       s.detailWidth = layout.detailWidth;
+      if (layout.detailHeight !== undefined) s.detailHeight = layout.detailHeight;
       s.labelWidth = layout.labelWidth;
       s.scrollTop = layout.scrollTop;
     }
@@ -349,8 +413,22 @@ export class Session {
     this.applyFilter(true);
   }
 
+  /** The one service the filter keeps, or -1 when it keeps all or several. */
+  get service(): number {
+    return this.serviceFilter.length === 1 ? this.serviceFilter[0]! : -1;
+  }
+
+  /** Keeps only service `s` (the picker); -1: all services. */
   setService(s: number): void {
-    this.service = s;
+    this.serviceFilter = s >= 0 ? [s] : [];
+    this.applyFilter(true);
+  }
+
+  /** Adds service `s` to the filter, or takes it out (a click in the legend). */
+  toggleService(s: number): void {
+    const at = this.serviceFilter.indexOf(s);
+    this.serviceFilter =
+      at >= 0 ? this.serviceFilter.filter((x) => x !== s) : [...this.serviceFilter, s].sort((a, b) => a - b);
     this.applyFilter(true);
   }
 
@@ -359,10 +437,30 @@ export class Session {
     this.applyFilter(true);
   }
 
-  /** Clears the search and the service filter. */
+  /** Clears the search, the service filter and the span set. */
   clearFilter(): void {
-    this.service = -1;
+    this.serviceFilter = [];
+    if (this.spanSet) {
+      this.spanSet = undefined;
+      this.onlyMatches = this.onlyMatchesBeforeSet;
+    }
     this.setQuery('');
+  }
+
+  /**
+   * Filters to the spans of `set` (with the search and service filter, if any), showing only them
+   * and their ancestors, and selects the first; `undefined` drops the set and restores "only
+   * matches" as it was.
+   */
+  setSpanSet(set: SpanSet | undefined): void {
+    if (set && !this.spanSet) this.onlyMatchesBeforeSet = this.onlyMatches;
+    if (!set && this.spanSet) this.onlyMatches = this.onlyMatchesBeforeSet;
+    this.spanSet = set;
+    if (set) this.onlyMatches = true;
+    this.applyFilter(true);
+    if (set && this.matches.length > 0) {
+      this.select(this.matches[0]!, { open: this.detailOpen, reveal: true, center: true });
+    }
   }
 
   /** Computes the mask, matches and include set from the query, service and "only matches". */
@@ -370,7 +468,8 @@ export class Session {
     const t = this.trace!;
     const q = parseQuery(this.query);
     this.problem = q.problems.join(' · ');
-    const res = matchSpans(t, q, this.service);
+    if (!this.spanText && hasTextTerm(q)) this.needSpanText(this.handle);
+    const res = withSpanSet(matchSpans(t, q, this.serviceFilter, this.spanText), this.spanSet?.mask);
     this.mask = res?.mask;
     this.matches = res ? matchList(res.mask, res.count) : new Int32Array(0);
     this.include = res && this.onlyMatches ? withAncestors(res.mask, t.c.parent) : undefined;
@@ -487,6 +586,21 @@ export class Session {
     this.critical = !this.critical;
     this.emit({ type: 'critical' });
   }
+}
+
+/** The search's matches narrowed to a span set (or the set alone when nothing else filters). */
+function withSpanSet(
+  res: { mask: Uint8Array; count: number } | undefined,
+  set: Uint8Array | undefined,
+): { mask: Uint8Array; count: number } | undefined {
+  if (!set) return res;
+  const mask = res ? res.mask : set.slice();
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) {
+    mask[i] = mask[i]! & (set[i] ?? 0);
+    count += mask[i]!;
+  }
+  return { mask, count };
 }
 
 /** First position in sorted `a` whose value is ≥ `v`. */

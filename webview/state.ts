@@ -25,14 +25,22 @@ export interface ViewState {
   /** Zoom window in ns from the trace start. */
   zoom?: [number, number];
   query?: string;
-  /** Service name of the service picker. */
+  /** Service name of the service picker (when the filter keeps one service). */
   service?: string;
+  /** The services the filter keeps, when it keeps several (the legend). */
+  services?: string[];
   onlyMatches?: boolean;
   critical?: boolean;
   detailOpen?: boolean;
+  /** Whether the legend lists the services (absent: it does). */
+  legendOpen?: boolean;
   detailWidth?: number;
+  /** Height of the detail pane below the waterfall (narrow panels). */
+  detailHeight?: number;
   labelWidth?: number;
   scrollTop?: number;
+  /** The view shown (absent: the waterfall). */
+  view?: string;
 }
 
 /** At most this many IDs are stored for the collapsed set (state is posted on every change). */
@@ -67,14 +75,20 @@ export function readState(raw: unknown): ViewState | undefined {
   }
   if (typeof s.query === 'string') out.query = s.query.slice(0, 1000);
   if (typeof s.service === 'string') out.service = s.service;
+  if (Array.isArray(s.services))
+    out.services = s.services.filter((x): x is string => typeof x === 'string').slice(0, 1000);
   if (typeof s.onlyMatches === 'boolean') out.onlyMatches = s.onlyMatches;
   if (typeof s.critical === 'boolean') out.critical = s.critical;
   if (typeof s.detailOpen === 'boolean') out.detailOpen = s.detailOpen;
+  if (typeof s.legendOpen === 'boolean') out.legendOpen = s.legendOpen;
   const dw = num(s.detailWidth);
   if (dw !== undefined) out.detailWidth = dw;
+  const dh = num(s.detailHeight);
+  if (dh !== undefined) out.detailHeight = dh;
   const lw = num(s.labelWidth);
   if (lw !== undefined) out.labelWidth = lw;
   const st = num(s.scrollTop);
   if (st !== undefined) out.scrollTop = st;
+  if (typeof s.view === 'string' && /^[a-z]{1,32}$/.test(s.view)) out.view = s.view;
   return out;
 }

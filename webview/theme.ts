@@ -2,7 +2,7 @@
  * Applies the service palette to the page: measures the theme's chart colours, builds the palette
  * (palette.ts) and sets it as CSS variables; again whenever VS Code switches the theme.
  */
-import { BASES, buildPalette, type Rgb } from './palette';
+import { BASES, servicePalette, type Rgb } from './palette';
 
 /**
  * Measures the theme's colours and sets --tl-svc-0 … --tl-svc-N on `target` (through the CSSOM).
@@ -36,10 +36,10 @@ export function applyPalette(target: HTMLElement, probe: HTMLElement): void {
     if (c) bases.push(c);
   }
   if (bases.length === 0) return;
-  const red = read('var(--vscode-charts-red)');
   const bgValue = getComputedStyle(document.body).backgroundColor;
   const background = read(bgValue) ?? [30, 30, 30];
-  const palette = buildPalette(bases, red, background);
+  // Fixed hues, the theme's lightness: a service keeps its colour when the theme changes.
+  const palette = servicePalette(background);
   palette.forEach((c, k) => target.style.setProperty(`--tl-svc-${k}`, `rgb(${c[0]}, ${c[1]}, ${c[2]})`));
 }
 

@@ -170,7 +170,22 @@ export class Toolbar {
     this.depth.value = '-1';
   }
 
-  setService(service: number): void {
+  /**
+   * Shows the service filter: one service, all (-1), or, when the legend picked several
+   * (`count` > 1), "N services".
+   */
+  setService(service: number, count = service >= 0 ? 1 : 0): void {
+    let several = this.services.querySelector<HTMLOptionElement>('option[value="-2"]');
+    if (count > 1) {
+      if (!several) {
+        several = el('option', { attrs: { value: '-2', disabled: '' } });
+        this.services.append(several);
+      }
+      several.textContent = fmt(S.nServices, count);
+      this.services.value = '-2';
+      return;
+    }
+    several?.remove();
     this.services.value = String(service);
   }
 

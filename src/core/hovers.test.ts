@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { summarize } from './analysis';
 import {
+  failedSpans,
   overlayHoverMarkdown,
+  sourceNoteMarkdown,
   traceErrorHoverMarkdown,
   traceHoverMarkdown,
   type TraceHoverLinks,
@@ -46,6 +48,7 @@ function hostileHover(name: string, links: TraceHoverLinks): string {
   return traceHoverMarkdown({
     summary: summarize(decoded.model),
     model: decoded.model,
+    failures: failedSpans(decoded),
     spanId: sid(2),
     partialMessage: name,
     // A backend's name comes from settings a cloned repository may write.
@@ -63,6 +66,7 @@ describe('trace hover Markdown (hover.ts)', () => {
       assert.deepEqual(icons(r.html), [
         'telescope',
         'error',
+        'error',
         'warning',
         'go-to-file',
         'link-external',
@@ -70,7 +74,7 @@ describe('trace hover Markdown (hover.ts)', () => {
         'code',
       ]);
       assert.ok(
-        !/<(?!\/?(?:p|a|strong)\b)[a-z]/i.test(r.html),
+        !/<(?!\/?(?:p|a|strong|em|br)\b)[a-z]/i.test(r.html),
         `markup from ${JSON.stringify(name)}: ${r.html}`,
       );
     }
@@ -99,11 +103,115 @@ describe('trace hover Markdown (hover.ts)', () => {
     assert.ok(!rendered(traceHoverMarkdown(input)).text.includes(' · from'));
   });
 
+  it('names what failed: service · span and its message, origins first, at most three, then +N more', () => {
+    const decoded = decodeTrace(
+      JSON.stringify(
+        otlpTrace([
+          { id: sid(1), name: 'POST /checkout', service: 'shop', start: 0, end: 9000, error: true },
+          {
+            id: sid(2),
+            parent: sid(1),
+            name: 'charge card',
+            service: 'payments',
+            start: 10,
+            end: 900,
+            error: true,
+            events: [
+              {
+                name: 'exception',
+                at: 800,
+                attributes: { 'exception.type': 'CardError', 'exception.message': 'card declined' },
+              },
+            ],
+          },
+          {
+            id: sid(3),
+            parent: sid(1),
+            name: 'reserve stock',
+            service: 'stock',
+            start: 20,
+            end: 800,
+            error: true,
+          },
+          {
+            id: sid(4),
+            parent: sid(1),
+            name: 'send mail',
+            service: 'mail',
+            start: 30,
+            end: 700,
+            error: true,
+          },
+          { id: sid(5), parent: sid(1), name: 'audit', service: 'audit', start: 40, end: 600 },
+        ]),
+      ),
+    );
+    const failures = failedSpans(decoded);
+    // The spans where the failure started come before the root that failed because of them.
+    assert.deepEqual(
+      failures.map((f) => `${f.service} · ${f.name}: ${f.message ?? ''}`),
+      ['payments · charge card: card declined', 'stock · reserve stock: failed', 'mail · send mail: failed'],
+    );
+    const r = rendered(
+      traceHoverMarkdown({
+        summary: summarize(decoded.model),
+        model: decoded.model,
+        failures,
+        links: { open: OPEN, copy: COPY },
+      }),
+    );
+    assert.match(r.text, /4 errors/);
+    assert.match(r.text, /\$\(error\) payments · charge card: card declined\n/);
+    assert.match(r.text, /\$\(error\) mail · send mail: failed\n\+1 more\n/);
+    assert.ok(!r.text.includes('POST /checkout: failed'), 'the fourth failure is only counted');
+    // With no more than three, no "+N more".
+    const two = failedSpans(decoded, 2);
+    const text = rendered(
+      traceHoverMarkdown({
+        summary: { ...summarize(decoded.model), errorCount: 2 },
+        model: decoded.model,
+        failures: two,
+        links: { open: OPEN, copy: COPY },
+      }),
+    ).text;
+    assert.ok(!/more/.test(text), text);
+  });
+
   it('the error hover quotes a server body as text', () => {
     const body = `GET /api/traces/x → 500: "[Sign in again](${SEND_SEQUENCE}) <https://evil.test/x>"`;
     const r = rendered(traceErrorHoverMarkdown(body, COPY));
     assert.deepEqual(r.hrefs, [COPY]);
     assert.ok(r.text.includes(body), r.text);
+  });
+
+  it('the error hover offers Retry, Open Setting and Test Connection, as the panel does; a server body adds none', () => {
+    const SETTING = 'command:traceLens.openBackendSetting?%5B%7B%7D%5D';
+    const TEST = 'command:traceLens.testConnection?%5B%7B%7D%5D';
+    for (const body of [...HOSTILE_TEXTS, `[Retry](${SEND_SEQUENCE})`]) {
+      const r = rendered(
+        traceErrorHoverMarkdown(`GET /api/v2/traces/a → 502: ${body}`, {
+          copy: COPY,
+          retry: OPEN,
+          setting: SETTING,
+          testConnection: TEST,
+        }),
+      );
+      assert.deepEqual(r.hrefs, [OPEN, SETTING, TEST, COPY], r.html);
+      assert.deepEqual(icons(r.html).slice(-4), ['refresh', 'settings-gear', 'plug', 'copy']);
+      assert.match(r.text, /Retry · \$\(settings-gear\) Open Setting · \$\(plug\) Test Connection/);
+    }
+  });
+});
+
+describe('Go to Source note hover Markdown (source/goToSource.ts)', () => {
+  it('the span label stays text', () => {
+    for (const name of [...AUTOLINK_NAMES, ...HOSTILE_TEXTS]) {
+      const r = rendered(sourceNoteMarkdown(`⏱ 4.3 s · ${name} · 81 % of trace`));
+      assert.deepEqual(r.hrefs, []);
+      assert.deepEqual(icons(r.html), ['pulse']);
+      if (AUTOLINK_NAMES.includes(name))
+        assert.ok(r.text.includes(`⏱ 4.3 s · ${name} · 81 % of trace`), r.text);
+    }
   });
 });
 

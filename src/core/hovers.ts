@@ -7,6 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import { formatDuration } from '../shared/format';
 import type { TraceSummary } from './analysis';
+import type { DecodedTrace } from './decode';
 import { SpanFlag, spanIndexById, type TraceModel } from '../shared/model';
 import { cleanText, formatShare } from './source/text';
 import { markdownText } from './untrusted';
@@ -43,10 +44,63 @@ export interface TraceHoverLinks {
   source?: string;
 }
 
+/** A failing span as the hover names it: where it failed and what it said. */
+export interface FailedSpan {
+  service: string;
+  name: string;
+  /** `exception.message` of its first exception, else its status message, else `exception.type`. */
+  message?: string;
+}
+
+/** Failing spans the hover lists; the rest are counted ("+2 more"). */
+export const HOVER_FAILURES = 3;
+
+/**
+ * Up to `max` failing spans, those where the failure started first: spans flagged as errors with
+ * no failing descendant (the root of a failed request is usually failing because a child did),
+ * then the others, each group in depth-first order. Reads the details of the listed spans only.
+ */
+export function failedSpans(decoded: DecodedTrace, max = HOVER_FAILURES): FailedSpan[] {
+  const { model } = decoded;
+  const c = model.columns;
+  const n = model.spanCount;
+  const failing = (i: number) => ((c.flags[i] ?? 0) & SpanFlag.Error) !== 0;
+  // Depth-first order puts children after parents: one backward pass marks every span that has a
+  // failing descendant.
+  const failingBelow = new Uint8Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    const p = c.parent[i] ?? -1;
+    if (p >= 0 && (failing(i) || failingBelow[i])) failingBelow[p] = 1;
+  }
+  const picked: number[] = [];
+  for (const origin of [true, false]) {
+    for (let i = 0; i < n && picked.length < max; i++) {
+      if (failing(i) && (failingBelow[i] === 0) === origin) picked.push(i);
+    }
+  }
+  return picked.map((i) => {
+    const span: FailedSpan = {
+      service: model.services[c.service[i] ?? 0] ?? '',
+      name: model.strings[c.name[i] ?? 0] ?? '',
+    };
+    const d = decoded.detail(i);
+    const ex = d?.events.find((e) => e.name === 'exception');
+    const attr = (key: string) => {
+      const v = ex?.attributes.find((a) => a.key === key)?.value;
+      return v === undefined || v === null || String(v).trim() === '' ? undefined : String(v);
+    };
+    const message = attr('exception.message') ?? (d?.statusMessage || undefined) ?? attr('exception.type');
+    if (message !== undefined) span.message = message;
+    return span;
+  });
+}
+
 /** What the trace hover says, besides the summary. */
 export interface TraceHoverInput {
   summary: TraceSummary;
   model: TraceModel;
+  /** The failing spans to name (`failedSpans`); `summary.errorCount` counts them all. */
+  failures?: readonly FailedSpan[];
   /** The span ID the hovered log line carries, if any. */
   spanId?: string;
   /** Tempo's message when the trace is partial. */
@@ -76,6 +130,16 @@ export function traceHoverMarkdown(input: TraceHoverInput): string {
   // A backend's name comes from settings: text, like everything else.
   if (input.source) md.markup(' · ').text(input.source);
   md.markup('\n\n');
+  // One line per failing span (hard breaks keep them one paragraph), then what was left out.
+  const failures = input.failures ?? [];
+  failures.forEach((f, i) => {
+    if (i > 0) md.markup('  \n');
+    md.markup('$(error) ').text(`${cleanText(f.service, 60)} · ${cleanText(f.name, 100)}`);
+    if (f.message !== undefined) md.markup(': *').text(cleanText(f.message, 160)).markup('*');
+  });
+  if (failures.length > 0 && s.errorCount > failures.length)
+    md.markup('  \n').text(l10n.t('+{0} more', s.errorCount - failures.length));
+  if (failures.length > 0) md.markup('\n\n');
   if (input.partialMessage) {
     md.markup('$(warning) ').text(l10n.t('Partial trace: {0}', input.partialMessage)).markup('\n\n');
   }
@@ -101,14 +165,32 @@ export function traceHoverMarkdown(input: TraceHoverInput): string {
   return md.toString();
 }
 
-/** The hover when the trace could not be loaded: the error (a server's words, as text) and Copy ID. */
-export function traceErrorHoverMarkdown(message: string, copyLink: string): string {
-  return new Markdown()
-    .markup('**Trace Lens** · ')
-    .text(message, 500)
-    .markup('\n\n')
-    .link('copy', l10n.t('Copy ID'), copyLink)
-    .toString();
+/** The command URIs of the error hover's actions (built by the host), the same as the panel's. */
+export interface ErrorHoverLinks {
+  copy: string;
+  /** Fetches again, in the trace panel. */
+  retry?: string;
+  /** Opens the setting that holds the backend's URL. */
+  setting?: string;
+  testConnection?: string;
+}
+
+/**
+ * The hover when the trace could not be loaded: the error (a server's words, as text), then
+ * Retry, Open Setting, Test Connection and Copy ID.
+ */
+export function traceErrorHoverMarkdown(message: string, links: string | ErrorHoverLinks): string {
+  const l = typeof links === 'string' ? { copy: links } : links;
+  const md = new Markdown().markup('**Trace Lens** · ').text(message, 500).markup('\n\n');
+  if (l.retry) md.link('refresh', l10n.t('Retry'), l.retry).markup(' · ');
+  if (l.setting) md.link('settings-gear', l10n.t('Open Setting'), l.setting).markup(' · ');
+  if (l.testConnection) md.link('plug', l10n.t('Test Connection'), l.testConnection).markup(' · ');
+  return md.link('copy', l10n.t('Copy ID'), l.copy).toString();
+}
+
+/** The hover on the line Go to Source opened: the span's figures (trace text, escaped). */
+export function sourceNoteMarkdown(note: string): string {
+  return new Markdown().markup('$(pulse) **Trace Lens** · ').text(note).toString();
 }
 
 /** One span in the overlay's hover over a line. */

@@ -37,6 +37,8 @@ const CALLS: { [K in keyof typeof notices]: (h: string) => InertText } = {
   notOnThisMachine: (h) => notices.notOnThisMachine(h),
   notSourceFile: (h) => notices.notSourceFile(h, h),
   couldNotOpen: (h) => notices.couldNotOpen(h, `ENOENT: no such file or directory, open '${h}'`),
+  traceNotLoaded: () => notices.traceNotLoaded(),
+  traceNotSaved: () => notices.traceNotSaved(),
   noTraceqlSearch: (h) => notices.noTraceqlSearch(h),
   findingTraces: (h) => notices.findingTraces(h),
   noSpansOfFunction: (h) => notices.noSpansOfFunction(h),

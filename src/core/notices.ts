@@ -98,6 +98,11 @@ export const notices = {
   couldNotOpen: (path: string, reason: string) =>
     notice(l10n.t('Trace Lens: could not open {0}: {1}', quoted(path), quoted(reason))),
 
+  // tracePanel.ts: Save Trace As…
+  traceNotLoaded: () => notice(l10n.t('Trace Lens: the trace has not loaded yet: nothing to save.')),
+  traceNotSaved: () =>
+    notice(l10n.t('Trace Lens: the trace could not be saved: check that the folder exists and is writable.')),
+
   // source/codeLens.ts
   noTraceqlSearch: (backend: string) =>
     notice(l10n.t('Trace Lens: {0} has no TraceQL search to list traces with.', quoted(backend))),

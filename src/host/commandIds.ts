@@ -15,6 +15,7 @@ export const Commands = {
   setCredentials: 'traceLens.setCredentials',
   testConnection: 'traceLens.testConnection',
   showLog: 'traceLens.showLog',
+  openBackendSetting: 'traceLens.openBackendSetting',
   goToSpanSource: 'traceLens.goToSpanSource',
   clearOverlay: 'traceLens.clearOverlay',
   showFunctionTraces: 'traceLens.showFunctionTraces',
@@ -29,6 +30,10 @@ export const Commands = {
   filterLive: 'traceLens.filterLive',
   clearLiveFilter: 'traceLens.clearLiveFilter',
   chooseQueryBackend: 'traceLens.chooseQueryBackend',
+  saveTraceAs: 'traceLens.saveTraceAs',
+  panelBack: 'traceLens.panelBack',
+  panelForward: 'traceLens.panelForward',
+  compareTraces: 'traceLens.compareTraces',
 } as const;
 
 /** The commands of the source features (`host/source/`); their handlers come from there. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { detectTraceIds, normalizeTraceId, SPAN_ID_HEX as HEX_16 } from '../core/ids';
+import { detectTraceIds, normalizeTraceId, shortIdTypo, SPAN_ID_HEX as HEX_16 } from '../core/ids';
 import {
   Commands,
   type CopyTraceIdArgs,
@@ -18,6 +18,8 @@ import { redactUrl, type BackendConfig } from '../core/backends';
 import { isCancelled, withAbortSignal } from './cancellation';
 import { notices } from '../core/notices';
 import * as notify from './notify';
+import { compareTracesHandler } from './compareCommand';
+import { openBackendSetting } from './backendSettings';
 
 /** What the "Open Trace…" box understood from its input. */
 export interface ParsedTraceInput {
@@ -27,11 +29,12 @@ export interface ParsedTraceInput {
 
 /**
  * Reads a trace ID from what a person pasted: a bare ID (any case, 16 or 32 hex, Tempo-style
- * short IDs padded), a log line, a header or a URL.
+ * short IDs padded), a log line, a header or a URL. 31 or 15 hex digits are a typo, not an ID
+ * (`shortIdTypo`): the caller asks before padding them.
  */
 export function parseTraceInput(input: string): ParsedTraceInput | undefined {
   const text = input.trim();
-  if (!text) return undefined;
+  if (!text || shortIdTypo(text)) return undefined;
   const direct = normalizeTraceId(text);
   if (direct) return { traceId: direct };
   const found = detectTraceIds(text, { includeLow: true })[0];
@@ -87,27 +90,34 @@ function idAtCursor(): ParsedTraceInput | undefined {
 /** Registers the commands of the palette, hovers, context menus and views. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const { panels, recent, config, log, traces, credentials } = deps;
-  const open = (parsed: ParsedTraceInput & { source?: RecentSource }) => {
-    recent.add(parsed.traceId, parsed.source ?? 'opened', parsed.spanId);
-    panels.open(parsed.traceId, parsed.spanId);
+  // Recent Traces lists what was viewed: a trace whose fetch failed is not added as if it had been.
+  // Commands do not wait for the fetch (a caller awaiting the command would wait for the backend).
+  const open = async (parsed: ParsedTraceInput & { source?: RecentSource }) => {
+    if (await panels.open(parsed.traceId, parsed.spanId))
+      recent.add(parsed.traceId, parsed.source ?? 'opened', parsed.spanId);
   };
   const handlers: Record<(typeof Commands)[keyof typeof Commands], (...args: unknown[]) => unknown> = {
     [Commands.openTrace]: async () => {
-      const input = await vscode.window.showInputBox({
-        title: vscode.l10n.t('Trace Lens: Open Trace'),
-        prompt: vscode.l10n.t('A trace ID, or a log line, header or URL that contains one'),
-        placeHolder: '4bf92f3577b34da6a3ce929d0e0e4736',
-        ignoreFocusOut: true,
-        validateInput: (value) =>
-          value.trim() === '' || parseTraceInput(value)
-            ? undefined
-            : vscode.l10n.t(
-                'No trace ID found: paste 32 (or 16) hex digits, a traceparent header, a log line or a URL.',
-              ),
-      });
-      if (input === undefined) return;
-      const parsed = parseTraceInput(input);
-      if (parsed) open(parsed);
+      let value = '';
+      for (;;) {
+        const input = await askTraceInput(value);
+        if (input === undefined) return;
+        const typo = shortIdTypo(input);
+        if (!typo) {
+          const parsed = parseTraceInput(input);
+          if (parsed) void open(parsed);
+          return;
+        }
+        // The padded ID only as an explicit choice: a dropped character is more likely than a
+        // dropped leading zero when a person typed or copied the ID.
+        const choice = await askTypo(typo);
+        if (choice === undefined) return;
+        if (choice === 'pad') {
+          void open({ traceId: typo.padded });
+          return;
+        }
+        value = input.trim();
+      }
     },
     [Commands.openTraceAtCursor]: () => {
       const parsed = idAtCursor();
@@ -115,7 +125,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
         void notify.info(notices.noTraceIdAtCursor());
         return;
       }
-      open(parsed);
+      void open(parsed);
     },
     [Commands.copyTraceIdAtCursor]: async () => {
       const parsed = idAtCursor();
@@ -132,7 +142,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
         void notify.error(notices.invalidTraceId());
         return;
       }
-      open(parsed);
+      void open(parsed);
     },
     [Commands.copyTraceId]: async (arg: unknown) => {
       const id = idFromArg(arg);
@@ -159,12 +169,68 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.setCredentials]: () => setCredentials(config, credentials),
     [Commands.testConnection]: () => testConnection(traces, log),
     [Commands.showLog]: () => log.show(),
+    // The trace panel's own commands act on the most recently active panel.
+    [Commands.saveTraceAs]: () => panels.activePanel?.saveAs(),
+    [Commands.panelBack]: () => panels.activePanel?.go(-1),
+    [Commands.panelForward]: () => panels.activePanel?.go(1),
+    [Commands.compareTraces]: compareTracesHandler({ panels, recent, traces }),
+    [Commands.openBackendSetting]: () => openBackendSetting(config),
     ...deps.source,
     ...deps.local,
   };
   return vscode.Disposable.from(
     ...Object.entries(handlers).map(([id, fn]) => vscode.commands.registerCommand(id, fn)),
   );
+}
+
+/** The Open Trace box; a digit-short ID is a warning there, not an error, so it can be accepted. */
+function askTraceInput(value: string): Thenable<string | undefined> {
+  return vscode.window.showInputBox({
+    title: vscode.l10n.t('Trace Lens: Open Trace'),
+    prompt: vscode.l10n.t('A trace ID, or a log line, header or URL that contains one'),
+    placeHolder: '4bf92f3577b34da6a3ce929d0e0e4736',
+    value,
+    ignoreFocusOut: true,
+    validateInput: (text) => {
+      const typo = shortIdTypo(text);
+      if (typo)
+        return {
+          message: vscode.l10n.t(
+            '{0} hex digits: a character may be missing (a trace ID has 32, a span ID 16).',
+            typo.digits,
+          ),
+          severity: vscode.InputBoxValidationSeverity.Warning,
+        };
+      return text.trim() === '' || parseTraceInput(text)
+        ? undefined
+        : vscode.l10n.t(
+            'No trace ID found: paste 32 (or 16) hex digits, a traceparent header, a log line or a URL.',
+          );
+    },
+  });
+}
+
+/** Asks what to do with a digit-short ID: fix it (the default), or open it padded. */
+async function askTypo(typo: { digits: number; padded: string }): Promise<'fix' | 'pad' | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    [
+      {
+        label: `$(edit) ${vscode.l10n.t('Fix the ID')}`,
+        detail: vscode.l10n.t('Back to the ID to add the missing character'),
+        choice: 'fix' as const,
+      },
+      {
+        label: `$(arrow-right) ${vscode.l10n.t('Open {0}', typo.padded)}`,
+        detail: vscode.l10n.t('Padded with leading zeros, as Tempo reads IDs that come without them'),
+        choice: 'pad' as const,
+      },
+    ],
+    {
+      title: vscode.l10n.t('{0} hex digits: a character may be missing', typo.digits),
+      ignoreFocusOut: true,
+    },
+  );
+  return pick?.choice;
 }
 
 async function pickBackend(config: Config): Promise<BackendConfig | undefined> {

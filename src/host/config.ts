@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { describeBackendProblem, parseBackendEntry, type BackendConfig } from '../core/backends';
 import type { BareIdMode } from '../core/ids';
@@ -16,6 +18,15 @@ function readBackends(list: unknown, problems: string[]): BackendConfig[] {
   return entries;
 }
 
+/** The settings scope a value came from, most specific first as VS Code applies them. */
+export type SettingsScope = 'folder' | 'workspace' | 'remote' | 'user' | 'default';
+
+/** Which setting holds the default backend's URL, and the scope that set it. */
+export interface BackendOrigin {
+  setting: 'traceLens.backends' | 'traceLens.tempo.url';
+  scope: SettingsScope;
+}
+
 /**
  * Typed reads of the `traceLens.*` settings. Every getter reads the current value, so callers
  * never hold a stale copy; `onDidChange` tells them when to drop caches.
@@ -26,10 +37,43 @@ export class Config {
   readonly onDidChange = this.emitter.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor() {
+  /**
+   * @param machineSettings In a remote window, the remote's `Machine/settings.json`: VS Code
+   * reports its values and the user's alike as global, so this file tells "Remote" from "User".
+   */
+  constructor(private readonly machineSettings?: string) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('traceLens')) this.emitter.fire();
     });
+  }
+
+  /**
+   * Where the default backend's URL was set: `traceLens.backends` when it has entries, else
+   * `traceLens.tempo.url`, and the most specific scope that holds it. Errors name it, so a URL a
+   * workspace or the remote's settings set is not hunted for in the user's settings.
+   */
+  get backendOrigin(): BackendOrigin {
+    const s = this.section;
+    const list = s.get<unknown>('backends', []);
+    const key = Array.isArray(list) && list.length > 0 ? 'backends' : 'tempo.url';
+    const setting = key === 'backends' ? 'traceLens.backends' : 'traceLens.tempo.url';
+    const i = s.inspect<unknown>(key);
+    let scope: SettingsScope = 'default';
+    if (i?.workspaceFolderValue !== undefined) scope = 'folder';
+    else if (i?.workspaceValue !== undefined) scope = 'workspace';
+    else if (i?.globalValue !== undefined) scope = this.inMachineSettings(setting) ? 'remote' : 'user';
+    return { setting, scope };
+  }
+
+  /** Whether the remote's machine settings file sets `setting` (read on demand: errors only). */
+  private inMachineSettings(setting: string): boolean {
+    if (!this.machineSettings) return false;
+    try {
+      const parsed: unknown = parseJsonc(readFileSync(this.machineSettings, 'utf8'));
+      return typeof parsed === 'object' && parsed !== null && setting in parsed;
+    } catch {
+      return false;
+    }
   }
 
   private get section(): vscode.WorkspaceConfiguration {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { detectTraceIds, idAllowed, type DetectedId } from '../core/ids';
-import { spanHasCode, traceErrorHoverMarkdown, traceHoverMarkdown } from '../core/hovers';
+import { failedSpans, spanHasCode, traceErrorHoverMarkdown, traceHoverMarkdown } from '../core/hovers';
 import { Commands, commandUri } from './commandIds';
 import type { LoadedTrace, TraceService } from './traceService';
 import type { RecentTraces } from './recentTraces';
@@ -47,10 +47,15 @@ export class TraceHoverProvider implements vscode.HoverProvider {
       if (token.isCancellationRequested || err instanceof vscode.CancellationError) return undefined;
       const md = trusted(
         new vscode.MarkdownString(
-          traceErrorHoverMarkdown(
-            err instanceof Error ? err.message : String(err),
-            commandUri(Commands.copyTraceId, { traceId: id.traceId }),
-          ),
+          traceErrorHoverMarkdown(err instanceof Error ? err.message : String(err), {
+            copy: commandUri(Commands.copyTraceId, { traceId: id.traceId }),
+            retry: commandUri(Commands.openTraceById, {
+              traceId: id.traceId,
+              ...(id.spanId ? { spanId: id.spanId } : {}),
+            }),
+            setting: commandUri(Commands.openBackendSetting, {}),
+            testConnection: commandUri(Commands.testConnection, {}),
+          }),
           true,
         ),
       );
@@ -69,6 +74,8 @@ function trusted(md: vscode.MarkdownString): vscode.MarkdownString {
       Commands.copyTraceId,
       Commands.goToSpanSource,
       Commands.openInGrafana,
+      Commands.openBackendSetting,
+      Commands.testConnection,
     ],
   };
   md.supportHtml = false;
@@ -82,6 +89,7 @@ function renderSummary(loaded: LoadedTrace, id: DetectedId, grafana: boolean): v
       traceHoverMarkdown({
         summary: loaded.summary,
         model,
+        ...(loaded.summary.errorCount > 0 ? { failures: failedSpans(loaded.decoded) } : {}),
         ...(id.spanId ? { spanId: id.spanId } : {}),
         ...(loaded.partialMessage ? { partialMessage: loaded.partialMessage } : {}),
         source: loaded.sourceLabel,

@@ -30,8 +30,8 @@ export interface LmToolDeps {
   /**
    * The local store's log records of a span of `loaded`, when the local store served that trace
    * (undefined for a trace from any other backend): `traceLens_getSpan` lists them with the span's
-   * events, as `trace-lens mcp --store` does. Seam: the host has no local store yet; the change
-   * that wires the store into the host passes this (read with `traceLogs` of `core/store`).
+   * events, as `trace-lens mcp --store` does. The extension passes the local receiver's
+   * (`LocalReceiver.logs`, read with `traceLogs` of `core/store`).
    */
   storeLogs?(loaded: LoadedTrace, spanId: string): Promise<readonly StoredLog[] | undefined>;
 }

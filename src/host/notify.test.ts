@@ -69,7 +69,7 @@ describe('notifications and Markdown go through the escaping helpers (source sca
       // invocationMessage: core/agent/prepare.ts, tested with hostile input in specs.test.ts.
       assert.match(
         b,
-        /: (?:markdownText|traceHoverMarkdown|traceErrorHoverMarkdown|overlayHoverMarkdown|invocationMessage)$/,
+        /: (?:markdownText|traceHoverMarkdown|traceErrorHoverMarkdown|overlayHoverMarkdown|sourceNoteMarkdown|invocationMessage)$/,
       );
     }
   });

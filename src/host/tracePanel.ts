@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { analyze } from '../core/analysis';
 import {
+  parsePanelLayout,
   parsePanelSubject,
   parseWebviewMessage,
+  type PanelLayout,
   subjectKey,
   subjectTraces,
   type HostMessage,
@@ -21,9 +23,16 @@ import type { LoadedTrace, TraceLoads, TraceService } from './traceService';
 import { Commands } from './commandIds';
 import { parseStackTrace } from '../core/source';
 import { readDetail } from '../core/decode';
-import type { SpanDetail, StackFrameRef } from '../shared/model';
+import { spanIdAt, type SpanDetail, type StackFrameRef } from '../shared/model';
 import { TRACE_ID_HEX as HEX_32 } from '../shared/traceId';
 import type { Config } from './config';
+import { otlpJsonText } from '../core/export';
+import { notices } from '../core/notices';
+import * as notify from './notify';
+import { buildSpanText, type SpanText } from '../core/spanText';
+import { PanelHistory, type HistoryEntry } from './panelHistory';
+import { compareTraces } from '../core/compare';
+import { openLogLine, type LogLineLocation, type SpanLogFinder } from './spanLogs';
 
 /** The webview type; also the serializer's key. */
 export const TRACE_VIEW_TYPE = 'traceLens.trace';
@@ -81,22 +90,34 @@ interface Slot {
   pendingSelect?: string;
 }
 
+/** Span texts per loaded trace, built on the first search that needs them. */
+const spanTexts = new WeakMap<LoadedTrace, SpanText>();
+
 /** The selected span of a panel, as its webview last said. */
 export interface PanelSelection {
   handle: TraceHandle;
   index: number;
 }
 
-/** One webview panel showing one subject: a trace, or two to compare. */
+/**
+ * One webview panel showing one subject: a trace, or two to compare. The panel can move to
+ * another subject in place (`navigate`: a span link, a comparison, a jump from a log line) and
+ * back and forward again (`go`, Alt+← / Alt+→), like a browser tab.
+ */
 class TracePanel implements vscode.Disposable {
-  readonly key: string;
-  private readonly slots: Slot[];
+  private subjectKey: string;
+  private currentSubject: PanelSubject;
+  private slots: Slot[];
+  private readonly history: PanelHistory;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private loading: Promise<void> | undefined;
   /** This panel's fetches: closing the panel cancels them. */
   private readonly loads: TraceLoads;
   private selected: PanelSelection | undefined;
+  /** Where the log lines last listed in the span details are, by the id the webview knows them by. */
+  private logLines = new Map<number, LogLineLocation>();
+  private nextLogLine = 1;
   private readonly changed = new vscode.EventEmitter<void>();
   /**
    * Fires when the panel's view state or its selection changes, or a trace (re)loads; the source
@@ -105,16 +126,19 @@ class TracePanel implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    readonly subject: PanelSubject,
+    subject: PanelSubject,
     readonly panel: vscode.WebviewPanel,
     private readonly traces: TraceService,
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly config: Config,
-    private readonly onDispose: (p: TracePanel) => void,
+    private readonly owner: PanelOwner,
     selectSpanId?: string,
+    private readonly logs?: SpanLogFinder,
   ) {
-    this.key = subjectKey(subject);
+    this.currentSubject = subject;
+    this.subjectKey = subjectKey(subject);
+    this.history = new PanelHistory({ subject, ...(selectSpanId ? { spanId: selectSpanId } : {}) });
     this.slots = subjectTraces(subject).map(({ handle, ref }) => ({ handle, ref }));
     if (selectSpanId) this.primary.pendingSelect = selectSpanId;
     panel.webview.options = {
@@ -133,6 +157,104 @@ class TracePanel implements vscode.Disposable {
       this.changed,
     );
     this.loading = this.load(false);
+  }
+
+  /** What the panel shows now. */
+  get subject(): PanelSubject {
+    return this.currentSubject;
+  }
+
+  /** The key of what the panel shows now (`subjectKey`). */
+  get key(): string {
+    return this.subjectKey;
+  }
+
+  /**
+   * Shows `subject` in this panel (selecting `spanId` in its first trace), pushing it on the
+   * history so Alt+← comes back here. The seam for everything that moves a panel: span links,
+   * "Compare with…", jumps from a log line. When another panel already shows `subject`, that
+   * panel is revealed instead (one panel per subject).
+   */
+  navigate(subject: PanelSubject, spanId?: string): void {
+    if (subjectKey(subject) === this.subjectKey) {
+      this.reveal(spanId);
+      return;
+    }
+    if (this.owner.reveal(subject, spanId, this)) return;
+    this.history.push({ subject, ...(spanId ? { spanId } : {}) }, this.selectedSpanId());
+    this.show(this.history.current);
+  }
+
+  /** Goes back (`-1`) or forward (`1`) in the panel's history; false when there is nothing there. */
+  go(delta: -1 | 1): boolean {
+    const target = this.history.peek(delta);
+    if (!target) return false;
+    if (this.owner.reveal(target.subject, target.spanId, this)) return false;
+    this.history.move(delta, this.selectedSpanId());
+    this.show(this.history.current);
+    return true;
+  }
+
+  /** The span ID the webview last said is selected in the primary trace. */
+  private selectedSpanId(): string | undefined {
+    const sel = this.selected;
+    const loaded = this.primary.loaded;
+    if (!sel || sel.handle !== this.primary.handle || !loaded) return undefined;
+    const c = loaded.decoded.model.columns;
+    return sel.index < loaded.decoded.model.spanCount ? spanIdAt(c, sel.index) : undefined;
+  }
+
+  /** Puts `entry` in the panel: new slots, a fresh webview (it asks for `init` again), a new fetch. */
+  private show(entry: HistoryEntry): void {
+    const oldKey = this.subjectKey;
+    this.currentSubject = entry.subject;
+    this.subjectKey = subjectKey(entry.subject);
+    this.slots = subjectTraces(entry.subject).map(({ handle, ref }) => ({ handle, ref }));
+    if (entry.spanId) this.primary.pendingSelect = entry.spanId;
+    this.selected = undefined;
+    this.ready = false;
+    this.owner.rekeyed(this, oldKey);
+    this.panel.title = initialTitle(entry.subject);
+    this.panel.webview.html = this.html();
+    this.loading = this.load(false);
+    this.changed.fire();
+  }
+
+  /** Saves trace `handle` as OTLP/JSON where the person says. */
+  async saveAs(handle: TraceHandle = this.primary.handle): Promise<void> {
+    const slot = this.slots.find((s) => s.handle === handle);
+    const loaded = slot?.loaded;
+    if (!slot || !loaded) {
+      void notify.info(notices.traceNotLoaded());
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `trace-${slot.ref.traceId}.json`;
+    const target = await vscode.window.showSaveDialog({
+      title: vscode.l10n.t('Save Trace As (OTLP JSON)'),
+      saveLabel: vscode.l10n.t('Save Trace'),
+      filters: { [vscode.l10n.t('OTLP JSON')]: ['json'] },
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
+    });
+    if (!target) return;
+    try {
+      const text = otlpJsonText(loaded.decoded);
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+      this.log.info(`saved trace ${slot.ref.traceId} (${loaded.decoded.model.spanCount} spans) as OTLP JSON`);
+      void vscode.window.setStatusBarMessage(
+        vscode.l10n.t('Trace saved as OTLP JSON: {0}', vscode.workspace.asRelativePath(target)),
+        4000,
+      );
+    } catch (err) {
+      this.log.warn(`save trace: ${String(err)}`);
+      notify.errorWithLog(this.log, notices.traceNotSaved());
+    }
+  }
+
+  /** Resolves once the current (re)load is done: true when the primary trace is loaded. */
+  async settled(): Promise<boolean> {
+    await this.loading;
+    return this.primary.loaded !== undefined;
   }
 
   /** The subject's first trace: the one the views show and the overlay follows. */
@@ -156,13 +278,39 @@ class TracePanel implements vscode.Disposable {
 
   private async load(refresh: boolean): Promise<void> {
     await Promise.all(this.slots.map((slot) => this.loadSlot(slot, refresh)));
+    if (this.ready) this.postComparison();
     this.changed.fire();
+  }
+
+  /** A comparison panel whose two traces loaded: compares them (core/compare) and posts the result. */
+  private postComparison(): void {
+    if (this.subject.kind !== 'compare') return;
+    const [a, b] = this.slots as [Slot, Slot];
+    if (!a.loaded || !b.loaded) return;
+    const started = Date.now();
+    const c = compareTraces(a.loaded.decoded.model, b.loaded.decoded.model);
+    this.log.info(
+      `compare ${a.ref.traceId} with ${b.ref.traceId}: ${c.operations.length} operations in ${Date.now() - started} ms`,
+    );
+    this.post({
+      type: 'comparison',
+      comparison: {
+        operations: c.operations,
+        added: c.added,
+        missing: c.missing,
+        operationOfA: c.operationOfA,
+        operationOfB: c.operationOfB,
+      },
+    });
   }
 
   private async loadSlot(slot: Slot, refresh: boolean): Promise<void> {
     if (this.ready) this.post({ type: 'loading', handle: slot.handle, traceId: slot.ref.traceId });
     try {
-      slot.loaded = await this.loads.load(slot.ref.traceId, refresh);
+      const loaded = await this.loads.load(slot.ref.traceId, refresh, slot.ref.backend);
+      // The panel moved on to another subject while this fetch ran.
+      if (!this.slots.includes(slot)) return;
+      slot.loaded = loaded;
       slot.error = undefined;
       // A new version of the trace: the webview selects again, and says so.
       if (this.selected?.handle === slot.handle) this.selected = undefined;
@@ -170,10 +318,14 @@ class TracePanel implements vscode.Disposable {
       if (this.ready) this.post({ type: 'trace', ...this.entry(slot) });
     } catch (err) {
       // The panel was closed: nothing is left to show the outcome.
-      if (err instanceof vscode.CancellationError) return;
-      slot.loaded = undefined;
+      if (err instanceof vscode.CancellationError || !this.slots.includes(slot)) return;
       slot.error = err instanceof Error ? err.message : String(err);
-      if (this.selected?.handle === slot.handle) this.selected = undefined;
+      // A failed refresh keeps the trace on screen (the webview shows the failure as a banner):
+      // the backend being down must not take away what the person was reading.
+      if (!refresh || !slot.loaded) {
+        slot.loaded = undefined;
+        if (this.selected?.handle === slot.handle) this.selected = undefined;
+      }
       this.setTitle();
       if (this.ready) this.post({ type: 'error', handle: slot.handle, message: slot.error });
     }
@@ -256,7 +408,10 @@ class TracePanel implements vscode.Disposable {
           inReplyTo: msg.requestId,
           subject: this.subject,
           traces: loaded.map((s) => this.entry(s)),
+          ...(this.history.length > 1 ? { history: this.history.state } : {}),
+          ...(this.owner.layout() ? { layout: this.owner.layout()! } : {}),
         });
+        this.postComparison();
         for (const s of this.slots) {
           if (!s.loaded)
             this.post({
@@ -277,18 +432,57 @@ class TracePanel implements vscode.Disposable {
         });
         return;
       }
-      case 'openTrace':
-        await vscode.commands.executeCommand(Commands.openTraceById, {
-          traceId: msg.traceId,
-          ...(msg.spanId ? { spanId: msg.spanId } : {}),
-        });
+      case 'openTrace': {
+        // A span link: the linked trace in this panel, from the backend this trace came from.
+        const backend = this.primary.ref.backend;
+        this.navigate(
+          { kind: 'trace', traceId: msg.traceId, ...(backend !== undefined ? { backend } : {}) },
+          msg.spanId,
+        );
         return;
+      }
+      case 'navigate':
+        this.navigate(msg.subject, msg.spanId);
+        return;
+      case 'history':
+        this.go(msg.delta);
+        return;
+      case 'saveTrace':
+        await this.saveAs(msg.handle);
+        return;
+      case 'saveLayout':
+        this.owner.saveLayout(msg.layout);
+        return;
+      case 'getSpanText': {
+        const slot = this.slotOf(msg.handle);
+        const loaded = slot?.loaded;
+        let text: SpanText | null = null;
+        if (loaded) {
+          text = spanTexts.get(loaded) ?? null;
+          if (!text) {
+            try {
+              text = buildSpanText(loaded.decoded);
+              spanTexts.set(loaded, text);
+            } catch (err) {
+              this.log.warn(`trace panel: the span texts could not be read: ${String(err)}`);
+            }
+          }
+        }
+        this.post({ type: 'spanText', inReplyTo: msg.requestId, handle: msg.handle, text });
+        return;
+      }
       case 'copy':
         await vscode.env.clipboard.writeText(msg.text);
         void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied to the clipboard'), 2000);
         return;
       case 'refresh':
         this.loading = this.load(true);
+        return;
+      case 'openBackendSetting':
+        await vscode.commands.executeCommand(Commands.openBackendSetting);
+        return;
+      case 'testConnection':
+        await vscode.commands.executeCommand(Commands.testConnection);
         return;
       case 'goToSource': {
         const slot = this.slotOf(msg.handle);
@@ -314,6 +508,43 @@ class TracePanel implements vscode.Disposable {
         const slot = this.slotOf(msg.handle);
         if (!slot) return;
         await vscode.commands.executeCommand(Commands.openInGrafana, { traceId: slot.ref.traceId });
+        return;
+      }
+      case 'compareWith': {
+        const slot = this.slotOf(msg.handle);
+        if (!slot) return;
+        await vscode.commands.executeCommand(Commands.compareTraces, slot.ref);
+        return;
+      }
+      case 'getSpanLogs': {
+        const slot = this.slotOf(msg.handle);
+        const found = slot?.loaded && this.logs ? await this.logs.find(slot.loaded, msg.index) : undefined;
+        // Ids of the lines listed before are dropped: only what the pane shows can be opened.
+        this.logLines = new Map();
+        const lines = (found?.lines ?? []).map(({ uri, line, ...shown }) => {
+          const id = this.nextLogLine++;
+          this.logLines.set(id, { uri, line });
+          return { id, ...shown };
+        });
+        this.post({
+          type: 'spanLogs',
+          inReplyTo: msg.requestId,
+          handle: msg.handle,
+          index: msg.index,
+          records: found?.records ?? [],
+          lines,
+          notes: found?.notes ?? (this.logs ? [] : ['Logs are not available in this window.']),
+        });
+        return;
+      }
+      case 'openLogLine': {
+        const loc = this.logLines.get(msg.id);
+        if (!loc) return;
+        try {
+          await openLogLine(loc);
+        } catch (err) {
+          this.log.warn(`trace panel: a log line could not be opened: ${String(err)}`);
+        }
         return;
       }
       case 'selectionChanged': {
@@ -368,7 +599,7 @@ class TracePanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.onDispose(this);
+    this.owner.disposed(this);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
@@ -379,6 +610,22 @@ function initialTitle(subject: PanelSubject): string {
   const ids = subjectTraces(subject).map(({ ref }) => ref.traceId.slice(0, 8));
   return subject.kind === 'compare' ? `Compare ${ids.join(' · ')}` : `Trace ${ids[0]}`;
 }
+
+/** What a panel asks of the set of panels it belongs to. */
+interface PanelOwner {
+  disposed(p: TracePanel): void;
+  /** `p` now shows another subject: key it by that. */
+  rekeyed(p: TracePanel, oldKey: string): void;
+  /** Reveals the other panel showing `subject`, if any (true), so no subject has two panels. */
+  reveal(subject: PanelSubject, spanId: string | undefined, from: TracePanel): boolean;
+  /** The pane sizes last chosen in this workspace. */
+  layout(): PanelLayout | undefined;
+  /** Remembers pane sizes for this workspace. */
+  saveLayout(layout: PanelLayout): void;
+}
+
+/** The workspaceState key of the pane sizes. */
+const LAYOUT_KEY = 'traceLens.panelLayout';
 
 /**
  * Keeps one panel per subject; opening a subject that is already open reveals its panel. Panels
@@ -397,19 +644,28 @@ export class TracePanels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly config: Config,
+    /** Where pane sizes are remembered per workspace (absent in tests: not remembered). */
+    private readonly workspaceState?: vscode.Memento,
+    private readonly logs?: SpanLogFinder,
   ) {}
 
-  /** Opens (or reveals) the panel of `traceId`, selecting `spanId` when given. */
-  open(traceId: string, spanId?: string): void {
-    this.openSubject({ kind: 'trace', traceId }, spanId);
+  /**
+   * Opens (or reveals) the panel of `traceId`, selecting `spanId` when given. Resolves once it has
+   * loaded: true when the trace is shown, false when fetching it failed (the panel says why).
+   */
+  open(traceId: string, spanId?: string): Promise<boolean> {
+    return this.openSubject({ kind: 'trace', traceId }, spanId);
   }
 
-  /** Opens (or reveals) the panel of `subject`, selecting `spanId` in its first trace when given. */
-  openSubject(subject: PanelSubject, spanId?: string): void {
+  /**
+   * Opens (or reveals) the panel of `subject`, selecting `spanId` in its first trace when given.
+   * Resolves as `open` does.
+   */
+  openSubject(subject: PanelSubject, spanId?: string): Promise<boolean> {
     const existing = this.panels.get(subjectKey(subject));
     if (existing) {
       existing.reveal(spanId);
-      return;
+      return existing.settled();
     }
     const panel = vscode.window.createWebviewPanel(
       TRACE_VIEW_TYPE,
@@ -417,10 +673,10 @@ export class TracePanels implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] },
     );
-    this.adopt(subject, panel, spanId);
+    return this.adopt(subject, panel, spanId).settled();
   }
 
-  private adopt(subject: PanelSubject, panel: vscode.WebviewPanel, spanId?: string): void {
+  private adopt(subject: PanelSubject, panel: vscode.WebviewPanel, spanId?: string): TracePanel {
     const p = new TracePanel(
       subject,
       panel,
@@ -428,14 +684,32 @@ export class TracePanels implements vscode.Disposable {
       this.extensionUri,
       this.log,
       this.config,
-      (gone) => {
-        if (this.panels.get(gone.key) === gone) this.panels.delete(gone.key);
-        if (this.active === gone) {
-          this.active = undefined;
-          this.activeChanged.fire();
-        }
+      {
+        disposed: (gone) => {
+          if (this.panels.get(gone.key) === gone) this.panels.delete(gone.key);
+          if (this.active === gone) {
+            this.active = undefined;
+            this.activeChanged.fire();
+          }
+        },
+        rekeyed: (moved, oldKey) => {
+          if (this.panels.get(oldKey) === moved) this.panels.delete(oldKey);
+          this.panels.set(moved.key, moved);
+        },
+        reveal: (target, span, from) => {
+          const other = this.panels.get(subjectKey(target));
+          if (!other || other === from) return false;
+          other.reveal(span);
+          return true;
+        },
+        layout: () => parsePanelLayout(this.workspaceState?.get<unknown>(LAYOUT_KEY)),
+        saveLayout: (layout) => {
+          const merged = { ...parsePanelLayout(this.workspaceState?.get<unknown>(LAYOUT_KEY)), ...layout };
+          void this.workspaceState?.update(LAYOUT_KEY, merged);
+        },
       },
       spanId,
+      this.logs,
     );
     this.panels.set(p.key, p);
     const follow = () => {
@@ -445,6 +719,7 @@ export class TracePanels implements vscode.Disposable {
     };
     p.onDidChange(follow);
     follow();
+    return p;
   }
 
   /**
@@ -475,6 +750,21 @@ export class TracePanels implements vscode.Disposable {
     if (!panel || !found) return undefined;
     const column = panel.panel.viewColumn;
     return column === undefined ? { loaded: found.loaded } : { loaded: found.loaded, viewColumn: column };
+  }
+
+  /** The most recently active panel, if any is open. */
+  get activePanel(): { saveAs(): Promise<void>; go(delta: -1 | 1): boolean } | undefined {
+    return this.active;
+  }
+
+  /**
+   * Shows `subject` in the most recently active panel, on its history (Alt+← comes back), or in
+   * a new panel when none is open. For host features that move the panel (Compare with…, a jump
+   * from a log line to its trace).
+   */
+  navigate(subject: PanelSubject, spanId?: string): void {
+    if (this.active) this.active.navigate(subject, spanId);
+    else this.openSubject(subject, spanId);
   }
 
   /** Restores panels after a window reload: the traces are fetched again. */

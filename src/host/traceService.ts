@@ -9,6 +9,7 @@ import {
   type TraceResult,
 } from '../core/backends';
 import { describeError } from './errors';
+import { originNote } from './backendSettings';
 import type { Config } from './config';
 import type { Credentials } from './credentials';
 
@@ -44,8 +45,8 @@ export interface LocalTraces {
  * cancels its fetch (the request stops once no other caller waits for it).
  */
 export interface TraceLoads extends vscode.Disposable {
-  /** `TraceService.load` with this scope's signal. */
-  load(traceId: string, fresh?: boolean): Promise<LoadedTrace>;
+  /** `TraceService.load` with this scope's signal; `backend` names the backend to ask (see `load`). */
+  load(traceId: string, fresh?: boolean, backend?: string): Promise<LoadedTrace>;
 }
 
 /**
@@ -59,10 +60,16 @@ export class TraceService implements vscode.Disposable {
   private backend: Promise<{ backend: TraceBackend; config: BackendConfig }> | undefined;
   /** The backend `backend` resolved to, for `peek`. */
   private current: TraceBackend | undefined;
+  /** The other entries of `traceLens.backends`, built on first use after a change: a lookup by ID tries them in turn. */
+  private others: Promise<TraceBackend[]> | undefined;
+  /** What `others` resolved to, for `peek` and `invalidate`. */
+  private otherBackends: TraceBackend[] = [];
   /** The summary of each result the backend handed out; weak, so it lives as long as the cache holds the result. */
   private readonly summaries = new WeakMap<TraceResult, LoadedTrace>();
   /** Failures already logged: callers sharing one fetch share its error, logged once. */
   private readonly logged = new WeakSet<object>();
+  /** Backends other than the default, built on first use by name (a comparison across backends). */
+  private readonly named = new Map<string, Promise<{ backend: TraceBackend; config: BackendConfig }>>();
   private readonly subscriptions: vscode.Disposable[];
   private readonly loadedEmitter = new vscode.EventEmitter<string>();
   /** Fires with the trace ID after a trace was fetched. */
@@ -78,6 +85,9 @@ export class TraceService implements vscode.Disposable {
     const reset = () => {
       this.backend = undefined;
       this.current = undefined;
+      this.named.clear();
+      this.others = undefined;
+      this.otherBackends = [];
     };
     this.subscriptions = [config.onDidChange(reset), credentials.onDidChange(reset)];
   }
@@ -88,11 +98,7 @@ export class TraceService implements vscode.Disposable {
     const building = (async () => {
       const { config, problems } = this.config.backend;
       for (const p of problems) this.log.warn(`settings: ${p}`);
-      const secrets = await this.credentials.get(config);
-      const backend = createBackend(config, secrets, {
-        readFile: async (path) => new Uint8Array(await vscode.workspace.fs.readFile(vscode.Uri.file(path))),
-      });
-      return { backend, config };
+      return { backend: await this.build(config), config };
     })();
     this.backend = building;
     building.then(
@@ -104,6 +110,36 @@ export class TraceService implements vscode.Disposable {
         if (this.backend === building) this.backend = undefined;
       },
     );
+    return building;
+  }
+
+  private async build(config: BackendConfig): Promise<TraceBackend> {
+    const secrets = await this.credentials.get(config);
+    return createBackend(config, secrets, {
+      readFile: async (path) => new Uint8Array(await vscode.workspace.fs.readFile(vscode.Uri.file(path))),
+    });
+  }
+
+  /** The configured backends other than the default, in settings order (those that build). */
+  private otherConfigured(defaultName: string): Promise<TraceBackend[]> {
+    if (this.others) return this.others;
+    const timeoutMs = this.config.timeoutMs;
+    const building = (async () => {
+      const built: TraceBackend[] = [];
+      for (const config of this.config.backends) {
+        if (config.name === defaultName) continue;
+        try {
+          built.push(await this.build({ ...config, timeoutMs }));
+        } catch (err) {
+          this.log.warn(`settings: backend "${config.name}" is not used: ${describeError(err)}`);
+        }
+      }
+      return built;
+    })();
+    this.others = building;
+    void building.then((built) => {
+      if (this.others === building) this.otherBackends = built;
+    });
     return building;
   }
 
@@ -123,9 +159,14 @@ export class TraceService implements vscode.Disposable {
     return (await this.getBackend()).backend;
   }
 
+  /** The local store's backend name while something serves it (a trace reference names it). */
+  localBackendName(): string | undefined {
+    return this.local?.backend()?.name;
+  }
+
   /** The trace, if it was loaded and a backend's cache still holds it; fetches nothing. */
   peek(traceId: string): LoadedTrace | undefined {
-    for (const backend of [this.local?.backend(), this.current]) {
+    for (const backend of [this.local?.backend(), this.current, ...this.otherBackends]) {
       const result = backend?.cachedTrace?.(traceId);
       const loaded = result && this.summaries.get(result);
       if (loaded) return loaded;
@@ -137,6 +178,7 @@ export class TraceService implements vscode.Disposable {
   invalidate(traceId: string): void {
     this.local?.backend()?.clearCache?.(traceId);
     this.current?.clearCache?.(traceId);
+    for (const b of this.otherBackends) b.clearCache?.(traceId);
   }
 
   /**
@@ -169,35 +211,166 @@ export class TraceService implements vscode.Disposable {
   }
 
   /**
+   * The entry of `traceLens.backends` named `name`, built once per settings change; the default
+   * backend when it is the one named.
+   */
+  private backendNamed(name: string): Promise<{ backend: TraceBackend; config: BackendConfig }> {
+    if (this.config.backend.config.name === name) return this.getBackend();
+    let building = this.named.get(name);
+    if (building) return building;
+    building = (async () => {
+      const entry = this.config.backends.find((b) => b.name === name);
+      if (!entry) {
+        throw new Error(
+          vscode.l10n.t(
+            'No backend named “{0}” in traceLens.backends: add it there, or open the trace from the default backend.',
+            name.slice(0, 80),
+          ),
+        );
+      }
+      const config: BackendConfig = { ...entry, timeoutMs: this.config.timeoutMs };
+      const secrets = await this.credentials.get(config);
+      const backend = createBackend(config, secrets, {
+        readFile: async (path) => new Uint8Array(await vscode.workspace.fs.readFile(vscode.Uri.file(path))),
+      });
+      return { backend, config };
+    })();
+    this.named.set(name, building);
+    building.catch(() => {
+      if (this.named.get(name) === building) this.named.delete(name);
+    });
+    return building;
+  }
+
+  /**
+   * Loads a trace from the backend named `backendName` only: the local store when it is the
+   * store's name, else that entry of `traceLens.backends` (so a comparison can hold a local trace
+   * and a Tempo one). Errors as `load`.
+   */
+  private async loadFrom(
+    traceId: string,
+    backendName: string,
+    signal: AbortSignal | undefined,
+    fresh: boolean,
+  ): Promise<LoadedTrace> {
+    const started = Date.now();
+    const local = this.local?.backend();
+    if (local && local.name === backendName) {
+      const found = await this.loadLocal(traceId, signal, fresh, started);
+      if (found && found !== 'missing') return found;
+      throw new Error(
+        found === 'missing'
+          ? vscode.l10n.t('The local store has no trace {0}.', traceId)
+          : vscode.l10n.t('The local store did not answer; see the Trace Lens log.'),
+      );
+    }
+    try {
+      const { backend, config } = await this.backendNamed(backendName);
+      return await this.fetchFrom(traceId, backend, config, signal, fresh, started);
+    } catch (err) {
+      if (signal?.aborted) throw new vscode.CancellationError();
+      const message = describeError(err);
+      if (this.firstReport(err)) this.log.warn(`trace ${traceId} from ${backendName}: ${message}`);
+      throw new Error(message, { cause: err });
+    }
+  }
+
+  private async fetchFrom(
+    traceId: string,
+    backend: TraceBackend,
+    config: BackendConfig,
+    signal: AbortSignal | undefined,
+    fresh: boolean,
+    started: number,
+  ): Promise<LoadedTrace> {
+    const result = await backend.getTrace(traceId, {
+      ...(signal ? { signal } : {}),
+      ...(fresh ? { noCache: true } : {}),
+    });
+    return this.summaryOf(traceId, result, backend, started, sourceLabel(backend.name, config));
+  }
+
+  /**
    * Loads a trace. Rejects with an Error whose message is one sentence for a person, or with a
    * `CancellationError` once `signal` aborts: the fetch stops unless another caller waits for it.
+   * With `backendName`, only that backend is asked (see `loadFrom`); without, the local store
+   * first, then the default backend.
    */
-  async load(traceId: string, signal?: AbortSignal, fresh = false): Promise<LoadedTrace> {
+  async load(
+    traceId: string,
+    signal?: AbortSignal,
+    fresh = false,
+    backendName?: string,
+  ): Promise<LoadedTrace> {
     if (signal?.aborted) throw new vscode.CancellationError();
+    if (backendName !== undefined) return this.loadFrom(traceId, backendName, signal, fresh);
     const started = Date.now();
     const local = await this.loadLocal(traceId, signal, fresh, started);
     if (local && local !== 'missing') return local;
+    let defaultName = '';
     try {
       const { backend, config } = await this.getBackend();
-      const where = backendWhere(config);
-      const result = await backend.getTrace(traceId, {
-        ...(signal ? { signal } : {}),
-        ...(fresh ? { noCache: true } : {}),
-      });
-      const label = where
-        ? vscode.l10n.t('from {0} at {1}', backend.name, where)
-        : vscode.l10n.t('from {0}', backend.name);
-      return this.summaryOf(traceId, result, backend, started, label);
+      defaultName = backend.name;
+      return await this.fetchFrom(traceId, backend, config, signal, fresh, started);
     } catch (err) {
       if (signal?.aborted) throw new vscode.CancellationError();
+      // Not in the default backend (or it is down): the other configured backends, in order.
+      const found = defaultName
+        ? await this.loadElsewhere(traceId, defaultName, signal, fresh, started)
+        : undefined;
+      if (found) return found;
       // The person may not run any backend (the local store is their only one): say where we looked.
+      // Where the URL came from, so the right settings scope gets fixed.
+      const described = isBackendError(err, 'not-found')
+        ? describeError(err)
+        : `${describeError(err)} ${originNote(this.config)}`;
+      const elsewhere = this.otherBackends.map((b) => b.name);
+      const everywhere = elsewhere.length
+        ? vscode.l10n.t('{0} Not in {1} either.', described, elsewhere.join(', '))
+        : described;
       const message =
-        local === 'missing'
-          ? vscode.l10n.t('Not in the local store. {0}', describeError(err))
-          : describeError(err);
+        local === 'missing' ? vscode.l10n.t('Not in the local store. {0}', everywhere) : everywhere;
       if (this.firstReport(err)) this.log.warn(`trace ${traceId}: ${message}`);
       throw new Error(message, { cause: err });
     }
+  }
+
+  /** The trace from the first other configured backend that has it; undefined when none does. */
+  private async loadElsewhere(
+    traceId: string,
+    defaultName: string,
+    signal: AbortSignal | undefined,
+    fresh: boolean,
+    started: number,
+  ): Promise<LoadedTrace | undefined> {
+    const configs = this.config.backends;
+    for (const backend of await this.otherConfigured(defaultName)) {
+      if (signal?.aborted) throw new vscode.CancellationError();
+      try {
+        const result = await backend.getTrace(traceId, {
+          ...(signal ? { signal } : {}),
+          ...(fresh ? { noCache: true } : {}),
+        });
+        const config = configs.find((c) => c.name === backend.name);
+        this.log.info(`trace ${traceId}: not in ${defaultName}; found in ${backend.name}`);
+        return this.summaryOf(
+          traceId,
+          result,
+          backend,
+          started,
+          vscode.l10n.t(
+            '{0} (not in {1})',
+            config ? sourceLabel(backend.name, config) : vscode.l10n.t('from {0}', backend.name),
+            defaultName,
+          ),
+        );
+      } catch (err) {
+        if (signal?.aborted) throw new vscode.CancellationError();
+        if (!isBackendError(err, 'not-found') && this.firstReport(err))
+          this.log.info(`trace ${traceId}: ${backend.name} did not answer (${describeError(err)})`);
+      }
+    }
+    return undefined;
   }
 
   /** False when `err` was seen before: callers that shared a fetch get one error, logged once. */
@@ -212,7 +385,7 @@ export class TraceService implements vscode.Disposable {
   scope(): TraceLoads {
     const controller = new AbortController();
     return {
-      load: (traceId, fresh = false) => this.load(traceId, controller.signal, fresh),
+      load: (traceId, fresh = false, backend) => this.load(traceId, controller.signal, fresh, backend),
       dispose: () => controller.abort(),
     };
   }
@@ -251,6 +424,12 @@ export class TraceService implements vscode.Disposable {
     this.backend = undefined;
     this.current = undefined;
   }
+}
+
+/** "from Tempo at 127.0.0.1:3200" (localized), for the hover. */
+function sourceLabel(name: string, config: BackendConfig): string {
+  const where = backendWhere(config);
+  return where ? vscode.l10n.t('from {0} at {1}', name, where) : vscode.l10n.t('from {0}', name);
 }
 
 /** Where a configured backend is, for people: `host[:port][/path]`, no credentials; none for files. */

@@ -106,6 +106,16 @@ describe('parseWebviewMessage under fuzzing', () => {
     openInGrafana: { type: 'openInGrafana', handle: 'main' },
     refresh: { type: 'refresh' },
     selectionChanged: { type: 'selectionChanged', handle: 'main', index: null },
+    saveTrace: { type: 'saveTrace', handle: 'main' },
+    getSpanText: { type: 'getSpanText', requestId: 4, handle: 'main' },
+    saveLayout: { type: 'saveLayout', layout: { detailWidth: 380, labelWidth: 300 } },
+    navigate: { type: 'navigate', subject: { kind: 'trace', traceId: id }, spanId: 'b7ad6b7169203331' },
+    history: { type: 'history', delta: -1 },
+    compareWith: { type: 'compareWith', handle: 'main' },
+    getSpanLogs: { type: 'getSpanLogs', requestId: 9, handle: 'b', index: 0 },
+    openLogLine: { type: 'openLogLine', id: 12 },
+    openBackendSetting: { type: 'openBackendSetting' },
+    testConnection: { type: 'testConnection' },
   };
 
   /** What each field may hold, written apart from the parser so the two check each other. */
@@ -130,6 +140,42 @@ describe('parseWebviewMessage under fuzzing', () => {
     openInGrafana: { handle: { rule: handle } },
     refresh: {},
     selectionChanged: { handle: { rule: handle }, index: { rule: (v) => v === null || index(v) } },
+    saveTrace: { handle: { rule: handle } },
+    getSpanText: { requestId: { rule: index }, handle: { rule: handle } },
+    saveLayout: {
+      layout: {
+        rule: (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          Object.entries(v).every(
+            ([k, x]) =>
+              ['detailWidth', 'detailHeight', 'labelWidth'].includes(k) &&
+              Number.isInteger(x) &&
+              (x as number) >= 0 &&
+              (x as number) <= 10000,
+          ),
+      },
+    },
+    navigate: {
+      subject: {
+        rule: (v) => {
+          const o = v as Record<string, unknown> | null;
+          if (typeof o !== 'object' || o === null) return false;
+          const ref = (r: unknown) =>
+            typeof r === 'object' &&
+            r !== null &&
+            /^[0-9a-f]{32}$/.test(String((r as { traceId?: unknown }).traceId));
+          return o.kind === 'trace' ? ref(o) : o.kind === 'compare' && ref(o.a) && ref(o.b);
+        },
+      },
+      spanId: { rule: (v) => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v), optional: true },
+    },
+    history: { delta: { rule: (v) => v === -1 || v === 1 } },
+    compareWith: { handle: { rule: handle } },
+    getSpanLogs: { requestId: { rule: index }, handle: { rule: handle }, index: { rule: index } },
+    openLogLine: { id: { rule: index } },
+    openBackendSetting: {},
+    testConnection: {},
   };
 
   /** True when `m` has exactly the fields its type allows, each of the right kind. */

@@ -86,6 +86,41 @@ export interface TraceEntry {
 
 // ---- host → webview ---------------------------------------------------------------------------
 
+/** Where the panel is in its back/forward history (links, comparisons, log jumps). */
+export interface PanelHistoryState {
+  /** There is an earlier subject to go back to (Alt+←). */
+  back: boolean;
+  /** There is a later one to go forward to (Alt+→). */
+  forward: boolean;
+}
+
+/**
+ * Pane sizes in CSS pixels, remembered per workspace (the host's workspaceState), so a new panel
+ * opens with the sizes the person chose last in this workspace.
+ */
+export interface PanelLayout {
+  /** Detail pane width beside the waterfall. */
+  detailWidth?: number;
+  /** Detail pane height below the waterfall (narrow panels). */
+  detailHeight?: number;
+  /** Name column width. */
+  labelWidth?: number;
+}
+
+const LAYOUT_KEYS = ['detailWidth', 'detailHeight', 'labelWidth'] as const;
+
+/** Pane sizes from untrusted data: whole numbers of pixels from 0 to 10,000, others dropped. */
+export function parsePanelLayout(raw: unknown): PanelLayout | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  const out: PanelLayout = {};
+  for (const k of LAYOUT_KEYS) {
+    const v = r[k];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 10000) out[k] = Math.round(v);
+  }
+  return out;
+}
+
 /** Reply to `ready`: everything the webview needs to draw. */
 export interface InitMessage {
   type: 'init';
@@ -93,6 +128,10 @@ export interface InitMessage {
   subject: PanelSubject;
   /** The subject's traces that have loaded, in the order of `subjectTraces`. */
   traces: TraceEntry[];
+  /** The panel's history; absent: none (a panel that never navigated). */
+  history?: PanelHistoryState;
+  /** The pane sizes last chosen in this workspace (a panel's own saved sizes win). */
+  layout?: PanelLayout;
 }
 
 /** A trace of the panel is being (re)fetched. */
@@ -132,8 +171,103 @@ export interface SelectSpanMessage {
   spanId: string;
 }
 
+/** The searchable texts of a trace's spans, in columns (see `src/core/spanText`). */
+export interface SpanTextColumns {
+  strings: string[];
+  /** `spanCount + 1` entries into `refs`. */
+  offsets: Uint32Array;
+  /** Indexes into `strings`. */
+  refs: Uint32Array;
+}
+
+/** Reply to `getSpanText`: null when the panel has no such trace (loaded). */
+export interface SpanTextMessage {
+  type: 'spanText';
+  inReplyTo: number;
+  handle: TraceHandle;
+  text: SpanTextColumns | null;
+}
+
+/** One operation (a path of service and span name from the root) of a comparison, in A and B. */
+export interface OperationComparison {
+  service: string;
+  name: string;
+  /** Index in `operations` of the operation its spans' parents belong to; -1 for a root operation. */
+  parent: number;
+  depth: number;
+  countA: number;
+  countB: number;
+  /** Summed durations, ns. */
+  durationA: number;
+  durationB: number;
+  /** Summed self times, ns. */
+  selfA: number;
+  selfB: number;
+  durationDelta: number;
+  selfDelta: number;
+  /** `added`: only B has it; `missing`: only A has it. */
+  change: 'both' | 'added' | 'missing';
+}
+
+/** Trace A (the reference) compared with trace B, operations largest difference first. */
+export interface WireComparison {
+  operations: OperationComparison[];
+  added: number;
+  missing: number;
+  /** For each span of A, its operation's index in `operations`. */
+  operationOfA: Int32Array;
+  /** For each span of B, its operation's index in `operations`. */
+  operationOfB: Int32Array;
+}
+
+/** The comparison of a compare panel's two traces (after both loaded, and after each refresh). */
+export interface ComparisonMessage {
+  type: 'comparison';
+  comparison: WireComparison;
+}
+
+/** One OTLP log record of a span, from the local store. */
+export interface SpanLogRecord {
+  /** Nanoseconds from the trace start; absent when the record has no time. */
+  timeNs?: number;
+  /** Severity text ("ERROR") or the number's name; '' when unset. */
+  severity: string;
+  body: string;
+}
+
+/** A line of a workspace log file or an output channel that belongs to a span. */
+export interface SpanLogLine {
+  /** What the host knows the line by: `openLogLine` names it. */
+  id: number;
+  /** Where it is, for a person ("logs/app.log:42"). */
+  where: string;
+  text: string;
+  /** `span`: the line carries the span ID; `trace`: the trace ID inside the span's time window. */
+  by: 'span' | 'trace';
+}
+
+/** Reply to `getSpanLogs`. */
+export interface SpanLogsMessage {
+  type: 'spanLogs';
+  inReplyTo: number;
+  handle: TraceHandle;
+  index: number;
+  records: SpanLogRecord[];
+  lines: SpanLogLine[];
+  /** Why nothing could be looked up in a place, or that the lists were cut: sentences for a person. */
+  notes: string[];
+}
+
 export type HostMessage =
-  InitMessage | LoadingMessage | TraceMessage | ErrorMessage | SpanDetailMessage | SelectSpanMessage;
+  | InitMessage
+  | LoadingMessage
+  | TraceMessage
+  | ErrorMessage
+  | SpanDetailMessage
+  | SelectSpanMessage
+  | SpanTextMessage
+  | ComparisonMessage
+  | SpanLogsMessage;
 
 // ---- webview → host ---------------------------------------------------------------------------
 
@@ -195,6 +329,16 @@ export interface RefreshMessage {
   type: 'refresh';
 }
 
+/** Open the setting that holds the backend's URL, in the scope that set it (an error's button). */
+export interface OpenBackendSettingMessage {
+  type: 'openBackendSetting';
+}
+
+/** Run Trace Lens: Test Connection (an error's button). */
+export interface TestConnectionMessage {
+  type: 'testConnection';
+}
+
 /** The selected span changed, or (`index: null`) nothing is selected; the source overlay follows it. */
 export interface SelectionChangedMessage {
   type: 'selectionChanged';
@@ -202,8 +346,75 @@ export interface SelectionChangedMessage {
   index: number | null;
 }
 
+/**
+ * Ask for the searchable texts of a trace's spans (attribute values, event names), which the
+ * search needs once a free-text term is typed; the host answers with `spanText`.
+ */
+export interface GetSpanTextMessage {
+  type: 'getSpanText';
+  requestId: number;
+  handle: TraceHandle;
+}
+
+/** Save one of the panel's traces as an OTLP/JSON file (the host asks where). */
+export interface SaveTraceMessage {
+  type: 'saveTrace';
+  handle: TraceHandle;
+}
+
+/**
+ * Show another subject in this panel, pushing it on the panel's history (the seam for views
+ * that move the panel: a comparison, a jump from a log line to its trace).
+ */
+export interface NavigateMessage {
+  type: 'navigate';
+  subject: PanelSubject;
+  /** Span to select in the subject's first trace. */
+  spanId?: string;
+}
+
+/** The person resized a pane: the sizes to remember for this workspace. */
+export interface SaveLayoutMessage {
+  type: 'saveLayout';
+  layout: PanelLayout;
+}
+
+/** Go back (`-1`) or forward (`1`) in the panel's history. */
+export interface HistoryMessage {
+  type: 'history';
+  delta: -1 | 1;
+}
+
+/** Compare trace `handle` with another one the person picks. */
+export interface CompareWithMessage {
+  type: 'compareWith';
+  handle: TraceHandle;
+}
+
+/** Ask for the log records and log lines of one span. */
+export interface GetSpanLogsMessage {
+  type: 'getSpanLogs';
+  requestId: number;
+  handle: TraceHandle;
+  index: number;
+}
+
+/** Open a log line the host listed in `spanLogs` (by its `id`; the host knows where it is). */
+export interface OpenLogLineMessage {
+  type: 'openLogLine';
+  id: number;
+}
+
 export type WebviewMessage =
+  | CompareWithMessage
+  | GetSpanLogsMessage
+  | OpenLogLineMessage
   | ReadyMessage
+  | GetSpanTextMessage
+  | SaveTraceMessage
+  | SaveLayoutMessage
+  | NavigateMessage
+  | HistoryMessage
   | GetSpanDetailMessage
   | OpenTraceMessage
   | GoToSourceMessage
@@ -211,7 +422,9 @@ export type WebviewMessage =
   | CopyMessage
   | OpenInGrafanaMessage
   | RefreshMessage
-  | SelectionChangedMessage;
+  | SelectionChangedMessage
+  | OpenBackendSettingMessage
+  | TestConnectionMessage;
 
 const HANDLE = /^[A-Za-z0-9_-]{1,32}$/;
 const MAX_COPY = 1 << 20;
@@ -303,6 +516,38 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return isHandle(m.handle) ? { type: 'openInGrafana', handle: m.handle } : undefined;
     case 'refresh':
       return { type: 'refresh' };
+    case 'saveLayout': {
+      const layout = parsePanelLayout(m.layout);
+      return layout ? { type: 'saveLayout', layout } : undefined;
+    }
+    case 'getSpanText':
+      return isIndex(m.requestId) && isHandle(m.handle)
+        ? { type: 'getSpanText', requestId: m.requestId, handle: m.handle }
+        : undefined;
+    case 'saveTrace':
+      return isHandle(m.handle) ? { type: 'saveTrace', handle: m.handle } : undefined;
+    case 'navigate': {
+      const subject = parsePanelSubject(m.subject);
+      if (!subject) return undefined;
+      if (m.spanId === undefined) return { type: 'navigate', subject };
+      return typeof m.spanId === 'string' && HEX_16.test(m.spanId)
+        ? { type: 'navigate', subject, spanId: m.spanId }
+        : undefined;
+    }
+    case 'history':
+      return m.delta === -1 || m.delta === 1 ? { type: 'history', delta: m.delta } : undefined;
+    case 'compareWith':
+      return isHandle(m.handle) ? { type: 'compareWith', handle: m.handle } : undefined;
+    case 'getSpanLogs':
+      return isIndex(m.requestId) && isHandle(m.handle) && isIndex(m.index)
+        ? { type: 'getSpanLogs', requestId: m.requestId, handle: m.handle, index: m.index }
+        : undefined;
+    case 'openLogLine':
+      return isIndex(m.id) ? { type: 'openLogLine', id: m.id } : undefined;
+    case 'openBackendSetting':
+      return { type: 'openBackendSetting' };
+    case 'testConnection':
+      return { type: 'testConnection' };
     case 'selectionChanged':
       return isHandle(m.handle) && (m.index === null || isIndex(m.index))
         ? { type: 'selectionChanged', handle: m.handle, index: m.index }

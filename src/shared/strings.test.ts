@@ -19,12 +19,12 @@ describe('the webview strings table', () => {
     const parsed = parseWebviewStrings({
       spanDetail: 'Détail',
       noMatches: 7,
-      tryAgain: 'x'.repeat(501),
+      retry: 'x'.repeat(501),
       extra: 'y',
     });
     assert.equal(parsed.spanDetail, 'Détail');
     assert.equal(parsed.noMatches, ENGLISH_STRINGS.noMatches);
-    assert.equal(parsed.tryAgain, ENGLISH_STRINGS.tryAgain);
+    assert.equal(parsed.retry, ENGLISH_STRINGS.retry);
     assert.ok(!('extra' in parsed));
     assert.deepEqual(parseWebviewStrings(null), ENGLISH_STRINGS);
     assert.deepEqual(parseWebviewStrings('junk'), ENGLISH_STRINGS);

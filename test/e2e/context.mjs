@@ -21,6 +21,11 @@ export const e2e = {
   controlUrl: '',
   /** The file the control channel writes `{ port }` to when it starts (again after a reload). */
   controlPath: '',
+  /**
+   * Real telemetry (issue 11): 15-demo.mjs runs the demo system (copied to the workspace's demo/
+   * folder while it runs) into the extension's receiver and records the trace IDs here.
+   */
+  demo: { workflowTraceId: '', batchTraceId: '' },
   /** Free ports the runner gave the extension's receiver in the user settings. */
   receiverPorts: { http: 0, grpc: 0, query: 0 },
 };

@@ -12,6 +12,9 @@
 // Screenshots and logs go to test-results/e2e/. Prints `e2e: N passed, M failed` and exits non-zero
 // on any failure. Everything started here is stopped at the end, on failure and on SIGINT/SIGTERM.
 //
+// 15-demo.mjs runs the demo system (demo/system, its dependencies installed here) into the
+// extension's receiver: the main journeys on real telemetry (issue 11).
+//
 // Flags: --keep (leave the temp folder), --headed (show Chromium; needs a display).
 import { spawn } from 'node:child_process';
 import {
@@ -32,6 +35,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { e2e } from './context.mjs';
 import { startFakeTempo } from '../server/fakeTempo.mjs';
+import { ensureDemoDeps } from '../../scripts/demoSystem.mjs';
 import {
   CHROMIUM_PATH,
   CODE_SERVER_ENTRY,
@@ -541,6 +545,15 @@ function scenarioFiles(dir = join(here, 'scenarios')) {
   return chosen.sort().map((f) => join(dir, f));
 }
 
+/**
+ * Real telemetry for the journeys (issue 11): the demo system's own dependencies (demo/system, its
+ * lock file), which 15-demo.mjs needs to run it into the extension's receiver.
+ */
+function demoDependencies() {
+  const done = phase('demo system dependencies (npm ci in demo/system when its lock changed)');
+  done(ensureDemoDeps({ log: (line) => console.log(`[e2e] ${line}`) }));
+}
+
 /** Runs the in-host results and the Playwright scenarios as one mocha suite. */
 async function runMocha(hostResults) {
   const done = phase('Playwright scenarios (mocha)');
@@ -601,6 +614,7 @@ async function main() {
     cpSync(join(root, 'demo', 'template', name), join(workspace, name), { recursive: true });
   }
   e2e.workspace = workspace;
+  demoDependencies();
 
   state.tempo = await startFakeTempo({
     mode: process.env.TRACE_LENS_E2E_TEMPO_MODE ?? '2.0.1',

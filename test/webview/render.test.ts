@@ -134,8 +134,46 @@ describe('webview: rendering', () => {
     );
     assert.equal(await view.page.isVisible('.tl-progress'), false);
     await view.screenshot('error');
-    await view.page.click('[data-testid="error"] button');
+    await view.page.click('[data-testid="error"] [data-testid="retry"]');
     assert.equal((await view.postedOfType('refresh')).length, 1);
+    await view.page.click('[data-testid="error"] [data-testid="open-setting"]');
+    await view.page.click('[data-testid="error"] [data-testid="test-connection"]');
+    assert.equal((await view.postedOfType('openBackendSetting')).length, 1);
+    assert.equal((await view.postedOfType('testConnection')).length, 1);
+  });
+
+  it('a refresh that fails keeps the trace and says so in a banner with Retry, Open Setting and Test Connection', async () => {
+    view = await openView(browser, { trace: makeTrace(CHECKOUT) });
+    await view.page.click(`.tl-row[data-span-index="${indexOf(makeTrace(CHECKOUT), 'pay')}"] .tl-name`);
+    await view.send({ type: 'loading', handle: 'main', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    const message =
+      'GET /api/v2/traces/4bf92f35… could not reach Tempo (connection refused); check traceLens.tempo.url and that the server is running (traceLens.tempo.url from Remote settings)';
+    await view.send({ type: 'error', handle: 'main', message });
+    const banner = await view.page.waitForSelector('[data-testid="error-banner"]');
+    assert.equal(await banner.getAttribute('role'), 'alert');
+    assert.equal(await view.page.textContent('.tl-fail-banner-message'), message);
+    // The trace, its selection and its header stay; no error page replaces them.
+    assert.equal(await view.page.isVisible('[data-testid="error"]'), false);
+    assert.equal(await view.page.isVisible('.tl-progress'), false);
+    assert.equal((await view.rowNames()).length, 9);
+    assert.equal(await view.page.textContent('[data-testid="span-count"]'), '9');
+    assert.equal(await view.page.isVisible('.tl-row.tl-selected'), true);
+    await view.screenshot('refresh-failed-banner');
+    await view.page.click('[data-testid="error-banner"] [data-testid="open-setting"]');
+    await view.page.click('[data-testid="error-banner"] [data-testid="test-connection"]');
+    await view.page.click('[data-testid="error-banner"] [data-testid="retry"]');
+    assert.equal((await view.postedOfType('openBackendSetting')).length, 1);
+    assert.equal((await view.postedOfType('testConnection')).length, 1);
+    assert.equal((await view.postedOfType('refresh')).length, 1);
+    // The retry worked: the banner goes, the new version shows.
+    await view.send({ type: 'trace', handle: 'main', trace: makeTrace(CHECKOUT) });
+    await view.frames();
+    assert.equal(await view.page.isVisible('[data-testid="error-banner"]'), false);
+    // Dismissed by hand, it stays gone until the next failure.
+    await view.send({ type: 'error', handle: 'main', message });
+    await view.page.click('[data-testid="banner-dismiss"]');
+    assert.equal(await view.page.isVisible('[data-testid="error-banner"]'), false);
+    assert.equal((await view.rowNames()).length, 9);
   });
 
   it('keeps the old trace under a progress bar while refreshing, then shows the new one', async () => {
@@ -154,10 +192,10 @@ describe('webview: rendering', () => {
     assert.ok((await view.rowNames()).includes('late span'));
   });
 
-  it('shows the first trace of a comparison and keeps messages about the other to it', async () => {
+  it('shows trace B of a comparison and keeps messages about A to it', async () => {
     view = await openView(browser, { autoInit: false }, { waitForRows: false });
-    const a = makeTrace(CHECKOUT);
-    const b = makeTrace(CHECKOUT.slice(0, 3), { traceId: 'b'.repeat(32) });
+    const a = makeTrace(CHECKOUT.slice(0, 3), { traceId: 'a'.repeat(32) });
+    const b = makeTrace(CHECKOUT);
     const subject = { kind: 'compare', a: { traceId: a.model.traceId }, b: { traceId: b.model.traceId } };
     await view.send({
       type: 'init',
@@ -171,22 +209,22 @@ describe('webview: rendering', () => {
     await view.page.waitForSelector('.tl-row');
     await view.frames();
     assert.equal(await view.page.textContent('[data-testid="span-count"]'), '9');
-    // News about trace b changes nothing the waterfall shows.
-    await view.send({ type: 'loading', handle: 'b', traceId: b.model.traceId });
-    await view.send({ type: 'error', handle: 'b', message: 'b is gone' });
-    await view.send({ type: 'trace', handle: 'b', trace: b });
+    // News about trace a changes nothing the waterfall shows.
+    await view.send({ type: 'loading', handle: 'a', traceId: a.model.traceId });
+    await view.send({ type: 'error', handle: 'a', message: 'a is gone' });
+    await view.send({ type: 'trace', handle: 'a', trace: a });
     await view.frames();
     assert.equal(await view.page.isVisible('[data-testid="error"]'), false);
     assert.equal(await view.page.isVisible('.tl-progress'), false);
     assert.equal((await view.rowNames()).length, 9);
-    // What the person does is about trace a, and the saved state names the comparison.
-    await view.page.click(`.tl-row[data-span-index="${indexOf(a, 'pay')}"] .tl-name`);
+    // What the person does is about trace b, and the saved state names the comparison.
+    await view.page.click(`.tl-row[data-span-index="${indexOf(b, 'pay')}"] .tl-name`);
     assert.deepEqual((await view.postedOfType('selectionChanged')).at(-1), {
       type: 'selectionChanged',
-      handle: 'a',
-      index: indexOf(a, 'pay'),
+      handle: 'b',
+      index: indexOf(b, 'pay'),
     });
-    assert.equal((await view.postedOfType('getSpanDetail')).at(-1)?.handle, 'a');
+    assert.equal((await view.postedOfType('getSpanDetail')).at(-1)?.handle, 'b');
     const saved = await view.waitForState((st) => st.selectSpanId !== undefined);
     assert.deepEqual(saved.subject, subject);
   });

@@ -21,4 +21,5 @@ export {
   type AgentTrace,
   type ToolAnswer,
 } from './run';
+export { spanLogRecords, type SpanLogRecord } from './span';
 export { mcpToolSpecs, toolSpecs, type JsonSchema, type ToolSpec } from './specs';

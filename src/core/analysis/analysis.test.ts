@@ -72,6 +72,26 @@ describe('criticalPath', () => {
     assert.deepEqual(flagged, [sid(1), sid(3), sid(6), sid(5)]);
   });
 
+  it('keeps a step whose end the next whole-millisecond start overlaps by under 1 ms', () => {
+    // The JS SDK stamps starts with Date.now() (whole ms) and ends finer: step 3 (4.2 s) ends
+    // 0.3 ms after step 4's recorded start. Taken strictly, step 3 would fall off the path.
+    const ms = 1_000_000;
+    const m = decode([
+      { id: sid(1), start: 0, end: 4400 * ms },
+      { id: sid(2), parent: sid(1), start: 1 * ms, end: 2 * ms + 400_000 },
+      { id: sid(3), parent: sid(1), start: 3 * ms, end: 4203 * ms + 300_000 },
+      { id: sid(4), parent: sid(1), start: 4203 * ms, end: 4300 * ms + 700_000 },
+    ]).model;
+    assert.deepEqual(pathIds(m), [sid(1), sid(2), sid(3), sid(4)]);
+    // Off the millisecond grid the rule stays strict: an overlap of 0.3 ms is an overlap.
+    const fine = decode([
+      { id: sid(1), start: 0, end: 4400 * ms },
+      { id: sid(3), parent: sid(1), start: 3 * ms, end: 4203 * ms + 300_123 },
+      { id: sid(4), parent: sid(1), start: 4203 * ms + 123, end: 4300 * ms + 700_000 },
+    ]).model;
+    assert.deepEqual(pathIds(fine), [sid(1), sid(4)]);
+  });
+
   it('clips a child that overruns its parent and ignores one entirely outside it', () => {
     const m = decode([
       { id: sid(1), start: 0, end: 100 },

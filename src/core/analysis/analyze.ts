@@ -81,9 +81,28 @@ function subtreeSizes(model: TraceModel): Uint32Array {
   return size;
 }
 
+/** How far past a whole millisecond the trace starts, in ns (0 when unknown). */
+function wholeMsPhase(traceStartUnixNano: string): number {
+  try {
+    return Number(BigInt(traceStartUnixNano) % BigInt(MS_NS));
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The OpenTelemetry JS SDK (and others reading `Date.now()`) stamps starts in whole milliseconds
+ * but ends with sub-millisecond precision, so in a run of sequential steps the next step can
+ * appear to start up to 1 ms before the previous one ends, and a strict "ends before the cut"
+ * rule would skip that step however long it was (seen on the demo: the 4.2 s step 3 left off).
+ * When the cut is a start on a whole millisecond, a child ending less than 1 ms after it (and
+ * starting before it) still counts as finished before it.
+ */
+const MS_NS = 1e6;
+
 /**
  * The critical path, as Jaeger and Grafana define it: start at the root; from the current cut
- * point (first the span's end) take the last-finishing child that ends before it, descend into
+ * point (first the span's end) take the last-finishing child that ends before it (within 1 ms when the cut is a start on a whole millisecond: see `MS_NS`), descend into
  * it, and when a span has no such child go back to its parent with the cut moved to that span's
  * start. Children are clipped to their parent first; children entirely outside it are ignored.
  * Returns the spans visited, root first in depth-first order, and sets `SpanFlag.CriticalPath`
@@ -113,6 +132,8 @@ export function criticalPath(model: TraceModel): Int32Array {
     }
   }
   const size = subtreeSizes(model);
+  // Offsets are from the trace start; `phase` puts them back on the absolute millisecond grid.
+  const phase = wholeMsPhase(model.traceStartUnixNano);
   // Children of a span sorted by clipped end, latest first, built when the walk first arrives;
   // the cut only moves earlier, so a cursor per span finds the next candidate.
   const sortedChildren = new Map<number, Int32Array>();
@@ -133,7 +154,9 @@ export function criticalPath(model: TraceModel): Int32Array {
       cursor.set(cur, 0);
     }
     let k = cursor.get(cur)!;
-    while (k < list.length && !(ce[list[k]!]! < cut)) k++;
+    // A cut on a whole millisecond may be a start the clock rounded down: allow the slack there.
+    const before = (cut + phase) % MS_NS === 0 ? cut + MS_NS : cut;
+    while (k < list.length && !(ce[list[k]!]! < before && cs[list[k]!]! < cut)) k++;
     if (k < list.length) {
       cursor.set(cur, k + 1);
       cur = list[k]!;

@@ -7,6 +7,7 @@
  *   idText.ts    base64 and decimal IDs as hex
  *   types.ts     what the scanner reports
  *   bareIds.ts   `traceLens.detection.bareIds`: which IDs count where
+ *   typed.ts     typed IDs a digit short (31 or 15 hex): typos, not IDs to pad
  *   testing/     the detection corpus (test-only)
  *
  * What a valid trace ID is (`normalizeTraceId`, the hex patterns) lives in src/shared/traceId.ts,
@@ -20,6 +21,7 @@ export {
   type IdFormat,
 } from './detect';
 export { idAllowed, idsFor, type BareIdMode, type IdSurface } from './bareIds';
+export { shortIdTypo, type ShortIdTypo } from './typed';
 export {
   normalizeTraceId,
   SPAN_ID_HEX,

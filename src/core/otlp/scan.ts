@@ -25,7 +25,7 @@ import {
   type AttrList,
 } from './batch';
 import { OtlpDecodeError } from './json';
-import { fieldByNumber, wireTypeOf, type MessageName } from './schema';
+import { fieldByNumber, wireTable, wireTypeOf, type MessageName, type WireTable } from './schema';
 
 const MAX_DEPTH = 64;
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -56,22 +56,35 @@ function damaged(what: string, err: unknown): OtlpDecodeError {
   return new OtlpDecodeError(`the body is not a valid ${what}: ${detail}`);
 }
 
+/** The wire type field `no` must have in `t`, or -1 for a field the schema does not know. */
+function expectedWire(t: WireTable, no: number): number {
+  return no < t.wire.length ? t.wire[no]! : -1;
+}
+
+const SPAN_WIRES = wireTable('Span');
+const ANY_VALUE_WIRES = wireTable('AnyValue');
+const SCOPE_SPANS_WIRES = wireTable('ScopeSpans');
+
 /** Checks `buf[start, end)` against message `type` of the schema, recursively. */
 function validate(r: ProtoReader, type: MessageName, start: number, end: number, depth: number): void {
   if (depth > MAX_DEPTH) throw new OtlpDecodeError(`values are nested more than ${MAX_DEPTH} levels deep`);
+  const table = wireTable(type);
   r.pos = start;
   while (r.pos < end) {
     const tag = r.uint32();
     const wire = tag & 7;
-    const field = fieldByNumber(type, tag >>> 3);
-    if (field && wireTypeOf(field.kind) !== wire) {
+    const no = tag >>> 3;
+    const expected = expectedWire(table, no);
+    if (expected >= 0 && expected !== wire) {
+      const field = fieldByNumber(type, no)!;
       throw new OtlpDecodeError(
         `field ${field.json} of a ${type} has wire type ${wire}, not ${wireTypeOf(field.kind)}`,
       );
     }
-    if (field?.kind === 'message') {
+    const sub = expected === 2 ? table.sub[no] : undefined;
+    if (sub) {
       const e = r.bytesEnd(end);
-      validate(r, field.type!, r.pos, e, depth + 1);
+      validate(r, sub, r.pos, e, depth + 1);
       r.pos = e;
     } else r.skip(wire, end);
   }
@@ -270,7 +283,7 @@ abstract class Scanner {
             r.pos = r.bytesEnd(valEnd);
             break;
           default:
-            if (fieldByNumber('AnyValue', tag >>> 3)) throw this.wrongWire('AnyValue', tag);
+            if (expectedWire(ANY_VALUE_WIRES, tag >>> 3) >= 0) throw this.wrongWire('AnyValue', tag);
             r.skip(tag & 7, valEnd);
         }
       }
@@ -281,8 +294,13 @@ abstract class Scanner {
 }
 
 class TraceScanner extends Scanner {
-  // An SDK's spans take 100 to 300 bytes each.
-  readonly batch = new SpanBatch(Math.max(64, Math.ceil(this.buf.length / 150)));
+  readonly batch: SpanBatch;
+  constructor(buf: Uint8Array, into: SpanBatch | undefined) {
+    super(buf);
+    if (into) into.reset();
+    // An SDK's spans take 100 to 300 bytes each.
+    this.batch = into ?? new SpanBatch(Math.max(64, Math.ceil(buf.length / 150)));
+  }
 
   run(): SpanBatch {
     try {
@@ -309,7 +327,7 @@ class TraceScanner extends Scanner {
         this.span(s, e, scope);
         r.pos = e;
       } else if (tag === 0x0a || tag === 0x1a) r.pos = r.bytesEnd(end);
-      else if (fieldByNumber('ScopeSpans', tag >>> 3)) throw this.wrongWire('ScopeSpans', tag);
+      else if (expectedWire(SCOPE_SPANS_WIRES, tag >>> 3) >= 0) throw this.wrongWire('ScopeSpans', tag);
       else r.skip(tag & 7, end);
     }
   }
@@ -418,8 +436,8 @@ class TraceScanner extends Scanner {
         default:
           {
             // Known fields not read here (dropped counts, flags) must still have their wire type.
-            const field = fieldByNumber('Span', tag >>> 3);
-            if (field && wireTypeOf(field.kind) !== (tag & 7)) throw this.wrongWire('Span', tag);
+            const expected = expectedWire(SPAN_WIRES, tag >>> 3);
+            if (expected >= 0 && expected !== (tag & 7)) throw this.wrongWire('Span', tag);
           }
           r.skip(tag & 7, end);
       }
@@ -621,9 +639,12 @@ class LogScanner extends Scanner {
   }
 }
 
-/** Scans an ExportTraceServiceRequest. Throws `OtlpDecodeError` when it is not one. */
-export function scanTraces(body: Uint8Array): SpanBatch {
-  return new TraceScanner(body).run();
+/**
+ * Scans an ExportTraceServiceRequest. Throws `OtlpDecodeError` when it is not one. With `into`,
+ * that batch is emptied and filled (and returned) instead of a new one.
+ */
+export function scanTraces(body: Uint8Array, into?: SpanBatch): SpanBatch {
+  return new TraceScanner(body, into).run();
 }
 
 /** Scans an ExportLogsServiceRequest. Throws `OtlpDecodeError` when it is not one. */

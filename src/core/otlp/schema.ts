@@ -224,6 +224,34 @@ export function fieldByNumber(message: MessageName, no: number): FieldSpec | und
   return byNumber.get(message)!.get(no);
 }
 
+/** A message's fields by number in arrays, for code that checks every tag it reads. */
+export interface WireTable {
+  /** Wire type of field number `i`; -1 (or past the end) when the schema does not know it. */
+  readonly wire: Int8Array;
+  /** The message type of field number `i` when it is a message field. */
+  readonly sub: readonly (MessageName | undefined)[];
+}
+
+const wireTables = new Map<MessageName, WireTable>();
+
+/** The `WireTable` of `message` (built once). */
+export function wireTable(message: MessageName): WireTable {
+  let t = wireTables.get(message);
+  if (!t) {
+    const fields = MESSAGES[message];
+    const max = fields.reduce((m, f) => Math.max(m, f.no), 0);
+    const wire = new Int8Array(max + 1).fill(-1);
+    const sub: (MessageName | undefined)[] = new Array<MessageName | undefined>(max + 1).fill(undefined);
+    for (const f of fields) {
+      wire[f.no] = wireTypeOf(f.kind);
+      if (f.kind === 'message') sub[f.no] = f.type;
+    }
+    t = { wire, sub };
+    wireTables.set(message, t);
+  }
+  return t;
+}
+
 /** The field of `message` with JSON name `key` (camelCase or snake_case), if any. */
 export function fieldByJson(message: MessageName, key: string): FieldSpec | undefined {
   return byJson.get(message)!.get(key);

@@ -203,6 +203,66 @@ describe('OTLP wire formats', () => {
     assert.equal(b.rejected, 0);
   });
 
+  it('scans into a reused batch exactly as into a new one', () => {
+    const big = new Uint8Array(
+      readFileSync(join(FIXTURES, 'tempo-3.0.3/v1-1ee91d9a9907b7d1d81164bfbcfda7fb.pb')),
+    );
+    const small = jsonToProto('ExportTraceServiceRequest', {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'one' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'ok' },
+                { spanId: 'eee19b7ec3c1b175', name: 'no trace' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    /** Everything a batch holds, as plain values. */
+    const snapshot = (b: ReturnType<typeof scanTraces>) => ({
+      count: b.count,
+      rejected: b.rejected,
+      reason: b.rejectReason,
+      columns: [
+        b.traceId,
+        b.spanHi,
+        b.spanLo,
+        b.startLo,
+        b.startHi,
+        b.endLo,
+        b.endHi,
+        b.nameOff,
+        b.nameLen,
+        b.kind,
+        b.status,
+        b.flags,
+        b.off,
+        b.len,
+        b.scope,
+        b.attrEnd,
+        b.attrs.keyOff,
+        b.attrs.keyLen,
+        b.attrs.type,
+        b.attrs.valOff,
+        b.attrs.valLen,
+        b.attrs.num,
+        b.scopes.resAttrs.keyOff,
+        b.scopes.resAttrs.type,
+        b.scopes.resAttrs.valOff,
+      ].map((g) => Array.from(g.view())),
+      scopes: JSON.stringify({ ...b.scopes, resAttrs: undefined }),
+    });
+    const reused = scanTraces(big);
+    assert.equal(scanTraces(small, reused), reused);
+    assert.deepEqual(snapshot(reused), snapshot(scanTraces(small)));
+    // And back: a batch that was small takes a bigger body.
+    assert.deepEqual(snapshot(scanTraces(big, reused)), snapshot(scanTraces(big)));
+  });
+
   it('refuses bodies that are not an export request', () => {
     const truncated = new Uint8Array(
       readFileSync(join(FIXTURES, 'tempo-3.0.3/v1-1ee91d9a9907b7d1d81164bfbcfda7fb.pb')),

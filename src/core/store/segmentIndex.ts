@@ -54,31 +54,46 @@ class Attrs {
 
   /** Appends `list[from, to)` of a batch; string ranges are relative to `body` at `base` in the segment. */
   add(list: AttrList, from: number, to: number, body: Uint8Array, base: number, strings: StringPool): void {
-    for (let k = from; k < to; k++) {
-      const ko = list.keyOff.data[k]!;
-      this.key.push(strings.intern(body, ko, ko + list.keyLen.data[k]!));
-      const t = list.type.data[k]!;
+    const at = this.key.length;
+    const end = at + to - from;
+    this.key.reserve(end);
+    this.type.reserve(end);
+    this.val.reserve(end);
+    const key = this.key.data;
+    const type = this.type.data;
+    const val = this.val.data;
+    const keyOff = list.keyOff.data;
+    const keyLen = list.keyLen.data;
+    const types = list.type.data;
+    const valOff = list.valOff.data;
+    const valLen = list.valLen.data;
+    const num = list.num.data;
+    for (let k = from, a = at; k < to; k++, a++) {
+      const ko = keyOff[k]!;
+      key[a] = strings.intern(body, ko, ko + keyLen[k]!);
+      const t = types[k]!;
       if (t === ATTR_STR) {
-        const vo = list.valOff.data[k]!;
-        const vl = list.valLen.data[k]!;
+        const vo = valOff[k]!;
+        const vl = valLen[k]!;
         if (vl > MAX_INDEXED_VALUE) {
-          this.type.push(ATTR_LONG_STR);
-          this.val.push(this.long.length >> 1);
+          type[a] = ATTR_LONG_STR;
+          val[a] = this.long.length >> 1;
           this.long.push(base + vo);
           this.long.push(vl);
         } else {
-          this.type.push(t);
-          this.val.push(strings.intern(body, vo, vo + vl));
+          type[a] = t;
+          val[a] = strings.intern(body, vo, vo + vl);
         }
       } else if (t === 2 || t === 3) {
-        this.type.push(t);
-        this.val.push(this.num.length);
-        this.num.push(list.num.data[k]!);
+        type[a] = t;
+        val[a] = this.num.length;
+        this.num.push(num[k]!);
       } else {
-        this.type.push(t);
-        this.val.push(list.num.data[k]!);
+        type[a] = t;
+        val[a] = num[k]!;
       }
     }
+    this.key.length = this.type.length = this.val.length = end;
   }
 }
 
@@ -279,45 +294,106 @@ export class SegmentIndex {
     const scopeMap = this.scopes.add(b.scopes, body, base, strings, this.unknownService);
     const services = this.scopes.resService.data;
     const scopeRes = this.scopes.scopeResource.data;
+    const n = b.count;
+    const first = this.spanTrace.length;
+    // Room for the whole batch first, then plain stores into the columns (a push per column
+    // and span was a third of the index's cost).
+    const cols = [
+      this.spanTrace,
+      this.spanHi,
+      this.spanLo,
+      this.startHi,
+      this.startLo,
+      this.name,
+      this.service,
+      this.scope,
+      this.off,
+      this.len,
+      this.attrEnd,
+    ];
+    for (const c of cols) c.reserve(first + n);
+    this.duration.reserve(first + n);
+    this.kind.reserve(first + n);
+    this.status.reserve(first + n);
+    this.flags.reserve(first + n);
+    this.nextSpan.reserve(first + n);
+    const spanTrace = this.spanTrace.data;
+    const spanHi = this.spanHi.data;
+    const spanLo = this.spanLo.data;
+    const startHi = this.startHi.data;
+    const startLo = this.startLo.data;
+    const duration = this.duration.data;
+    const name = this.name.data;
+    const service = this.service.data;
+    const scopeCol = this.scope.data;
+    const kind = this.kind.data;
+    const status = this.status.data;
+    const flags = this.flags.data;
+    const off = this.off.data;
+    const len = this.len.data;
+    const attrEnd = this.attrEnd.data;
+    const nextSpan = this.nextSpan.data;
     const tw = b.traceId.data;
+    const bSpanHi = b.spanHi.data;
+    const bSpanLo = b.spanLo.data;
+    const bStartHi = b.startHi.data;
+    const bStartLo = b.startLo.data;
+    const bEndHi = b.endHi.data;
+    const bEndLo = b.endLo.data;
+    const bNameOff = b.nameOff.data;
+    const bNameLen = b.nameLen.data;
+    const bScope = b.scope.data;
+    const bKind = b.kind.data;
+    const bStatus = b.status.data;
+    const bFlags = b.flags.data;
+    const bOff = b.off.data;
+    const bLen = b.len.data;
+    const bAttrEnd = b.attrEnd.data;
+    let minTimeMs = this.minTimeMs;
+    let maxTimeMs = this.maxTimeMs;
     let attrFrom = 0;
-    for (let i = 0; i < b.count; i++) {
-      const s = this.spanTrace.length;
+    for (let i = 0; i < n; i++) {
+      const s = first + i;
       const t = this.traceOf(tw[4 * i]!, tw[4 * i + 1]!, tw[4 * i + 2]!, tw[4 * i + 3]!);
-      this.spanTrace.push(t);
-      this.spanHi.push(b.spanHi.data[i]!);
-      this.spanLo.push(b.spanLo.data[i]!);
-      const sHi = b.startHi.data[i]!;
-      const sLo = b.startLo.data[i]!;
-      this.startHi.push(sHi);
-      this.startLo.push(sLo);
-      const dur = (b.endHi.data[i]! - sHi) * 4294967296 + (b.endLo.data[i]! - sLo);
-      this.duration.push(dur > 0 ? dur : 0);
+      spanTrace[s] = t;
+      spanHi[s] = bSpanHi[i]!;
+      spanLo[s] = bSpanLo[i]!;
+      const sHi = bStartHi[i]!;
+      const sLo = bStartLo[i]!;
+      startHi[s] = sHi;
+      startLo[s] = sLo;
+      const dur = (bEndHi[i]! - sHi) * 4294967296 + (bEndLo[i]! - sLo);
+      duration[s] = dur > 0 ? dur : 0;
       const startMs = (sHi * 4294967296 + sLo) / 1e6;
-      if (startMs < this.minTimeMs) this.minTimeMs = startMs;
+      if (startMs < minTimeMs) minTimeMs = startMs;
       const endMs = startMs + (dur > 0 ? dur : 0) / 1e6;
-      if (endMs > this.maxTimeMs) this.maxTimeMs = endMs;
-      const no = b.nameOff.data[i]!;
-      this.name.push(strings.intern(body, no, no + b.nameLen.data[i]!));
-      const scope = scopeMap[b.scope.data[i]!]!;
-      this.scope.push(scope);
-      this.service.push(services[scopeRes[scope]!]!);
-      this.kind.push(b.kind.data[i]!);
-      this.status.push(b.status.data[i]!);
-      this.flags.push(b.flags.data[i]!);
-      this.off.push(base + b.off.data[i]!);
-      this.len.push(b.len.data[i]!);
-      const attrTo = b.attrEnd.data[i]!;
+      if (endMs > maxTimeMs) maxTimeMs = endMs;
+      const no = bNameOff[i]!;
+      name[s] = strings.intern(body, no, no + bNameLen[i]!);
+      const scope = scopeMap[bScope[i]!]!;
+      scopeCol[s] = scope;
+      service[s] = services[scopeRes[scope]!]!;
+      kind[s] = bKind[i]!;
+      status[s] = bStatus[i]!;
+      flags[s] = bFlags[i]!;
+      off[s] = base + bOff[i]!;
+      len[s] = bLen[i]!;
+      const attrTo = bAttrEnd[i]!;
       this.attrs.add(b.attrs, attrFrom, attrTo, body, base, strings);
       attrFrom = attrTo;
-      this.attrEnd.push(this.attrs.type.length);
-      this.nextSpan.push(NONE);
+      attrEnd[s] = this.attrs.type.length;
+      nextSpan[s] = NONE;
       const last = this.traceLastSpan.data[t]!;
       if (last < 0) this.traceFirstSpan.data[t] = s;
-      else this.nextSpan.data[last] = s;
+      else nextSpan[last] = s;
       this.traceLastSpan.data[t] = s;
       this.traceSpanCount.data[t]!++;
     }
+    for (const c of cols) c.length = first + n;
+    this.duration.length = this.kind.length = this.status.length = first + n;
+    this.flags.length = this.nextSpan.length = first + n;
+    this.minTimeMs = minTimeMs;
+    this.maxTimeMs = maxTimeMs;
     this.received(receivedMs);
   }
 

@@ -21,7 +21,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { LogBatch, SpanBatch } from '../otlp/batch';
+import { SpanBatch, type LogBatch } from '../otlp/batch';
 import { scanLogs, scanTraces } from '../otlp/scan';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { WriterLock, type LockInfo, type LockOptions } from './lock';
@@ -164,11 +164,14 @@ function indexFrames(
 ): { validEnd: number; bad: number } {
   const { frames, validEnd } = scanFrames(bytes, 0);
   let bad = 0;
+  let batch: SpanBatch | undefined;
   for (const f of frames) {
     const body = bytes.subarray(f.bodyOffset, f.bodyOffset + f.bodyLength);
     try {
-      if (f.kind === KIND_TRACES) index.addSpans(scanTraces(body), body, base + f.bodyOffset, f.receivedMs);
-      else index.addLogs(scanLogs(body), body, base + f.bodyOffset, f.receivedMs);
+      if (f.kind === KIND_TRACES) {
+        batch = scanTraces(body, batch);
+        index.addSpans(batch, body, base + f.bodyOffset, f.receivedMs);
+      } else index.addLogs(scanLogs(body), body, base + f.bodyOffset, f.receivedMs);
     } catch {
       bad++;
     }
@@ -457,7 +460,7 @@ export class TraceStore extends StoreFiles {
     if (this.closed) return Promise.reject(new StoreBusyError('the store is closed', 5));
     let batch: SpanBatch | LogBatch;
     try {
-      batch = kind === 'traces' ? scanTraces(body) : scanLogs(body);
+      batch = kind === 'traces' ? scanTraces(body, this.spanBatches.pop()) : scanLogs(body);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -466,8 +469,12 @@ export class TraceStore extends StoreFiles {
       rejected: batch.rejected,
       ...(batch.rejected > 0 ? { reason: batch.rejectReason } : {}),
     };
-    if (batch.count === 0) return Promise.resolve(result);
+    if (batch.count === 0) {
+      this.recycle(batch);
+      return Promise.resolve(result);
+    }
     if (this.queuedBytes + body.length > this.maxQueuedBytes && this.queue.length > 0) {
+      this.recycle(batch);
       return Promise.reject(new StoreBusyError('the store is behind on writing; retry shortly', 1));
     }
     return new Promise<AppendResult>((resolve, reject) => {
@@ -483,6 +490,14 @@ export class TraceStore extends StoreFiles {
       this.queuedBytes += body.length;
       void this.pump();
     });
+  }
+
+  /** Span batches to scan into, so a busy receiver does not allocate one per request. */
+  private readonly spanBatches: SpanBatch[] = [];
+
+  /** Gives a batch back once nothing reads it any more. */
+  private recycle(batch: SpanBatch | LogBatch): void {
+    if (batch instanceof SpanBatch && this.spanBatches.length < 16) this.spanBatches.push(batch);
   }
 
   private async pump(): Promise<void> {
@@ -556,7 +571,10 @@ export class TraceStore extends StoreFiles {
     seg.size = p;
     seg.index.coveredBytes = p;
     this.diskFullLogged = false;
-    for (const e of entries) e.resolve(e.result);
+    for (const e of entries) {
+      this.recycle(e.batch);
+      e.resolve(e.result);
+    }
     for (const l of this.listeners) {
       try {
         l();

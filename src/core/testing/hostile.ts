@@ -65,6 +65,7 @@ export function rendered(source: string): { html: string; hrefs: string[]; text:
   const html = marked.parse(source, { async: false, gfm: true });
   const hrefs = [...html.matchAll(/<a [^>]*href="([^"]*)"/g)].map((m) => m[1]!);
   const text = html
+    .replace(/<br>/g, '\n')
     .replace(/<[^>]+>/g, '')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

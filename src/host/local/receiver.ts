@@ -6,6 +6,8 @@ import type { ReceiverSettings, ReceiverView } from '../../core/local';
 import {
   recentTraces,
   startReceiver,
+  traceLogs,
+  type StoredLog,
   type GrpcModule,
   type Receiver,
   type ReceiverStatus,
@@ -169,6 +171,26 @@ export class LocalReceiver implements vscode.Disposable {
     const body = (await res.json()) as { traces?: unknown };
     // Another window's answer: keep the entries that have the shape the Live view reads.
     return Array.isArray(body.traces) ? body.traces.filter(isSummary) : [];
+  }
+
+  /**
+   * The store's OTLP log records of span `spanId` of trace `traceId`, oldest first (through the
+   * owner's query API when another window owns the store); [] while nothing serves the store.
+   */
+  async logs(traceId: string, spanId: string): Promise<StoredLog[]> {
+    const r = this.receiver;
+    if (!r) return [];
+    if (r.store) return traceLogs(r.store, traceId, spanId);
+    const url = r.status.queryUrl;
+    if (!url) return [];
+    const q = new URLSearchParams({ traceId, spanId });
+    const res = await fetch(`${url}/api/trace-lens/logs?${q}`, {
+      signal: AbortSignal.timeout(LOCAL_TIMEOUT_MS),
+    });
+    if (!res.ok) throw new Error(`GET /api/trace-lens/logs → ${res.status}`);
+    const body = (await res.json()) as { logs?: unknown };
+    // Another window's answer: keep the records that have the shape the Logs section reads.
+    return Array.isArray(body.logs) ? body.logs.filter(isStoredLog) : [];
   }
 
   /** Deletes every stored trace and log (through the owner when another window owns the store). */
@@ -368,6 +390,18 @@ export class LocalReceiver implements vscode.Disposable {
 
 function isLoopback(address: string): boolean {
   return address === 'localhost' || address === '::1' || address.startsWith('127.');
+}
+
+function isStoredLog(v: unknown): v is StoredLog {
+  if (typeof v !== 'object' || v === null) return false;
+  const l = v as Record<string, unknown>;
+  return (
+    typeof l.timeUnixNano === 'string' &&
+    typeof l.severityNumber === 'number' &&
+    typeof l.body === 'string' &&
+    Array.isArray(l.attributes) &&
+    typeof l.service === 'string'
+  );
 }
 
 function isSummary(v: unknown): v is TraceSummary {

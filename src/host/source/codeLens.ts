@@ -161,7 +161,8 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
   private recheckTimerAt = Infinity;
   private readonly budget = new RequestBudget(CONCURRENCY, PER_MINUTE);
   private readonly logged = new Set<string>();
-  private pausedUntil = 0;
+  /** Backend name → until when it is not asked (it failed): one backend down leaves the others' lenses. */
+  private readonly pausedUntil = new Map<string, number>();
   private fireTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -181,7 +182,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
         this.results.clear();
         this.metrics.clear();
         this.figures.clear();
-        this.pausedUntil = 0;
+        this.pausedUntil.clear();
         this.changed.fire();
       }),
     );
@@ -302,11 +303,12 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     const key = this.key(backend, target);
     const running = this.pending.get(key);
     if (running) return running;
-    if (Date.now() < this.pausedUntil) return Promise.resolve(false);
+    const paused = () => Date.now() < (this.pausedUntil.get(backend) ?? 0);
+    if (paused()) return Promise.resolve(false);
     const p = this.budget
       .schedule(
         () => this.fetch(key, target),
-        () => wanted() && this.enabled && Date.now() >= this.pausedUntil,
+        () => wanted() && this.enabled && !paused(),
       )
       .finally(() => this.pending.delete(key));
     this.pending.set(key, p);
@@ -359,7 +361,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       if (
         isBackendError(err, 'unreachable', 'unauthorized', 'forbidden', 'timeout', 'rate-limited', 'proxy')
       ) {
-        this.pausedUntil = Date.now() + PAUSE_MS;
+        this.pausedUntil.set(backendName, Date.now() + PAUSE_MS);
       }
       this.logOnce(`code lens: ${qualified(target)}: ${message}`);
     }
@@ -397,6 +399,9 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     if (!backend.search && !hasMetrics(backend)) return [];
     const lenses: vscode.CodeLens[] = [];
     const now = Date.now();
+    // The cut-off note is about the backend, not a function: once per file, over the first
+    // function it may hide spans of.
+    let noted = false;
     for (const fn of functions) {
       const r = this.results.get(this.key(backend.name, fn.target));
       const due = !r || (r.recheckAt !== undefined ? now >= r.recheckAt : now - r.at > TTL_MS);
@@ -405,13 +410,17 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
           (ran) => ran && this.fireSoon(),
         );
       }
+      const waiting = !(r?.stats && r.stats.count > 0) && r?.recheckAt !== undefined && !noted;
       const lens =
         r?.stats && r.stats.count > 0
           ? this.lens(fn, r.stats)
-          : r?.recheckAt !== undefined
+          : waiting
             ? this.waitingLens(fn, r.cutoffMs ?? 0)
             : undefined;
-      if (lens && fn.line < document.lineCount) lenses.push(lens);
+      if (lens && fn.line < document.lineCount) {
+        lenses.push(lens);
+        if (waiting) noted = true;
+      }
     }
     return lenses;
   }
@@ -422,7 +431,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     return new vscode.CodeLens(new vscode.Range(at, at), {
       title: waitingTitle(cutoffMs),
       tooltip: vscode.l10n.t(
-        'No spans of {0} in the last hour so far. Tempo 3.0 answers searches and metrics without the most recent ~{1} s, so spans sent just now are not counted yet; the lens asks again once they are.',
+        'No spans of {0} or other functions of this file in the last hour so far. Tempo 3.0 answers searches and metrics without the most recent ~{1} s, so spans sent just now are not counted yet; the lenses ask again once they are.',
         qualified(fn.target),
         Math.round(cutoffMs / 1000),
       ),
@@ -444,6 +453,14 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     });
   }
 
+  /**
+   * The backend Search and CodeLens ask may have changed (the local store received its first
+   * traces, or was cleared): the lenses ask it, without waiting for their figures to age.
+   */
+  queryBackendChanged(): void {
+    this.changed.fire();
+  }
+
   /** The lens titles of a document, fetching what is missing (for the in-host tests). */
   async titles(uriText: string): Promise<string[]> {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uriText, true));
@@ -460,7 +477,8 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     for (const fn of functions) {
       const r = this.results.get(this.key(backend.name, fn.target));
       if (r?.stats && r.stats.count > 0) titles.push(lensTitle(r.stats, windowLabel()));
-      else if (r?.recheckAt !== undefined) titles.push(waitingTitle(r.cutoffMs ?? 0));
+      else if (r?.recheckAt !== undefined && !titles.includes(waitingTitle(r.cutoffMs ?? 0)))
+        titles.push(waitingTitle(r.cutoffMs ?? 0));
     }
     return titles;
   }

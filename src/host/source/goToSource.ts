@@ -17,6 +17,7 @@ import {
 import type { LoadedTrace } from '../traceService';
 import type { WorkspaceIndex } from './workspaceIndex';
 import { notices } from '../../core/notices';
+import { sourceNoteMarkdown } from '../../core/hovers';
 import * as notify from '../notify';
 
 /** A place in a workspace file, checked to be inside the workspace. */
@@ -107,7 +108,7 @@ export class SourceNavigator implements vscode.Disposable {
     after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 3em' },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   });
-  private marked: { editor: vscode.TextEditor; line: number } | undefined;
+  private marked: { editor: vscode.TextEditor; line: number; note?: string } | undefined;
   private readonly markChanged = new vscode.EventEmitter<void>();
   /** Fires when the marked line changes (the overlay leaves that line to the annotation). */
   readonly onDidChangeMark = this.markChanged.event;
@@ -121,6 +122,19 @@ export class SourceNavigator implements vscode.Disposable {
       this.lineDecoration,
       this.annotationDecoration,
       this.markChanged,
+      // The span's figures sit above the marked line, CodeLens-style, where a split editor shows
+      // them without scrolling sideways (after a long line they were off-screen).
+      vscode.languages.registerCodeLensProvider(
+        { scheme: 'file' },
+        {
+          onDidChangeCodeLenses: this.markChanged.event,
+          provideCodeLenses: (document) => this.noteLens(document),
+        },
+      ),
+      vscode.languages.registerHoverProvider(
+        { scheme: 'file' },
+        { provideHover: (document, position) => this.noteHover(document, position) },
+      ),
       // The mark goes away once the cursor leaves the line, like VS Code's own range highlight.
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (
@@ -453,14 +467,44 @@ export class SourceNavigator implements vscode.Disposable {
     this.unmark();
     const range = editor.document.lineAt(line).range;
     editor.setDecorations(this.lineDecoration, [range]);
-    if (facts) {
+    const note = facts ? sourceAnnotationText(facts) : undefined;
+    // With CodeLens turned off the note goes after the line end, as before: late beats never.
+    if (
+      note &&
+      !vscode.workspace.getConfiguration('editor', editor.document).get<boolean>('codeLens', true)
+    ) {
       const end = new vscode.Range(range.end, range.end);
       editor.setDecorations(this.annotationDecoration, [
-        { range: end, renderOptions: { after: { contentText: sourceAnnotationText(facts) } } },
+        { range: end, renderOptions: { after: { contentText: note } } },
       ]);
     }
-    this.marked = { editor, line };
+    this.marked = { editor, line, ...(note ? { note } : {}) };
     this.markChanged.fire();
+  }
+
+  /** The note of the marked line as a CodeLens above it (label only: the line is already open). */
+  private noteLens(document: vscode.TextDocument): vscode.CodeLens[] {
+    const m = this.marked;
+    if (!m?.note || m.editor.document !== document || m.line >= document.lineCount) return [];
+    const range = document.lineAt(m.line).range;
+    return [
+      new vscode.CodeLens(range, {
+        // A span named `$(…)` stays text: CodeLens titles render theme icons.
+        title: `$(pulse) ${m.note.replace(/\$\(/g, '$\u200b(')}`,
+        tooltip: vscode.l10n.t('The span Go to Source opened: {0}', m.note),
+        command: '',
+      }),
+    ];
+  }
+
+  /** The full note in a hover on the marked line. */
+  private noteHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const m = this.marked;
+    if (!m?.note || m.editor.document !== document || position.line !== m.line) return undefined;
+    // Span names are trace text: escaped by the one builder (appendText leaves autolinks live).
+    const md = new vscode.MarkdownString(sourceNoteMarkdown(m.note), true);
+    md.supportHtml = false;
+    return new vscode.Hover(md, document.lineAt(m.line).range);
   }
 
   /** The line "Go to Source" marked, if any (0-based). */

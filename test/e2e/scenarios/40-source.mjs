@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
 import {
   UI_TIMEOUT,
+  hoverUntilVisible,
   openTracePanel,
+  textBox,
   resetWorkbench,
   rowNamed,
   traceDoc,
@@ -92,9 +94,19 @@ function lineState(editor, n) {
       ...root.querySelectorAll('.margin [class*="ced-"], .glyph-margin-widgets [class*="ced-"]'),
     ].some((e) => near(e) && /span-gutter/.test(getComputedStyle(e).backgroundImage));
     const view = root.querySelector('.editor-scrollable').getBoundingClientRect();
+    // The CodeLens right above the line (its widget ends where the line starts).
+    const lensEl = [...root.querySelectorAll('.codelens-decoration')].find((e) => {
+      const r = e.getBoundingClientRect();
+      return r.bottom <= top + 3 && top - r.bottom < r.height + 6;
+    });
+    const lensBox = lensEl?.getBoundingClientRect();
+    const lens = lensEl
+      ? { text: lensEl.textContent.replace(/\u00a0/g, ' '), left: lensBox.left, right: lensBox.right }
+      : undefined;
     return {
       text: line.textContent.replace(/\u00a0/g, ' '),
       after,
+      lens,
       highlighted,
       gutter,
       view: { left: view.left, right: view.right, top: view.top, bottom: view.bottom },
@@ -110,6 +122,18 @@ function waitForAfterText(editor, n, needle) {
     async () => {
       const s = await lineState(editor, n);
       return s && s.after.some((a) => a.text.includes(needle)) ? s : undefined;
+    },
+    { timeoutMs: UI_TIMEOUT },
+  );
+}
+
+/** Waits for line `n` of `editor` to show a CodeLens above it containing `needle`. */
+function waitForLensAbove(editor, n, needle) {
+  return waitUntil(
+    `line ${n} to show a CodeLens above it with "${needle}"`,
+    async () => {
+      const s = await lineState(editor, n);
+      return s?.lens?.text.includes(needle) ? s : undefined;
     },
     { timeoutMs: UI_TIMEOUT },
   );
@@ -180,23 +204,41 @@ describe('From a span to the code and back (Playwright)', function () {
     assert.ok(panel, `the trace panel is still open: ${JSON.stringify(tabs)}`);
     assert.notEqual(active.viewColumn, panel.group, 'the file opens in another group than the panel');
 
-    // What a person sees: line 55 highlighted and the span's figures after its end.
+    // What a person sees: line 55 highlighted and the span's figures above it (issue 14 item 2:
+    // after the end of this long line they were off-screen in a split editor).
     const editor = editorOf(page, 'DataFetchNode.ts');
-    const state = await waitForAfterText(editor, 55, 'node.DataFetchNode');
+    const state = await waitForLensAbove(editor, 55, 'node.DataFetchNode');
     assert.match(
       state.text,
       /const page = await this\.partner\.listInvoices\(/,
       'line 55 is the listInvoices call',
     );
     assert.ok(state.highlighted, 'line 55 has a whole-line highlight');
-    const annotation = state.after.find((a) => a.text.includes('node.DataFetchNode')).text;
-    assert.match(annotation, /4\.3 s/, `the annotation shows the duration: ${annotation}`);
+    assert.match(state.lens.text, /4\.3 s · node\.DataFetchNode.* of trace/, `the note: ${state.lens.text}`);
+    assert.ok(
+      state.lens.left >= state.view.left && state.lens.right <= state.view.right + 1,
+      `the note is wholly on screen without scrolling: ${JSON.stringify(state)}`,
+    );
+    assert.ok(
+      !state.after.some((a) => a.text.includes('node.DataFetchNode')),
+      'the note is not repeated after the line end',
+    );
     assert.ok(state.top >= state.view.top && state.top <= state.view.bottom, 'line 55 is in view');
-    // The line is longer than the editor is wide: scroll sideways to read the annotation.
-    await scrollToAfterText(page, editor, 55, 'node.DataFetchNode');
     assert.equal((await host('activeEditor')).line, 55, 'the cursor is still on line 55');
-    assert.ok((await lineState(editor, 55)).highlighted, 'line 55 is still highlighted');
     await screenshot('source-a-go-to-source');
+    // The full note in a hover on the line.
+    const hover = page
+      .locator('.monaco-hover')
+      .filter({ visible: true, hasText: /Trace Lens · ⏱ 4\.3 s · node\.DataFetchNode/ })
+      .first();
+    await hoverUntilVisible(
+      page,
+      await textBox(page, 'const page = await this.partner.listInvoices(', 'listInvoices'),
+      hover,
+      'the hover with the note on line 55',
+    );
+    await screenshot('source-a2-note-hover');
+    await page.mouse.move(5, 5);
   });
 
   it("b. the first stack frame of node.NotifyNode's exception opens SmtpClient.ts at line 61", async function () {
@@ -216,11 +258,10 @@ describe('From a span to the code and back (Playwright)', function () {
     const active = await waitForActiveEditor(SMTP, 61);
     assert.equal(active.column, 13, "the cursor is at the frame's column 13");
     const editor = editorOf(page, 'SmtpClient.ts');
-    const state = await waitForAfterText(editor, 61, 'node.NotifyNode');
+    const state = await waitForLensAbove(editor, 61, 'node.NotifyNode');
     assert.match(state.text, /throw new Error\(`SMTP /, 'line 61 is the throw');
     assert.ok(state.highlighted, 'line 61 has a whole-line highlight');
-    assert.match(state.after.find((a) => a.text.includes('node.NotifyNode')).text, /400 ms/);
-    await scrollToAfterText(page, editor, 61, 'node.NotifyNode');
+    assert.match(state.lens.text, /400 ms/);
     await screenshot('source-b-stack-frame');
   });
 

@@ -23,6 +23,10 @@ export const SHOTS = join(ROOT, 'test-results', 'webview');
 export interface Fixture {
   theme?: 'dark' | 'light' | 'hc';
   trace?: WireTrace;
+  /** A comparison panel instead: traces A and B and their comparison (core/compare's answer). */
+  compare?: { a: WireTrace; b: WireTrace; comparison: unknown };
+  /** The answer to every `getSpanLogs`: records, lines and notes (`SpanLogsMessage` without its header). */
+  logs?: { records: unknown[]; lines: unknown[]; notes: string[] };
   /** Generate a synthetic trace of n spans in the page instead. */
   synth?: { n: number; seed?: number };
   details?: Record<number, SpanDetail | null>;
@@ -33,6 +37,10 @@ export interface Fixture {
   /** Answer `ready` with this error instead of a trace. */
   initError?: string;
   answerDetails?: boolean;
+  /** The panel's back/forward history in `init`. */
+  history?: { back: boolean; forward: boolean };
+  /** The pane sizes the host remembers for the workspace, in `init`. */
+  layout?: { detailWidth?: number; detailHeight?: number; labelWidth?: number };
   detailDelayMs?: number;
 }
 

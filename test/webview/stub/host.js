@@ -104,7 +104,26 @@
     if (m.type === 'ready' && fx.autoInit !== false) {
       setTimeout(() => {
         if (fx.initError) tl.send({ type: 'error', message: fx.initError });
-        else {
+        else if (fx.compare) {
+          // A comparison panel: traces A and B under their handles, then the comparison.
+          const a = decode(fx.compare.a);
+          const b = decode(fx.compare.b);
+          tl.trace = b;
+          tl.sendRaw({
+            type: 'init',
+            inReplyTo: m.requestId,
+            subject: {
+              kind: 'compare',
+              a: { traceId: a.model.traceId },
+              b: { traceId: b.model.traceId },
+            },
+            traces: [
+              { handle: 'a', trace: a },
+              { handle: 'b', trace: b },
+            ],
+          });
+          tl.sendRaw({ type: 'comparison', comparison: decode(fx.compare.comparison) });
+        } else {
           const t = trace();
           tl.sendRaw({
             type: 'init',
@@ -113,9 +132,23 @@
             traces: [
               { handle: 'main', trace: t, ...(fx.selectSpanId ? { selectSpanId: fx.selectSpanId } : {}) },
             ],
+            ...(fx.history ? { history: fx.history } : {}),
+            ...(fx.layout ? { layout: fx.layout } : {}),
           });
         }
       }, 0);
+    } else if (m.type === 'getSpanLogs' && fx.logs) {
+      setTimeout(
+        () =>
+          tl.sendRaw({
+            type: 'spanLogs',
+            inReplyTo: m.requestId,
+            handle: m.handle,
+            index: m.index,
+            ...decode(fx.logs),
+          }),
+        0,
+      );
     } else if (m.type === 'getSpanDetail' && fx.answerDetails !== false) {
       setTimeout(
         () => tl.sendRaw({ type: 'spanDetail', inReplyTo: m.requestId, detail: detailFor(m.index) }),

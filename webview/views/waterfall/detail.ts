@@ -26,6 +26,8 @@ export interface DetailActions {
   close(): void;
   /** Selects another span of this trace (the parent). */
   select(index: number): void;
+  /** Further sections after the span's own (the Logs section), or nothing. */
+  extraSection?(index: number): HTMLElement | undefined;
 }
 
 const KIND_NAMES = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
@@ -213,6 +215,8 @@ export class DetailPane {
       if (detail.links.length)
         parts.push(this.section(fmt(S.linksN, detail.links.length), this.links(detail.links), 'links'));
     }
+    const extra = this.actions.extraSection?.(i);
+    if (extra) parts.push(extra);
     this.body.replaceChildren(...parts);
     this.body.scrollTop = scrollTop;
   }

@@ -14,12 +14,27 @@ import { selfIntervals, type RowList } from '../../rowModel';
 import { spanName, spanService, type TraceData } from '../../trace';
 import { S, fmt } from '../../l10n';
 
+/** A short note after a row's duration: how the span's operation changed in a comparison. */
+export interface RowBadge {
+  text: string;
+  tone: 'slower' | 'faster' | 'added';
+}
+
 /** Row height in CSS pixels (also in style.css as --tl-row-h). */
 export const ROW_H = 22;
 /** Rows rendered above and below the viewport. */
 const OVERSCAN = 12;
 /** Indentation per depth level in pixels. */
 const INDENT = 12;
+/** A name keeps at least this many characters visible, however deep its span (issue 13). */
+export const MIN_NAME_CHARS = 16;
+/**
+ * Below this name-column width the service shows as its colour chip only, with its name in the
+ * chip's tooltip: the room goes to the span name.
+ */
+export const COMPACT_LABEL_PX = 300;
+/** Label pixels that are not the name: paddings, the twistie, one mark, the chip, an ellipsis. */
+const LABEL_CHROME_PX = 4 + 8 + 16 + 18 + 14 + 12;
 /** Bars are clamped to this range (in % of the track) so deep zoom never overflows layout units. */
 const CLAMP_LO = -5;
 const CLAMP_HI = 105;
@@ -109,6 +124,9 @@ export class Waterfall {
   private shownLabelWidth = -1;
   private lastTop = 0;
   private activeId = '';
+  /** Deepest indent (in levels) that still leaves MIN_NAME_CHARS for the name; -1: not measured. */
+  private indentCap = -1;
+  private charW = 0;
   /** Called after each paint of rows (the benchmark and tests hook here). */
   onPaint: (() => void) | undefined;
   /** Called when the person resized the name column. */
@@ -181,9 +199,23 @@ export class Waterfall {
     const w = avail > 0 ? Math.round(Math.min(this.labelWidth, Math.max(120, avail * 0.6))) : this.labelWidth;
     if (w === this.shownLabelWidth) return;
     this.shownLabelWidth = w;
+    this.indentCap = -1;
     this.element.style.setProperty('--tl-label-w', `${w}px`);
+    const compact = w < COMPACT_LABEL_PX;
+    this.element.classList.toggle('tl-compact', compact);
+    this.labelHead.textContent = compact ? S.operation : S.serviceAndOperation;
     for (const r of this.live.values()) r.indent = -1;
     this.lastTickKey = '';
+    this.schedule();
+  }
+
+  /** A note after each row's duration (a comparison's delta badge), or undefined for none. */
+  private badgeOf: ((span: number) => RowBadge | undefined) | undefined;
+
+  /** Sets the notes after the rows' durations (undefined: none) and repaints the rows. */
+  setBadges(fn: ((span: number) => RowBadge | undefined) | undefined): void {
+    this.badgeOf = fn;
+    for (const r of this.live.values()) r.span = -1;
     this.schedule();
   }
 
@@ -409,7 +441,17 @@ export class Waterfall {
       }
       r.name.textContent = name;
       r.service.textContent = service;
+      // In a narrow column only the chip shows: its tooltip names the service.
+      r.service.title = service;
       r.dur.textContent = dur;
+      const badge = this.badgeOf?.(span);
+      if (badge) {
+        r.dur.dataset.delta = badge.text;
+        r.dur.dataset.tone = badge.tone;
+      } else if (r.dur.dataset.delta !== undefined) {
+        delete r.dur.dataset.delta;
+        delete r.dur.dataset.tone;
+      }
       const isError = (flags & SpanFlag.Error) !== 0;
       if (isError !== r.error) {
         r.error = isError;
@@ -487,9 +529,29 @@ export class Waterfall {
   }
 
   private indentFor(depth: number): number {
-    // Deep trees would push names out of the column: cap the indent at half its width.
-    const cap = Math.max(4, Math.floor((this.shownLabelWidth * 0.5) / INDENT));
-    return Math.min(depth, cap);
+    if (this.indentCap < 0) {
+      // Deep trees would push names out of the column: indent only as far as leaves the name
+      // MIN_NAME_CHARS characters (measured in the rows' font), and at most half the column.
+      const charW = this.measureCharWidth();
+      // 10% over the average: names of wide letters (`ValidateAndPersist`) must fit too.
+      const room = this.shownLabelWidth - LABEL_CHROME_PX - MIN_NAME_CHARS * charW * 1.1;
+      const half = Math.floor((this.shownLabelWidth * 0.5) / INDENT);
+      this.indentCap = Math.max(1, Math.min(half, Math.floor(room / INDENT)));
+    }
+    return Math.min(depth, this.indentCap);
+  }
+
+  /** The average width of a character of a span name, in pixels. */
+  private measureCharWidth(): number {
+    if (this.charW > 0) return this.charW;
+    const font = this.scroller.isConnected ? getComputedStyle(this.scroller).font : '';
+    const ctx = font ? document.createElement('canvas').getContext('2d') : null;
+    if (!ctx) return 7.5;
+    ctx.font = font;
+    // A mix of the letters, digits and signs span names are made of.
+    const sample = 'POST /v1/charges process_item GET cart_items 0123456789';
+    this.charW = ctx.measureText(sample).width / sample.length;
+    return this.charW;
   }
 
   private renderMarks(marks: HTMLSpanElement, flags: number): void {

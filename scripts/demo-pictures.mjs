@@ -1,0 +1,163 @@
+// The README's pictures (docs/images), taken from the real demo: starts `node scripts/demo.mjs
+// --code-server` (the demo system's traces in the editor's receiver), opens the workbench in
+// Chromium, and photographs what a person does first: the hover over a trace ID in logs/app.log,
+// and the trace opened from the slow partner call's log line beside the log, with the slow GET
+// selected. It prints what the hover says the time went to: look at both pictures.
+//
+//   node scripts/demo-pictures.mjs [--out DIR]     default DIR: docs/images
+//
+// Waits on conditions only; stops the demo (and everything it started) at the end.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitUntil } from '../test/e2e/context.mjs';
+import {
+  UI_TIMEOUT,
+  hoverUntilVisible,
+  readText,
+  rowNamed,
+  textBox,
+  traceDoc,
+} from '../test/e2e/workbench.mjs';
+import { descendants, describeProcess, stopTree } from './demoSystem.mjs';
+import { launchChromium } from './tools.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outArg = process.argv.indexOf('--out');
+const OUT = resolve(outArg > 0 ? process.argv[outArg + 1] : join(root, 'docs', 'images'));
+const HOVER_VIEWPORT = { width: 1920, height: 1080 };
+/** Wide enough for the log lines and the waterfall side by side. */
+const PANEL_VIEWPORT = { width: 2400, height: 820 };
+
+const log = (m) => console.log(`[pictures] ${m}`);
+
+/** Starts the demo; resolves when it prints the URL, with the trace IDs it printed. */
+function startDemo() {
+  const child = spawn(process.execPath, [join(root, 'scripts', 'demo.mjs'), '--code-server'], {
+    cwd: root,
+    env: { ...process.env, DEMO_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  let out = '';
+  const ready = new Promise((ok, fail) => {
+    child.stdout.on('data', (c) => {
+      process.stdout.write(c);
+      out += c;
+      const url = /Open:\s+(http:\/\/\S+)/.exec(out)?.[1];
+      const workflow = /trace workflow\s+([0-9a-f]{32})/.exec(out)?.[1];
+      if (url && workflow) ok({ url, workflow });
+    });
+    child.once('exit', (code) => fail(new Error(`demo.mjs exited (${code}) before it was ready`)));
+  });
+  return { child, ready };
+}
+
+async function openLog(page) {
+  // Quick Open, as a person does.
+  await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
+  await page.keyboard.press('Control+P');
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await page.keyboard.type('logs/app.log');
+  await widget.locator('.monaco-list-row', { hasText: 'app.log' }).first().waitFor({ timeout: UI_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab', { hasText: 'app.log' }).waitFor({ timeout: UI_TIMEOUT });
+}
+
+async function hoverPicture(page, workflow) {
+  await page.setViewportSize(HOVER_VIEWPORT);
+  await openLog(page);
+  const box = await textBox(page, `workflow started trace_id=${workflow}`, workflow);
+  const hover = page
+    .locator('.monaco-hover', { hasText: 'POST /workflows/:workflowId/runs' })
+    .filter({ visible: true })
+    .first();
+  await hoverUntilVisible(page, box, hover, 'the hover over the workflow trace ID');
+  await waitUntil('the hover to say where the time went', async () =>
+    /Where the time went/.test(await readText(hover)),
+  );
+  const file = join(OUT, 'hover.png');
+  await page.screenshot({ path: file });
+  const said = (await readText(hover)).split('\n').filter(Boolean);
+  log(`${file}: ${said.slice(0, 4).join(' | ')}`);
+  await page.mouse.move(5, 5);
+  await page.keyboard.press('Escape');
+}
+
+async function panelPicture(page, workflow) {
+  await page.keyboard.press('Control+B'); // the side bar closed: the log and the trace side by side
+  await page.setViewportSize(PANEL_VIEWPORT);
+  await waitUntil('the workbench to lay out at the picture size', async () => {
+    const b = await page.locator('.monaco-workbench').boundingBox();
+    return b && Math.round(b.width) === PANEL_VIEWPORT.width;
+  });
+  const editor = page.locator('.part.editor');
+  const tab = page.locator('.tabs-container .tab', { hasText: workflow.slice(0, 8) });
+  await waitUntil(
+    'Ctrl+click on the trace ID of the slow partner line to open the trace',
+    async () => {
+      const at = await textBox(page, 'partner API slow', workflow, editor);
+      const x = at.x + at.width / 2;
+      const y = at.y + at.height / 2;
+      await page.mouse.move(x, y);
+      await page.keyboard.down('Control');
+      try {
+        await page.mouse.click(x, y);
+      } finally {
+        await page.keyboard.up('Control');
+      }
+      await tab.first().waitFor({ state: 'visible', timeout: 5000 });
+      return true;
+    },
+    { timeoutMs: UI_TIMEOUT, intervalMs: 200 },
+  );
+  const doc = traceDoc(page);
+  // The slow page of the partner API: the first GET.
+  const get = rowNamed(doc, 'GET');
+  await get.waitFor({ timeout: 60000 });
+  await get.locator('.tl-name').click();
+  await waitUntil('the slow GET in the detail pane', async () =>
+    /Duration\s*4\.\d+ s/.test(await readText(doc.locator('#tl-detail')).catch(() => '')),
+  );
+  await page.mouse.move(5, 5);
+  const file = join(OUT, 'panel.png');
+  await page.screenshot({ path: file });
+  log(`${file}`);
+}
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  const demo = startDemo();
+  let browser;
+  try {
+    const { url, workflow } = await demo.ready;
+    browser = await launchChromium({ headless: true });
+    const page = await (await browser.newContext({ viewport: HOVER_VIEWPORT })).newPage();
+    await page.goto(url, { timeout: 120000 });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 120000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: 'logs' })
+      .waitFor({ state: 'visible', timeout: 120000 });
+    // The receiver opened the store the demo filled: its status bar item counts the traces.
+    await page
+      .locator('.statusbar-item[id="tracelens.trace-lens.traceLens.receiver"]', { hasText: 'traces' })
+      .waitFor({ timeout: 60000 });
+    await hoverPicture(page, workflow);
+    await panelPicture(page, workflow);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    const left = await stopTree(demo.child, { signal: 'SIGINT', graceMs: 20000, log, name: 'demo.mjs' });
+    const all = [...new Set([...left, ...descendants(process.pid)])];
+    if (all.length) log(`still running: ${all.map(describeProcess).join(', ')}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`[pictures] ${err instanceof Error ? (err.stack ?? err.message) : err}`);
+    process.exit(1);
+  },
+);
