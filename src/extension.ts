@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     const navigator = new SourceNavigator(sourceIndex, log);
     const overlay = new TraceOverlay(panels, navigator, sourceIndex, context.extensionUri, log);
     const lenses = new FunctionLenses(traces, log);
-    const search = new TraceSearchView(traces, context.globalState, log);
+    const search = new TraceSearchView(traces, context.globalState, log, context.extensionUri);
     const { live, statusBar } = local.show();
     // The first local traces make the local store what CodeLens asks (when no backend was chosen).
     let held = local.receiver.holdsTraces();

@@ -125,6 +125,8 @@ const ALLOWED: ReadonlyArray<{ file: string; text: string; why: string }> = [
     text: 'null',
     why: 'an attribute whose value is null, as written',
   },
+  { file: 'webview/views/search/plot.ts', text: 'A', why: 'the letter of the first trace to compare' },
+  { file: 'webview/views/search/plot.ts', text: 'B', why: 'the letter of the second trace to compare' },
 ];
 
 /** Files that speak to a language model, not a person: in English, like core/agent and the MCP server. */

@@ -4,7 +4,13 @@
  * global keys and saving the state. The state itself is the session's (session.ts), the host
  * channel is hostApi.ts, the key map keys.ts, and each view lives in views/<name>/.
  */
-import type { PanelHistoryState, PanelLayout, PanelSubject, TraceEntry } from '../src/shared/protocol';
+import type {
+  PanelHistoryState,
+  PanelLayout,
+  SearchPayload,
+  TraceEntry,
+  WebviewSubject,
+} from '../src/shared/protocol';
 import { ErrorBanner, errorActions } from './banner';
 import { el, icon } from './dom';
 import { renderHeader } from './header';
@@ -16,7 +22,7 @@ import { readState, type ViewState } from './state';
 import { applyPalette, watchTheme } from './theme';
 import { Toolbar } from './toolbar';
 import { ViewTabs } from './viewTabs';
-import { VIEWS, isViewName, type ViewEntry, type ViewName } from './views';
+import { SUBJECT_VIEWS, VIEWS, isViewName, type SearchView, type ViewEntry, type ViewName } from './views';
 import type { View } from './views/view';
 import { S, fmt } from './l10n';
 
@@ -41,6 +47,8 @@ export class App {
   private readonly compareButton: HTMLButtonElement;
   /** Says which span set (a statistics row) filters the views, with a button to drop it. */
   private readonly spanSetBar: HTMLDivElement;
+  /** The search results view, when the subject is a search. */
+  private searchView: SearchView | undefined;
   private saveTimer = 0;
   /** Where the panel is in its back/forward history (from `init`). */
   private history: PanelHistoryState = { back: false, forward: false };
@@ -73,6 +81,7 @@ export class App {
       spanLogs: (handle, index, logs) => {
         for (const v of this.views.values()) v.logsArrived?.(handle, index, logs);
       },
+      search: (search) => this.showSearch(search),
     });
     s.needSpanText = (handle) => this.host.requestSpanText(handle);
     this.progress = el('div', {
@@ -231,7 +240,11 @@ export class App {
 
   // ---- states: loading, error, trace ----------------------------------------------------------
 
-  private onInit(subject: PanelSubject | undefined, traces: TraceEntry[]): void {
+  private onInit(subject: WebviewSubject | undefined, traces: TraceEntry[]): void {
+    if (subject?.kind === 'search') {
+      this.showSearch(undefined);
+      return;
+    }
     if (subject) this.session.setSubject(subject);
     const available = this.availableViews();
     this.tabs.setAvailable(available);
@@ -241,6 +254,20 @@ export class App {
     if (saved && isViewName(saved) && available.has(saved)) this.showView(saved);
     else if (!available.has(this.viewName) && first && isViewName(first)) this.showView(first);
     for (const entry of traces) this.showTrace(entry, true);
+  }
+
+  /** A search webview: its view replaces the trace views (`search` undefined: not yet known). */
+  private showSearch(search: SearchPayload | undefined): void {
+    let view = this.searchView;
+    if (!view) {
+      view = this.searchView = SUBJECT_VIEWS.search({ host: this.host });
+      this.shell.replaceChildren(view.element);
+      view.focus();
+    }
+    if (!search) return;
+    view.show(search);
+    // The host's serializer shows these results again after a window reload.
+    this.api.setState({ subject: { kind: 'search' }, search });
   }
 
   private showLoading(traceId: string | undefined): void {

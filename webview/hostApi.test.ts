@@ -23,12 +23,76 @@ function channel() {
       error: record('error'),
       selectSpan: record('selectSpan'),
       spanDetail: record('spanDetail'),
+      search: record('search'),
     },
   );
   return { host, posted, heard };
 }
 
 describe('webview host channel', () => {
+  it('takes a search subject and a search, dropping malformed rows; posts a comparison', () => {
+    const { host, posted, heard } = channel();
+    host.receive({ type: 'init', inReplyTo: 1, subject: { kind: 'search' }, traces: [] });
+    const good = {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      startMs: 1_700_000_000_000,
+      durationMs: 12,
+      rootService: 'api',
+      rootName: 'GET /',
+      spanCount: 3,
+      errorCount: null,
+      matched: 1,
+      spanId: 'NOT-A-SPAN',
+    };
+    host.receive({
+      type: 'search',
+      search: {
+        query: '{ }',
+        rangeLabel: 'Last 1 hour',
+        start: 1,
+        end: 2,
+        backendName: 'Tempo',
+        status: 'done',
+        limit: 100,
+        canCompare: 'yes',
+        rows: [
+          good,
+          { ...good, traceId: '<img src=x>' },
+          null,
+          { ...good, traceId: '0af7651916cd43dd8448eb211c80319c', spanCount: -4, startMs: 'now' },
+        ],
+      },
+    });
+    host.receive({ type: 'search', search: 'nothing' });
+    assert.deepEqual(heard[0], [
+      'init',
+      { kind: 'search' },
+      [],
+      { history: { back: false, forward: false } },
+    ]);
+    assert.equal(heard.length, 2, 'a search that is not an object is dropped');
+    const search = heard[1]![1] as { rows: Array<Record<string, unknown>>; canCompare: boolean };
+    assert.equal(search.canCompare, false, 'only true enables Compare');
+    assert.deepEqual(
+      search.rows.map((r) => [r.traceId, r.spanId, r.spanCount, r.errorCount, Number.isNaN(r.startMs)]),
+      [
+        ['4bf92f3577b34da6a3ce929d0e0e4736', undefined, 3, null, false],
+        ['0af7651916cd43dd8448eb211c80319c', undefined, null, null, true],
+      ],
+    );
+    host.compareTraces(
+      { traceId: '4bf92f3577b34da6a3ce929d0e0e4736' },
+      { traceId: '0af7651916cd43dd8448eb211c80319c' },
+    );
+    assert.deepEqual(posted, [
+      {
+        type: 'compareTraces',
+        a: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736' },
+        b: { traceId: '0af7651916cd43dd8448eb211c80319c' },
+      },
+    ]);
+  });
+
   it('says it is ready with a request ID, and posts what the views ask for with the trace handle', () => {
     const { host, posted } = channel();
     host.ready();

@@ -5,21 +5,25 @@
  */
 import type { SpanDetail, StackFrameRef } from '../src/shared/model';
 import {
-  parsePanelSubject,
+  parseWebviewSubject,
   type HostMessage,
   parsePanelLayout,
   type PanelHistoryState,
   type PanelLayout,
   type PanelSubject,
   type SpanTextColumns,
+  type SearchPayload,
   type TraceEntry,
   type OperationComparison,
   type SpanLogLine,
   type SpanLogRecord,
   type TraceHandle,
+  type TraceRef,
   type WebviewMessage,
   type WireComparison,
+  type WebviewSubject,
 } from '../src/shared/protocol';
+import { readSearch } from '../src/shared/searchPayload';
 import { S } from './l10n';
 
 /** The object `acquireVsCodeApi()` returns. */
@@ -36,10 +40,12 @@ export interface HostHandlers {
    * pane sizes last chosen in this workspace.
    */
   init(
-    subject: PanelSubject | undefined,
+    subject: WebviewSubject | undefined,
     traces: TraceEntry[],
     panel: { history: PanelHistoryState; layout?: PanelLayout },
   ): void;
+  /** A search and its results (a search webview's only content). */
+  search(search: SearchPayload): void;
   /** A new version of one trace. */
   trace(entry: TraceEntry): void;
   loading(handle: TraceHandle | undefined, traceId: string | undefined): void;
@@ -131,7 +137,7 @@ export class HostApi {
         }
         const h = isObject(m.history) ? m.history : {};
         const layout = parsePanelLayout(m.layout);
-        this.on.init(parsePanelSubject(m.subject), traces as TraceEntry[], {
+        this.on.init(parseWebviewSubject(m.subject), traces as TraceEntry[], {
           history: { back: h.back === true, forward: h.forward === true },
           ...(layout ? { layout } : {}),
         });
@@ -179,6 +185,11 @@ export class HostApi {
         if (!p || p.requestId !== msg.inReplyTo) return;
         this.pendingLogs = undefined;
         this.on.spanLogs?.(p.handle, p.index, readLogs(raw as Record<string, unknown>));
+        return;
+      }
+      case 'search': {
+        const search = readSearch(msg.search);
+        if (search) this.on.search(search);
         return;
       }
       default: {
@@ -303,6 +314,11 @@ export class HostApi {
   /** Runs Test Connection (an error's button). */
   testConnection(): void {
     this.post({ type: 'testConnection' });
+  }
+
+  /** Compare trace `a` with trace `b` (the host runs the comparison command). */
+  compareTraces(a: TraceRef, b: TraceRef): void {
+    this.post({ type: 'compareTraces', a, b });
   }
 
   /** The selection changed (`index` -1: nothing is selected). */

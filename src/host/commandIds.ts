@@ -21,6 +21,7 @@ export const Commands = {
   showFunctionTraces: 'traceLens.showFunctionTraces',
   searchTraces: 'traceLens.searchTraces',
   clearSearch: 'traceLens.clearSearch',
+  showSearchResults: 'traceLens.showSearchResults',
   receiverMenu: 'traceLens.receiverMenu',
   startReceiver: 'traceLens.startReceiver',
   stopReceiver: 'traceLens.stopReceiver',
@@ -42,7 +43,8 @@ export type SourceCommandId =
   | typeof Commands.clearOverlay
   | typeof Commands.showFunctionTraces
   | typeof Commands.searchTraces
-  | typeof Commands.clearSearch;
+  | typeof Commands.clearSearch
+  | typeof Commands.showSearchResults;
 
 /** The commands of the local receiver (`host/local/`); their handlers come from there. */
 export type LocalCommandId =

@@ -21,6 +21,7 @@ import { renderPanelHtml } from '../shared/panelHtml';
 import { webviewStrings } from '../shared/strings';
 import type { LoadedTrace, TraceLoads, TraceService } from './traceService';
 import { Commands } from './commandIds';
+import { runCompareTraces } from './compareCommand';
 import { parseStackTrace } from '../core/source';
 import { readDetail } from '../core/decode';
 import { spanIdAt, type SpanDetail, type StackFrameRef } from '../shared/model';
@@ -547,6 +548,9 @@ class TracePanel implements vscode.Disposable {
         }
         return;
       }
+      case 'compareTraces':
+        await runCompareTraces(msg.a, msg.b, this.log);
+        return;
       case 'selectionChanged': {
         const slot = this.slotOf(msg.handle);
         if (!slot) return;

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import {
   parsePanelSubject,
   parseWebviewMessage,
+  parseWebviewSubject,
   subjectKey,
   subjectTraces,
   type PanelSubject,
@@ -36,6 +37,22 @@ describe('parseWebviewMessage', () => {
       undefined,
     ],
     ['openTrace', { type: 'openTrace', traceId: id }, { type: 'openTrace', traceId: id }],
+    [
+      'compareTraces',
+      { type: 'compareTraces', a: { traceId: id }, b: { traceId: id.toUpperCase(), backend: 'prod', x: 1 } },
+      { type: 'compareTraces', a: { traceId: id }, b: { traceId: id, backend: 'prod' } },
+    ],
+    ['compareTraces with one trace', { type: 'compareTraces', a: { traceId: id } }, undefined],
+    [
+      'compareTraces with a bad ID',
+      { type: 'compareTraces', a: { traceId: id }, b: { traceId: 'abc' } },
+      undefined,
+    ],
+    [
+      'compareTraces with a backend name carrying a newline',
+      { type: 'compareTraces', a: { traceId: id }, b: { traceId: id, backend: 'a\nb' } },
+      undefined,
+    ],
     [
       'openTrace with span',
       { type: 'openTrace', traceId: id, spanId: 'b7ad6b7169203331' },
@@ -116,12 +133,29 @@ describe('parseWebviewMessage under fuzzing', () => {
     openLogLine: { type: 'openLogLine', id: 12 },
     openBackendSetting: { type: 'openBackendSetting' },
     testConnection: { type: 'testConnection' },
+    compareTraces: {
+      type: 'compareTraces',
+      a: { traceId: id },
+      b: { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', backend: 'prod' },
+    },
   };
 
   /** What each field may hold, written apart from the parser so the two check each other. */
   type FieldRule = (v: unknown) => boolean;
   const index: FieldRule = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 31;
   const handle: FieldRule = (v) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(v);
+  const traceRef: FieldRule = (v) => {
+    if (typeof v !== 'object' || v === null) return false;
+    const r = v as Record<string, unknown>;
+    const keys = Object.keys(r);
+    return (
+      keys.every((k) => k === 'traceId' || k === 'backend') &&
+      typeof r.traceId === 'string' &&
+      /^[0-9a-f]{32}$/.test(r.traceId) &&
+      (!('backend' in r) ||
+        (typeof r.backend === 'string' && r.backend.length > 0 && r.backend.length <= 200))
+    );
+  };
   const shapes: Record<WebviewMessage['type'], Record<string, { rule: FieldRule; optional?: boolean }>> = {
     ready: { requestId: { rule: index } },
     getSpanDetail: { requestId: { rule: index }, handle: { rule: handle }, index: { rule: index } },
@@ -176,6 +210,7 @@ describe('parseWebviewMessage under fuzzing', () => {
     openLogLine: { id: { rule: index } },
     openBackendSetting: {},
     testConnection: {},
+    compareTraces: { a: { rule: (v) => traceRef(v) }, b: { rule: (v) => traceRef(v) } },
   };
 
   /** True when `m` has exactly the fields its type allows, each of the right kind. */
@@ -273,6 +308,18 @@ describe('parseWebviewMessage under fuzzing', () => {
     for (const [k, v] of hostile.entries())
       assert.equal(parseWebviewMessage(v), undefined, `hostile value ${k}`);
     assert.equal(parseWebviewMessage({ type: { toString: () => 'ready' }, requestId: 1 }), undefined);
+  });
+});
+
+describe('webview subjects', () => {
+  it('reads a search subject, and panel subjects as parsePanelSubject does', () => {
+    assert.deepEqual(parseWebviewSubject({ kind: 'search', query: 'x' }), { kind: 'search' });
+    const id = '0af7651916cd43dd8448eb211c80319c';
+    assert.deepEqual(parseWebviewSubject({ kind: 'trace', traceId: id }), { kind: 'trace', traceId: id });
+    assert.equal(parseWebviewSubject({ kind: 'searches' }), undefined);
+    assert.equal(parseWebviewSubject(null), undefined);
+    // A trace panel's saved state never names a search: the trace serializer reads only those.
+    assert.equal(parsePanelSubject({ kind: 'search' }), undefined);
   });
 });
 

@@ -27,6 +27,12 @@ export interface TraceRef {
 /** What a panel shows. Panels are keyed by it (`subjectKey`), not by one trace ID. */
 export type PanelSubject = ({ kind: 'trace' } & TraceRef) | { kind: 'compare'; a: TraceRef; b: TraceRef };
 
+/**
+ * What a webview shows: a trace panel's subject, or (`search`) the results of a TraceQL search,
+ * which arrive in `search` messages. A search has no traces of its own; a click opens one.
+ */
+export type WebviewSubject = PanelSubject | { kind: 'search' };
+
 /** The handle of a single-trace panel's trace. */
 export const MAIN_HANDLE: TraceHandle = 'main';
 
@@ -125,7 +131,7 @@ export function parsePanelLayout(raw: unknown): PanelLayout | undefined {
 export interface InitMessage {
   type: 'init';
   inReplyTo: number;
-  subject: PanelSubject;
+  subject: WebviewSubject;
   /** The subject's traces that have loaded, in the order of `subjectTraces`. */
   traces: TraceEntry[];
   /** The panel's history; absent: none (a panel that never navigated). */
@@ -258,6 +264,56 @@ export interface SpanLogsMessage {
   notes: string[];
 }
 
+/** One trace of a search result, as the search view lists it. Text fields are untrusted. */
+export interface SearchRow {
+  /** 32 lowercase hex digits. */
+  traceId: string;
+  /** Unix milliseconds of the trace's start; NaN when the backend did not say. */
+  startMs: number;
+  /** Milliseconds; 0 when the backend left it out (traces shorter than 1 ms). */
+  durationMs: number;
+  /** The root span's service; '' when the root span is missing. */
+  rootService: string;
+  /** The root span's name; '' when the root span is missing. */
+  rootName: string;
+  /** Spans in the trace; null when the backend did not say. */
+  spanCount: number | null;
+  /** Spans with an error status; null when the backend did not say. */
+  errorCount: number | null;
+  /** Spans the query matched. */
+  matched: number;
+  /** The first matched span (16 hex digits): the trace opens there. */
+  spanId?: string;
+}
+
+/** A search and its results, as the search view shows them. */
+export interface SearchPayload {
+  /** TraceQL as typed. */
+  query: string;
+  /** The range as the person picked it ("Last 1 hour"). */
+  rangeLabel: string;
+  /** The searched range in Unix seconds. */
+  start: number;
+  end: number;
+  /** Who answered ("Tempo (127.0.0.1:3200)", "Local store"). */
+  backendName: string;
+  /** Still running, answered, or failed (`message` says why). */
+  status: 'running' | 'done' | 'error';
+  /** The error, or a note about the answer (a cut-off, results capped at the limit). */
+  message?: string;
+  /** The most results asked for: a full page means there may be more. */
+  limit: number;
+  rows: SearchRow[];
+  /** Whether `traceLens.compareTraces` is registered (Compare is offered only then). */
+  canCompare: boolean;
+}
+
+/** The search a search webview shows (first after `init`, then after every run). */
+export interface SearchMessage {
+  type: 'search';
+  search: SearchPayload;
+}
+
 export type HostMessage =
   | InitMessage
   | LoadingMessage
@@ -267,7 +323,8 @@ export type HostMessage =
   | SelectSpanMessage
   | SpanTextMessage
   | ComparisonMessage
-  | SpanLogsMessage;
+  | SpanLogsMessage
+  | SearchMessage;
 
 // ---- webview → host ---------------------------------------------------------------------------
 
@@ -346,6 +403,13 @@ export interface SelectionChangedMessage {
   index: number | null;
 }
 
+/** Compare two traces (from the search results): the host runs `traceLens.compareTraces`. */
+export interface CompareTracesMessage {
+  type: 'compareTraces';
+  a: TraceRef;
+  b: TraceRef;
+}
+
 /**
  * Ask for the searchable texts of a trace's spans (attribute values, event names), which the
  * search needs once a free-text term is typed; the host answers with `spanText`.
@@ -406,6 +470,7 @@ export interface OpenLogLineMessage {
 }
 
 export type WebviewMessage =
+  | CompareTracesMessage
   | CompareWithMessage
   | GetSpanLogsMessage
   | OpenLogLineMessage
@@ -469,6 +534,13 @@ export function parsePanelSubject(raw: unknown): PanelSubject | undefined {
     return a && b ? { kind: 'compare', a, b } : undefined;
   }
   return undefined;
+}
+
+/** Validates a webview subject from untrusted data: a panel subject or a search. */
+export function parseWebviewSubject(raw: unknown): WebviewSubject | undefined {
+  if (typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'search')
+    return { kind: 'search' };
+  return parsePanelSubject(raw);
 }
 
 /**
@@ -548,6 +620,11 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return { type: 'openBackendSetting' };
     case 'testConnection':
       return { type: 'testConnection' };
+    case 'compareTraces': {
+      const a = parseTraceRef(m.a);
+      const b = parseTraceRef(m.b);
+      return a && b ? { type: 'compareTraces', a, b } : undefined;
+    }
     case 'selectionChanged':
       return isHandle(m.handle) && (m.index === null || isIndex(m.index))
         ? { type: 'selectionChanged', handle: m.handle, index: m.index }

@@ -7,6 +7,7 @@ import type { PanelSubject } from '../../src/shared/protocol';
 import { CompareView } from './compare';
 import { FlameView } from './flame';
 import { StatsView } from './stats';
+import { SearchView, type SearchViewContext } from './search';
 import type { View, ViewContext } from './view';
 import { WaterfallView } from './waterfall';
 import { S } from '../l10n';
@@ -66,3 +67,13 @@ export type ViewName = (typeof VIEWS)[number]['name'];
 export function isViewName(name: unknown): name is ViewName {
   return VIEWS.some((v) => v.name === name);
 }
+
+/**
+ * Views of a webview subject that is not a trace, by subject kind: they replace the trace views
+ * (and the header and toolbar over them) for the whole page.
+ */
+export const SUBJECT_VIEWS = {
+  search: (ctx: SearchViewContext): SearchView => new SearchView(ctx),
+} as const;
+
+export type { SearchView } from './search';

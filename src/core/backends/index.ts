@@ -30,6 +30,7 @@ export { GrafanaBackend, grafanaProxyUrl, datasourceOf, type GrafanaBackendOptio
 export { JaegerBackend, type JaegerBackendOptions } from './jaeger/backend';
 export { ZipkinBackend, type ZipkinBackendOptions } from './zipkin/backend';
 export * from './tempo/client';
+export { nanosToMs, searchRow, searchRows } from './searchRows';
 
 /** Secrets from secret storage, never from settings. */
 export interface BackendSecrets {

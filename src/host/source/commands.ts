@@ -81,5 +81,6 @@ export function sourceCommandHandlers(
     [Commands.showFunctionTraces]: (arg: unknown) => lenses.showTraces(arg),
     [Commands.searchTraces]: () => search.search(),
     [Commands.clearSearch]: () => search.clear(),
+    [Commands.showSearchResults]: (id: unknown) => search.showResults(id),
   };
 }

@@ -3,13 +3,12 @@ import {
   cutoffOf,
   mayLackRecent,
   recheckAt,
-  type SearchHit,
+  searchRows,
   type TagsResult,
   type TagValuesResult,
   type TraceBackend,
 } from '../../core/backends';
-import { formatDuration } from '../../shared/format';
-import { cleanText, formatAgo, unixNanoToMs } from '../../core/source';
+import { cleanText } from '../../core/source';
 import {
   applyCompletion,
   completionContext,
@@ -18,13 +17,13 @@ import {
   valueInsertion,
   type CompletionContext,
 } from '../../core/traceql';
-import { Commands } from '../commandIds';
 import { isCancelled, withAbortSignal } from '../cancellation';
 import { describeError } from '../errors';
 import { notices } from '../../core/notices';
-import { markdownText } from '../../core/untrusted';
 import * as notify from '../notify';
 import type { TraceService } from '../traceService';
+import { SearchPanel, type SearchShown } from '../searchPanel';
+import { MessageItem, RunItem, SearchResultItem, cutoffNote, type Run } from './searchItems';
 
 /** The view's ID in package.json. */
 export const SEARCH_VIEW_ID = 'traceLens.search';
@@ -32,7 +31,11 @@ export const SEARCH_VIEW_ID = 'traceLens.search';
 const HISTORY_KEY = 'traceLens.searchHistory';
 const MAX_HISTORY = 30;
 const MAX_QUERY = 4096;
-const RESULT_LIMIT = 50;
+/** Results asked for when `traceLens.search.limit` is not set, and the most it may ask for. */
+const RESULT_LIMIT = 100;
+const MAX_RESULT_LIMIT = 1000;
+/** Searches kept in the view's history. */
+const MAX_RUNS = 20;
 const TAGS_TTL_MS = 5 * 60_000;
 const VALUES_TTL_MS = 60_000;
 
@@ -56,75 +59,8 @@ function hasTags(b: TraceBackend): b is TagsBackend {
   return typeof t.tags === 'function' && typeof t.tagValues === 'function';
 }
 
-/** One search result; `traceId` lets the existing Copy Trace ID command take it as its argument. */
-export class SearchResultItem extends vscode.TreeItem {
-  readonly traceId: string;
-
-  constructor(hit: SearchHit, now: number) {
-    const root = cleanText(hit.rootTraceName ?? '', 120) || vscode.l10n.t('(root span missing)');
-    // '' when the root span is missing: Tempo's placeholder is never shown as a service.
-    const service = cleanText(hit.rootServiceName, 80) || vscode.l10n.t('root span missing');
-    const startMs = unixNanoToMs(hit.startTimeUnixNano);
-    const duration = hit.durationMs > 0 ? formatDuration(hit.durationMs * 1e6) : '<1 ms';
-    super(
-      `${root} · ${service} · ${duration} · ${formatAgo(startMs, now)}`,
-      vscode.TreeItemCollapsibleState.None,
-    );
-    this.traceId = hit.traceId;
-    this.id = hit.traceId;
-    this.description = vscode.l10n.t('{0} matched', hit.matched);
-    // Untrusted Markdown runs no commands, but would still link `<https://…>` in a span name.
-    this.tooltip = new vscode.MarkdownString(
-      markdownText(
-        `${hit.traceId}\n${root} (${service})\n${duration}, started ${Number.isFinite(startMs) ? new Date(startMs).toLocaleString() : '?'}\n${hit.matched} matching spans`,
-        { lines: true },
-      ),
-      false,
-    );
-    this.iconPath = new vscode.ThemeIcon('pulse');
-    this.contextValue = 'traceLens.searchResult';
-    const firstSpan = hit.spanSets[0]?.spans[0]?.spanId;
-    this.command = {
-      command: Commands.openTraceById,
-      title: vscode.l10n.t('Open Trace'),
-      arguments: [{ traceId: hit.traceId, ...(firstSpan ? { spanId: firstSpan } : {}) }],
-    };
-  }
-}
-
-/** A one-line message in the view: an error, "no traces", or "searching". */
-class MessageItem extends vscode.TreeItem {
-  constructor(message: string, icon: string, tooltip?: string) {
-    super(message, vscode.TreeItemCollapsibleState.None);
-    this.iconPath = new vscode.ThemeIcon(icon);
-    if (tooltip) this.tooltip = tooltip;
-  }
-}
-
-type State =
-  | { kind: 'idle' }
-  | { kind: 'running'; query: string }
-  | {
-      kind: 'results';
-      query: string;
-      range: string;
-      hits: SearchHit[];
-      at: number;
-      /** Empty within the backend's cut-off: the search runs again on its own (ms of the cut-off). */
-      waitingCutoffMs?: number;
-    }
-  | { kind: 'error'; query: string; message: string };
-
 /** `note`: a line that only informs (picking it does nothing). */
 type BoxItem = vscode.QuickPickItem & { action: 'run' | 'history' | 'complete' | 'note'; text: string };
-
-/** Why an empty answer may be empty, while it refreshes on its own. */
-function cutoffNote(cutoffMs: number): string {
-  return vscode.l10n.t(
-    'Tempo 3.0 leaves out the last ~{0} s; this refreshes on its own.',
-    Math.round(cutoffMs / 1000),
-  );
-}
 
 /**
  * The Trace Search view: a TraceQL box (a QuickPick with history and tag completions), a time
@@ -133,8 +69,11 @@ function cutoffNote(cutoffMs: number): string {
 export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private state: State = { kind: 'idle' };
+  /** The history, most recent first. */
+  private runs: Run[] = [];
+  private nextRunId = 1;
   private readonly view: vscode.TreeView<vscode.TreeItem>;
+  private readonly panel: SearchPanel;
   private tags: { backend: string; at: number; result: TagsResult } | undefined;
   private readonly values = new Map<string, { at: number; values: string[] }>();
   private run = 0;
@@ -147,8 +86,10 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
     private readonly traces: TraceService,
     private readonly globalState: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
+    extensionUri: vscode.Uri,
   ) {
     this.view = vscode.window.createTreeView(SEARCH_VIEW_ID, { treeDataProvider: this });
+    this.panel = new SearchPanel(extensionUri, log, (shown) => void this.runAgain(shown));
   }
 
   /** Queries run before, most recent first. */
@@ -166,10 +107,41 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
     await this.globalState.update(HISTORY_KEY, list);
   }
 
-  private setState(state: State): void {
-    this.state = state;
-    this.view.description = state.kind === 'results' ? state.range : undefined;
+  /** The tree changed; the panel follows run `run` when it shows that search. */
+  private changedRun(run: Run | undefined, reveal = false): void {
     this.changed.fire();
+    if (!run) return;
+    const current = this.panel.current;
+    const same =
+      current !== undefined && current.query === run.query && current.rangeLabel === run.rangeLabel;
+    if (reveal || same) this.panel.show(this.shownOf(run), reveal);
+  }
+
+  /** A run as the panel shows it. */
+  private shownOf(run: Run): SearchShown {
+    const note = run.waitingCutoffMs !== undefined ? cutoffNote(run.waitingCutoffMs) : undefined;
+    const message = run.status === 'error' ? run.message : note;
+    return {
+      query: run.query,
+      rangeLabel: run.rangeLabel,
+      start: run.start,
+      end: run.end,
+      backendName: run.backendName,
+      status: run.status,
+      limit: run.limit,
+      rows: run.rows,
+      ...(message ? { message } : {}),
+    };
+  }
+
+  /** Shows run `id` (the latest when absent) in the results panel. */
+  showResults(id?: unknown): void {
+    const run = typeof id === 'number' ? this.runs.find((r) => r.id === id) : this.runs[0];
+    if (!run) {
+      void this.search();
+      return;
+    }
+    this.panel.show(this.shownOf(run), true);
   }
 
   getTreeItem(element: vscode.TreeItem): vscode.TreeItem {
@@ -177,20 +149,19 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
   }
 
   getChildren(element?: vscode.TreeItem): vscode.TreeItem[] {
-    if (element) return [];
-    const s = this.state;
-    switch (s.kind) {
-      case 'idle':
-        return [];
+    if (!element) return this.runs.map((run, k) => new RunItem(run, k === 0));
+    if (!(element instanceof RunItem)) return [];
+    const s = element.run;
+    switch (s.status) {
       case 'running':
         return [new MessageItem(vscode.l10n.t('Searching…'), 'loading~spin', s.query)];
       case 'error':
-        return [new MessageItem(s.message, 'warning', s.query)];
-      case 'results':
+        return [new MessageItem(s.message ?? '', 'warning', s.query)];
+      case 'done':
         if (s.hits.length === 0 && s.waitingCutoffMs !== undefined) {
           return [
             new MessageItem(
-              vscode.l10n.t('No traces matched ({0}) yet.', s.range.toLowerCase()),
+              vscode.l10n.t('No traces matched ({0}) yet.', s.rangeLabel.toLowerCase()),
               'watch',
               s.query,
             ),
@@ -200,13 +171,13 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
         if (s.hits.length === 0) {
           return [
             new MessageItem(
-              vscode.l10n.t('No traces matched ({0}).', s.range.toLowerCase()),
+              vscode.l10n.t('No traces matched ({0}).', s.rangeLabel.toLowerCase()),
               'info',
               s.query,
             ),
           ];
         }
-        return s.hits.map((h) => new SearchResultItem(h, s.at));
+        return s.hits.map((h) => new SearchResultItem(h, s.at, s.id));
     }
   }
 
@@ -214,7 +185,8 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
   clear(): void {
     this.run++;
     this.stopRunning();
-    this.setState({ kind: 'idle' });
+    this.runs = [];
+    this.changed.fire();
   }
 
   private stopRunning(): void {
@@ -234,11 +206,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
       return;
     }
     if (!backend.search) {
-      this.setState({
-        kind: 'error',
-        query: '',
-        message: vscode.l10n.t('{0} has no TraceQL search: use a Tempo or Grafana backend.', backend.name),
-      });
+      void notify.warn(notices.noTraceqlSearch(backend.name));
       return;
     }
     const query = await this.askQuery(backend);
@@ -252,27 +220,71 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
     await this.runSearch(backend, query, range.range.seconds, range.label);
   }
 
+  /** Run Again from the panel: the same query over the same length of time, up to now. */
+  private async runAgain(shown: SearchShown): Promise<void> {
+    let backend: TraceBackend;
+    try {
+      backend = await this.traces.queryBackend();
+    } catch (err) {
+      notify.failure(this.log, err, { context: 'search' });
+      return;
+    }
+    if (!backend.search) return;
+    const seconds = Math.max(60, Math.round(shown.end - shown.start));
+    await this.runSearch(backend, shown.query, seconds, shown.rangeLabel);
+  }
+
+  /** The most results to ask for: `traceLens.search.limit`, 1 to 1,000. */
+  private limit(): number {
+    const v = vscode.workspace.getConfiguration('traceLens').get<number>('search.limit', RESULT_LIMIT);
+    return typeof v === 'number' && Number.isFinite(v)
+      ? Math.min(MAX_RESULT_LIMIT, Math.max(1, Math.floor(v)))
+      : RESULT_LIMIT;
+  }
+
   /**
-   * Runs a search and shows its result. An empty answer within the backend's cut-off says why and
-   * runs once more, quietly, after the cut-off (`again`: that second run, whose answer is kept).
+   * Runs a search, adds it to the history (replacing an earlier run of the same query and
+   * range) and shows it in the results panel. An empty answer within the backend's cut-off says
+   * why and runs once more, quietly, after the cut-off (`again`: the run that second run updates).
    */
   private async runSearch(
     backend: TraceBackend,
     query: string,
     seconds: number,
     rangeLabel: string,
-    again = false,
+    again?: Run,
   ): Promise<void> {
     const run = ++this.run;
     this.stopRunning();
     const controller = new AbortController();
     this.running = controller;
-    // The second run keeps the note on screen instead of "Searching…".
-    if (!again) this.setState({ kind: 'running', query });
     const askedAt = Date.now();
     const end = Math.floor(askedAt / 1000);
+    const limit = this.limit();
+    const entry: Run = again ?? {
+      id: this.nextRunId++,
+      query,
+      rangeLabel,
+      seconds,
+      start: end - seconds,
+      end,
+      backendName: backend.name,
+      limit,
+      status: 'running',
+      hits: [],
+      rows: [],
+      at: askedAt,
+    };
+    if (!again) {
+      this.runs = [
+        entry,
+        ...this.runs.filter((r) => !(r.query === query && r.rangeLabel === rangeLabel)),
+      ].slice(0, MAX_RUNS);
+      // The panel opens at once, saying what is being searched.
+      this.changedRun(entry, true);
+    }
     const ask = (signal: AbortSignal) =>
-      backend.search!({ q: query, start: end - seconds, end, limit: RESULT_LIMIT, spss: 3, signal });
+      backend.search!({ q: query, start: end - seconds, end, limit, spss: 3, signal });
     try {
       // The view shows that it is busy; the notification offers Cancel, which stops the request.
       const result = again
@@ -291,19 +303,22 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
       this.log.info(`search: ${result.traces.length} traces for ${query} (${rangeLabel})`);
       const cutoff = cutoffOf(backend);
       const waiting = !again && result.traces.length === 0 && mayLackRecent(end, askedAt, cutoff);
-      this.setState({
-        kind: 'results',
-        query,
-        range: rangeLabel,
+      Object.assign(entry, {
+        status: 'done',
+        start: end - seconds,
+        end,
         hits: result.traces,
+        rows: searchRows(result.traces),
         at: Date.now(),
-        ...(waiting ? { waitingCutoffMs: cutoff } : {}),
       });
+      if (waiting) entry.waitingCutoffMs = cutoff;
+      else delete entry.waitingCutoffMs;
+      this.changedRun(entry);
       if (waiting) {
         this.recheck = setTimeout(
           () => {
             this.recheck = undefined;
-            if (run === this.run) void this.runSearch(backend, query, seconds, rangeLabel, true);
+            if (run === this.run) void this.runSearch(backend, query, seconds, rangeLabel, entry);
           },
           Math.max(0, recheckAt(askedAt, cutoff) - Date.now()),
         );
@@ -312,12 +327,15 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
       if (run !== this.run) return;
       if (isCancelled(err)) {
         this.log.info(`search: ${query}: cancelled`);
-        this.setState({ kind: 'idle' });
+        // A cancelled search is not worth keeping in the history; the panel says what happened.
+        this.runs = this.runs.filter((r) => r !== entry);
+        this.changedRun({ ...entry, status: 'error', message: vscode.l10n.t('The search was cancelled.') });
         return;
       }
       const message = describeError(err);
       this.log.warn(`search: ${query}: ${message}`);
-      this.setState({ kind: 'error', query, message });
+      Object.assign(entry, { status: 'error', message });
+      this.changedRun(entry);
     } finally {
       if (this.running === controller) this.running = undefined;
     }
@@ -507,6 +525,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
   dispose(): void {
     this.run++;
     this.stopRunning();
+    this.panel.dispose();
     this.view.dispose();
     this.changed.dispose();
   }

@@ -52,6 +52,9 @@ function plain(value) {
   }
 }
 
+/** Commands registered by `stubCommand`: their calls and registrations. */
+const stubs = new Map();
+
 const actions = {
   async executeCommand({ command, args = [] }) {
     return plain(await vscode.commands.executeCommand(command, ...args));
@@ -164,6 +167,32 @@ const actions = {
   /** The integrated terminals by name (a scenario checks that no link opened one). */
   async terminals() {
     return vscode.window.terminals.map((t) => ({ name: t.name }));
+  },
+
+  /**
+   * Registers command `command` as a recorder of its arguments (a stand-in for a command another
+   * part of the product may not have yet); false when something registered it already.
+   */
+  async stubCommand({ command }) {
+    if ((await vscode.commands.getCommands(true)).includes(command)) return false;
+    const calls = [];
+    stubs.set(command, {
+      calls,
+      registration: vscode.commands.registerCommand(command, (...a) => calls.push(plain(a))),
+    });
+    return true;
+  },
+
+  /** The argument lists a stub command was called with. */
+  async stubCalls({ command }) {
+    return stubs.get(command)?.calls ?? null;
+  },
+
+  /** Unregisters a stub command. */
+  async unstubCommand({ command }) {
+    stubs.get(command)?.registration.dispose();
+    stubs.delete(command);
+    return null;
   },
 
   /** Webview and text tabs of every editor group, for checking what a scenario opened. */

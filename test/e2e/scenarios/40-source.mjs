@@ -519,7 +519,18 @@ describe('From a span to the code and back (Playwright)', function () {
     const text = await result.first().innerText();
     assert.match(text, /workflow\.execute · workflow-engine · 5\.2 s/);
     assert.match(text, /2 matched/);
-    assert.equal(await pane.locator('.monaco-list-row').count(), 1, 'one trace matched');
+    // The side bar is the history of searches (issue 14 item 3): the search, its one trace under it.
+    assert.equal(
+      await pane.locator('.monaco-list-row').count(),
+      2,
+      'the search and the one trace it matched',
+    );
+    assert.match(await pane.locator('.monaco-list-row').first().innerText(), /Last 24 hours · 1 trace/);
+    // The search opened the results panel; this test is about the side bar's list, so close it.
+    await waitUntil('the search results panel', async () =>
+      (await host('tabs')).some((t) => t.viewType?.endsWith('traceLens.searchResults')),
+    );
+    await command('workbench.action.closeAllEditors');
     assert.ok(
       e2e.tempo.requests.some(
         (r) =>

@@ -34,6 +34,8 @@ export interface Fixture {
   initialState?: unknown;
   /** Answer `ready` (default true). */
   autoInit?: boolean;
+  /** Answer `ready` as a search webview showing this search (a `SearchPayload`). */
+  search?: unknown;
   /** Answer `ready` with this error instead of a trace. */
   initError?: string;
   answerDetails?: boolean;
@@ -216,7 +218,7 @@ export async function openView(
   });
   const view = new View(page);
   await page.goto(`${ORIGIN}/index.html`);
-  if (opts.waitForRows ?? (fixture.autoInit !== false && !fixture.initError)) {
+  if (opts.waitForRows ?? (fixture.autoInit !== false && !fixture.initError && !fixture.search)) {
     await page.waitForSelector('.tl-row', { timeout: 20000 });
     await view.frames();
   }

@@ -103,7 +103,11 @@
   function onPosted(m) {
     if (m.type === 'ready' && fx.autoInit !== false) {
       setTimeout(() => {
-        if (fx.initError) tl.send({ type: 'error', message: fx.initError });
+        if (fx.search) {
+          // A search webview: the subject, then the search (as host/searchPanel.ts posts them).
+          tl.sendRaw({ type: 'init', inReplyTo: m.requestId, subject: { kind: 'search' }, traces: [] });
+          tl.send({ type: 'search', search: fx.search });
+        } else if (fx.initError) tl.send({ type: 'error', message: fx.initError });
         else if (fx.compare) {
           // A comparison panel: traces A and B under their handles, then the comparison.
           const a = decode(fx.compare.a);
