@@ -233,7 +233,13 @@ describe('The journeys on real telemetry from the demo system (Playwright)', fun
     await result.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     assert.match(await result.first().innerText(), /workflow-engine/);
     await page.mouse.move(5, 5);
+    // The search also opened its results panel; this journey opens the trace from the side bar,
+    // so close that panel first (its webview would be a second frame beside the trace's).
+    await waitUntil('the search results panel', async () =>
+      (await host('tabs')).some((t) => t.viewType?.endsWith('traceLens.searchResults')),
+    );
     await screenshot('demo-f-search');
+    await command('workbench.action.closeAllEditors');
     await result.first().click();
     await page
       .locator('.tabs-container .tab', { hasText: workflow.slice(0, 8) })
