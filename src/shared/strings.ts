@@ -140,6 +140,7 @@ export function webviewStrings(vscode: { l10n: Translator }) {
     markSkew: vscode.l10n.t('Clock skew: starts before or ends after its parent'),
     markNegative: vscode.l10n.t('End was before start: duration set to zero'),
     markCycle: vscode.l10n.t('Parent link dropped to break a cycle'),
+    searchFound: vscode.l10n.t('Found'),
     nSpans: vscode.l10n.t('{0} spans'),
     nErrors: vscode.l10n.t('{0} errors'),
     nMatched: vscode.l10n.t('{0} matched'),

@@ -124,7 +124,7 @@ export class SearchView {
       fact(S.searchIn, search.backendName, 'search-backend'),
     ];
     if (search.status === 'done')
-      facts.push(fact(S.found, n === 1 ? S.oneTrace : fmt(S.nTraces, formatCount(n)), 'search-count'));
+      facts.push(fact(S.searchFound, n === 1 ? S.oneTrace : fmt(S.nTraces, formatCount(n)), 'search-count'));
     this.facts.replaceChildren(...facts);
     const notes: string[] = [];
     if (search.status === 'done' && search.limit > 0 && n >= search.limit)
