@@ -313,7 +313,16 @@ function ensureCodeServer() {
 function installExtension(extensionsDir) {
   const target = join(extensionsDir, `${EXTENSION_ID}-${manifest.version}`);
   mkdirSync(target, { recursive: true });
-  for (const item of ['package.json', 'dist', 'media', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+  for (const item of [
+    'package.json',
+    'package.nls.json',
+    'l10n',
+    'dist',
+    'media',
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+  ]) {
     if (existsSync(join(root, item))) cpSync(join(root, item), join(target, item), { recursive: true });
   }
   return target;

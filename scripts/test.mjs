@@ -1,5 +1,6 @@
 // `npm test`: every tier, in order, with counts.
-//   1. static checks: type checking (host, webview, tests), lint, format
+//   1. static checks: type checking (host, webview, tests), lint, format, the message bundle
+//      (l10n/bundle.l10n.json) up to date with the code
 //   2. unit: mocha in plain Node over src/ (core, shared, host helpers), the webview's pure modules
 //      (webview/*.test.ts) and the fake Tempo server (test/server)
 //   3. tempo: the client and the CLI against real Tempo 3.0.3 processes (test/tempo/README.md);
@@ -53,6 +54,7 @@ const tiers = [
       ['npx', ['tsc', '-p', 'test/tsconfig.json', '--noEmit']],
       ['npx', ['eslint', '.']],
       ['npx', ['prettier', '--check', '.']],
+      ['node', ['scripts/l10n.mjs', '--check']],
     ],
     counts: (results) => ({
       passed: results.filter((r) => r.code === 0).length,

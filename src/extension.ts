@@ -25,6 +25,7 @@ import { redactUrl } from './core/backends';
 import * as notify from './host/notify';
 import { notices } from './core/notices';
 import { createLocal, localCommandHandlers } from './host/local';
+import { loadCoreTranslations } from './host/l10n';
 
 /** What the extension exposes to other extensions and to the in-host test tier. */
 export interface TraceLensApi {
@@ -54,6 +55,8 @@ let closeLocal: (() => Promise<void>) | undefined;
 
 /** Wires the services and contributions; each lives in its own file under `host/`. */
 export function activate(context: vscode.ExtensionContext): TraceLensApi {
+  // Before anything words a sentence: the core's messages come from the same bundle as the host's.
+  loadCoreTranslations();
   const log = createLog();
   try {
     // A remote's machine settings (code-server, SSH, containers) sit beside its user data:
@@ -152,7 +155,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
   } catch (err) {
     // Surface activation failures instead of leaving a silently dead extension.
     log.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    notify.errorWithLog(log, notices.startFailed(notify.t, err instanceof Error ? err.message : String(err)));
+    notify.errorWithLog(log, notices.startFailed(err instanceof Error ? err.message : String(err)));
     throw err;
   }
 }

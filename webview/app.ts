@@ -24,6 +24,7 @@ import { Toolbar } from './toolbar';
 import { ViewTabs } from './viewTabs';
 import { SUBJECT_VIEWS, VIEWS, isViewName, type SearchView, type ViewEntry, type ViewName } from './views';
 import type { View } from './views/view';
+import { S, fmt } from './l10n';
 
 export type { VsCodeApi } from './hostApi';
 
@@ -85,7 +86,7 @@ export class App {
     s.needSpanText = (handle) => this.host.requestSpanText(handle);
     this.progress = el('div', {
       class: 'tl-progress',
-      attrs: { role: 'progressbar', 'aria-label': 'Loading' },
+      attrs: { role: 'progressbar', 'aria-label': S.loading },
     });
     this.progress.hidden = true;
     this.status = el('div', { class: 'tl-status' });
@@ -216,22 +217,22 @@ export class App {
     if (!set) return;
     const clearSet = el('button', {
       class: 'tl-btn tl-btn-text',
-      text: 'Show all spans',
-      title: 'Drop this filter (Escape)',
+      text: S.showAllSpans,
+      title: S.dropFilter,
       attrs: { type: 'button', 'data-testid': 'span-set-clear' },
     });
     clearSet.addEventListener('click', () => this.session.setSpanSet(undefined));
     const back = el('button', {
       class: 'tl-btn tl-btn-text',
-      text: 'Back to statistics',
+      text: S.backToStatistics,
       attrs: { type: 'button' },
     });
     back.addEventListener('click', () => this.showView('stats'));
     this.spanSetBar.replaceChildren(
       icon('filter'),
-      el('span', { text: 'Spans of' }),
+      el('span', { text: S.spansOf }),
       el('span', { class: 'tl-spanset-label', text: set.label, title: set.label }),
-      el('span', { class: 'tl-muted', text: `${this.session.matches.length} · n / N to walk them` }),
+      el('span', { class: 'tl-muted', text: fmt(S.walkMatches, this.session.matches.length) }),
       clearSet,
       back,
     );
@@ -275,7 +276,7 @@ export class App {
     this.status.replaceChildren(
       el('div', { class: 'tl-status-box', attrs: { role: 'status', 'data-testid': 'loading' } }, [
         icon('loading', 'codicon-modifier-spin tl-status-icon'),
-        el('div', { class: 'tl-status-title', text: 'Loading trace…' }),
+        el('div', { class: 'tl-status-title', text: S.loadingTrace }),
         traceId ? el('code', { class: 'tl-status-detail', text: traceId }) : null,
       ]),
     );
@@ -293,7 +294,7 @@ export class App {
     this.status.replaceChildren(
       el('div', { class: 'tl-status-box tl-error-box', attrs: { role: 'alert', 'data-testid': 'error' } }, [
         icon('error', 'tl-status-icon'),
-        el('div', { class: 'tl-status-title', text: 'The trace could not be shown' }),
+        el('div', { class: 'tl-status-title', text: S.traceNotShown }),
         el('p', { class: 'tl-error-message', text: message }),
         errorActions(this.host, true),
       ]),

@@ -6,6 +6,7 @@
  */
 import { el, icon } from './dom';
 import type { HostApi } from './hostApi';
+import { S } from './l10n';
 
 /** The three buttons every error offers, in the order people reach for them. */
 export function errorActions(host: HostApi, primary: boolean): HTMLDivElement {
@@ -22,9 +23,9 @@ export function errorActions(host: HostApi, primary: boolean): HTMLDivElement {
     return b;
   };
   return el('div', { class: 'tl-error-actions' }, [
-    button('refresh', 'Retry', 'retry', () => host.refresh(), primary),
-    button('settings-gear', 'Open Setting', 'open-setting', () => host.openBackendSetting()),
-    button('plug', 'Test Connection', 'test-connection', () => host.testConnection()),
+    button('refresh', S.retry, 'retry', () => host.refresh(), primary),
+    button('settings-gear', S.openSetting, 'open-setting', () => host.openBackendSetting()),
+    button('plug', S.testConnection, 'test-connection', () => host.testConnection()),
   ]);
 }
 
@@ -39,8 +40,8 @@ export class ErrorBanner {
       'button',
       {
         class: 'tl-btn',
-        title: 'Dismiss',
-        attrs: { type: 'button', 'aria-label': 'Dismiss', 'data-testid': 'banner-dismiss' },
+        title: S.dismiss,
+        attrs: { type: 'button', 'aria-label': S.dismiss, 'data-testid': 'banner-dismiss' },
       },
       [icon('close')],
     );
@@ -53,7 +54,7 @@ export class ErrorBanner {
         el('div', { class: 'tl-fail-banner-body' }, [
           el('div', {
             class: 'tl-fail-banner-title',
-            text: 'Could not refresh the trace; showing the copy loaded before.',
+            text: S.refreshFailed,
           }),
           this.message,
         ]),

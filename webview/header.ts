@@ -2,6 +2,7 @@
 import type { PanelHistoryState, WireTrace } from '../src/shared/protocol';
 import { el, icon, iconButton } from './dom';
 import { formatDuration, formatTimestamp } from './format';
+import { S, fmt } from './l10n';
 
 /** Actions the header offers. */
 export interface HeaderActions {
@@ -16,16 +17,19 @@ export interface HeaderActions {
 
 /** The trace's duration, and why it is longer than the root span's when it is. */
 function durationFact(wire: WireTrace, totalNs: number): HTMLElement {
-  const f = fact('Duration', formatDuration(totalNs), 'duration');
+  const f = fact(S.duration, formatDuration(totalNs), 'duration');
   const o = outlivesRoot(wire, totalNs);
   if (!o) return f;
-  const why =
-    `The root span lasts ${formatDuration(o.rootNs)}; ${o.spans} ${o.spans === 1 ? 'span ends' : 'spans end'} ` +
-    `after it (asynchronous work, or clocks that disagree), so the trace lasts ${formatDuration(o.extraNs)} longer.`;
+  const why = fmt(
+    o.spans === 1 ? S.outlivesRootWhyOne : S.outlivesRootWhy,
+    formatDuration(o.rootNs),
+    o.spans,
+    formatDuration(o.extraNs),
+  );
   f.append(
     el('span', {
       class: 'tl-fact-note',
-      text: `root ${formatDuration(o.rootNs)}, ${o.spans} ${o.spans === 1 ? 'span outlives' : 'spans outlive'} it`,
+      text: fmt(o.spans === 1 ? S.outlivesRootOne : S.outlivesRoot, formatDuration(o.rootNs), o.spans),
       title: why,
       attrs: { 'data-testid': 'outlives-root' },
     }),
@@ -81,22 +85,22 @@ export function renderHeader(
     el('span', { class: 'tl-title-sep', text: '·', attrs: { 'aria-hidden': 'true' } }),
     el('span', { class: 'tl-root-name', text: h.rootName }),
   ]);
-  const copyBtn = iconButton('copy', 'Copy trace ID', () => actions.copy(m.traceId));
+  const copyBtn = iconButton('copy', S.copyTraceId, () => actions.copy(m.traceId));
   const traceId = el('div', { class: 'tl-trace-id-box' }, [
-    el('span', { class: 'tl-fact-label', text: 'Trace' }),
+    el('span', { class: 'tl-fact-label', text: S.trace }),
     el('code', { class: 'tl-trace-id', text: m.traceId }),
     copyBtn,
   ]);
-  const errors = fact('Errors', String(h.errorCount), 'error-count');
+  const errors = fact(S.errors, String(h.errorCount), 'error-count');
   if (h.errorCount > 0) errors.classList.add('tl-has-errors');
   const facts = el('div', { class: 'tl-facts' }, [
     traceId,
-    fact('Started', formatTimestamp(m.traceStartMs), 'start-time'),
+    fact(S.started, formatTimestamp(m.traceStartMs), 'start-time'),
     durationFact(wire, totalNs),
-    fact('Spans', String(spanCount), 'span-count'),
-    fact('Services', String(h.serviceCount), 'service-count'),
+    fact(S.spans, String(spanCount), 'span-count'),
+    fact(S.services, String(h.serviceCount), 'service-count'),
     errors,
-    fact('Backend', h.backendName, 'backend'),
+    fact(S.backend, h.backendName, 'backend'),
   ]);
   const nav = (iconName: string, label: string, delta: -1 | 1, enabled: boolean) => {
     const b = iconButton(iconName, label, () => actions.history(delta));
@@ -107,19 +111,19 @@ export function renderHeader(
   // Back and forward only once the panel has moved (a span link, a comparison, a log jump).
   const navBox =
     history.back || history.forward
-      ? el('div', { class: 'tl-history', attrs: { role: 'group', 'aria-label': 'Panel history' } }, [
-          nav('arrow-left', 'Back (Alt+←)', -1, history.back),
-          nav('arrow-right', 'Forward (Alt+→)', 1, history.forward),
+      ? el('div', { class: 'tl-history', attrs: { role: 'group', 'aria-label': S.panelHistory } }, [
+          nav('arrow-left', S.historyBack, -1, history.back),
+          nav('arrow-right', S.historyForward, 1, history.forward),
         ])
       : null;
-  const save = iconButton('save-as', 'Save Trace As… (OTLP JSON)', () => actions.save());
+  const save = iconButton('save-as', S.saveTraceAs, () => actions.save());
   save.setAttribute('data-testid', 'save-trace');
   const actionsBox = el('div', { class: 'tl-header-actions' }, [
     h.canOpenInGrafana
-      ? iconButton('link-external', 'Open in Grafana', () => actions.openInGrafana(), 'Grafana')
+      ? iconButton('link-external', S.openInGrafana, () => actions.openInGrafana(), S.grafana)
       : null,
     save,
-    iconButton('refresh', 'Refresh: fetch the trace again', () => actions.refresh()),
+    iconButton('refresh', S.refresh, () => actions.refresh()),
   ]);
   const header = el('header', { attrs: { id: 'tl-header' }, class: 'tl-header' }, [
     el('div', { class: 'tl-header-top' }, [navBox, title, actionsBox]),
@@ -134,7 +138,7 @@ export function renderHeader(
         [
           icon('warning'),
           el('span', {
-            text: `This trace is incomplete${m.partialMessage ? `: ${m.partialMessage}` : '.'} Some spans may be missing.`,
+            text: m.partialMessage ? fmt(S.incompleteBecause, m.partialMessage) : S.incomplete,
           }),
         ],
       ),
@@ -146,7 +150,7 @@ export function renderHeader(
       { class: 'tl-banner tl-banner-info', attrs: { 'data-testid': 'warnings' } },
       [
         el('summary', {
-          text: `${m.warnings.length} ${m.warnings.length === 1 ? 'problem' : 'problems'} found while reading the trace`,
+          text: m.warnings.length === 1 ? S.oneProblem : fmt(S.problems, m.warnings.length),
         }),
         el(
           'ul',

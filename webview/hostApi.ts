@@ -24,6 +24,7 @@ import {
   type WebviewSubject,
 } from '../src/shared/protocol';
 import { readSearch } from '../src/shared/searchPayload';
+import { S } from './l10n';
 
 /** The object `acquireVsCodeApi()` returns. */
 export interface VsCodeApi {
@@ -131,7 +132,7 @@ export class HostApi {
         const m = raw as Record<string, unknown>;
         const traces = Array.isArray(m.traces) ? m.traces.map(readEntry) : [];
         if (traces.some((e) => e === undefined)) {
-          this.on.error('The host sent a trace this view cannot read.', undefined);
+          this.on.error(S.unreadableTrace, undefined);
           return;
         }
         const h = isObject(m.history) ? m.history : {};
@@ -145,7 +146,7 @@ export class HostApi {
       case 'trace': {
         const entry = readEntry(raw);
         if (entry) this.on.trace(entry);
-        else this.on.error('The host sent a trace this view cannot read.', undefined);
+        else this.on.error(S.unreadableTrace, undefined);
         return;
       }
       case 'loading':
@@ -156,7 +157,7 @@ export class HostApi {
         return;
       case 'error':
         this.on.error(
-          typeof msg.message === 'string' ? msg.message : 'The trace could not be loaded.',
+          typeof msg.message === 'string' ? msg.message : S.traceNotLoaded,
           isHandle(msg.handle) ? msg.handle : undefined,
         );
         return;

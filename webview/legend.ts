@@ -8,6 +8,7 @@ import { SpanFlag } from '../src/shared/model';
 import { el, icon } from './dom';
 import { PALETTE_SIZE } from './palette';
 import type { TraceData } from './trace';
+import { S, fmt } from './l10n';
 
 /** What the legend does. */
 export interface LegendActions {
@@ -52,9 +53,9 @@ export class Legend {
   constructor(private readonly actions: LegendActions) {
     this.summaryCount = el('span', { class: 'tl-legend-count' });
     const key = el('span', { class: 'tl-legend-key' }, [
-      keyItem('tl-key-self', 'self time', 'The solid part of a bar: time the span spent itself'),
-      keyItem('tl-key-child', 'in children', 'The pale part of a bar: time covered by its child spans'),
-      keyItem('tl-key-error', 'error', 'A red underline (and a ⊗ before the name): the span failed'),
+      keyItem('tl-key-self', S.keySelf, S.keySelfTitle),
+      keyItem('tl-key-child', S.keyChildren, S.keyChildrenTitle),
+      keyItem('tl-key-error', S.keyError, S.keyErrorTitle),
     ]);
     const summary = el('summary', { class: 'tl-legend-summary', attrs: { 'data-testid': 'legend-toggle' } }, [
       this.summaryCount,
@@ -62,11 +63,11 @@ export class Legend {
     ]);
     this.list = el('div', {
       class: 'tl-legend-services',
-      attrs: { role: 'group', 'aria-label': 'Services: click to show only their spans' },
+      attrs: { role: 'group', 'aria-label': S.legendServices },
     });
     this.clear = el('button', {
       class: 'tl-btn tl-btn-text tl-legend-clear',
-      text: 'All services',
+      text: S.allServices,
       attrs: { type: 'button', 'data-testid': 'legend-clear' },
     });
     this.clear.addEventListener('click', () => actions.clearServices());
@@ -96,7 +97,9 @@ export class Legend {
             type: 'button',
             'aria-pressed': 'false',
             'data-service-index': String(i),
-            title: `${name}: ${spans[i]} spans${errs ? `, ${errs} with errors` : ''}. Click to show only this service's spans (click others to add them).`,
+            title: errs
+              ? fmt(S.legendChipErrorsTitle, name, spans[i]!, errs)
+              : fmt(S.legendChipTitle, name, spans[i]!),
           },
         },
         [
@@ -115,7 +118,7 @@ export class Legend {
     });
     this.list.replaceChildren(...items);
     const n = t.services.length;
-    this.summaryCount.textContent = `${n} ${n === 1 ? 'service' : 'services'}`;
+    this.summaryCount.textContent = n === 1 ? S.oneService : fmt(S.nServices, n);
     this.shownOpen = open;
     this.element.open = open;
   }

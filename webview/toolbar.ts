@@ -1,6 +1,7 @@
 /** The toolbar under the header: search and filter, tree and zoom controls. */
 import { el, icon, iconButton } from './dom';
 import { formatCount } from './format';
+import { S, fmt } from './l10n';
 
 /** What the toolbar asks its owner to do. */
 export interface ToolbarActions {
@@ -40,22 +41,21 @@ export class Toolbar {
         type: 'search',
         spellcheck: 'false',
         autocomplete: 'off',
-        placeholder: 'Search  ·  service=cart  status=error  kind=server  >500ms',
-        'aria-label':
-          'Search spans: free text over names, services, attribute values and event names, or service=, name=, status=, kind=, >500ms, <2s',
+        placeholder: S.searchPlaceholder,
+        'aria-label': S.searchLabel,
       },
     });
     this.count = el('span', {
       class: 'tl-match-count',
       attrs: { 'data-testid': 'match-count', 'aria-live': 'polite' },
     });
-    const prev = iconButton('arrow-up', 'Previous match (Shift+N)', () => actions.nextMatch(-1));
+    const prev = iconButton('arrow-up', S.previousMatch, () => actions.nextMatch(-1));
     prev.setAttribute('data-testid', 'prev-match');
-    const next = iconButton('arrow-down', 'Next match (N)', () => actions.nextMatch(1));
+    const next = iconButton('arrow-down', S.nextMatch, () => actions.nextMatch(1));
     next.setAttribute('data-testid', 'next-match');
-    this.clearBtn = iconButton('close', 'Clear the search (Esc)', () => actions.clearSearch());
+    this.clearBtn = iconButton('close', S.clearSearch, () => actions.clearSearch());
     this.clearBtn.classList.add('tl-search-clear');
-    this.only = iconButton('filter', 'Show only matching spans (and their ancestors)', () => {
+    this.only = iconButton('filter', S.onlyMatches, () => {
       const on = this.only.getAttribute('aria-pressed') !== 'true';
       this.setOnlyMatches(on);
       actions.setOnlyMatches(on);
@@ -88,21 +88,21 @@ export class Toolbar {
     this.services = el('select', {
       class: 'tl-select',
       attrs: {
-        'aria-label': 'Service',
+        'aria-label': S.service,
         'data-testid': 'service-picker',
-        title: 'Only spans of this service',
+        title: S.serviceTitle,
       },
     });
     this.services.addEventListener('change', () => actions.setService(Number(this.services.value)));
 
-    const expand = iconButton('expand-all', 'Expand all', () => actions.expandAll());
+    const expand = iconButton('expand-all', S.expandAll, () => actions.expandAll());
     expand.setAttribute('data-testid', 'expand-all');
     this.depth = el('select', {
       class: 'tl-select',
       attrs: {
-        'aria-label': 'Collapse below depth',
+        'aria-label': S.collapseBelow,
         'data-testid': 'collapse-depth',
-        title: 'Collapse every span below this depth',
+        title: S.collapseBelowTitle,
       },
     });
     this.depth.addEventListener('change', () => {
@@ -114,9 +114,9 @@ export class Toolbar {
       class: 'tl-input tl-shorter',
       attrs: {
         type: 'text',
-        placeholder: '< ms',
-        'aria-label': 'Collapse spans shorter than (for example 5ms), then press Enter',
-        title: 'Collapse spans shorter than this (e.g. 5ms, 1s), then press Enter',
+        placeholder: S.shorterPlaceholder,
+        'aria-label': S.shorterLabel,
+        title: S.shorterTitle,
         'data-testid': 'collapse-shorter',
         spellcheck: 'false',
       },
@@ -127,22 +127,12 @@ export class Toolbar {
         actions.collapseShorterThan(this.shorter.value);
       }
     });
-    const collapseAll = iconButton('collapse-all', 'Collapse all', () => actions.collapseToDepth(0));
+    const collapseAll = iconButton('collapse-all', S.collapseAll, () => actions.collapseToDepth(0));
     collapseAll.setAttribute('data-testid', 'collapse-all');
-    this.critical = iconButton(
-      'pulse',
-      'Highlight the critical path (C)',
-      () => actions.toggleCritical(),
-      'Critical path',
-    );
+    this.critical = iconButton('pulse', S.criticalPathTitle, () => actions.toggleCritical(), S.criticalPath);
     this.critical.setAttribute('aria-pressed', 'false');
     this.critical.setAttribute('data-testid', 'critical-toggle');
-    this.resetZoomBtn = iconButton(
-      'zoom-out',
-      'Show the whole trace (double-click the overview)',
-      () => actions.resetZoom(),
-      'Reset zoom',
-    );
+    this.resetZoomBtn = iconButton('zoom-out', S.resetZoomTitle, () => actions.resetZoom(), S.resetZoom);
     this.resetZoomBtn.setAttribute('data-testid', 'reset-zoom');
     this.resetZoomBtn.hidden = true;
     this.problem = el('div', {
@@ -153,7 +143,7 @@ export class Toolbar {
 
     this.element = el(
       'div',
-      { class: 'tl-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Trace tools' } },
+      { class: 'tl-toolbar', attrs: { role: 'toolbar', 'aria-label': S.traceTools } },
       [
         el('div', { class: 'tl-toolbar-row' }, [
           searchBox,
@@ -169,13 +159,13 @@ export class Toolbar {
 
   /** Fills the service picker and the depth menu for a new trace. */
   setTrace(services: string[], maxDepth: number): void {
-    const opts = [el('option', { text: 'All services', attrs: { value: '-1' } })];
+    const opts = [el('option', { text: S.allServices, attrs: { value: '-1' } })];
     const order = services.map((s, i) => [s, i] as const).sort((a, b) => a[0].localeCompare(b[0]));
     for (const [s, i] of order) opts.push(el('option', { text: s, attrs: { value: String(i) } }));
     this.services.replaceChildren(...opts);
-    const depths = [el('option', { text: 'Collapse to depth…', attrs: { value: '-1' } })];
+    const depths = [el('option', { text: S.collapseToDepth, attrs: { value: '-1' } })];
     for (let d = 1; d <= Math.min(maxDepth, 12); d++)
-      depths.push(el('option', { text: `Depth ${d}`, attrs: { value: String(d) } }));
+      depths.push(el('option', { text: fmt(S.depthN, d), attrs: { value: String(d) } }));
     this.depth.replaceChildren(...depths);
     this.depth.value = '-1';
   }
@@ -191,7 +181,7 @@ export class Toolbar {
         several = el('option', { attrs: { value: '-2', disabled: '' } });
         this.services.append(several);
       }
-      several.textContent = `${count} services`;
+      several.textContent = fmt(S.nServices, count);
       this.services.value = '-2';
       return;
     }
@@ -223,10 +213,12 @@ export class Toolbar {
     this.count.hidden = !active;
     this.element.classList.toggle('tl-no-match', active && total === 0);
     if (!active) this.count.textContent = '';
-    else if (total === 0) this.count.textContent = 'No matches';
+    else if (total === 0) this.count.textContent = S.noMatches;
     else
       this.count.textContent =
-        current > 0 ? `${formatCount(current)} of ${formatCount(total)}` : `${formatCount(total)} found`;
+        current > 0
+          ? fmt(S.matchOf, formatCount(current), formatCount(total))
+          : fmt(S.found, formatCount(total));
   }
 
   setProblem(text: string): void {

@@ -5,6 +5,7 @@
  */
 import { el, icon } from './dom';
 import './viewTabs.css';
+import { S } from './l10n';
 
 /** One tab. */
 export interface TabSpec {
@@ -24,7 +25,7 @@ export class ViewTabs {
   ) {
     this.element = el('div', {
       class: 'tl-tabs',
-      attrs: { role: 'tablist', 'aria-label': 'Views of the trace' },
+      attrs: { role: 'tablist', 'aria-label': S.viewsOfTrace },
     });
     for (const spec of specs) {
       const b = el(

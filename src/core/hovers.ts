@@ -4,6 +4,7 @@
  * trusted Markdown that may run some of our commands, so every piece of trace or server text goes
  * in through `markdownText` and the only links are the command URIs the host passes in. Pure.
  */
+import * as l10n from '@vscode/l10n';
 import { formatDuration } from '../shared/format';
 import type { TraceSummary } from './analysis';
 import type { DecodedTrace } from './decode';
@@ -109,7 +110,9 @@ export interface TraceHoverInput {
   links: TraceHoverLinks;
 }
 
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+const spans = (n: number): string => (n === 1 ? l10n.t('1 span') : l10n.t('{0} spans', n));
+const services = (n: number): string => (n === 1 ? l10n.t('1 service') : l10n.t('{0} services', n));
+const errors = (n: number): string => (n === 1 ? l10n.t('1 error') : l10n.t('{0} errors', n));
 
 /** Whether span `spanId` carries `code.*` attributes or a stack trace (the decoder's `HasCode` flag). */
 export function spanHasCode(model: TraceModel, spanId: string): boolean {
@@ -122,14 +125,8 @@ export function traceHoverMarkdown(input: TraceHoverInput): string {
   const { summary: s, model, spanId, links } = input;
   const md = new Markdown();
   md.markup('$(telescope) ').text(s.rootService).markup(' · **').text(s.rootName).markup('**\n\n');
-  md.text(
-    [
-      formatDuration(s.durationNs),
-      plural(s.spanCount, 'span', 'spans'),
-      plural(s.serviceCount, 'service', 'services'),
-    ].join(' · '),
-  );
-  if (s.errorCount > 0) md.markup(' · $(error) ').text(plural(s.errorCount, 'error', 'errors'));
+  md.text([formatDuration(s.durationNs), spans(s.spanCount), services(s.serviceCount)].join(' · '));
+  if (s.errorCount > 0) md.markup(' · $(error) ').text(errors(s.errorCount));
   // A backend's name comes from settings: text, like everything else.
   if (input.source) md.markup(' · ').text(input.source);
   md.markup('\n\n');
@@ -141,35 +138,30 @@ export function traceHoverMarkdown(input: TraceHoverInput): string {
     if (f.message !== undefined) md.markup(': *').text(cleanText(f.message, 160)).markup('*');
   });
   if (failures.length > 0 && s.errorCount > failures.length)
-    md.markup('  \n').text(`+${s.errorCount - failures.length} more`);
+    md.markup('  \n').text(l10n.t('+{0} more', s.errorCount - failures.length));
   if (failures.length > 0) md.markup('\n\n');
   if (input.partialMessage) {
-    md.markup('$(warning) ').text(`Partial trace: ${input.partialMessage}`).markup('\n\n');
+    md.markup('$(warning) ').text(l10n.t('Partial trace: {0}', input.partialMessage)).markup('\n\n');
   }
-  md.markup('Services: ')
-    .text(s.services.map((x) => x.name).join(', '))
-    .markup('\n\n');
+  // Translated words go in as text too: a translation cannot add markup or links.
+  md.text(l10n.t('Services: {0}', s.services.map((x) => x.name).join(', '))).markup('\n\n');
   const top = s.topContributor;
   if (top) {
     const parent = model.columns.parent[top.index] ?? -1;
     const parentName = parent >= 0 ? model.strings[model.columns.name[parent] ?? 0] : undefined;
-    md.markup('Where the time went: ')
-      .text(
-        `${parentName ? `${parentName} → ` : ''}${top.name} ${formatDuration(top.selfTimeNs)} (${Math.round(top.share * 100)}%)`,
-      )
-      .markup('\n\n');
+    const where = `${parentName ? `${parentName} → ` : ''}${top.name} ${formatDuration(top.selfTimeNs)} (${Math.round(top.share * 100)}%)`;
+    md.text(l10n.t('Where the time went: {0}', where)).markup('\n\n');
   }
   if (spanId) {
     const i = spanIndexById(model, spanId);
     const spanName = i >= 0 ? model.strings[model.columns.name[i] ?? 0] : undefined;
-    md.markup('This line was written by span ')
-      .text(spanName ? `${spanName} (${spanId})` : `${spanId} (not in the trace)`)
-      .markup('\n\n');
+    const span = spanName ? `${spanName} (${spanId})` : l10n.t('{0} (not in the trace)', spanId);
+    md.text(l10n.t('This line was written by span {0}', span)).markup('\n\n');
   }
-  md.link('go-to-file', 'Open Trace', links.open);
-  if (links.grafana) md.markup(' · ').link('link-external', 'Open in Grafana', links.grafana);
-  md.markup(' · ').link('copy', 'Copy ID', links.copy);
-  if (links.source) md.markup(' · ').link('code', 'Go to Source', links.source);
+  md.link('go-to-file', l10n.t('Open Trace'), links.open);
+  if (links.grafana) md.markup(' · ').link('link-external', l10n.t('Open in Grafana'), links.grafana);
+  md.markup(' · ').link('copy', l10n.t('Copy ID'), links.copy);
+  if (links.source) md.markup(' · ').link('code', l10n.t('Go to Source'), links.source);
   return md.toString();
 }
 
@@ -190,10 +182,10 @@ export interface ErrorHoverLinks {
 export function traceErrorHoverMarkdown(message: string, links: string | ErrorHoverLinks): string {
   const l = typeof links === 'string' ? { copy: links } : links;
   const md = new Markdown().markup('**Trace Lens** · ').text(message, 500).markup('\n\n');
-  if (l.retry) md.link('refresh', 'Retry', l.retry).markup(' · ');
-  if (l.setting) md.link('settings-gear', 'Open Setting', l.setting).markup(' · ');
-  if (l.testConnection) md.link('plug', 'Test Connection', l.testConnection).markup(' · ');
-  return md.link('copy', 'Copy ID', l.copy).toString();
+  if (l.retry) md.link('refresh', l10n.t('Retry'), l.retry).markup(' · ');
+  if (l.setting) md.link('settings-gear', l10n.t('Open Setting'), l.setting).markup(' · ');
+  if (l.testConnection) md.link('plug', l10n.t('Test Connection'), l.testConnection).markup(' · ');
+  return md.link('copy', l10n.t('Copy ID'), l.copy).toString();
 }
 
 /** The hover on the line Go to Source opened: the span's figures (trace text, escaped). */
@@ -229,9 +221,9 @@ export function overlayHoverMarkdown(input: {
     const parts = [
       cleanText(s.service, 80),
       formatDuration(s.durationNs),
-      `${formatShare(s.share)} of trace`,
+      l10n.t('{0} of trace', formatShare(s.share)),
     ];
-    if (s.critical) parts.push('critical path');
+    if (s.critical) parts.push(l10n.t('critical path'));
     md.text(parts.join(' · ')).markup(' · ').link('list-tree', input.selectLabel, s.select).markup('\n\n');
   }
   if (input.more) md.text(input.more);

@@ -5,9 +5,9 @@ import { send, startLoopback, type Loopback } from './backends/testing/loopback'
 import { TraceDecodeError } from './decode/types';
 import { failureNotice, notices } from './notices';
 import { HOSTILE_INPUTS, SEND_SEQUENCE, assertNoNotificationLink } from './testing/hostile';
-import { formatMessage, type InertText, type Localize } from './untrusted';
+import { standInBundle, withBundle } from './testing/l10n';
+import type { InertText } from './untrusted';
 
-const l = formatMessage;
 const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 /**
@@ -15,46 +15,45 @@ const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
  * here fails the completeness test below, so a new notification cannot skip these tests.
  */
 const CALLS: { [K in keyof typeof notices]: (h: string) => InertText } = {
-  startFailed: (h) => notices.startFailed(l, h),
-  noTraceIdAtCursor: () => notices.noTraceIdAtCursor(l),
-  invalidTraceId: () => notices.invalidTraceId(l),
-  grafanaUrlMissing: () => notices.grafanaUrlMissing(l),
-  credentialsRemoved: (h) => notices.credentialsRemoved(l, h),
-  credentialsSaved: (h) => notices.credentialsSaved(l, h, h),
-  testingBackend: (h) => notices.testingBackend(l, h),
-  connected: (h) => notices.connected(l, `Connected to ${h} (Tempo ${h})`),
-  connectionFailed: (h) => notices.connectionFailed(l, h),
-  unknownLink: (h) => notices.unknownLink(l, h),
-  linkWithoutTraceId: () => notices.linkWithoutTraceId(l),
-  spanNotInTrace: () => notices.spanNotInTrace(l),
-  frameNotInSpan: () => notices.frameNotInSpan(l),
-  spanDetailDamaged: () => notices.spanDetailDamaged(l),
-  notOpened: (h) => notices.notOpened(l, h, h),
-  noFunctionInWorkspace: (h) => notices.noFunctionInWorkspace(l, h),
-  namesNoCode: () => notices.namesNoCode(l),
-  openOutside: (h) => notices.openOutside(l, h),
-  openOutsideDetail: () => notices.openOutsideDetail(l),
-  notOnThisMachine: (h) => notices.notOnThisMachine(l, h),
-  notSourceFile: (h) => notices.notSourceFile(l, h, h),
-  couldNotOpen: (h) => notices.couldNotOpen(l, h, `ENOENT: no such file or directory, open '${h}'`),
-  traceNotLoaded: () => notices.traceNotLoaded(l),
-  traceNotSaved: () => notices.traceNotSaved(l),
-  noTraceqlSearch: (h) => notices.noTraceqlSearch(l, h),
-  findingTraces: (h) => notices.findingTraces(l, h),
-  noSpansOfFunction: (h) => notices.noSpansOfFunction(l, h),
-  searchingBackend: (h) => notices.searchingBackend(l, h),
-  queryTooLong: () => notices.queryTooLong(l, 4096),
-  receiverExposed: (h) => notices.receiverExposed(l, h),
-  clearLocalTraces: () => notices.clearLocalTraces(l, 12, 340),
-  clearLocalTracesDetail: () => notices.clearLocalTracesDetail(l),
-  receiverOff: () => notices.receiverOff(l),
-  noOtlpEndpoint: () => notices.noOtlpEndpoint(l),
-  receiverSetByWorkspace: () => notices.receiverSetByWorkspace(l),
+  startFailed: (h) => notices.startFailed(h),
+  noTraceIdAtCursor: () => notices.noTraceIdAtCursor(),
+  invalidTraceId: () => notices.invalidTraceId(),
+  grafanaUrlMissing: () => notices.grafanaUrlMissing(),
+  credentialsRemoved: (h) => notices.credentialsRemoved(h),
+  credentialsSaved: (h) => notices.credentialsSaved(h, h),
+  testingBackend: (h) => notices.testingBackend(h),
+  connected: (h) => notices.connected(`Connected to ${h} (Tempo ${h})`),
+  connectionFailed: (h) => notices.connectionFailed(h),
+  unknownLink: (h) => notices.unknownLink(h),
+  linkWithoutTraceId: () => notices.linkWithoutTraceId(),
+  spanNotInTrace: () => notices.spanNotInTrace(),
+  frameNotInSpan: () => notices.frameNotInSpan(),
+  spanDetailDamaged: () => notices.spanDetailDamaged(),
+  notOpened: (h) => notices.notOpened(h, h),
+  noFunctionInWorkspace: (h) => notices.noFunctionInWorkspace(h),
+  namesNoCode: () => notices.namesNoCode(),
+  openOutside: (h) => notices.openOutside(h),
+  openOutsideDetail: () => notices.openOutsideDetail(),
+  notOnThisMachine: (h) => notices.notOnThisMachine(h),
+  notSourceFile: (h) => notices.notSourceFile(h, h),
+  couldNotOpen: (h) => notices.couldNotOpen(h, `ENOENT: no such file or directory, open '${h}'`),
+  traceNotLoaded: () => notices.traceNotLoaded(),
+  traceNotSaved: () => notices.traceNotSaved(),
+  noTraceqlSearch: (h) => notices.noTraceqlSearch(h),
+  findingTraces: (h) => notices.findingTraces(h),
+  noSpansOfFunction: (h) => notices.noSpansOfFunction(h),
+  searchingBackend: (h) => notices.searchingBackend(h),
+  queryTooLong: () => notices.queryTooLong(4096),
+  receiverExposed: (h) => notices.receiverExposed(h),
+  clearLocalTraces: () => notices.clearLocalTraces(12, 340),
+  clearLocalTracesDetail: () => notices.clearLocalTracesDetail(),
+  receiverOff: () => notices.receiverOff(),
+  noOtlpEndpoint: () => notices.noOtlpEndpoint(),
+  receiverSetByWorkspace: () => notices.receiverSetByWorkspace(),
 };
 
 /** A translation that makes every argument a link, as a careless locale bundle might. */
-const linking: Localize = (message, ...args) =>
-  formatMessage(message, ...args.map((a) => `[${a}](https://evil.test/)`));
+const linking = standInBundle((m) => m.replace(/\{(\d+)\}/g, '[{$1}](https://evil.test/)'));
 
 describe('notices: every notification builder', () => {
   it('has a hostile-input test for every builder', () => {
@@ -69,7 +68,7 @@ describe('notices: every notification builder', () => {
 
   it('quotes the span of issue 17 so it reads as written, without the link', () => {
     const fn = `handleCheckout [open](${SEND_SEQUENCE})`;
-    const text = notices.noFunctionInWorkspace(l, fn);
+    const text = notices.noFunctionInWorkspace(fn);
     assertNoNotificationLink(text);
     assert.equal(
       text.replace(/\u200b/g, ''),
@@ -79,11 +78,12 @@ describe('notices: every notification builder', () => {
 
   it('a deep link whose path is a link stays text', () => {
     const path = `/[Open trace](${SEND_SEQUENCE})`;
-    assertNoNotificationLink(notices.unknownLink(l, path));
+    assertNoNotificationLink(notices.unknownLink(path));
   });
 
   it('a translation cannot add links either', () => {
-    const text = notices.notOnThisMachine(linking, '/srv/app/checkout.ts');
+    const text = withBundle(linking, () => notices.notOnThisMachine('/srv/app/checkout.ts'));
+    assert.match(text, /\[\/srv\/app\/checkout\.ts\]/, 'the stand-in translation was used');
     assertNoNotificationLink(text);
   });
 });
@@ -108,7 +108,7 @@ describe('failureNotice', () => {
     ];
     for (const kind of kinds) {
       const err = new BackendError(kind, `GET /api/traces/${ID} → 500: "${body}"`, { status: 500 });
-      const n = failureNotice(l, err);
+      const n = failureNotice(err);
       assertNoNotificationLink(n.text);
       assert.ok(!n.text.includes('Sign in again'), `${kind}: ${n.text}`);
       assert.match(n.text, /HTTP 500/);
@@ -119,28 +119,28 @@ describe('failureNotice', () => {
 
   it('finds the backend error behind a wrapping Error (TraceService.load wraps them)', () => {
     const cause = new BackendError('server', `GET /x → 500: "[x](${SEND_SEQUENCE})"`, { status: 500 });
-    const n = failureNotice(l, new Error(cause.message, { cause }));
+    const n = failureNotice(new Error(cause.message, { cause }));
     assertNoNotificationLink(n.text);
     assert.match(n.text, /server error \(HTTP 500\)/);
   });
 
   it('a decoding failure is a fixed sentence', () => {
-    const n = failureNotice(l, new TraceDecodeError('malformed', `bad byte near "[x](${SEND_SEQUENCE})"`));
+    const n = failureNotice(new TraceDecodeError('malformed', `bad byte near "[x](${SEND_SEQUENCE})"`));
     assertNoNotificationLink(n.text);
     assert.ok(!n.text.includes('bad byte'));
   });
 
   it('a settings problem (no request made) says what is wrong, inert', () => {
     const err = new BackendError('bad-request', `header "[x](${SEND_SEQUENCE})" is not a valid HTTP header`);
-    const n = failureNotice(l, err);
+    const n = failureNotice(err);
     assertNoNotificationLink(n.text);
     assert.match(n.text, /is not a valid HTTP header/);
   });
 
   it('any other error is quoted, inert', () => {
     for (const h of HOSTILE_INPUTS) {
-      assertNoNotificationLink(failureNotice(l, new Error(h)).text, h);
-      assertNoNotificationLink(failureNotice(l, h).text, h);
+      assertNoNotificationLink(failureNotice(new Error(h)).text, h);
+      assertNoNotificationLink(failureNotice(h).text, h);
     }
   });
 
@@ -161,7 +161,7 @@ describe('failureNotice', () => {
           () => assert.fail('the trace loaded'),
           (e: unknown) => e,
         );
-        const n = failureNotice(l, err);
+        const n = failureNotice(err);
         assertNoNotificationLink(n.text, `${kind}: ${n.text}`);
         assert.ok(!n.text.includes('Sign in'), `${kind}: ${n.text}`);
         // Before: the message itself was the notification, link included.

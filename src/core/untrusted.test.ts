@@ -7,7 +7,8 @@ import {
   assertNoNotificationLink,
   rendered,
 } from './testing/hostile';
-import { formatMessage, inertText, markdownText, notice } from './untrusted';
+import * as l10n from '@vscode/l10n';
+import { inertText, markdownText, notice, quoted } from './untrusted';
 
 /** What the helpers make of control characters and bidi overrides: one space per run. */
 // eslint-disable-next-line no-control-regex
@@ -43,13 +44,13 @@ describe('inertText (notification messages)', () => {
 describe('notice', () => {
   it('fills placeholders with untrusted values that cannot join into a link', () => {
     // "[a" in one value and "](command:…)" in the next would meet in the message.
-    const out = notice(formatMessage, 'Trace Lens: {0}{1}', '[a', `](${SEND_SEQUENCE})`);
+    const out = notice(l10n.t('Trace Lens: {0}{1}', quoted('[a'), quoted(`](${SEND_SEQUENCE})`)));
     assertNoNotificationLink(out);
     assert.equal(visible(out), `Trace Lens: [a](${SEND_SEQUENCE})`);
   });
 
   it('cuts each untrusted value', () => {
-    const out = notice(formatMessage, 'no function named {0}.', 'f'.repeat(10_000));
+    const out = notice(l10n.t('no function named {0}.', quoted('f'.repeat(10_000))));
     assert.ok(out.length < 400, `${out.length} characters`);
   });
 });

@@ -18,16 +18,6 @@ export const NOTIFICATION_LINK =
 /** A CommonMark autolink's opening: `<` then a URI scheme and `:` (`<https:`, `<command:`). */
 export const AUTOLINK_START = /<[A-Za-z][A-Za-z0-9+.-]{1,31}:/;
 
-/** A translation function with `{0}`-style placeholders (`vscode.l10n.t` in the host). */
-export type Localize = (message: string, ...args: Array<string | number | boolean>) => string;
-
-/** `{0}` placeholders filled in, no translation: for tests and the command line. */
-export const formatMessage: Localize = (message, ...args) =>
-  message.replace(/\{(\d+)\}/g, (m, i: string) => {
-    const v = args[Number(i)];
-    return v === undefined ? m : String(v);
-  });
-
 declare const inertBrand: unique symbol;
 /** Text that no notification renderer turns into a link; only this module makes it. */
 export type InertText = string & { readonly [inertBrand]: true };
@@ -57,18 +47,21 @@ export function inertText(text: string, max = 1000): InertText {
 }
 
 /**
- * A notification message: `template` (our own words, through `localize`) with `{0}`… filled in
- * from `args`, untrusted strings cut to a sane length, and the whole result made inert. The
- * whole message is escaped, not only the arguments, so a `[` in one argument and `](…)` in the
- * next cannot meet.
+ * An untrusted value to quote in a notification, as one line cut to a sane length; pass it as an
+ * argument of `l10n.t` and the result to `notice`.
  */
-export function notice(
-  localize: Localize,
-  template: string,
-  ...args: Array<string | number | boolean>
-): InertText {
-  const cut = args.map((a) => (typeof a === 'string' ? oneLine(a, MAX_ARG) : a));
-  return inertText(localize(template, ...cut));
+export function quoted(value: string | number | boolean): string | number | boolean {
+  return typeof value === 'string' ? oneLine(value, MAX_ARG) : value;
+}
+
+/**
+ * A notification message: our own words, localized by `l10n.t` (from `@vscode/l10n`) with the
+ * untrusted values filled in through `quoted`, made inert as a whole. The whole message is
+ * escaped, not only the arguments, so a `[` in one argument and `](…)` in the next cannot meet,
+ * and a translation cannot add a link either.
+ */
+export function notice(localized: string): InertText {
+  return inertText(localized);
 }
 
 /** Whether `text` holds a link that a notification or Markdown would make live (for tests and asserts). */

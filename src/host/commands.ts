@@ -122,7 +122,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.openTraceAtCursor]: () => {
       const parsed = idAtCursor();
       if (!parsed) {
-        void notify.info(notices.noTraceIdAtCursor(notify.t));
+        void notify.info(notices.noTraceIdAtCursor());
         return;
       }
       void open(parsed);
@@ -130,7 +130,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.copyTraceIdAtCursor]: async () => {
       const parsed = idAtCursor();
       if (!parsed) {
-        void notify.info(notices.noTraceIdAtCursor(notify.t));
+        void notify.info(notices.noTraceIdAtCursor());
         return;
       }
       await vscode.env.clipboard.writeText(parsed.traceId);
@@ -139,7 +139,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     [Commands.openTraceById]: (arg: unknown) => {
       const parsed = readOpenArgs(arg);
       if (!parsed) {
-        void notify.error(notices.invalidTraceId(notify.t));
+        void notify.error(notices.invalidTraceId());
         return;
       }
       void open(parsed);
@@ -156,7 +156,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       const base = config.grafanaUrl;
       const url = base ? grafanaExploreUrl(base, config.grafanaDatasourceUid, id) : undefined;
       if (!url) {
-        void notify.warn(notices.grafanaUrlMissing(notify.t));
+        void notify.warn(notices.grafanaUrlMissing());
         return;
       }
       await vscode.env.openExternal(vscode.Uri.parse(url, true));
@@ -267,7 +267,7 @@ async function setCredentials(config: Config, credentials: Credentials): Promise
   if (!kind) return;
   if (kind.id === 'none') {
     await credentials.set(backend, {});
-    void notify.info(notices.credentialsRemoved(notify.t, backend.name));
+    void notify.info(notices.credentialsRemoved(backend.name));
     return;
   }
   let user: string | undefined;
@@ -283,7 +283,7 @@ async function setCredentials(config: Config, credentials: Credentials): Promise
   if (!secret) return;
   await credentials.set(backend, user ? { user, password: secret } : { token: secret });
   // The URL as written may carry user:password: the toast shows it without them.
-  void notify.info(notices.credentialsSaved(notify.t, backend.name, redactUrl(backend.url)));
+  void notify.info(notices.credentialsSaved(backend.name, redactUrl(backend.url)));
 }
 
 /** Checks that the backend answers and says what failed and why; Cancel stops the requests. */
@@ -293,17 +293,17 @@ async function testConnection(traces: TraceService, log: vscode.LogOutputChannel
     const report = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: notices.testingBackend(notify.t, backend.name),
+        title: notices.testingBackend(backend.name),
         cancellable: true,
       },
       (_progress, token) => withAbortSignal(token, (signal) => backend.testConnection({ signal })),
     );
     for (const c of report.checks)
       log.info(`test connection: ${c.name} ${c.ok ? 'ok' : 'FAILED'} ${c.url}: ${c.message}`);
-    if (report.ok) void notify.info(notices.connected(notify.t, report.summary));
+    if (report.ok) void notify.info(notices.connected(report.summary));
     else {
       log.warn(`test connection: ${report.summary}`);
-      notify.errorWithLog(log, notices.connectionFailed(notify.t, backend.name));
+      notify.errorWithLog(log, notices.connectionFailed(backend.name));
     }
   } catch (err) {
     // Cancelled by the person: nothing failed.

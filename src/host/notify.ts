@@ -1,15 +1,12 @@
 import * as vscode from 'vscode';
-import { SHOW_LOG, failureNotice } from '../core/notices';
-import type { InertText, Localize } from '../core/untrusted';
+import { failureNotice, showLogButton } from '../core/notices';
+import type { InertText } from '../core/untrusted';
 
 /**
  * The only place that calls `vscode.window.show{Information,Warning,Error}Message`: every message
  * is `InertText` (built by `core/notices.ts`), so no trace, server or settings text reaches the
  * workbench's link renderer. `notify.test.ts` fails if any other file calls those functions.
  */
-
-/** `vscode.l10n.t` as the notice builders take it. */
-export const t: Localize = (message, ...args) => vscode.l10n.t(message, ...args);
 
 /** An information toast; resolves with the button pressed. */
 export function info(text: InertText, ...buttons: string[]): Thenable<string | undefined> {
@@ -37,7 +34,7 @@ export function askWarning(
 
 /** An error toast with a "Show Log" button that reveals `log`. */
 export function errorWithLog(log: vscode.LogOutputChannel, text: InertText): void {
-  const button = t(SHOW_LOG);
+  const button = showLogButton();
   void error(text, button).then((picked) => {
     if (picked === button) log.show();
   });
@@ -53,7 +50,7 @@ export function failure(
   err: unknown,
   options: { context?: string; logged?: boolean } = {},
 ): void {
-  const notice = failureNotice(t, err);
+  const notice = failureNotice(err);
   if (!options.logged) log.warn(options.context ? `${options.context}: ${notice.details}` : notice.details);
   errorWithLog(log, notice.text);
 }

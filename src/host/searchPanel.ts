@@ -5,6 +5,7 @@ import { canCompareTraces, runCompareTraces } from './compareCommand';
 import { parseWebviewMessage, type HostMessage, type SearchPayload } from '../shared/protocol';
 import { renderPanelHtml } from '../shared/panelHtml';
 import { readSearch } from '../shared/searchPayload';
+import { webviewStrings } from '../shared/strings';
 
 /** The search results panel's webview type; also its serializer's key. */
 export const SEARCH_VIEW_TYPE = 'traceLens.searchResults';
@@ -96,7 +97,8 @@ export class SearchPanel implements vscode.Disposable {
       // Scripts run only with this value: unguessable, new for every page.
       nonce: randomBytes(16).toString('hex'),
       distUri: (file) => panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, file)).toString(),
-      title: 'Search results',
+      title: vscode.l10n.t('Search results'),
+      strings: webviewStrings(vscode),
     });
     this.panelDisposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),

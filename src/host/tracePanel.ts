@@ -18,6 +18,7 @@ import {
   type WireTrace,
 } from '../shared/protocol';
 import { renderPanelHtml } from '../shared/panelHtml';
+import { webviewStrings } from '../shared/strings';
 import type { LoadedTrace, TraceLoads, TraceService } from './traceService';
 import { Commands } from './commandIds';
 import { runCompareTraces } from './compareCommand';
@@ -225,7 +226,7 @@ class TracePanel implements vscode.Disposable {
     const slot = this.slots.find((s) => s.handle === handle);
     const loaded = slot?.loaded;
     if (!slot || !loaded) {
-      void notify.info(notices.traceNotLoaded(notify.t));
+      void notify.info(notices.traceNotLoaded());
       return;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -247,7 +248,7 @@ class TracePanel implements vscode.Disposable {
       );
     } catch (err) {
       this.log.warn(`save trace: ${String(err)}`);
-      notify.errorWithLog(this.log, notices.traceNotSaved(notify.t));
+      notify.errorWithLog(this.log, notices.traceNotSaved());
     }
   }
 
@@ -346,13 +347,13 @@ class TracePanel implements vscode.Disposable {
     const short = (slot: Slot) => slot.ref.traceId.slice(0, 8);
     if (this.subject.kind === 'compare') {
       const [a, b] = this.slots as [Slot, Slot];
-      this.panel.title = `Compare ${short(a)} · ${short(b)}`;
+      this.panel.title = vscode.l10n.t('Compare {0} · {1}', short(a), short(b));
       return;
     }
     const slot = this.primary;
     this.panel.title = slot.loaded
       ? `${slot.loaded.summary.rootName} · ${short(slot)}`
-      : `Trace ${short(slot)} (failed)`;
+      : vscode.l10n.t('Trace {0} (failed)', short(slot));
   }
 
   /** The primary trace, once it has loaded. */
@@ -399,7 +400,7 @@ class TracePanel implements vscode.Disposable {
           this.post({
             type: 'error',
             handle: slot.handle,
-            message: slot.error ?? 'The trace could not be loaded.',
+            message: slot.error ?? vscode.l10n.t('The trace could not be loaded.'),
           });
           return;
         }
@@ -417,7 +418,7 @@ class TracePanel implements vscode.Disposable {
             this.post({
               type: 'error',
               handle: s.handle,
-              message: s.error ?? 'The trace could not be loaded.',
+              message: s.error ?? vscode.l10n.t('The trace could not be loaded.'),
             });
         }
         return;
@@ -591,7 +592,13 @@ class TracePanel implements vscode.Disposable {
       // Scripts run only with this value: unguessable, new for every page.
       nonce: randomBytes(16).toString('hex'),
       distUri: (file) => webview.asWebviewUri(vscode.Uri.joinPath(dist, file)).toString(),
-      title: this.subject.kind === 'compare' ? `Compare ${ids.join(' and ')}` : `Trace ${ids[0]}`,
+      title:
+        this.subject.kind === 'compare'
+          ? vscode.l10n.t('Compare {0} and {1}', ids[0] ?? '', ids[1] ?? '')
+          : vscode.l10n.t('Trace {0}', ids[0] ?? ''),
+      // The webview's words, in the page so the first paint (the loading state) has them.
+      strings: webviewStrings(vscode),
+      lang: vscode.env.language,
     });
   }
 

@@ -12,13 +12,13 @@ export function registerUriHandler(): vscode.Disposable {
   return vscode.window.registerUriHandler({
     handleUri(uri: vscode.Uri) {
       if (uri.path !== '/open') {
-        void notify.warn(notices.unknownLink(notify.t, uri.path));
+        void notify.warn(notices.unknownLink(uri.path));
         return;
       }
       const params = new URLSearchParams(uri.query);
       const traceId = normalizeTraceId(params.get('traceId') ?? '');
       if (!traceId) {
-        void notify.error(notices.linkWithoutTraceId(notify.t));
+        void notify.error(notices.linkWithoutTraceId());
         return;
       }
       const span = params.get('spanId')?.toLowerCase();

@@ -3,6 +3,7 @@
  * host's panel, the webview test harness and the webview benchmark all render it, so a change
  * to the CSP or to the bundle's files is tested where it is made.
  */
+import type { WebviewStrings } from './strings';
 
 /** Stylesheets of the bundle in `dist/`, in load order. */
 export const PANEL_STYLES = ['codicon.css', 'webview.css'] as const;
@@ -18,6 +19,10 @@ export interface PanelHtmlOptions {
   /** The URI a file of `dist/` is loaded from (`webview.asWebviewUri`). */
   distUri(file: string): string;
   title: string;
+  /** The page's words (`webviewStrings(vscode)`); absent: the webview's English defaults. */
+  strings?: WebviewStrings;
+  /** The display language (`vscode.env.language`), for `<html lang>`; absent: `en`. */
+  lang?: string;
   /**
    * Test pages only: stylesheets and scripts loaded before the bundle's (theme variables, a stub
    * of `acquireVsCodeApi`), from the same origin and under the same policy.
@@ -50,7 +55,7 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
   const styles = [...(o.prelude?.styles ?? []), ...PANEL_STYLES.map((f) => o.distUri(f))];
   const scripts = [...(o.prelude?.scripts ?? []), ...PANEL_SCRIPTS.map((f) => o.distUri(f))];
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(o.lang ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(panelCsp(o.cspSource, o.nonce))}">
@@ -59,7 +64,7 @@ ${styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}" nonce=
 <title>${escapeHtml(o.title)}</title>
 </head>
 <body>
-<div id="app"></div>
+<div id="app"${o.strings ? ` data-strings="${escapeHtml(JSON.stringify(o.strings))}"` : ''}></div>
 ${scripts.map((src) => `<script nonce="${n}" src="${escapeHtml(src)}"></script>`).join('\n')}
 </body>
 </html>`;

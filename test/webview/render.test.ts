@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { CHECKOUT, indexOf, makeTrace } from './helpers/fixtures';
 import { launchBrowser, openView, type View } from './helpers/harness';
+import { ENGLISH_STRINGS, type WebviewStrings } from '../../src/shared/strings';
 
 describe('webview: rendering', () => {
   let browser: Browser;
@@ -226,5 +227,28 @@ describe('webview: rendering', () => {
     assert.equal((await view.postedOfType('getSpanDetail')).at(-1)?.handle, 'b');
     const saved = await view.waitForState((st) => st.selectSpanId !== undefined);
     assert.deepEqual(saved.subject, subject);
+  });
+
+  it('speaks the words the host wrote into the page, from the first paint on, with values filled in', async () => {
+    // A stand-in locale: every message in capitals, placeholders kept.
+    const upper = Object.fromEntries(
+      Object.entries(ENGLISH_STRINGS).map(([k, v]) => [k, v.toUpperCase()]),
+    ) as WebviewStrings;
+    upper.loadingTrace = 'Chargement de la trace… <b>"&amp;"</b>';
+    view = await openView(browser, { autoInit: false }, { waitForRows: false, strings: upper });
+    await view.page.waitForSelector('[data-testid="loading"]');
+    assert.match(
+      (await view.page.textContent('[data-testid="loading"]')) ?? '',
+      /Chargement de la trace… <b>"&amp;"<\/b>/,
+      'the loading state, before any message, as text',
+    );
+    await view.close();
+    view = await openView(browser, { trace: makeTrace(CHECKOUT) }, { strings: upper });
+    const page = view.page;
+    assert.equal(await page.getAttribute('[role="toolbar"]', 'aria-label'), 'TRACE TOOLS');
+    assert.equal(await page.textContent('.tl-axis-label'), 'SERVICE & OPERATION');
+    await page.fill('#tl-search', 'cart');
+    await view.frames();
+    assert.equal(await page.textContent('[data-testid="match-count"]'), '3 FOUND');
   });
 });

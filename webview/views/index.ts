@@ -1,6 +1,7 @@
 /**
  * The views the shell can switch between, first the default. A view is a folder beside
- * `waterfall/` and one entry here: its tab title and icon, and which subjects it applies to.
+ * `waterfall/` and one entry here: its tab title and icon, and which subjects it applies to. A title is a
+ * getter: the page's words arrive after this module loads.
  */
 import type { PanelSubject } from '../../src/shared/protocol';
 import { CompareView } from './compare';
@@ -9,6 +10,7 @@ import { StatsView } from './stats';
 import { SearchView, type SearchViewContext } from './search';
 import type { View, ViewContext } from './view';
 import { WaterfallView } from './waterfall';
+import { S } from '../l10n';
 
 /** A view of the panel. */
 export interface ViewEntry {
@@ -25,25 +27,33 @@ export interface ViewEntry {
 export const VIEWS = [
   {
     name: 'waterfall',
-    title: 'Waterfall',
+    get title(): string {
+      return S.waterfall;
+    },
     icon: 'list-tree',
     create: (ctx: ViewContext): View => new WaterfallView(ctx),
   },
   {
     name: 'stats',
-    title: 'Statistics',
+    get title(): string {
+      return S.statistics;
+    },
     icon: 'table',
     create: (ctx: ViewContext): View => new StatsView(ctx),
   },
   {
     name: 'flame',
-    title: 'Flame graph',
+    get title(): string {
+      return S.flameGraph;
+    },
     icon: 'flame',
     create: (ctx: ViewContext): View => new FlameView(ctx),
   },
   {
     name: 'compare',
-    title: 'Comparison',
+    get title(): string {
+      return S.comparison;
+    },
     icon: 'diff',
     available: (subject: PanelSubject | undefined) => subject?.kind === 'compare',
     create: (ctx: ViewContext): View => new CompareView(ctx),

@@ -19,6 +19,13 @@ interface ManifestTool {
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
   contributes: { languageModelTools: ManifestTool[] };
 };
+/** The English of a manifest string: `%key%` looked up in package.nls.json. */
+const nls = JSON.parse(readFileSync(join(__dirname, '../../../package.nls.json'), 'utf8')) as Record<
+  string,
+  string
+>;
+const english = (value: string): string =>
+  value.replace(/^%([^%]+)%$/, (_, key: string) => nls[key] ?? value);
 
 describe('tool specs', () => {
   it('package.json declares every language-model tool exactly as the core describes it', () => {
@@ -30,10 +37,10 @@ describe('tool specs', () => {
     );
     for (const s of specs) {
       const t = declared.find((d) => d.name === s.lmName)!;
-      assert.equal(t.displayName, s.displayName);
+      assert.equal(english(t.displayName), s.displayName);
       assert.equal(t.toolReferenceName, s.referenceName);
       assert.equal(t.canBeReferencedInPrompt, true);
-      assert.equal(t.userDescription, s.userDescription);
+      assert.equal(english(t.userDescription), s.userDescription);
       assert.equal(
         t.modelDescription,
         s.modelDescription,

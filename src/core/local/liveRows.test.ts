@@ -1,9 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { TraceSummary } from '../store/traces';
-import { formatMessage } from '../untrusted';
 import { clockTime, liveRow, matchesLiveFilter } from './liveRows';
-
-const l = formatMessage;
 
 function summary(over: Partial<TraceSummary> = {}): TraceSummary {
   return {
@@ -26,7 +23,7 @@ const at = () => '12:00:00';
 
 describe('Live view rows', () => {
   it('root span, then service, duration and start time', () => {
-    const row = liveRow(l, summary(), at);
+    const row = liveRow(summary(), at);
     assert.equal(row.label, 'POST /checkout');
     assert.equal(row.description, 'shop · 1.23 s · 12:00:00');
     assert.equal(row.error, false);
@@ -35,7 +32,6 @@ describe('Live view rows', () => {
 
   it('other services and errors', () => {
     const one = liveRow(
-      l,
       summary({
         errorCount: 1,
         services: ['shop', 'payments'],
@@ -46,23 +42,19 @@ describe('Live view rows', () => {
     assert.equal(one.description, 'shop · 1.23 s · +payments · 1 error · 12:00:00');
     assert.equal(one.error, true);
     assert.match(one.tooltip, /Services: shop \(3\), payments \(2, 1 failed\)/);
-    const many = liveRow(l, summary({ errorCount: 4, services: ['a', 'shop', 'b', 'c'] }), at);
+    const many = liveRow(summary({ errorCount: 4, services: ['a', 'shop', 'b', 'c'] }), at);
     assert.equal(many.description, 'shop · 1.23 s · +3 services · 4 errors · 12:00:00');
   });
 
   it('a trace whose root span has not arrived', () => {
-    const row = liveRow(l, summary({ rootName: null, rootService: null, services: ['worker'] }), at);
+    const row = liveRow(summary({ rootName: null, rootService: null, services: ['worker'] }), at);
     assert.equal(row.label, '(root span not received)');
     assert.equal(row.description, '(root not received) · 1.23 s · +worker · 12:00:00');
     assert.match(row.tooltip, /^\(root span not received yet\)\nTrace 0af76519/);
   });
 
   it('cleans control characters and cuts long names from the program', () => {
-    const row = liveRow(
-      l,
-      summary({ rootName: `a\u202eb\nc${'x'.repeat(300)}`, rootService: 'svc\u0000' }),
-      at,
-    );
+    const row = liveRow(summary({ rootName: `a\u202eb\nc${'x'.repeat(300)}`, rootService: 'svc\u0000' }), at);
     assert.ok(row.label.startsWith('a b c'), row.label);
     assert.ok(row.label.length <= 120);
     assert.ok(row.description.startsWith('svc ·'), row.description);

@@ -7,7 +7,7 @@
 import { formatDuration } from '../../shared/format';
 import { cleanText } from '../source';
 import type { TraceSummary } from '../store/traces';
-import type { Localize } from '../untrusted';
+import * as l10n from '@vscode/l10n';
 
 /** One row of the Live view. */
 export interface LiveRow {
@@ -29,35 +29,32 @@ export function clockTime(ms: number): string {
 }
 
 /** A row for a trace summary. */
-export function liveRow(
-  l: Localize,
-  s: TraceSummary,
-  formatTime: (ms: number) => string = clockTime,
-): LiveRow {
+export function liveRow(s: TraceSummary, formatTime: (ms: number) => string = clockTime): LiveRow {
   const root = s.rootName !== null ? cleanText(s.rootName, 120) : '';
   const service = s.rootService !== null ? cleanText(s.rootService, 80) : '';
   const others = s.services.filter((x) => x !== s.rootService).map((x) => cleanText(x, 80));
   const duration = formatDuration(s.durationMs * 1e6);
-  const parts = [service || l('(root not received)'), duration];
-  if (others.length === 1) parts.push(l('+{0}', others[0]!));
-  else if (others.length > 1) parts.push(l('+{0} services', others.length));
-  if (s.errorCount > 0) parts.push(s.errorCount === 1 ? l('1 error') : l('{0} errors', s.errorCount));
+  const parts = [service || l10n.t('(root not received)'), duration];
+  if (others.length === 1) parts.push(l10n.t('+{0}', others[0]!));
+  else if (others.length > 1) parts.push(l10n.t('+{0} services', others.length));
+  if (s.errorCount > 0)
+    parts.push(s.errorCount === 1 ? l10n.t('1 error') : l10n.t('{0} errors', s.errorCount));
   parts.push(formatTime(s.startMs));
   const services = s.services.map((x) => {
     const st = s.serviceStats[x];
-    const errs = st && st.errorCount > 0 ? l(', {0} failed', st.errorCount) : '';
+    const errs = st && st.errorCount > 0 ? l10n.t(', {0} failed', st.errorCount) : '';
     return `${cleanText(x, 80)} (${st ? st.spanCount : 0}${errs})`;
   });
   const tooltip = [
-    root || l('(root span not received yet)'),
-    l('Trace {0}', s.traceId),
-    l('{0} · {1} spans · {2} errors', duration, s.spanCount, s.errorCount),
-    l('Services: {0}', services.join(', ')),
-    l('Started {0}', new Date(s.startMs).toLocaleString()),
+    root || l10n.t('(root span not received yet)'),
+    l10n.t('Trace {0}', s.traceId),
+    l10n.t('{0} · {1} spans · {2} errors', duration, s.spanCount, s.errorCount),
+    l10n.t('Services: {0}', services.join(', ')),
+    l10n.t('Started {0}', new Date(s.startMs).toLocaleString()),
   ].join('\n');
   return {
     traceId: s.traceId,
-    label: root || l('(root span not received)'),
+    label: root || l10n.t('(root span not received)'),
     description: parts.join(' · '),
     tooltip,
     error: s.errorCount > 0,

@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { formatMessage } from '../untrusted';
+import { standInBundle, withBundle } from '../testing/l10n';
 import { compactCount, receiverStatusText, type ReceiverView } from './status';
 
-const l = formatMessage;
 const base: ReceiverView = { phase: 'running', wantedHttpPort: 4318 };
 
 describe('the receiver status bar item', () => {
@@ -14,7 +13,7 @@ describe('the receiver status bar item', () => {
   });
 
   it('receiving: the figures, and the endpoints in the tooltip', () => {
-    const s = receiverStatusText(l, {
+    const s = receiverStatusText({
       ...base,
       role: 'writer',
       httpPort: 4318,
@@ -34,12 +33,12 @@ describe('the receiver status bar item', () => {
   });
 
   it('receiving without the figures yet', () => {
-    const s = receiverStatusText(l, { ...base, role: 'writer', httpPort: 4318 });
+    const s = receiverStatusText({ ...base, role: 'writer', httpPort: 4318 });
     assert.equal(s.text, '$(radio-tower) Receiving');
   });
 
   it('port taken: says which, with the warning background, and the problems in the tooltip', () => {
-    const s = receiverStatusText(l, {
+    const s = receiverStatusText({
       ...base,
       role: 'writer',
       grpcPort: 4317,
@@ -56,7 +55,7 @@ describe('the receiver status bar item', () => {
   });
 
   it('reading another window’s store: names its process', () => {
-    const s = receiverStatusText(l, {
+    const s = receiverStatusText({
       ...base,
       role: 'reader',
       writerPid: 4242,
@@ -69,24 +68,26 @@ describe('the receiver status bar item', () => {
   });
 
   it('off, starting and failed', () => {
-    assert.equal(receiverStatusText(l, { ...base, phase: 'off' }).text, '$(circle-slash) Receiver off');
-    assert.equal(receiverStatusText(l, { ...base, phase: 'starting' }).state, 'starting');
-    const failed = receiverStatusText(l, { ...base, phase: 'failed', error: 'EACCES: permission denied' });
+    assert.equal(receiverStatusText({ ...base, phase: 'off' }).text, '$(circle-slash) Receiver off');
+    assert.equal(receiverStatusText({ ...base, phase: 'starting' }).state, 'starting');
+    const failed = receiverStatusText({ ...base, phase: 'failed', error: 'EACCES: permission denied' });
     assert.equal(failed.state, 'failed');
     assert.equal(failed.warning, true);
     assert.match(failed.tooltip, /could not start: EACCES: permission denied/);
     // A running receiver that stopped meanwhile is off.
-    assert.equal(receiverStatusText(l, { ...base, role: 'stopped' }).state, 'off');
+    assert.equal(receiverStatusText({ ...base, role: 'stopped' }).state, 'off');
   });
 
   it('localizes every word it shows', () => {
-    const upper: typeof l = (m, ...a) => formatMessage(m.toUpperCase(), ...a);
-    const s = receiverStatusText(upper, {
-      ...base,
-      role: 'writer',
-      httpPort: 1,
-      stats: { traces: 1, spans: 1 },
-    });
+    const upper = standInBundle((m) => m.toUpperCase());
+    const s = withBundle(upper, () =>
+      receiverStatusText({
+        ...base,
+        role: 'writer',
+        httpPort: 1,
+        stats: { traces: 1, spans: 1 },
+      }),
+    );
     assert.equal(s.text, '$(radio-tower) 1 TRACES · 1 SPANS');
   });
 });

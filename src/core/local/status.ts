@@ -3,7 +3,7 @@
  * a port taken, starting, off, or failed; with the traces and spans the store holds. Pure: the
  * host passes the receiver's status, the store's figures and `vscode.l10n.t`.
  */
-import type { Localize } from '../untrusted';
+import * as l10n from '@vscode/l10n';
 
 /** The receiver's state as the host keeps it. */
 export interface ReceiverView {
@@ -62,25 +62,25 @@ export function receiverState(v: ReceiverView): ReceiverState {
 }
 
 /** The status bar item for `v`. */
-export function receiverStatusText(l: Localize, v: ReceiverView): StatusText {
+export function receiverStatusText(v: ReceiverView): StatusText {
   const state = receiverState(v);
   const figures = v.stats
-    ? l('{0} traces · {1} spans', compactCount(v.stats.traces), compactCount(v.stats.spans))
+    ? l10n.t('{0} traces · {1} spans', compactCount(v.stats.traces), compactCount(v.stats.spans))
     : '';
   const held = v.stats
-    ? l('The local store holds {0} traces and {1} spans.', v.stats.traces, v.stats.spans)
+    ? l10n.t('The local store holds {0} traces and {1} spans.', v.stats.traces, v.stats.spans)
     : '';
   const problems = (v.problems ?? []).map((p) => `⚠ ${p}`);
-  const click = l('Click for the endpoint, the OTEL_* variables, Stop, Clear and the Live view.');
+  const click = l10n.t('Click for the endpoint, the OTEL_* variables, Stop, Clear and the Live view.');
   const lines = (...parts: string[]) => parts.filter((p) => p !== '').join('\n');
   switch (state) {
     case 'receiving': {
-      const grpc = v.grpcPort !== undefined ? l(' and OTLP/gRPC on port {0}', v.grpcPort) : '';
+      const grpc = v.grpcPort !== undefined ? l10n.t(' and OTLP/gRPC on port {0}', v.grpcPort) : '';
       return {
         state,
-        text: `$(radio-tower) ${figures || l('Receiving')}`,
+        text: `$(radio-tower) ${figures || l10n.t('Receiving')}`,
         tooltip: lines(
-          l('Trace Lens receives OTLP/HTTP at {0}{1}.', v.otlpHttpUrl ?? '', grpc),
+          l10n.t('Trace Lens receives OTLP/HTTP at {0}{1}.', v.otlpHttpUrl ?? '', grpc),
           held,
           ...problems,
           click,
@@ -91,15 +91,15 @@ export function receiverStatusText(l: Localize, v: ReceiverView): StatusText {
     case 'reading':
       return {
         state,
-        text: `$(radio-tower) ${figures || l('Receiving')}`,
+        text: `$(radio-tower) ${figures || l10n.t('Receiving')}`,
         tooltip: lines(
           v.otlpHttpUrl
-            ? l(
+            ? l10n.t(
                 'Another VS Code window (process {0}) receives OTLP/HTTP at {1}; this one reads its store.',
                 v.writerPid ?? '?',
                 v.otlpHttpUrl,
               )
-            : l('Another VS Code window (process {0}) owns the local store.', v.writerPid ?? '?'),
+            : l10n.t('Another VS Code window (process {0}) owns the local store.', v.writerPid ?? '?'),
           held,
           ...problems,
           click,
@@ -109,9 +109,9 @@ export function receiverStatusText(l: Localize, v: ReceiverView): StatusText {
     case 'port-taken':
       return {
         state,
-        text: `$(warning) ${l('Port {0} taken', v.wantedHttpPort)}`,
+        text: `$(warning) ${l10n.t('Port {0} taken', v.wantedHttpPort)}`,
         tooltip: lines(
-          l(
+          l10n.t(
             'Trace Lens cannot receive OTLP/HTTP: port {0} is taken (is a collector already running?). Stop it, or set traceLens.receiver.httpPort.',
             v.wantedHttpPort,
           ),
@@ -124,22 +124,22 @@ export function receiverStatusText(l: Localize, v: ReceiverView): StatusText {
     case 'starting':
       return {
         state,
-        text: `$(loading~spin) ${l('Starting receiver')}`,
-        tooltip: l('Trace Lens is starting its OTLP receiver.'),
+        text: `$(loading~spin) ${l10n.t('Starting receiver')}`,
+        tooltip: l10n.t('Trace Lens is starting its OTLP receiver.'),
         warning: false,
       };
     case 'off':
       return {
         state,
-        text: `$(circle-slash) ${l('Receiver off')}`,
-        tooltip: lines(l('The Trace Lens receiver is off (traceLens.receiver.enabled).'), click),
+        text: `$(circle-slash) ${l10n.t('Receiver off')}`,
+        tooltip: lines(l10n.t('The Trace Lens receiver is off (traceLens.receiver.enabled).'), click),
         warning: false,
       };
     case 'failed':
       return {
         state,
-        text: `$(error) ${l('Receiver failed')}`,
-        tooltip: lines(l('The Trace Lens receiver could not start: {0}', v.error ?? '?'), click),
+        text: `$(error) ${l10n.t('Receiver failed')}`,
+        tooltip: lines(l10n.t('The Trace Lens receiver could not start: {0}', v.error ?? '?'), click),
         warning: true,
       };
   }

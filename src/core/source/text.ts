@@ -2,8 +2,10 @@
  * Short texts the source features show next to code: the end-of-line annotation after "Go to
  * Source", the trace overlay's inline hints, the CodeLens title over a function and the labels
  * of search results. Pure; every input that comes from a trace is untrusted and is cleaned of
- * control characters and cut to a sane length here.
+ * control characters and cut to a sane length here. Words go through `l10n.t` (`@vscode/l10n`):
+ * English in the CLI and the agent tools' answers, the display language in VS Code.
  */
+import * as l10n from '@vscode/l10n';
 import { formatDuration } from '../../shared/format';
 import type { Attribute } from '../../shared/model';
 
@@ -69,9 +71,9 @@ export function sourceAnnotationText(facts: SpanFacts): string {
   const parts = [
     `⏱ ${formatDuration(facts.durationNs)}`,
     cleanText(facts.label),
-    `${formatShare(facts.share)} of trace`,
+    l10n.t('{0} of trace', formatShare(facts.share)),
   ];
-  if (facts.critical) parts.push('critical path');
+  if (facts.critical) parts.push(l10n.t('critical path'));
   return parts.join(' · ');
 }
 
@@ -81,8 +83,8 @@ export function sourceAnnotationText(facts: SpanFacts): string {
  */
 export function overlayHintText(facts: Omit<SpanFacts, 'share'>, count = 1): string {
   const parts = [formatDuration(facts.durationNs), cleanText(facts.label)];
-  if (count > 1) parts.push(`${count} spans`);
-  if (facts.critical) parts.push('critical path');
+  if (count > 1) parts.push(l10n.t('{0} spans', count));
+  if (facts.critical) parts.push(l10n.t('critical path'));
   return parts.join(' · ');
 }
 
@@ -119,12 +121,13 @@ export interface FunctionStats {
  * `p50 ≤ 134 ms · p95 ≤ 430 ms · max 430 ms · 30 spans (last 1 h)`, with the exact maximum
  * when it is known. No errors, no error part.
  */
-export function lensTitle(stats: FunctionStats, windowLabel = 'last 1 h'): string {
+export function lensTitle(stats: FunctionStats, windowLabel = l10n.t('last 1 h')): string {
   const le = stats.bounded ? ' ≤' : '';
   const parts = [`p50${le} ${formatDuration(stats.p50Ns)}`, `p95${le} ${formatDuration(stats.p95Ns)}`];
-  if (stats.bounded && stats.maxNs !== undefined) parts.push(`max ${formatDuration(stats.maxNs)}`);
-  parts.push(`${stats.count} ${stats.count === 1 ? 'span' : 'spans'}`);
-  if (stats.errors > 0) parts.push(`${stats.errors} ${stats.errors === 1 ? 'error' : 'errors'}`);
+  if (stats.bounded && stats.maxNs !== undefined) parts.push(l10n.t('max {0}', formatDuration(stats.maxNs)));
+  parts.push(stats.count === 1 ? l10n.t('1 span') : l10n.t('{0} spans', stats.count));
+  if (stats.errors > 0)
+    parts.push(stats.errors === 1 ? l10n.t('1 error') : l10n.t('{0} errors', stats.errors));
   return `${parts.join(' · ')} (${windowLabel})`;
 }
 
@@ -132,14 +135,14 @@ export function lensTitle(stats: FunctionStats, windowLabel = 'last 1 h'): strin
 export function formatAgo(thenMs: number, nowMs: number): string {
   if (!Number.isFinite(thenMs) || !Number.isFinite(nowMs)) return '';
   const s = Math.round((nowMs - thenMs) / 1000);
-  if (s < 0) return 'in the future';
-  if (s < 5) return 'just now';
-  if (s < 60) return `${s} s ago`;
+  if (s < 0) return l10n.t('in the future');
+  if (s < 5) return l10n.t('just now');
+  if (s < 60) return l10n.t('{0} s ago', s);
   const min = Math.floor(s / 60);
-  if (min < 60) return `${min} min ago`;
+  if (min < 60) return l10n.t('{0} min ago', min);
   const h = Math.floor(min / 60);
-  if (h < 48) return `${h} h ago`;
-  return `${Math.floor(h / 24)} d ago`;
+  if (h < 48) return l10n.t('{0} h ago', h);
+  return l10n.t('{0} d ago', Math.floor(h / 24));
 }
 
 /** Unix nanoseconds as a decimal string → Unix milliseconds (NaN when it is not a number). */

@@ -28,7 +28,7 @@ async function setEnabled(enabled: boolean): Promise<void> {
   await section.update('enabled', enabled, vscode.ConfigurationTarget.Global);
   const inspected = vscode.workspace.getConfiguration('traceLens.receiver').inspect<boolean>('enabled');
   if (inspected?.workspaceValue !== undefined && inspected.workspaceValue !== enabled)
-    void notify.info(notices.receiverSetByWorkspace(notify.t));
+    void notify.info(notices.receiverSetByWorkspace());
 }
 
 /** The handlers of the receiver's commands. */
@@ -40,7 +40,7 @@ export function localCommandHandlers(
   const copyEndpoint = async () => {
     const url = receiver.otlpHttpUrl;
     if (!url) {
-      void notify.warn(notices.noOtlpEndpoint(notify.t));
+      void notify.warn(notices.noOtlpEndpoint());
       return;
     }
     await vscode.env.clipboard.writeText(url);
@@ -50,7 +50,7 @@ export function localCommandHandlers(
   const copyVariables = async () => {
     const url = receiver.otlpHttpUrl;
     if (!url) {
-      void notify.warn(notices.noOtlpEndpoint(notify.t));
+      void notify.warn(notices.noOtlpEndpoint());
       return;
     }
     // What a program started from a terminal needs; a service name is the program's to choose.
@@ -62,14 +62,14 @@ export function localCommandHandlers(
   const clear = async () => {
     const v = receiver.view();
     if (v.phase !== 'running') {
-      void notify.warn(notices.receiverOff(notify.t));
+      void notify.warn(notices.receiverOff());
       return;
     }
     const stats = receiver.stats;
     const button = vscode.l10n.t('Delete');
     const answer = await notify.askWarning(
-      notices.clearLocalTraces(notify.t, stats?.traces ?? 0, stats?.spans ?? 0),
-      notices.clearLocalTracesDetail(notify.t),
+      notices.clearLocalTraces(stats?.traces ?? 0, stats?.spans ?? 0),
+      notices.clearLocalTracesDetail(),
       button,
     );
     if (answer !== button) return;

@@ -3,7 +3,6 @@ import { liveRow, matchesLiveFilter, type LiveRow } from '../../core/local';
 import { markdownText } from '../../core/untrusted';
 import { Commands } from '../commandIds';
 import { describeError } from '../errors';
-import * as notify from '../notify';
 import type { LocalReceiver } from './receiver';
 
 /** The view's ID in package.json. */
@@ -96,7 +95,7 @@ export class LiveView implements vscode.TreeDataProvider<LiveTraceItem>, vscode.
       rows = summaries
         .filter((s) => matchesLiveFilter(s, this.filter))
         .slice(0, SHOWN)
-        .map((s) => liveRow(notify.t, s));
+        .map((s) => liveRow(s));
     } catch (err) {
       this.log.warn(`live view: ${describeError(err)}`);
       rows = [];

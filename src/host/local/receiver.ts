@@ -265,7 +265,7 @@ export class LocalReceiver implements vscode.Disposable {
       ];
       const s = receiver.status;
       if (s.role === 'writer' && !isLoopback(settings.bind))
-        void notify.warn(notices.receiverExposed(notify.t, settings.bind));
+        void notify.warn(notices.receiverExposed(settings.bind));
       this.log.info(
         s.role === 'writer'
           ? `receiver: receiving OTLP on ${s.otlpHttpUrl ?? '(no HTTP port)'}${s.grpcPort !== undefined ? ` and gRPC port ${s.grpcPort}` : ''}; Tempo API on ${s.queryUrl ?? '(none)'}; store ${this.storeDir} (${Date.now() - started} ms)`

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { receiverStatusText, type StatusText } from '../../core/local';
 import { Commands } from '../commandIds';
-import * as notify from '../notify';
 import type { LocalReceiver } from './receiver';
 
 /** Context key with the receiver's state (`receiving`, `port-taken`, `off`…), for menus. */
@@ -31,7 +30,7 @@ export class ReceiverStatusBar implements vscode.Disposable {
   }
 
   private update(): void {
-    const s = receiverStatusText(notify.t, this.receiver.view());
+    const s = receiverStatusText(this.receiver.view());
     this.last = s;
     this.item.text = s.text;
     // Plain text: a tooltip string is not Markdown, so nothing in it becomes a link.

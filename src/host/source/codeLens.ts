@@ -23,7 +23,7 @@ import type { TraceService } from '../traceService';
 
 /** The window the figures cover. */
 const WINDOW_S = 3600;
-const WINDOW_LABEL = 'last 1 h';
+const windowLabel = (): string => vscode.l10n.t('last 1 h');
 /** How long figures are reused before they are fetched again. */
 const TTL_MS = 5 * 60_000;
 /** Lenses fetched at a time, and started per minute (a lens costs one request, three when its function has spans). */
@@ -465,7 +465,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       qualified(fn.target),
     );
     return new vscode.CodeLens(new vscode.Range(at, at), {
-      title: lensTitle(stats, WINDOW_LABEL),
+      title: lensTitle(stats, windowLabel()),
       tooltip: outOfRange > 0 ? `${tooltip}\n${ignoredRangeNote(backendName, outOfRange)}` : tooltip,
       command: Commands.showFunctionTraces,
       arguments: [fn.target],
@@ -495,7 +495,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     const titles: string[] = [];
     for (const fn of functions) {
       const r = this.results.get(this.key(backend.name, fn.target));
-      if (r?.stats && r.stats.count > 0) titles.push(lensTitle(r.stats, WINDOW_LABEL));
+      if (r?.stats && r.stats.count > 0) titles.push(lensTitle(r.stats, windowLabel()));
       else if (r?.recheckAt !== undefined && !titles.includes(waitingTitle(r.cutoffMs ?? 0)))
         titles.push(waitingTitle(r.cutoffMs ?? 0));
     }
@@ -515,14 +515,14 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       if (cached?.search && Date.now() - cached.at <= TTL_MS) stats = cached.search;
       else {
         if (!backend.search) {
-          void notify.warn(notices.noTraceqlSearch(notify.t, backend.name));
+          void notify.warn(notices.noTraceqlSearch(backend.name));
           return;
         }
         const end = Math.floor(Date.now() / 1000);
         stats = await vscode.window.withProgress(
           {
             location: vscode.ProgressLocation.Window,
-            title: notices.findingTraces(notify.t, qualified(target)),
+            title: notices.findingTraces(qualified(target)),
           },
           () => this.searchStats(backend, target, end - WINDOW_S, end),
         );
@@ -532,7 +532,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       return;
     }
     if (stats.slowest.length === 0 && stats.failing.length === 0) {
-      void notify.info(notices.noSpansOfFunction(notify.t, qualified(target)));
+      void notify.info(notices.noSpansOfFunction(qualified(target)));
       return;
     }
     type Item = vscode.QuickPickItem & { choice?: TraceChoice };
@@ -553,7 +553,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       items.push(...stats.failing.map(item));
     }
     const picked = await vscode.window.showQuickPick(items, {
-      title: vscode.l10n.t('Trace Lens: traces of {0} ({1})', qualified(target), WINDOW_LABEL),
+      title: vscode.l10n.t('Trace Lens: traces of {0} ({1})', qualified(target), windowLabel()),
       // Said, not hidden: the backend answered more than the hour, and the list shows only the hour.
       ...(stats.outOfRange > 0
         ? {

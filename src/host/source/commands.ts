@@ -63,7 +63,7 @@ export function sourceCommandHandlers(
       }
       const index = args.index ?? (args.spanId ? indexOfSpan(loaded, args.spanId) : -1);
       if (index < 0 || index >= loaded.decoded.model.spanCount) {
-        void notify.warn(notices.spanNotInTrace(notify.t));
+        void notify.warn(notices.spanNotInTrace());
         return;
       }
       const ref = {

@@ -218,11 +218,11 @@ export class SourceNavigator implements vscode.Disposable {
   async goToSpan(ref: SpanRef): Promise<void> {
     const found = await this.candidates(ref);
     if (!found) {
-      void notify.warn(notices.spanNotInTrace(notify.t));
+      void notify.warn(notices.spanNotInTrace());
       return;
     }
     if (found.detail.damaged) {
-      void notify.warn(notices.spanDetailDamaged(notify.t));
+      void notify.warn(notices.spanDetailDamaged());
       return;
     }
     const facts = spanFacts(ref.loaded, ref.index, found.detail);
@@ -233,12 +233,12 @@ export class SourceNavigator implements vscode.Disposable {
   async goToFrame(ref: SpanRef, eventIndex: number, frameIndex: number): Promise<void> {
     const detail = ref.loaded.decoded.detail(ref.index);
     if (detail?.damaged) {
-      void notify.warn(notices.spanDetailDamaged(notify.t));
+      void notify.warn(notices.spanDetailDamaged());
       return;
     }
     const frame = detail ? exceptionFrame(detail.events, eventIndex, frameIndex) : undefined;
     if (!detail || !frame) {
-      void notify.warn(notices.frameNotInSpan(notify.t));
+      void notify.warn(notices.frameNotInSpan());
       return;
     }
     const ctx = await this.index.context(serviceOf(ref.loaded, ref.index, detail));
@@ -280,7 +280,7 @@ export class SourceNavigator implements vscode.Disposable {
     }
     const firstRefusal = refusals[0];
     if (choices.length === 0 && outside.length === 0 && firstRefusal) {
-      void notify.warn(notices.notOpened(notify.t, relative(firstRefusal.path), firstRefusal.reason));
+      void notify.warn(notices.notOpened(relative(firstRefusal.path), firstRefusal.reason));
       return;
     }
     let choice: Choice | undefined;
@@ -294,17 +294,17 @@ export class SourceNavigator implements vscode.Disposable {
       const place = await this.searchSymbol(choice.candidate);
       if (place) return this.show(place, facts, panelColumn);
       if (outside.length === 0) {
-        void notify.info(notices.noFunctionInWorkspace(notify.t, choice.candidate.functionName ?? ''));
+        void notify.info(notices.noFunctionInWorkspace(choice.candidate.functionName ?? ''));
         return;
       }
     }
     if (outside.length > 0) return this.openOutside(outside, facts, panelColumn);
     const system = resolved.refused[0];
     if (system) {
-      void notify.warn(notices.notSourceFile(notify.t, system.path, system.reason));
+      void notify.warn(notices.notSourceFile(system.path, system.reason));
       return;
     }
-    void notify.info(notices.namesNoCode(notify.t));
+    void notify.info(notices.namesNoCode());
   }
 
   private async pick(choices: Choice[], what: string): Promise<Choice | undefined> {
@@ -321,7 +321,7 @@ export class SourceNavigator implements vscode.Disposable {
         label: `$(file-code) ${plain(rel)}:${c.place.line}`,
         description: c.place.candidate.userCode
           ? c.place.candidate.origin
-          : `${c.place.candidate.origin} · library`,
+          : vscode.l10n.t('{0} · library', c.place.candidate.origin),
         detail: plain(c.place.candidate.reason),
         choice: c,
       };
@@ -406,8 +406,8 @@ export class SourceNavigator implements vscode.Disposable {
       const inside = await this.index.verify(real);
       if (!inside) {
         const answer = await notify.askWarning(
-          notices.openOutside(notify.t, real),
-          notices.openOutsideDetail(notify.t),
+          notices.openOutside(real),
+          notices.openOutsideDetail(),
           vscode.l10n.t('Open'),
         );
         if (answer === undefined) return;
@@ -428,10 +428,10 @@ export class SourceNavigator implements vscode.Disposable {
       return this.show(place, facts, panelColumn);
     }
     if (notSource) {
-      void notify.warn(notices.notSourceFile(notify.t, notSource.path, notSource.reason));
+      void notify.warn(notices.notSourceFile(notSource.path, notSource.reason));
       return;
     }
-    void notify.info(notices.notOnThisMachine(notify.t, outside[0]?.path ?? ''));
+    void notify.info(notices.notOnThisMachine(outside[0]?.path ?? ''));
   }
 
   /** Opens `place` beside the trace panel, selects and centres its line, and marks it. */
@@ -457,9 +457,7 @@ export class SourceNavigator implements vscode.Disposable {
       });
       editor.revealRange(text.range, vscode.TextEditorRevealType.InCenter);
     } catch (err) {
-      void notify.error(
-        notices.couldNotOpen(notify.t, place.path, err instanceof Error ? err.message : String(err)),
-      );
+      void notify.error(notices.couldNotOpen(place.path, err instanceof Error ? err.message : String(err)));
       return;
     }
     this.mark(editor, editor.selection.active.line, facts);

@@ -242,7 +242,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
       return;
     }
     if (!backend.search) {
-      void notify.warn(notices.noTraceqlSearch(notify.t, backend.name));
+      void notify.warn(notices.noTraceqlSearch(backend.name));
       return;
     }
     const query = await this.askQuery(backend);
@@ -329,7 +329,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
             vscode.window.withProgress(
               {
                 location: vscode.ProgressLocation.Notification,
-                title: notices.searchingBackend(notify.t, backend.name),
+                title: notices.searchingBackend(backend.name),
                 cancellable: true,
               },
               (_progress, token) => withAbortSignal(token, ask, controller),
@@ -499,7 +499,7 @@ export class TraceSearchView implements vscode.TreeDataProvider<vscode.TreeItem>
         const text = (item?.action === 'history' ? item.text : box.value).trim();
         if (text === '') return;
         if (text.length > MAX_QUERY) {
-          void notify.warn(notices.queryTooLong(notify.t, MAX_QUERY));
+          void notify.warn(notices.queryTooLong(MAX_QUERY));
           return;
         }
         finish(text);

@@ -9,6 +9,7 @@ import { extname, join, normalize } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { SpanDetail } from '../../../src/shared/model';
 import { renderPanelHtml } from '../../../src/shared/panelHtml';
+import type { WebviewStrings } from '../../../src/shared/strings';
 import type { WireTrace } from '../../../src/shared/protocol';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -79,13 +80,15 @@ export async function launchBrowser(): Promise<Browser> {
 /**
  * The page as the host writes it (`renderPanelHtml`, as tracePanel.ts does), with the stub
  * scripts before the bundle: the fixture, the synthetic trace generator and the stub host.
+ * Without `strings` the page carries none and the webview speaks its English defaults.
  */
-function pageHtml(nonce: string): string {
+function pageHtml(nonce: string, strings?: WebviewStrings): string {
   return renderPanelHtml({
     cspSource: ORIGIN,
     nonce,
     distUri: (file) => `${ORIGIN}/dist/${file}`,
     title: 'Trace',
+    ...(strings ? { strings } : {}),
     prelude: {
       styles: [`${ORIGIN}/stub/themes.css`],
       scripts: [`${ORIGIN}/fixture.js`, `${ORIGIN}/stub/synth.js`, `${ORIGIN}/stub/host.js`],
@@ -189,7 +192,7 @@ export class View {
 export async function openView(
   browser: Browser,
   fixture: Fixture,
-  opts: { width?: number; height?: number; waitForRows?: boolean } = {},
+  opts: { width?: number; height?: number; waitForRows?: boolean; strings?: WebviewStrings } = {},
 ): Promise<View> {
   const page = await browser.newPage({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 760 } });
   const nonce = randomBytes(16).toString('base64');
@@ -199,7 +202,7 @@ export async function openView(
     if (url.origin !== ORIGIN) return route.abort();
     const path = decodeURIComponent(url.pathname);
     if (path === '/' || path === '/index.html') {
-      return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(nonce) });
+      return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(nonce, opts.strings) });
     }
     if (path === '/fixture.js')
       return route.fulfill({ status: 200, contentType: 'text/javascript', body: fixtureJs });

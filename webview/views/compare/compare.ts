@@ -5,6 +5,7 @@
 import type { OperationComparison, WireComparison } from '../../../src/shared/protocol';
 import { formatDuration } from '../../format';
 import type { RowBadge } from '../waterfall/waterfall';
+import { S } from '../../l10n';
 
 /** A change of an operation's average duration below either of these is noise: no badge. */
 const MIN_DELTA_NS = 100_000;
@@ -31,7 +32,7 @@ export function signedDuration(ns: number): string {
 export function deltaBadge(c: WireComparison, span: number): RowBadge | undefined {
   const op = c.operations[c.operationOfB[span] ?? -1];
   if (!op) return undefined;
-  if (op.change === 'added') return { text: 'new', tone: 'added' };
+  if (op.change === 'added') return { text: S.tagNew, tone: 'added' };
   const { a, b } = averages(op);
   const d = b - a;
   if (Math.abs(d) < MIN_DELTA_NS || Math.abs(d) < MIN_DELTA_SHARE * a) return undefined;

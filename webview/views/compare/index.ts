@@ -22,6 +22,7 @@ import {
 } from './compare';
 import './compare.css';
 import '../stats/stats.css';
+import { S, fmt } from '../../l10n';
 
 /** Rows drawn at most (the rest are summarised). */
 const MAX_ROWS = 2000;
@@ -41,18 +42,18 @@ export class CompareView implements View {
     this.summary = el('div', { class: 'tl-cmp-summary', attrs: { 'data-testid': 'compare-summary' } });
     this.filters = el('div', {
       class: 'tl-seg',
-      attrs: { role: 'radiogroup', 'aria-label': 'Operations to list' },
+      attrs: { role: 'radiogroup', 'aria-label': S.operationsToList },
     });
     const head = el('tr', {}, [
-      th('Operation', 'The path of service and span name from the root', false),
-      th('Count A', 'Spans of the operation in A', true),
-      th('Count B', 'Spans of the operation in B', true),
-      th('Avg A', 'Average duration in A', true),
-      th('Avg B', 'Average duration in B', true),
-      th('Total A', 'Summed duration in A', true),
-      th('Total B', 'Summed duration in B', true),
-      th('Δ total', 'Total B minus total A', true),
-      th('Δ self', 'Summed self time B minus A: where the time went', true),
+      th(S.operation, S.cmpOperationTitle, false),
+      th(S.cmpCountA, S.cmpCountATitle, true),
+      th(S.cmpCountB, S.cmpCountBTitle, true),
+      th(S.cmpAvgA, S.cmpAvgATitle, true),
+      th(S.cmpAvgB, S.cmpAvgBTitle, true),
+      th(S.cmpTotalA, S.cmpTotalATitle, true),
+      th(S.cmpTotalB, S.cmpTotalBTitle, true),
+      th(S.cmpDeltaTotal, S.cmpDeltaTotalTitle, true),
+      th(S.cmpDeltaSelf, S.cmpDeltaSelfTitle, true),
     ]);
     this.body = el('tbody');
     this.body.addEventListener('click', (ev) => {
@@ -60,7 +61,7 @@ export class CompareView implements View {
       if (tr?.dataset.op) this.activate(Number(tr.dataset.op));
     });
     this.body.addEventListener('keydown', (ev) => this.onKey(ev));
-    this.empty = el('div', { class: 'tl-cmp-empty', text: 'Comparing the traces…' });
+    this.empty = el('div', { class: 'tl-cmp-empty', text: S.comparing });
     this.element = el(
       'div',
       { class: 'tl-view tl-view-compare tl-view-stats', attrs: { 'data-testid': 'view-compare' } },
@@ -70,7 +71,7 @@ export class CompareView implements View {
           this.filters,
           el('span', {
             class: 'tl-stats-hint',
-            text: 'Largest difference in self time first. Click a row to show its spans in B’s waterfall.',
+            text: S.cmpHint,
           }),
         ]),
         this.empty,
@@ -97,7 +98,7 @@ export class CompareView implements View {
 
   traceFailed(handle: TraceHandle, message: string): void {
     this.empty.hidden = false;
-    this.empty.textContent = `Trace ${handle.toUpperCase()} could not be loaded, so there is nothing to compare: ${message}`;
+    this.empty.textContent = fmt(S.cmpTraceFailed, handle.toUpperCase(), message);
   }
 
   themeChanged(): void {}
@@ -122,7 +123,7 @@ export class CompareView implements View {
       this.shownOps.length > MAX_ROWS
         ? el('tr', { class: 'tl-stats-more' }, [
             el('td', {
-              text: `${formatCount(this.shownOps.length - MAX_ROWS)} more operations with smaller differences`,
+              text: fmt(S.cmpMoreRows, formatCount(this.shownOps.length - MAX_ROWS)),
               attrs: { colspan: '9' },
             }),
           ])
@@ -138,13 +139,19 @@ export class CompareView implements View {
         el('span', { class: 'tl-cmp-letter', text: label }),
         t
           ? el('span', {}, [
-              el('span', { class: 'tl-cmp-root', text: t.n > 0 ? spanName(t, 0) : '(no spans)' }),
+              el('span', { class: 'tl-cmp-root', text: t.n > 0 ? spanName(t, 0) : S.noSpans }),
               el('span', {
                 class: 'tl-muted',
-                text: ` ${t.wire.model.traceId.slice(0, 16)} · ${formatDuration(t.wire.model.durationNs)} · ${formatCount(t.n)} spans · ${t.wire.header.backendName}`,
+                text: ` ${fmt(
+                  S.cmpSide,
+                  t.wire.model.traceId.slice(0, 16),
+                  formatDuration(t.wire.model.durationNs),
+                  formatCount(t.n),
+                  t.wire.header.backendName,
+                )}`,
               }),
             ])
-          : el('span', { class: 'tl-muted', text: 'not loaded' }),
+          : el('span', { class: 'tl-muted', text: S.notLoaded }),
       ]);
     const parts: HTMLElement[] = [side('A', a), side('B', b)];
     if (a && b) {
@@ -154,11 +161,11 @@ export class CompareView implements View {
         el('div', { class: 'tl-cmp-total' }, [
           el('span', {
             class: d > 0 ? 'tl-cmp-slower' : d < 0 ? 'tl-cmp-faster' : '',
-            text: `B took ${signedDuration(d)} (${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%) against A`,
+            text: fmt(S.cmpTook, signedDuration(d), `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}`),
           }),
           el('span', {
             class: 'tl-muted',
-            text: ` · ${formatCount(c.operations.length)} operations, ${formatCount(c.added)} new in B, ${formatCount(c.missing)} gone from A`,
+            text: ` · ${fmt(S.cmpCounts, formatCount(c.operations.length), formatCount(c.added), formatCount(c.missing))}`,
           }),
         ]),
       );
@@ -185,10 +192,10 @@ export class CompareView implements View {
       return b;
     };
     this.filters.replaceChildren(
-      make('all', 'All'),
-      make('changed', 'Changed'),
-      make('added', `New in B (${c.added})`),
-      make('missing', `Gone from A (${c.missing})`),
+      make('all', S.cmpAll),
+      make('changed', S.cmpChanged),
+      make('added', fmt(S.cmpNewInB, c.added)),
+      make('missing', fmt(S.cmpGoneFromA, c.missing)),
     );
   }
 
@@ -198,8 +205,8 @@ export class CompareView implements View {
     const path = pathLabel(c, k);
     const name = el('td', { class: 'tl-cmp-op', title: path }, [
       el('span', { class: 'tl-cmp-indent' }),
-      op.change === 'added' ? el('span', { class: 'tl-cmp-tag tl-cmp-new', text: 'new' }) : null,
-      op.change === 'missing' ? el('span', { class: 'tl-cmp-tag tl-cmp-gone', text: 'gone' }) : null,
+      op.change === 'added' ? el('span', { class: 'tl-cmp-tag tl-cmp-new', text: S.tagNew }) : null,
+      op.change === 'missing' ? el('span', { class: 'tl-cmp-tag tl-cmp-gone', text: S.tagGone }) : null,
       el('span', { class: 'tl-cmp-svc', text: `${op.service}: ` }),
       el('span', { text: op.name }),
     ]);
@@ -215,10 +222,7 @@ export class CompareView implements View {
       'tr',
       {
         class: `tl-stats-row${op.countB === 0 ? ' tl-cmp-only-a' : ''}`,
-        title:
-          op.countB > 0
-            ? `Show the ${formatCount(op.countB)} spans of this operation in B’s waterfall`
-            : 'Only trace A ran this operation',
+        title: op.countB > 0 ? fmt(S.cmpShowSpans, formatCount(op.countB)) : S.cmpOnlyA,
         attrs: { tabindex: pos === 0 ? '0' : '-1', 'data-op': String(k), 'data-testid': 'compare-row' },
       },
       [

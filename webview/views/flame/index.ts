@@ -15,6 +15,7 @@ import { spanName, spanService, type TraceData } from '../../trace';
 import type { View, ViewContext } from '../view';
 import { cullFrames, frameAt, layoutFlame, type FlameLayout } from './layout';
 import './flame.css';
+import { S, fmt } from '../../l10n';
 
 /** Row height in CSS pixels. */
 const ROW = 18;
@@ -66,9 +67,8 @@ export class FlameView implements View {
         attrs: {
           tabindex: '0',
           role: 'application',
-          'aria-roledescription': 'flame graph',
-          'aria-label':
-            'Flame graph. Arrow keys move between spans, Enter zooms to the selected span, Escape zooms out.',
+          'aria-roledescription': S.flameRole,
+          'aria-label': S.flameLabel,
           'data-testid': 'flame',
         },
       },
@@ -77,10 +77,10 @@ export class FlameView implements View {
     this.tip = el('div', { class: 'tl-flame-tip', attrs: { role: 'tooltip' } });
     this.tip.hidden = true;
     this.probe = el('span', { class: 'tl-flame-probe' });
-    this.crumbs = el('div', { class: 'tl-flame-crumbs', attrs: { 'aria-label': 'Zoom' } });
+    this.crumbs = el('div', { class: 'tl-flame-crumbs', attrs: { 'aria-label': S.zoom } });
     this.caption = el('span', {
       class: 'tl-flame-caption',
-      text: 'Width: self time of the span and everything below it. Click a frame to zoom in.',
+      text: S.flameCaption,
     });
     const surface = el('div', { class: 'tl-flame-surface' }, [this.canvas, this.scroller, this.tip]);
     this.element = el('div', { class: 'tl-view tl-view-flame', attrs: { 'data-testid': 'view-flame' } }, [
@@ -177,7 +177,7 @@ export class FlameView implements View {
       b.addEventListener('click', () => this.setZoom(target));
       return b;
     };
-    const parts: HTMLElement[] = [crumb('Whole trace', -1, chain.length === 0)];
+    const parts: HTMLElement[] = [crumb(S.wholeTrace, -1, chain.length === 0)];
     chain.forEach((i, k) => {
       parts.push(icon('chevron-right', 'tl-flame-sep'));
       parts.push(crumb(spanName(t, i), i, k === chain.length - 1));
@@ -358,12 +358,12 @@ export class FlameView implements View {
       el('div', { class: 'tl-flame-tip-name', text: spanName(t, i) }),
       el('div', { text: spanService(t, i) }),
       el('div', {
-        text: `Duration ${formatDuration(dur)} · self ${formatDuration(t.selfTimeNs[i]!)}`,
+        text: fmt(S.flameTipDuration, formatDuration(dur), formatDuration(t.selfTimeNs[i]!)),
       }),
       el('div', {
-        text: `Below it: ${formatDuration(l.w[i]!)} of self time, ${formatPercent(l.w[i]!, l.total)} of the trace`,
+        text: fmt(S.flameTipBelow, formatDuration(l.w[i]!), formatPercent(l.w[i]!, l.total)),
       }),
-      t.onCritical[i] ? el('div', { class: 'tl-muted', text: 'On the critical path' }) : null,
+      t.onCritical[i] ? el('div', { class: 'tl-muted', text: S.onCriticalPath }) : null,
     ];
     this.tip.replaceChildren(...lines.filter((x): x is HTMLDivElement => x !== null));
     this.tip.hidden = false;

@@ -11,6 +11,7 @@ import { formatCount } from '../../format';
 import type { HostApi } from '../../hostApi';
 import { ScatterPlot } from './plot';
 import { ResultsTable } from './table';
+import { S, fmt } from '../../l10n';
 
 /** What the search view is built with. */
 export interface SearchViewContext {
@@ -57,16 +58,16 @@ export class SearchView {
       'button',
       {
         class: 'tl-btn tl-btn-text',
-        title: 'Run this search again, over the same length of time up to now',
+        title: S.runAgainTitle,
         attrs: { type: 'button', 'data-testid': 'search-again' },
       },
-      [icon('refresh'), el('span', { text: 'Run Again' })],
+      [icon('refresh'), el('span', { text: S.runAgain })],
     );
     again.addEventListener('click', () => this.host.refresh());
     this.compare = el(
       'button',
       { class: 'tl-btn tl-btn-text', attrs: { type: 'button', 'data-testid': 'search-compare' } },
-      [icon('git-compare'), el('span', { text: 'Compare' })],
+      [icon('git-compare'), el('span', { text: S.compare })],
     );
     this.compare.addEventListener('click', () => this.runCompare());
     this.facts = el('div', { class: 'tl-facts' });
@@ -83,7 +84,7 @@ export class SearchView {
     ]);
     this.progress = el('div', {
       class: 'tl-progress',
-      attrs: { role: 'progressbar', 'aria-label': 'Searching' },
+      attrs: { role: 'progressbar', 'aria-label': S.searching },
     });
     this.progress.hidden = true;
     this.plot = new ScatterPlot({
@@ -119,17 +120,15 @@ export class SearchView {
     const range = rangeText(search.start, search.end);
     const n = search.rows.length;
     const facts = [
-      fact('Range', search.rangeLabel + (range ? ` (${range})` : ''), 'search-range'),
-      fact('In', search.backendName, 'search-backend'),
+      fact(S.range, search.rangeLabel + (range ? ` (${range})` : ''), 'search-range'),
+      fact(S.searchIn, search.backendName, 'search-backend'),
     ];
     if (search.status === 'done')
-      facts.push(fact('Found', `${formatCount(n)} ${n === 1 ? 'trace' : 'traces'}`, 'search-count'));
+      facts.push(fact(S.searchFound, n === 1 ? S.oneTrace : fmt(S.nTraces, formatCount(n)), 'search-count'));
     this.facts.replaceChildren(...facts);
     const notes: string[] = [];
     if (search.status === 'done' && search.limit > 0 && n >= search.limit)
-      notes.push(
-        `The first ${formatCount(search.limit)} traces only: narrow the query or the range to see the rest.`,
-      );
+      notes.push(fmt(S.searchLimited, formatCount(search.limit)));
     if (search.message && search.status !== 'error') notes.push(search.message);
     this.note.textContent = notes.join(' ');
     this.note.hidden = notes.length === 0;
@@ -168,14 +167,14 @@ export class SearchView {
         { class: 'tl-status-box', attrs: { role: 'status', 'data-testid': 'search-running' } },
         [
           icon('loading', 'codicon-modifier-spin tl-status-icon'),
-          el('div', { class: 'tl-status-title', text: 'Searching…' }),
+          el('div', { class: 'tl-status-title', text: S.searchingEllipsis }),
         ],
       );
     }
     if (search.status === 'error') {
       const retry = el('button', {
         class: 'tl-btn tl-btn-text tl-primary',
-        text: 'Try Again',
+        text: S.tryAgain,
         attrs: { type: 'button' },
       });
       retry.addEventListener('click', () => this.host.refresh());
@@ -184,18 +183,18 @@ export class SearchView {
         { class: 'tl-status-box tl-error-box', attrs: { role: 'alert', 'data-testid': 'search-error' } },
         [
           icon('error', 'tl-status-icon'),
-          el('div', { class: 'tl-status-title', text: 'The search failed' }),
-          el('p', { class: 'tl-error-message', text: search.message ?? 'The backend did not answer.' }),
+          el('div', { class: 'tl-status-title', text: S.searchFailed }),
+          el('p', { class: 'tl-error-message', text: search.message ?? S.backendNoAnswer }),
           retry,
         ],
       );
     }
     return el('div', { class: 'tl-status-box', attrs: { role: 'status', 'data-testid': 'search-empty' } }, [
       icon('search', 'tl-status-icon'),
-      el('div', { class: 'tl-status-title', text: 'No traces matched' }),
+      el('div', { class: 'tl-status-title', text: S.noTracesMatched }),
       el('div', {
         class: 'tl-status-detail',
-        text: `Nothing matched in ${search.rangeLabel.toLowerCase() || 'the range'}. Try a longer range or a broader query.`,
+        text: fmt(S.nothingMatched, search.rangeLabel.toLowerCase() || S.theRange),
       }),
     ]);
   }
@@ -219,9 +218,9 @@ export class SearchView {
     const can = this.search?.canCompare === true;
     const pair = this.table.model.comparison();
     let title: string;
-    if (!can) title = 'Comparing traces is not available in this version of Trace Lens';
-    else if (!pair) title = 'Pick two traces (their checkboxes, or Space on a row) to compare them';
-    else title = `Compare A (${pair[0].traceId.slice(0, 8)}) with B (${pair[1].traceId.slice(0, 8)})`;
+    if (!can) title = S.compareUnavailable;
+    else if (!pair) title = S.pickTwoToCompare;
+    else title = fmt(S.compareAWithB, pair[0].traceId.slice(0, 8), pair[1].traceId.slice(0, 8));
     const enabled = can && pair !== undefined;
     // aria-disabled rather than disabled: the button stays focusable and its tooltip says why.
     this.compare.setAttribute('aria-disabled', enabled ? 'false' : 'true');

@@ -18,6 +18,7 @@ import {
   type Box,
   type Point,
 } from './scatter';
+import { S, fmt } from '../../l10n';
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** How close (CSS px) the pointer must be to a point for a click to take it. */
@@ -72,8 +73,8 @@ export class ScatterPlot {
     this.tip.hidden = true;
     this.logToggle = el('button', {
       class: 'tl-btn tl-btn-text tl-sr-log',
-      text: 'Log scale',
-      title: 'Durations on a log scale: short traces stay apart when a few take far longer',
+      text: S.logScale,
+      title: S.logScaleTitle,
       attrs: { type: 'button', 'aria-pressed': 'false', 'data-testid': 'search-log' },
     });
     this.logToggle.addEventListener('click', () => {
@@ -153,7 +154,7 @@ export class ScatterPlot {
     this.byRow.clear();
     const d = domains(this.rows, this.log);
     if (!d || width < 40 || height < 40) {
-      this.element.setAttribute('aria-label', 'Duration over time: no traces to plot');
+      this.element.setAttribute('aria-label', S.plotEmpty);
       this.drawMarks();
       return;
     }
@@ -201,7 +202,7 @@ export class ScatterPlot {
     const longest = this.rows.reduce((m, r) => Math.max(m, r.durationMs), 0);
     this.element.setAttribute(
       'aria-label',
-      `Duration over time of ${this.points.length} traces, the longest ${formatDuration(longest * 1e6)}. Click a point to open its trace.`,
+      fmt(S.plotLabel, this.points.length, formatDuration(longest * 1e6)),
     );
     this.drawMarks();
   }
@@ -237,12 +238,12 @@ export class ScatterPlot {
     const lines = [
       row.rootService || row.rootName
         ? `${row.rootService || '?'} · ${row.rootName || '?'}`
-        : 'root span missing',
-      `${row.durationMs > 0 ? formatDuration(row.durationMs * 1e6) : '<1 ms'} · ${new Date(row.startMs).toLocaleString()}`,
+        : S.rootSpanMissing,
+      `${row.durationMs > 0 ? formatDuration(row.durationMs * 1e6) : S.underOneMs} · ${new Date(row.startMs).toLocaleString()}`,
       [
-        row.spanCount !== null ? `${row.spanCount} spans` : '',
-        row.errorCount ? `${row.errorCount} errors` : '',
-        `${row.matched} matched`,
+        row.spanCount !== null ? fmt(S.nSpans, row.spanCount) : '',
+        row.errorCount ? fmt(S.nErrors, row.errorCount) : '',
+        fmt(S.nMatched, row.matched),
       ]
         .filter(Boolean)
         .join(' · '),

@@ -8,33 +8,20 @@ import type { SearchRow } from '../../../src/shared/protocol';
 import { el, icon } from '../../dom';
 import { formatCount, formatDuration, formatTimestamp } from '../../format';
 import { ResultTable, scrollToShow, visibleWindow, type SortKey } from './model';
+import { S, fmt } from '../../l10n';
 
 /** Row height in CSS pixels (matches --tl-sr-row-h in search.css). */
 export const ROW_HEIGHT = 24;
 
 /** The columns after the checkbox, in order. */
-const COLUMNS: ReadonlyArray<{ key: SortKey; label: string; title: string; numeric: boolean }> = [
-  { key: 'start', label: 'Start', title: 'When the trace started', numeric: false },
-  {
-    key: 'root',
-    label: 'Root service · operation',
-    title: 'The root span’s service and name',
-    numeric: false,
-  },
-  { key: 'duration', label: 'Duration', title: 'How long the trace took', numeric: true },
-  {
-    key: 'spans',
-    label: 'Spans',
-    title: 'Spans in the trace (– when the backend does not say)',
-    numeric: true,
-  },
-  {
-    key: 'errors',
-    label: 'Errors',
-    title: 'Spans with an error status (– when the backend does not say)',
-    numeric: true,
-  },
-  { key: 'matched', label: 'Matched', title: 'Spans the query matched', numeric: true },
+/** A function: the page's words arrive after this module loads. */
+const columns = (): ReadonlyArray<{ key: SortKey; label: string; title: string; numeric: boolean }> => [
+  { key: 'start', label: S.start, title: S.srStartTitle, numeric: false },
+  { key: 'root', label: S.srRoot, title: S.srRootTitle, numeric: false },
+  { key: 'duration', label: S.duration, title: S.srDurationTitle, numeric: true },
+  { key: 'spans', label: S.spans, title: S.srSpansTitle, numeric: true },
+  { key: 'errors', label: S.errors, title: S.srErrorsTitle, numeric: true },
+  { key: 'matched', label: S.srMatched, title: S.srMatchedTitle, numeric: true },
 ];
 
 /** What the table tells its owner. */
@@ -90,11 +77,11 @@ export class ResultsTable {
   private longest = 0;
 
   constructor(private readonly events: TableEvents) {
-    const headerCells = COLUMNS.map((c) => {
+    const headerCells = columns().map((c) => {
       const arrow = icon('arrow-down', 'tl-sr-sort');
       const button = el(
         'button',
-        { class: 'tl-sr-sort-btn', title: `${c.title}. Click to sort.`, attrs: { type: 'button' } },
+        { class: 'tl-sr-sort-btn', title: fmt(S.clickToSort, c.title), attrs: { type: 'button' } },
         [el('span', { text: c.label }), arrow],
       );
       button.addEventListener('click', () => this.sortBy(c.key));
@@ -118,7 +105,7 @@ export class ResultsTable {
           {
             class: 'tl-sr-cell tl-sr-pick-cell',
             attrs: { role: 'columnheader' },
-            title: 'Pick two traces to compare them',
+            title: S.pickTwo,
           },
           [icon('git-compare')],
         ),
@@ -133,7 +120,7 @@ export class ResultsTable {
         attrs: {
           role: 'rowgroup',
           tabindex: '0',
-          'aria-label': 'Traces. Arrow keys move, Enter opens, Space picks for comparison.',
+          'aria-label': S.srListLabel,
           'data-testid': 'search-rows',
         },
       },
@@ -141,7 +128,7 @@ export class ResultsTable {
     );
     this.element = el(
       'div',
-      { class: 'tl-sr-table', attrs: { role: 'grid', 'aria-label': 'Search results', 'aria-rowcount': '1' } },
+      { class: 'tl-sr-table', attrs: { role: 'grid', 'aria-label': S.searchResults, 'aria-rowcount': '1' } },
       [head, this.scroller],
     );
     this.scroller.addEventListener('scroll', () => this.schedule());
@@ -238,7 +225,7 @@ export class ResultsTable {
   private rowView(): RowView {
     const check = el('input', {
       class: 'tl-sr-check',
-      attrs: { type: 'checkbox', tabindex: '-1', 'aria-label': 'Pick for comparison' },
+      attrs: { type: 'checkbox', tabindex: '-1', 'aria-label': S.pickForComparison },
     });
     const badge = el('span', { class: 'tl-sr-badge' });
     const start = el('div', { class: 'tl-sr-cell tl-sr-c-start', attrs: { role: 'gridcell' } });
@@ -344,12 +331,12 @@ export class ResultsTable {
     v.check.checked = label !== '';
     v.badge.textContent = label;
     v.start.textContent = startLabel(r.startMs, this.startForm);
-    v.start.title = Number.isFinite(r.startMs) ? formatTimestamp(r.startMs) : 'The backend did not say';
+    v.start.title = Number.isFinite(r.startMs) ? formatTimestamp(r.startMs) : S.backendDidNotSay;
     const missing = r.rootService === '' && r.rootName === '';
-    v.service.textContent = missing ? 'root span missing' : r.rootService || '?';
+    v.service.textContent = missing ? S.rootSpanMissing : r.rootService || '?';
     v.name.textContent = missing ? '' : r.rootName || '?';
     v.element.classList.toggle('tl-sr-missing', missing);
-    v.element.title = `${missing ? 'Root span missing' : `${r.rootService} · ${r.rootName}`}\nTrace ${r.traceId}`;
+    v.element.title = `${missing ? S.rootSpanMissingTitle : `${r.rootService} · ${r.rootName}`}\n${fmt(S.traceN, r.traceId)}`;
     v.duration.textContent = r.durationMs > 0 ? formatDuration(r.durationMs * 1e6) : '<1 ms';
     v.bar.style.width = `${this.longest > 0 ? Math.max(1, (r.durationMs / this.longest) * 100) : 0}%`;
     v.spans.textContent = r.spanCount === null ? '–' : formatCount(r.spanCount);

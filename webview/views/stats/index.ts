@@ -19,26 +19,23 @@ import {
   type StatsRow,
 } from './stats';
 import './stats.css';
+import { S, fmt } from '../../l10n';
 
 /** Rows drawn at most; the rest are summarised in one line (a trace of 100k distinct names). */
 const MAX_ROWS = 2000;
 
-const HEADINGS: Array<{ column: StatsColumn; label: string; title: string; numeric: boolean }> = [
-  { column: 'service', label: 'Service', title: 'Service', numeric: false },
-  { column: 'name', label: 'Operation', title: 'Span name', numeric: false },
-  { column: 'count', label: 'Count', title: 'Number of spans', numeric: true },
-  { column: 'totalNs', label: 'Total', title: 'Summed duration of the spans', numeric: true },
-  {
-    column: 'selfNs',
-    label: 'Self',
-    title: 'Summed self time: duration minus the time covered by child spans',
-    numeric: true,
-  },
-  { column: 'avgNs', label: 'Avg', title: 'Average duration', numeric: true },
-  { column: 'p50Ns', label: 'P50', title: 'Median duration (exact, nearest rank)', numeric: true },
-  { column: 'p95Ns', label: 'P95', title: '95th percentile duration (exact, nearest rank)', numeric: true },
-  { column: 'maxNs', label: 'Max', title: 'Longest span', numeric: true },
-  { column: 'errors', label: 'Errors', title: 'Spans with status ERROR or an exception', numeric: true },
+/** The columns; a function, since the page's words arrive after this module loads. */
+const headings = (): Array<{ column: StatsColumn; label: string; title: string; numeric: boolean }> => [
+  { column: 'service', label: S.service, title: S.service, numeric: false },
+  { column: 'name', label: S.operation, title: S.statsNameTitle, numeric: false },
+  { column: 'count', label: S.statsCount, title: S.statsCountTitle, numeric: true },
+  { column: 'totalNs', label: S.statsTotal, title: S.statsTotalTitle, numeric: true },
+  { column: 'selfNs', label: S.statsSelf, title: S.statsSelfTitle, numeric: true },
+  { column: 'avgNs', label: S.statsAvg, title: S.statsAvgTitle, numeric: true },
+  { column: 'p50Ns', label: S.statsP50, title: S.statsP50Title, numeric: true },
+  { column: 'p95Ns', label: S.statsP95, title: S.statsP95Title, numeric: true },
+  { column: 'maxNs', label: S.statsMax, title: S.statsMaxTitle, numeric: true },
+  { column: 'errors', label: S.errors, title: S.statsErrorsTitle, numeric: true },
 ];
 
 export class StatsView implements View {
@@ -59,11 +56,11 @@ export class StatsView implements View {
     const s = (this.session = ctx.session);
     const group = el('div', {
       class: 'tl-seg',
-      attrs: { role: 'radiogroup', 'aria-label': 'Group spans by' },
+      attrs: { role: 'radiogroup', 'aria-label': S.groupSpansBy },
     });
     for (const [g, label] of [
-      ['operation', 'By operation'],
-      ['service', 'By service'],
+      ['operation', S.byOperation],
+      ['service', S.byService],
     ] as const) {
       const b = el('button', {
         class: 'tl-seg-btn',
@@ -77,7 +74,7 @@ export class StatsView implements View {
     this.caption = el('span', { class: 'tl-stats-caption', attrs: { 'aria-live': 'polite' } });
     const hint = el('span', {
       class: 'tl-stats-hint',
-      text: 'Click a row to show its spans in the waterfall; n / N walk them.',
+      text: S.statsHint,
     });
     this.headRow = el('tr');
     this.body = el('tbody');
@@ -148,7 +145,7 @@ export class StatsView implements View {
   }
 
   private setSort(column: StatsColumn): void {
-    const numeric = HEADINGS.find((h) => h.column === column)?.numeric ?? true;
+    const numeric = headings().find((h) => h.column === column)?.numeric ?? true;
     this.sort = this.sort.column === column ? { column, desc: !this.sort.desc } : { column, desc: numeric };
     this.applySort();
     this.renderHead();
@@ -163,12 +160,12 @@ export class StatsView implements View {
 
   private renderHead(): void {
     this.headRow.replaceChildren(
-      ...HEADINGS.map((h) => {
+      ...headings().map((h) => {
         const sorted = this.sort.column === h.column;
         const button = el('button', {
           class: 'tl-stats-sort',
           text: h.label,
-          title: `${h.title}. Click to sort.`,
+          title: fmt(S.clickToSort, h.title),
           attrs: { type: 'button' },
         });
         if (sorted)
@@ -198,7 +195,7 @@ export class StatsView implements View {
     let maxSelf = 0;
     for (const r of shown) maxSelf = Math.max(maxSelf, r.selfNs);
     this.rowElements = shown.map((r, k) => {
-      const svc = t.services[r.service] ?? 'unknown service';
+      const svc = t.services[r.service] ?? S.unknownService;
       const name = r.name < 0 ? '' : (t.strings[r.name] ?? '');
       const swatch = el('span', { class: 'tl-swatch', attrs: { 'aria-hidden': 'true' } });
       swatch.style.setProperty('--svc', `var(--tl-svc-${r.service % PALETTE_SIZE})`);
@@ -220,7 +217,11 @@ export class StatsView implements View {
         'tr',
         {
           class: 'tl-stats-row',
-          title: `Show the ${formatCount(r.count)} ${byService ? `spans of ${svc}` : `“${name}” spans`} in the waterfall`,
+          title: fmt(
+            byService ? S.statsShowServiceSpans : S.statsShowNameSpans,
+            formatCount(r.count),
+            byService ? svc : name,
+          ),
           attrs: { tabindex: k === 0 ? '0' : '-1', 'data-row': String(k), 'data-testid': 'stats-row' },
         },
         cells,
@@ -230,14 +231,18 @@ export class StatsView implements View {
       this.rows.length > MAX_ROWS
         ? el('tr', { class: 'tl-stats-more' }, [
             el('td', {
-              text: `${formatCount(this.rows.length - MAX_ROWS)} more rows not shown; sort by another column to see others.`,
-              attrs: { colspan: String(HEADINGS.length) },
+              text: fmt(S.statsMoreRows, formatCount(this.rows.length - MAX_ROWS)),
+              attrs: { colspan: String(headings().length) },
             }),
           ])
         : null;
     this.body.replaceChildren(...this.rowElements, ...(more ? [more] : []));
     const spans = formatCount(t.n);
-    this.caption.textContent = `${formatCount(this.rows.length)} ${byService ? 'services' : 'operations'} · ${spans} spans`;
+    this.caption.textContent = fmt(
+      byService ? S.statsCaptionServices : S.statsCaptionOperations,
+      formatCount(this.rows.length),
+      spans,
+    );
     this.markCurrent();
   }
 
@@ -257,7 +262,7 @@ export class StatsView implements View {
 
   private labelOf(r: StatsRow): string {
     const t = this.session.trace!;
-    const svc = t.services[r.service] ?? 'unknown service';
+    const svc = t.services[r.service] ?? S.unknownService;
     return r.name < 0 ? svc : `${svc} › ${t.strings[r.name] ?? ''}`;
   }
 

@@ -14,6 +14,7 @@ import { el, icon, iconButton } from '../../dom';
 import { formatDuration, formatPercent } from '../../format';
 import { spanIdOf, spanName, spanService, type TraceData } from '../../trace';
 import { PALETTE_SIZE } from '../../palette';
+import { S, fmt } from '../../l10n';
 
 /** What the pane asks its owner to do. */
 export interface DetailActions {
@@ -47,14 +48,14 @@ export class DetailPane {
   index = -1;
 
   constructor(private readonly actions: DetailActions) {
-    this.title = el('h2', { class: 'tl-detail-title', text: 'Span detail' });
-    const close = iconButton('close', 'Close the detail pane (Esc)', () => this.actions.close());
+    this.title = el('h2', { class: 'tl-detail-title', text: S.spanDetail });
+    const close = iconButton('close', S.closeDetail, () => this.actions.close());
     this.body = el('div', { class: 'tl-detail-body' });
     this.element = el(
       'aside',
       {
         class: 'tl-detail',
-        attrs: { id: 'tl-detail', role: 'region', 'aria-label': 'Span detail', tabindex: '-1' },
+        attrs: { id: 'tl-detail', role: 'region', 'aria-label': S.spanDetail, tabindex: '-1' },
       },
       [el('div', { class: 'tl-detail-head' }, [this.title, close]), this.body],
     );
@@ -69,12 +70,12 @@ export class DetailPane {
 
   showEmpty(): void {
     this.index = -1;
-    this.title.textContent = 'Span detail';
+    this.title.textContent = S.spanDetail;
     this.body.replaceChildren(
-      el('p', { class: 'tl-detail-empty', text: 'Select a span to see its attributes, events and links.' }),
+      el('p', { class: 'tl-detail-empty', text: S.selectASpan }),
       el('p', {
         class: 'tl-detail-empty tl-hint',
-        text: '↑ ↓ move · ← → collapse and expand · Enter opens · / searches · n N next and previous match · c critical path · Esc clears',
+        text: S.keysHelp,
       }),
     );
   }
@@ -99,16 +100,22 @@ export class DetailPane {
 
     const isError = (flags & SpanFlag.Error) !== 0 || c.status[i] === 2;
     const statusText =
-      c.status[i] === 2 ? 'Error' : c.status[i] === 1 ? 'OK' : isError ? 'Error (exception event)' : 'Unset';
+      c.status[i] === 2
+        ? S.statusError
+        : c.status[i] === 1
+          ? S.statusOk
+          : isError
+            ? S.statusErrorEvent
+            : S.statusUnset;
     const svcSwatch = el('span', { class: 'tl-swatch', attrs: { 'aria-hidden': 'true' } });
     svcSwatch.style.setProperty('--svc', `var(--tl-svc-${c.service[i]! % PALETTE_SIZE})`);
 
     const parts: HTMLElement[] = [];
     const badges = el('div', { class: 'tl-badges' }, [
       el('span', { class: 'tl-badge tl-badge-service' }, [svcSwatch, el('span', { text: service })]),
-      el('span', { class: 'tl-badge', text: KIND_NAMES[c.kind[i]!] ?? `Kind ${c.kind[i]}` }),
+      el('span', { class: 'tl-badge', text: KIND_NAMES[c.kind[i]!] ?? fmt(S.kindN, c.kind[i]!) }),
       el('span', { class: `tl-badge${isError ? ' tl-badge-error' : ''}`, text: statusText }),
-      t.onCritical[i] ? el('span', { class: 'tl-badge tl-badge-critical', text: 'Critical path' }) : null,
+      t.onCritical[i] ? el('span', { class: 'tl-badge tl-badge-critical', text: S.criticalPath }) : null,
     ]);
     parts.push(badges);
     if (detail?.statusMessage) {
@@ -120,23 +127,15 @@ export class DetailPane {
       );
     }
     const notes: string[] = [];
-    if (flags & SpanFlag.Orphan)
-      notes.push('Its parent span is missing from the trace; it is shown as a root.');
-    if (flags & SpanFlag.ClockSkew)
-      notes.push('It starts before or ends after its parent: the services’ clocks disagree.');
-    if (flags & SpanFlag.NegativeDuration)
-      notes.push('Its end was before its start; the duration was set to zero.');
-    if (flags & SpanFlag.CycleBroken) notes.push('Its parent link was dropped to break a cycle.');
+    if (flags & SpanFlag.Orphan) notes.push(S.orphanNote);
+    if (flags & SpanFlag.ClockSkew) notes.push(S.skewNote);
+    if (flags & SpanFlag.NegativeDuration) notes.push(S.negativeNote);
+    if (flags & SpanFlag.CycleBroken) notes.push(S.cycleNote);
     for (const n of notes)
       parts.push(el('div', { class: 'tl-note' }, [icon('warning'), el('span', { text: n })]));
 
     if (flags & SpanFlag.HasCode) {
-      const b = iconButton(
-        'go-to-file',
-        'Go to the source of this span',
-        () => this.actions.goToSource(i),
-        'Go to source',
-      );
+      const b = iconButton('go-to-file', S.goToSourceTitle, () => this.actions.goToSource(i), S.goToSource);
       b.classList.add('tl-primary');
       b.setAttribute('data-testid', 'go-to-source');
       parts.push(el('div', { class: 'tl-detail-actions' }, [b]));
@@ -152,31 +151,31 @@ export class DetailPane {
       if (testId) dd.setAttribute('data-testid', testId);
       facts.append(el('dt', { text: k }), dd);
     };
-    addFact('Start', `+${formatDuration(start)} from trace start`, 'detail-start');
-    addFact('Duration', formatDuration(dur), 'detail-duration');
-    addFact('Self time', `${formatDuration(self)} (${formatPercent(self, dur || 1)})`, 'detail-self');
-    addFact('Span ID', this.idWithCopy(spanId, 'Copy span ID'), 'detail-span-id');
+    addFact(S.start, fmt(S.fromTraceStart, formatDuration(start)), 'detail-start');
+    addFact(S.duration, formatDuration(dur), 'detail-duration');
+    addFact(S.selfTime, `${formatDuration(self)} (${formatPercent(self, dur || 1)})`, 'detail-self');
+    addFact(S.spanId, this.idWithCopy(spanId, S.copySpanId), 'detail-span-id');
     if (parentId) {
-      const box = this.idWithCopy(parentId, 'Copy parent span ID');
+      const box = this.idWithCopy(parentId, S.copyParentSpanId);
       if (p >= 0) {
-        const go = iconButton('arrow-up', 'Select the parent span', () => this.actions.select(p));
+        const go = iconButton('arrow-up', S.selectParent, () => this.actions.select(p));
         box.append(go);
       }
-      addFact('Parent ID', box, 'detail-parent-id');
+      addFact(S.parentId, box, 'detail-parent-id');
     }
-    addFact('Depth', String(c.depth[i]), 'detail-depth');
-    addFact('Children', String(c.childCount[i]), 'detail-children');
-    parts.push(this.section('Span', facts, 'overview'));
+    addFact(S.depth, String(c.depth[i]), 'detail-depth');
+    addFact(S.children, String(c.childCount[i]), 'detail-children');
+    parts.push(this.section(S.span, facts, 'overview'));
 
     if (detail === undefined) {
       parts.push(
         el('div', { class: 'tl-loading-inline', attrs: { role: 'status' } }, [
           icon('loading', 'codicon-modifier-spin'),
-          el('span', { text: 'Loading attributes…' }),
+          el('span', { text: S.loadingAttributes }),
         ]),
       );
     } else if (detail === null) {
-      parts.push(el('p', { class: 'tl-muted', text: 'The host has no details for this span.' }));
+      parts.push(el('p', { class: 'tl-muted', text: S.noDetails }));
     } else if (detail.damaged) {
       parts.push(
         el(
@@ -188,29 +187,33 @@ export class DetailPane {
     } else {
       parts.push(
         this.section(
-          `Attributes (${detail.attributes.length})`,
+          fmt(S.attributesN, detail.attributes.length),
           this.attrList(detail.attributes),
           'attributes',
         ),
       );
       parts.push(
-        this.section(`Resource (${detail.resource.length})`, this.attrList(detail.resource), 'resource'),
+        this.section(fmt(S.resourceN, detail.resource.length), this.attrList(detail.resource), 'resource'),
       );
       const scope = detail.scope;
       const scopeBox = el('div', {}, [
         el('div', {
           class: 'tl-scope-name',
-          text: scope.name ? `${scope.name}${scope.version ? ` ${scope.version}` : ''}` : '(no scope name)',
+          text: scope.name ? `${scope.name}${scope.version ? ` ${scope.version}` : ''}` : S.noScopeName,
         }),
         scope.attributes.length ? this.attrList(scope.attributes) : null,
       ]);
-      parts.push(this.section('Instrumentation scope', scopeBox, 'scope', scope.attributes.length === 0));
+      parts.push(this.section(S.instrumentationScope, scopeBox, 'scope', scope.attributes.length === 0));
       if (detail.events.length)
         parts.push(
-          this.section(`Events (${detail.events.length})`, this.events(detail.events, start, dur), 'events'),
+          this.section(
+            fmt(S.eventsN, detail.events.length),
+            this.events(detail.events, start, dur),
+            'events',
+          ),
         );
       if (detail.links.length)
-        parts.push(this.section(`Links (${detail.links.length})`, this.links(detail.links), 'links'));
+        parts.push(this.section(fmt(S.linksN, detail.links.length), this.links(detail.links), 'links'));
     }
     const extra = this.actions.extraSection?.(i);
     if (extra) parts.push(extra);
@@ -235,12 +238,12 @@ export class DetailPane {
   }
 
   private attrList(attrs: Attribute[]): HTMLElement {
-    if (attrs.length === 0) return el('p', { class: 'tl-muted', text: 'None' });
+    if (attrs.length === 0) return el('p', { class: 'tl-muted', text: S.none });
     const dl = el('dl', { class: 'tl-kv tl-attrs' });
     const sorted = [...attrs].sort((a, b) => String(a.key).localeCompare(String(b.key)));
     for (const a of sorted) {
       const key = String(a.key);
-      const copy = iconButton('copy', `Copy the value of ${key}`, () =>
+      const copy = iconButton('copy', fmt(S.copyValueOf, key), () =>
         this.actions.copy(a.value === null ? 'null' : String(a.value)),
       );
       copy.classList.add('tl-copy-hover');
@@ -259,7 +262,7 @@ export class DetailPane {
       const frac = spanDur > 0 ? Math.min(1, Math.max(0, (ev.timeNs - spanStart) / spanDur)) : 0;
       const dot = el('span', {
         class: `tl-event-dot${isException ? ' tl-event-exception' : ''}`,
-        title: `${ev.name} at +${formatDuration(ev.timeNs - spanStart)}`,
+        title: fmt(S.eventAt, ev.name, formatDuration(ev.timeNs - spanStart)),
       });
       dot.style.left = `${frac * 100}%`;
       dot.addEventListener('click', () => list.children[k]?.scrollIntoView({ block: 'nearest' }));
@@ -297,14 +300,14 @@ export class DetailPane {
 
   /** The parsed frames of an exception as links to the code; library frames are dimmed. */
   private frames(ev: SpanEvent, eventIndex: number): HTMLElement {
-    const list = el('ol', { class: 'tl-frames', attrs: { 'aria-label': 'Stack frames' } });
+    const list = el('ol', { class: 'tl-frames', attrs: { 'aria-label': S.stackFrames } });
     (ev.frames ?? []).forEach((f, k) => {
       const where = `${f.file}${f.line !== undefined ? `:${f.line}` : ''}${f.column !== undefined ? `:${f.column}` : ''}`;
       const label = f.functionName ? `${f.functionName} (${where})` : where;
       const link = el('a', {
         class: `tl-frame${f.userCode ? '' : ' tl-frame-library'}`,
         text: label,
-        title: f.userCode ? `Go to ${where}` : `Library code: ${where}`,
+        title: f.userCode ? fmt(S.goToFrame, where) : fmt(S.libraryFrame, where),
         attrs: { href: '#', role: 'link', 'data-testid': 'stack-frame', 'data-frame-index': String(k) },
       });
       link.addEventListener('click', (e) => {
@@ -324,23 +327,23 @@ export class DetailPane {
       const valid = HEX_32.test(traceId);
       const item = el('li', { class: 'tl-link' }, [
         el('div', { class: 'tl-link-ids' }, [
-          el('span', { class: 'tl-fact-label', text: 'Trace' }),
+          el('span', { class: 'tl-fact-label', text: S.trace }),
           el('code', { text: String(l.traceId) }),
-          el('span', { class: 'tl-fact-label', text: 'Span' }),
+          el('span', { class: 'tl-fact-label', text: S.span }),
           el('code', { text: String(l.spanId) }),
         ]),
       ]);
       if (valid) {
         const open = iconButton(
           'link-external',
-          `Open trace ${traceId}`,
+          fmt(S.openTraceN, traceId),
           () => this.actions.openTrace(traceId, HEX_16.test(spanId) ? spanId : undefined),
-          'Open trace',
+          S.openTrace,
         );
         open.setAttribute('data-testid', 'open-link');
         item.append(open);
       } else {
-        item.append(el('span', { class: 'tl-muted', text: 'Not a valid trace ID' }));
+        item.append(el('span', { class: 'tl-muted', text: S.notATraceId }));
       }
       if (l.attributes.length) item.append(this.attrList(l.attributes));
       list.append(item);

@@ -16,6 +16,7 @@ import { DetailPane } from './detail';
 import { LogsSection } from './logs';
 import { Overview } from './overview';
 import { Waterfall } from './waterfall';
+import { S } from '../../l10n';
 
 /** Detail pane width before the person drags it. */
 const DETAIL_WIDTH = 380;
@@ -244,10 +245,8 @@ export class WaterfallView implements View {
     this.main.classList.toggle('tl-stacked', stacked);
     const sp = this.splitter;
     sp.setAttribute('aria-orientation', stacked ? 'horizontal' : 'vertical');
-    sp.setAttribute('aria-label', stacked ? 'Resize the detail pane (↑ ↓)' : 'Resize the detail pane (← →)');
-    sp.title = stacked
-      ? 'Drag (or focus and press ↑ ↓) to resize the detail pane'
-      : 'Drag (or focus and press ← →) to resize the detail pane';
+    sp.setAttribute('aria-label', stacked ? S.resizeDetailRows : S.resizeDetailColumns);
+    sp.title = stacked ? S.resizeDetailRowsTitle : S.resizeDetailColumnsTitle;
     this.updateSplitterValue();
     this.waterfall.schedule();
   }

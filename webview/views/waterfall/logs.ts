@@ -9,6 +9,7 @@ import { el, icon } from '../../dom';
 import { formatCount, formatDuration } from '../../format';
 import type { HostApi, SpanLogs } from '../../hostApi';
 import './logs.css';
+import { S, fmt } from '../../l10n';
 
 /** Wait this long after a selection before asking the host (it reads files). */
 const SETTLE_MS = 200;
@@ -27,7 +28,7 @@ export class LogsSection {
   private wanted = false;
 
   constructor(private readonly host: HostApi) {
-    this.summary = el('summary', { text: 'Logs' });
+    this.summary = el('summary', { text: S.logs });
     this.content = el('div', { class: 'tl-logs', attrs: { 'aria-live': 'polite' } });
     this.element = el('details', { class: 'tl-section', attrs: { 'data-section': 'logs' } }, [
       this.summary,
@@ -46,10 +47,8 @@ export class LogsSection {
       this.index = index;
       this.spanStart = spanStartNs;
       this.state = 'idle';
-      this.summary.textContent = 'Logs';
-      this.content.replaceChildren(
-        el('p', { class: 'tl-muted', text: 'Open to look for this span’s log records and log lines.' }),
-      );
+      this.summary.textContent = S.logs;
+      this.content.replaceChildren(el('p', { class: 'tl-muted', text: S.logsOpenHint }));
       this.element.open = this.wanted;
       if (this.wanted) this.ask(SETTLE_MS);
     }
@@ -62,7 +61,7 @@ export class LogsSection {
     this.content.replaceChildren(
       el('div', { class: 'tl-loading-inline', attrs: { role: 'status' } }, [
         icon('loading', 'codicon-modifier-spin'),
-        el('span', { text: 'Looking for logs…' }),
+        el('span', { text: S.lookingForLogs }),
       ]),
     );
     const handle = this.handle;
@@ -77,16 +76,16 @@ export class LogsSection {
     if (handle !== this.handle || index !== this.index) return;
     this.state = 'shown';
     const count = logs.records.length + logs.lines.length;
-    this.summary.textContent = `Logs (${formatCount(count)})`;
+    this.summary.textContent = fmt(S.logsN, formatCount(count));
     const parts: HTMLElement[] = [];
     if (logs.records.length) {
-      parts.push(el('div', { class: 'tl-logs-head', text: 'Log records (local store)' }));
+      parts.push(el('div', { class: 'tl-logs-head', text: S.logRecords }));
       const list = el('ul', { class: 'tl-logs-list', attrs: { 'data-testid': 'log-records' } });
       for (const r of logs.records) list.append(this.record(r));
       parts.push(list);
     }
     if (logs.lines.length) {
-      parts.push(el('div', { class: 'tl-logs-head', text: 'Log lines (workspace files and output)' }));
+      parts.push(el('div', { class: 'tl-logs-head', text: S.logLines }));
       const list = el('ul', { class: 'tl-logs-list', attrs: { 'data-testid': 'log-lines' } });
       for (const l of logs.lines) list.append(this.line(l));
       parts.push(list);
@@ -95,7 +94,7 @@ export class LogsSection {
       parts.push(
         el('p', {
           class: 'tl-muted',
-          text: 'No log records in the local store, and no line in the workspace’s log files or open output carries this span’s ID (or the trace ID during the span).',
+          text: S.noLogs,
         }),
       );
     }
@@ -111,7 +110,7 @@ export class LogsSection {
         ? el('span', {
             class: 'tl-log-time',
             text: `${r.timeNs >= this.spanStart ? '+' : '−'}${formatDuration(Math.abs(r.timeNs - this.spanStart))}`,
-            title: 'Time from the span’s start',
+            title: S.logTimeTitle,
           })
         : null,
       sev ? el('span', { class: 'tl-log-sev', text: sev }) : null,
@@ -123,7 +122,7 @@ export class LogsSection {
     const open = el('button', {
       class: 'tl-log-where',
       text: l.where,
-      title: `Open ${l.where}`,
+      title: fmt(S.openWhere, l.where),
       attrs: { type: 'button', 'data-testid': 'log-line-open' },
     });
     open.addEventListener('click', () => this.host.openLogLine(l.id));
@@ -132,8 +131,8 @@ export class LogsSection {
       l.by === 'trace'
         ? el('span', {
             class: 'tl-log-by',
-            text: 'trace ID',
-            title: 'The line carries the trace ID (no span ID) and its time falls inside the span',
+            text: S.logByTrace,
+            title: S.logByTraceTitle,
           })
         : null,
       el('span', { class: 'tl-log-body', text: l.text }),

@@ -9,6 +9,7 @@ import { el } from '../../dom';
 import { formatDuration, niceTicks } from '../../format';
 import type { TraceData } from '../../trace';
 import { PALETTE_SIZE } from '../../palette';
+import { S } from '../../l10n';
 
 /** Overview height in CSS pixels. */
 const HEIGHT = 44;
@@ -61,10 +62,10 @@ export class Overview {
       'div',
       {
         class: 'tl-overview',
-        title: 'Drag to zoom into a time range; double-click to show the whole trace',
+        title: S.overviewTitle,
         attrs: {
           role: 'img',
-          'aria-label': 'Trace overview. Drag to zoom into a time range, double-click to reset.',
+          'aria-label': S.overviewLabel,
         },
       },
       [surface, this.ticks, this.probe],

@@ -12,6 +12,7 @@ import { formatDuration, niceTicks } from '../../format';
 import { PALETTE_SIZE } from '../../palette';
 import { selfIntervals, type RowList } from '../../rowModel';
 import { spanName, spanService, type TraceData } from '../../trace';
+import { S, fmt } from '../../l10n';
 
 /** A short note after a row's duration: how the span's operation changed in a comparison. */
 export interface RowBadge {
@@ -132,11 +133,11 @@ export class Waterfall {
   onLabelWidth: (() => void) | undefined;
 
   constructor(private readonly events: WaterfallEvents) {
-    this.labelHead = el('div', { class: 'tl-axis-label', text: 'Service & operation' });
+    this.labelHead = el('div', { class: 'tl-axis-label', text: S.serviceAndOperation });
     const colSplit = el('div', {
       class: 'tl-col-splitter',
-      title: 'Drag to resize the name column',
-      attrs: { role: 'separator', 'aria-orientation': 'vertical', 'aria-label': 'Resize the name column' },
+      title: S.resizeNameTitle,
+      attrs: { role: 'separator', 'aria-orientation': 'vertical', 'aria-label': S.resizeName },
     });
     this.axis = el('div', { class: 'tl-axis', attrs: { 'aria-hidden': 'true' } });
     const head = el('div', { class: 'tl-axis-row' }, [this.labelHead, colSplit, this.axis]);
@@ -146,7 +147,7 @@ export class Waterfall {
       'div',
       {
         class: 'tl-scroller',
-        attrs: { role: 'tree', tabindex: '0', 'aria-label': 'Spans', 'aria-multiselectable': 'false' },
+        attrs: { role: 'tree', tabindex: '0', 'aria-label': S.spans, 'aria-multiselectable': 'false' },
       },
       [this.spacer],
     );
@@ -202,7 +203,7 @@ export class Waterfall {
     this.element.style.setProperty('--tl-label-w', `${w}px`);
     const compact = w < COMPACT_LABEL_PX;
     this.element.classList.toggle('tl-compact', compact);
-    this.labelHead.textContent = compact ? 'Operation' : 'Service & operation';
+    this.labelHead.textContent = compact ? S.operation : S.serviceAndOperation;
     for (const r of this.live.values()) r.indent = -1;
     this.lastTickKey = '';
     this.schedule();
@@ -523,8 +524,8 @@ export class Waterfall {
     if (!r || r.titled) return;
     r.titled = true;
     const d = t.c.durationNs[i]!;
-    const self = d > 0 && t.c.childCount[i]! > 0 ? ` · self ${formatDuration(t.selfTimeNs[i]!)}` : '';
-    r.bar.title = `${spanName(t, i)} · ${formatDuration(d)} · starts at +${formatDuration(t.c.startNs[i]!)}${self}`;
+    const self = d > 0 && t.c.childCount[i]! > 0 ? fmt(S.barSelf, formatDuration(t.selfTimeNs[i]!)) : '';
+    r.bar.title = `${fmt(S.barTitle, spanName(t, i), formatDuration(d), formatDuration(t.c.startNs[i]!))}${self}`;
   }
 
   private indentFor(depth: number): number {
@@ -555,15 +556,11 @@ export class Waterfall {
 
   private renderMarks(marks: HTMLSpanElement, flags: number): void {
     while (marks.firstChild) marks.removeChild(marks.firstChild);
-    if (flags & SpanFlag.Error) marks.append(mark('error', 'tl-mark-error', 'Error'));
-    if (flags & SpanFlag.Orphan)
-      marks.append(mark('debug-disconnect', 'tl-mark-orphan', 'Parent span missing from the trace'));
-    if (flags & SpanFlag.ClockSkew)
-      marks.append(mark('warning', 'tl-mark-skew', 'Clock skew: starts before or ends after its parent'));
-    if (flags & SpanFlag.NegativeDuration)
-      marks.append(mark('warning', 'tl-mark-skew', 'End was before start: duration set to zero'));
-    if (flags & SpanFlag.CycleBroken)
-      marks.append(mark('debug-disconnect', 'tl-mark-orphan', 'Parent link dropped to break a cycle'));
+    if (flags & SpanFlag.Error) marks.append(mark('error', 'tl-mark-error', S.markError));
+    if (flags & SpanFlag.Orphan) marks.append(mark('debug-disconnect', 'tl-mark-orphan', S.markOrphan));
+    if (flags & SpanFlag.ClockSkew) marks.append(mark('warning', 'tl-mark-skew', S.markSkew));
+    if (flags & SpanFlag.NegativeDuration) marks.append(mark('warning', 'tl-mark-skew', S.markNegative));
+    if (flags & SpanFlag.CycleBroken) marks.append(mark('debug-disconnect', 'tl-mark-orphan', S.markCycle));
   }
 
   private placeBar(r: RowEls, span: number, t: TraceData): void {
