@@ -591,6 +591,8 @@ describe('From a span to the code and back (Playwright)', function () {
       );
       assert.deepEqual(titles, [], 'no "last 1 h" figures from a two-week-old trace');
 
+      // The side bar keeps earlier searches (part e's, its trace under it): start from none.
+      await command('traceLens.clearSearch');
       const pane = await searchInView(page, QUERY, 'Last 1 hour');
       const note = pane.locator('.monaco-list-row', { hasText: 'ignored the time range' });
       await note.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
