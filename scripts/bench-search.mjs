@@ -7,30 +7,11 @@
 // too (on the pathological inputs it would take minutes, so it is not run there).
 //
 //   node --import tsx scripts/bench-search.mjs [--json]
+import { timeRuns } from './benchTiming.mjs';
 import { pathToFileURL } from 'node:url';
 import os from 'node:os';
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Median ms per call of each of `fns`, interleaved, after a warm-up, over at least 200 ms. */
-function timeRuns(fns) {
-  for (const fn of fns) fn();
-  const times = fns.map(() => []);
-  const t0 = performance.now();
-  for (let i = 0; i < 7 || performance.now() - t0 < 200; i++) {
-    fns.forEach((fn, k) => {
-      const s = performance.now();
-      fn();
-      times[k].push(performance.now() - s);
-    });
-    if (i > 10_000) break;
-  }
-  return times.map(median);
-}
+const TIMING = { minRuns: 7, minMs: 200, maxRuns: 10_000 };
 
 /** The glob as the panel compiled it before: an anchored, case-insensitive `.*` RegExp. */
 function oldGlob(v) {
@@ -97,7 +78,7 @@ export async function runSearchBench({ json = false } = {}) {
       },
     ];
     if (re) fns.push(() => c.names.filter((s) => re.test(s)).length);
-    const [ms, baseMs, oldMs] = timeRuns(fns);
+    const [ms, baseMs, oldMs] = timeRuns(fns, TIMING);
     if (re && c.names.filter((s) => re.test(s)).length !== hits)
       throw new Error(`${c.label}: the glob and the old RegExp disagree`);
     rows.push({ ...c, ms, baseMs, oldMs, hits, baseHits });
@@ -172,10 +153,13 @@ async function textSearchCase() {
   const q = parseQuery('declined');
   let hits = 0;
   let baseHits = 0;
-  const [ms, baseMs] = timeRuns([
-    () => (hits = matchSpans(t, q, [], spanText)?.count ?? 0),
-    () => (baseHits = matchSpans(t, q, [])?.count ?? 0),
-  ]);
+  const [ms, baseMs] = timeRuns(
+    [
+      () => (hits = matchSpans(t, q, [], spanText)?.count ?? 0),
+      () => (baseHits = matchSpans(t, q, [])?.count ?? 0),
+    ],
+    TIMING,
+  );
   if (hits === 0) throw new Error('the text search found nothing: the case measures nothing');
   return { ms, baseMs, hits, baseHits };
 }

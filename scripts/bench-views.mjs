@@ -8,6 +8,7 @@
 // panel already spends on every trace it shows before any view draws.
 //
 //   node --import tsx scripts/bench-views.mjs [--json]
+import { timeRuns } from './benchTiming.mjs';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,27 +17,7 @@ import vm from 'node:vm';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/** Median ms per call of each of `fns`, interleaved, after a warm-up, at least 5 runs and 500 ms. */
-function timeRuns(fns) {
-  for (const fn of fns) fn();
-  const times = fns.map(() => []);
-  const t0 = performance.now();
-  for (let i = 0; i < 5 || performance.now() - t0 < 500; i++) {
-    fns.forEach((fn, k) => {
-      const s = performance.now();
-      fn();
-      times[k].push(performance.now() - s);
-    });
-    if (i > 200) break;
-  }
-  return times.map(median);
-}
+const TIMING = { minRuns: 5, minMs: 500, maxRuns: 200 };
 
 /** The synthetic trace generator of the webview tests, run in a sandbox that stands in for `window`. */
 function synthesizer() {
@@ -56,13 +37,16 @@ export async function runViewsBench({ json = false } = {}) {
 
   const wire100k = synth(100_000, 3);
   const t100k = loadTrace(wire100k);
-  const [statsMs, baseStatsMs] = timeRuns([
-    () => {
-      computeStats(t100k, 'operation');
-      computeStats(t100k, 'service');
-    },
-    () => loadTrace(wire100k),
-  ]);
+  const [statsMs, baseStatsMs] = timeRuns(
+    [
+      () => {
+        computeStats(t100k, 'operation');
+        computeStats(t100k, 'service');
+      },
+      () => loadTrace(wire100k),
+    ],
+    TIMING,
+  );
   const operations = computeStats(t100k, 'operation').length;
   metric('views.stats.100k.ms', statsMs, 'ms');
   metric('views.stats.100k.loadTrace.ms', baseStatsMs, 'ms');
@@ -71,14 +55,17 @@ export async function runViewsBench({ json = false } = {}) {
   const wire1m = synth(1_000_000, 5);
   const t1m = loadTrace(wire1m);
   let drawn = 0;
-  const [flameMs, baseFlameMs] = timeRuns([
-    () => {
-      const l = layoutFlame(t1m);
-      const c = cullFrames(t1m, l, { from: 0, to: l.total, width: 1200, top: 0, bottom: 40 });
-      drawn = c.count;
-    },
-    () => loadTrace(wire1m),
-  ]);
+  const [flameMs, baseFlameMs] = timeRuns(
+    [
+      () => {
+        const l = layoutFlame(t1m);
+        const c = cullFrames(t1m, l, { from: 0, to: l.total, width: 1200, top: 0, bottom: 40 });
+        drawn = c.count;
+      },
+      () => loadTrace(wire1m),
+    ],
+    TIMING,
+  );
   metric('views.flame.1m.firstDraw.ms', flameMs, 'ms');
   metric('views.flame.1m.loadTrace.ms', baseFlameMs, 'ms');
   metric('views.flame.1m.ratio', flameMs / baseFlameMs, 'ratio');
