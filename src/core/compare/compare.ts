@@ -10,6 +10,7 @@
  * trace panel's compare view both use it.
  */
 import type { TraceModel } from '../../shared/model';
+import type { OperationComparison } from '../../shared/protocol';
 import { analyze } from '../analysis';
 
 /** One step of an operation path. */
@@ -19,33 +20,13 @@ export interface OperationStep {
 }
 
 /** Whether an operation ran in both traces or in one only. */
-export type OperationChange = 'both' | 'added' | 'missing';
+export type OperationChange = OperationComparison['change'];
 
-/** The figures of one operation (path) in A and B. All durations in nanoseconds. */
-export interface OperationDiff {
-  /** Service of the operation's spans. */
-  service: string;
-  /** Span name of the operation's spans. */
-  name: string;
-  /** Index in `operations` of the operation its spans' parents belong to; -1 for a root operation. */
-  parent: number;
-  /** 0 for a root operation. */
-  depth: number;
-  countA: number;
-  countB: number;
-  /** Sum of the durations of the operation's spans. */
-  durationA: number;
-  durationB: number;
-  /** Sum of the self times (duration minus time in children) of the operation's spans. */
-  selfA: number;
-  selfB: number;
-  /** `durationB - durationA`. */
-  durationDelta: number;
-  /** `selfB - selfA`. */
-  selfDelta: number;
-  /** `added`: only B has it; `missing`: only A has it. */
-  change: OperationChange;
-}
+/**
+ * The figures of one operation (path) in A and B, durations in nanoseconds: the panel's wire type
+ * (`OperationComparison` in the protocol), so the comparison posts to the webview as computed.
+ */
+export type OperationDiff = OperationComparison;
 
 /** Header facts of one side. */
 export interface ComparedTrace {
