@@ -9,7 +9,10 @@ export const e2e = {
   workspace: '',
   /** test-results/e2e */
   resultsDir: '',
-  /** The fake Tempo server ({ url, requests, ... }). */
+  /**
+   * The fake Tempo server ({ url, requests, ... }): faults only (a held request, 429, an HTML page,
+   * a backend that ignores the time range). traceLens.tempo.url is the team backend (e2e.team).
+   */
   tempo: undefined,
   /** The trace that tempo-2.0.1-trace-v1.json holds. */
   traceId: 'a8e00f77b50a734539bf0e48eec6bec4',
@@ -22,10 +25,18 @@ export const e2e = {
   /** The file the control channel writes `{ port }` to when it starts (again after a reload). */
   controlPath: '',
   /**
-   * Real telemetry (issue 11): 15-demo.mjs runs the demo system (copied to the workspace's demo/
-   * folder while it runs) into the extension's receiver and records the trace IDs here.
+   * Real telemetry (issue 11), in the extension's store before the window opens (run.mjs,
+   * realTelemetry): the demo system ran from the workspace's demo/ folder, one workflow (16 spans,
+   * 3 services: the 4.2 s partner call at step 3, the refused mail at step 4) and one batch (2,002
+   * spans, a few items failing). `appLog` is the workspace-relative log the system wrote.
    */
-  demo: { workflowTraceId: '', batchTraceId: '' },
+  demo: { workflowTraceId: '', batchTraceId: '', appLog: 'demo/logs/app.log' },
+  /**
+   * The team backend: `trace-lens receive` on its own store, whose Tempo API is
+   * traceLens.tempo.url. It holds one workflow the local store does not, run from a copy of the
+   * demo system outside the workspace (`deployedDir`, so its code.file.path values need mapping).
+   */
+  team: { url: '', workflowTraceId: '', deployedDir: '' },
   /** Free ports the runner gave the extension's receiver in the user settings. */
   receiverPorts: { http: 0, grpc: 0, query: 0 },
 };

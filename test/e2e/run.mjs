@@ -2,9 +2,17 @@
 // 1.139.1) driven by Playwright in Debian's Chromium, following docs/vscode-e2e.md:
 //   1. scripts/setup-tools.sh (idempotent): Chromium, Node 24, code-server in ~/.cache/trace-lens
 //   2. `npm run package` → trace-lens-<version>.vsix (or TRACE_LENS_E2E_VSIX=<file> to test a given vsix)
-//   3. the fake Tempo server (test/server/fakeTempo.mjs) on a free port
-//   4. code-server --install-extension, plus the in-host test extension (test/e2e/host-tests)
-//   5. code-server on a free port, on a temp copy of test/fixtures/e2e-workspace (plus demo/template/src)
+//   3. real telemetry (issue 11): the workspace is a temp copy of test/fixtures/e2e-workspace with
+//      the demo system in its demo/ folder; the demo system runs one workflow and one batch into the
+//      extension's own store (through `trace-lens receive` on that folder, as `npm run demo` does),
+//      so the traces and the log lines that name them are there when the window opens; and one
+//      more workflow, from a copy deployed outside the workspace, into a second `trace-lens
+//      receive` whose Tempo API is the configured traceLens.tempo.url (the "team" backend) for
+//      the whole run
+//   4. the fake Tempo server (test/server/fakeTempo.mjs): only for faults no real server makes on
+//      demand (a held request, 429, an HTML page, a backend that ignores the time range)
+//   5. code-server --install-extension, plus the in-host test extension (test/e2e/host-tests);
+//      code-server on a free port, on the workspace
 //   6. Chromium opens the workbench; the in-host mocha suite reports through a results file
 //   7. mocha runs the in-host results and the Playwright scenarios, every test/e2e/scenarios/NN-*.mjs
 //      in the order of NN (90-restore.mjs reloads the window, so it is last); they act in the
@@ -12,8 +20,8 @@
 // Screenshots and logs go to test-results/e2e/. Prints `e2e: N passed, M failed` and exits non-zero
 // on any failure. Everything started here is stopped at the end, on failure and on SIGINT/SIGTERM.
 //
-// 15-demo.mjs runs the demo system (demo/system, its dependencies installed here) into the
-// extension's receiver: the main journeys on real telemetry (issue 11).
+// The scenarios find the trace IDs in e2e.demo (the extension's store) and e2e.team (the team
+// backend); e2e.tempo is the fake Tempo.
 //
 // Flags: --keep (leave the temp folder), --headed (show Chromium; needs a display).
 import { spawn } from 'node:child_process';
@@ -35,7 +43,12 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { e2e } from './context.mjs';
 import { startFakeTempo } from '../server/fakeTempo.mjs';
-import { ensureDemoDeps } from '../../scripts/demoSystem.mjs';
+import {
+  ensureDemoDeps,
+  extensionStoreDir,
+  runDemoSystem,
+  startReceiver,
+} from '../../scripts/demoSystem.mjs';
 import {
   CHROMIUM_PATH,
   CODE_SERVER_ENTRY,
@@ -89,6 +102,8 @@ const state = {
   codeServerOutput: [],
   browser: undefined,
   tempo: undefined,
+  /** The team backend: `trace-lens receive` on its own store ({ queryUrl, stop() }). */
+  team: undefined,
   userDataDir: undefined,
   cleaningUp: undefined,
   /** Short-lived commands (setup, package, install) that are running now. */
@@ -161,6 +176,7 @@ async function cleanup() {
     await state.browser?.close().catch(() => undefined);
     await stopChild(state.codeServer);
     await state.tempo?.close().catch(() => undefined);
+    await state.team?.stop().catch(() => undefined);
     if (state.userDataDir && existsSync(join(state.userDataDir, 'logs'))) {
       // VS Code's own logs (extension host, remote agent, …) outlive the temp folder.
       cpSync(join(state.userDataDir, 'logs'), join(resultsDir, 'vscode-logs'), { recursive: true });
@@ -325,9 +341,10 @@ async function installExtensions(tmp, vsix, resultsPath) {
         mochaPath: dirname(require.resolve('mocha/package.json')),
         resultsPath,
         controlPath: join(tmp, 'host-control.json'),
-        traceId: e2e.traceId,
-        bigTraceId: e2e.bigTraceId,
-        tempoUrl: state.tempo.url,
+        demo: e2e.demo,
+        team: e2e.team,
+        tempoUrl: e2e.team.url,
+        faultTempoUrl: state.tempo.url,
         receiverPorts: e2e.receiverPorts,
         timeoutMs: 60000,
       },
@@ -377,10 +394,10 @@ function writeUserSettings(tmp) {
   mkdirSync(machineDir, { recursive: true });
   writeFileSync(
     join(machineDir, 'settings.json'),
-    JSON.stringify({ 'traceLens.tempo.url': state.tempo.url, 'remote.autoForwardPorts': false }, null, 2),
+    JSON.stringify({ 'traceLens.tempo.url': e2e.team.url, 'remote.autoForwardPorts': false }, null, 2),
   );
   const settings = {
-    'traceLens.tempo.url': state.tempo.url,
+    'traceLens.tempo.url': e2e.team.url,
     'workbench.startupEditor': 'none',
     'workbench.colorTheme': 'Default Dark Modern',
     'workbench.tips.enabled': false,
@@ -399,7 +416,7 @@ function writeUserSettings(tmp) {
     'git.openRepositoryInParentFolders': 'never',
     'editor.minimap.enabled': false,
     'window.restoreWindows': 'none',
-    // code-server would announce every port that opens on the machine (the fake Tempo's too).
+    // code-server would announce every port that opens on the machine (the receivers' too).
     'remote.autoForwardPorts': false,
     // The DOM renderer: terminal text is in the page, where a scenario can find and hover it.
     'terminal.integrated.gpuAcceleration': 'off',
@@ -554,6 +571,50 @@ function demoDependencies() {
   done(ensureDemoDeps({ log: (line) => console.log(`[e2e] ${line}`) }));
 }
 
+/**
+ * The telemetry the journeys look at, all from the demo system's own OpenTelemetry SDK exporters:
+ *   - e2e.demo: one workflow and one batch into the extension's store (the folder VS Code gives
+ *     Trace Lens under the user-data-dir), through `trace-lens receive` on that folder, stopped
+ *     again before code-server starts; the system runs from the workspace's demo/ folder, so its
+ *     code.* attributes and demo/logs/app.log name the workspace's files;
+ *   - e2e.team: one more workflow into a second `trace-lens receive`, which keeps running: its
+ *     Tempo API is traceLens.tempo.url, a backend that holds a trace the local store does not.
+ *     That system runs from a copy outside the workspace (as a deployed service does), so its
+ *     code.file.path values need the workspace mapping to land on a file.
+ */
+async function realTelemetry(workspace) {
+  const done = phase('real telemetry (the demo system into the extension store and the team backend)');
+  const log = (line) => console.log(`[e2e] ${line}`);
+  const id = (run, kind) => {
+    const traceId = run.traces.find((t) => t.kind === kind)?.traceId ?? '';
+    if (!/^[0-9a-f]{32}$/.test(traceId)) throw new Error(`the demo system made no ${kind} trace`);
+    return traceId;
+  };
+  const local = await startReceiver(extensionStoreDir(state.userDataDir), { log });
+  const run = await runDemoSystem({
+    workspace: join(workspace, 'demo'),
+    endpoint: local.otlpUrl,
+    log,
+  }).finally(() => local.stop());
+  if (!run.exported) throw new Error('the demo system did not export every span and log record');
+  e2e.demo = {
+    workflowTraceId: id(run, 'workflow'),
+    batchTraceId: id(run, 'batch'),
+    appLog: 'demo/logs/app.log',
+  };
+  state.team = await startReceiver(join(state.tmp, 'team-store'), { log });
+  const deployed = join(state.tmp, 'deployed', 'app');
+  const teamRun = await runDemoSystem({
+    workspace: deployed,
+    endpoint: state.team.otlpUrl,
+    once: ['workflow'],
+    log,
+  });
+  if (!teamRun.exported) throw new Error('the demo system did not export every span to the team backend');
+  e2e.team = { url: state.team.queryUrl, workflowTraceId: id(teamRun, 'workflow'), deployedDir: deployed };
+  done(`local: workflow ${e2e.demo.workflowTraceId}, batch ${e2e.demo.batchTraceId}; team: ${e2e.team.url}`);
+}
+
 /** Runs the in-host results and the Playwright scenarios as one mocha suite. */
 async function runMocha(hostResults) {
   const done = phase('Playwright scenarios (mocha)');
@@ -607,15 +668,11 @@ async function main() {
     recursive: true,
     filter: (src) => !src.endsWith('.gitignore'),
   });
-  // The code the fixture traces name (src/nodes/DataFetchNode.ts:55, src/clients/SmtpClient.ts:61…):
-  // the demo workspace's, whose lines match tempo-2.0.1-trace-v1.json. Copied from there rather than
-  // kept under test/, where test/tsconfig.json would type-check it against the repository's types.
-  for (const name of ['src', 'tsconfig.json']) {
-    cpSync(join(root, 'demo', 'template', name), join(workspace, name), { recursive: true });
-  }
   e2e.workspace = workspace;
   demoDependencies();
+  await realTelemetry(workspace);
 
+  // Faults only: the scenarios point a setting at it for as long as they need it.
   state.tempo = await startFakeTempo({
     mode: process.env.TRACE_LENS_E2E_TEMPO_MODE ?? '2.0.1',
     // The hand-written hostile trace of 50-hostile.mjs, next to the recorded ones. A missing
