@@ -111,10 +111,6 @@ describe('The local receiver: traces with no Tempo (Playwright)', function () {
     const { doc } = await waitForTraceRows(page, 3);
     assert.equal((await doc.locator('[data-testid="backend"]').innerText()).trim(), 'local store');
     await screenshot('local-03-panel');
-    assert.ok(
-      !e2e.tempo.requests.some((r) => r.path.toLowerCase().includes(traceId)),
-      'the fake Tempo was never asked for the trace',
-    );
   });
 
   it('b. the log line the program wrote is hoverable, and the hover names the local store', async function () {
