@@ -13,7 +13,7 @@ import {
   type AttributeValue,
   type SpanDetail,
 } from '../../shared/model';
-import { buildModel } from './build';
+import { buildModel, type BuiltTrace } from './build';
 import { bytesToHex, bytesToIdWords, hexToBytes, idWordsToHex } from './ids';
 import { arr, obj, str, typeName, type JsonObject } from './json';
 import { notFound, CODE_KEYS } from './otlpJson';
@@ -174,18 +174,7 @@ export function decodeJaegerJson(doc: unknown, seed?: TimeRef): DecodedTrace {
     raw.flags[i] = flags;
   }
 
-  if (raw.count === 0) throw notFound();
-  if (skipped > 0) warnings.push(`${skipped} spans that were not objects were skipped.`);
-  if (badIds > 0) warnings.push(`${badIds} span or parent IDs were not hex and were read as zero.`);
-  const built = buildModel({
-    raw,
-    names: names.values,
-    services: services.values,
-    traceId: traceId || '0'.repeat(32),
-    ref: clock.ref,
-    partial: false,
-    warnings,
-  });
+  const built = buildLegacyModel({ raw, names, services, traceId, clock, skipped, badIds, warnings });
   if (built.rebase && !seed) return decodeJaegerJson(doc, built.rebase);
   const { model, order, startOffset } = built;
 
@@ -251,4 +240,32 @@ export function decodeJaegerJson(doc: unknown, seed?: TimeRef): DecodedTrace {
       return detail;
     },
   };
+}
+
+/**
+ * The end the Jaeger and Zipkin decoders share: no span is "not found"; what was skipped or read
+ * as zero becomes a warning; then the model, measured from the clock's reference.
+ */
+export function buildLegacyModel(p: {
+  raw: RawSpans;
+  names: StringTable;
+  services: StringTable;
+  traceId: string;
+  clock: DecimalClock;
+  skipped: number;
+  badIds: number;
+  warnings: string[];
+}): BuiltTrace {
+  if (p.raw.count === 0) throw notFound();
+  if (p.skipped > 0) p.warnings.push(`${p.skipped} spans that were not objects were skipped.`);
+  if (p.badIds > 0) p.warnings.push(`${p.badIds} span or parent IDs were not hex and were read as zero.`);
+  return buildModel({
+    raw: p.raw,
+    names: p.names.values,
+    services: p.services.values,
+    traceId: p.traceId || '0'.repeat(32),
+    ref: p.clock.ref,
+    partial: false,
+    warnings: p.warnings,
+  });
 }

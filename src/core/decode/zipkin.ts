@@ -5,9 +5,8 @@
  * client span (`shared: true`) is placed under that client span.
  */
 import { SpanFlag, SpanKind, StatusCode, type Attribute, type SpanDetail } from '../../shared/model';
-import { buildModel } from './build';
 import { idWordsToHex } from './ids';
-import { hexIdWords, hexTraceId } from './jaeger';
+import { buildLegacyModel, hexIdWords, hexTraceId } from './jaeger';
 import { arr, obj, str, typeName, type JsonObject } from './json';
 import { CODE_KEYS, notFound } from './otlpJson';
 import { DecimalClock, RawSpans, StringTable, type TimeRef } from './raw';
@@ -112,18 +111,7 @@ export function decodeZipkinJson(doc: unknown, seed?: TimeRef): DecodedTrace {
     raw.flags[i] = flags;
   }
 
-  if (raw.count === 0) throw notFound();
-  if (skipped > 0) warnings.push(`${skipped} spans that were not objects were skipped.`);
-  if (badIds > 0) warnings.push(`${badIds} span or parent IDs were not hex and were read as zero.`);
-  const built = buildModel({
-    raw,
-    names: names.values,
-    services: services.values,
-    traceId: traceId || '0'.repeat(32),
-    ref: clock.ref,
-    partial: false,
-    warnings,
-  });
+  const built = buildLegacyModel({ raw, names, services, traceId, clock, skipped, badIds, warnings });
   if (built.rebase && !seed) return decodeZipkinJson(doc, built.rebase);
   const { model, order, startOffset } = built;
 
