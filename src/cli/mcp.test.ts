@@ -9,7 +9,7 @@ import { main } from './main';
 import { call, connect, ROOT } from './testing/mcpClient';
 
 const FIXTURES = join(ROOT, 'test/fixtures/tempo');
-const DEMO = join(ROOT, 'demo/template');
+const DEMO = join(ROOT, 'test/fixtures/recorded-workspace');
 const WORKFLOW = 'a8e00f77b50a734539bf0e48eec6bec4';
 const BIG = '85c5a3cd3c3f9a71b94e6401754cd3e0';
 

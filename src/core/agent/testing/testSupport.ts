@@ -60,11 +60,11 @@ function walk(dir: string, out: string[]): string[] {
   return out;
 }
 
-/** `demo/template` (the demo workspace, whose files the fixture traces name) as a resolve context. */
+/** `test/fixtures/recorded-workspace` (the code the recorded fixture traces name) as a resolve context. */
 export function demoWorkspace(): ResolveContext {
-  const folder = join(ROOT, 'demo', 'template');
+  const folder = join(ROOT, 'test', 'fixtures', 'recorded-workspace');
   return {
-    folders: [{ name: 'template', path: folder }],
+    folders: [{ name: 'recorded-workspace', path: folder }],
     pathMappings: {},
     fileIndex: new FileIndex(walk(folder, [])),
   };
