@@ -137,7 +137,7 @@ export class App {
     });
     this.compareButton = this.tabs.addAction(
       'diff',
-      'Compare with…',
+      S.compareWith,
       () => this.host.compareWith(s.handle),
       'compare-with',
     );
@@ -167,7 +167,9 @@ export class App {
       for (const v of this.views.values()) v.themeChanged();
     };
     theme();
-    this.showLoading(s.savedState?.traceId);
+    // A search page says so until its results arrive (its subject is in the page, before `init`).
+    if (root.dataset.subject === 'search') this.showLoading(undefined, S.loadingSearch);
+    else this.showLoading(s.savedState?.traceId);
 
     document.addEventListener('keydown', (ev) => this.onGlobalKey(ev));
     // The mouse's back and forward buttons walk the panel's history (Alt+← / Alt+→ are
@@ -270,13 +272,13 @@ export class App {
     this.api.setState({ subject: { kind: 'search' }, search });
   }
 
-  private showLoading(traceId: string | undefined): void {
+  private showLoading(traceId: string | undefined, title: string = S.loadingTrace): void {
     this.progress.hidden = false;
     if (this.session.trace && !this.viewer.hidden) return; // keep showing the old trace under the progress bar
     this.status.replaceChildren(
       el('div', { class: 'tl-status-box', attrs: { role: 'status', 'data-testid': 'loading' } }, [
         icon('loading', 'codicon-modifier-spin tl-status-icon'),
-        el('div', { class: 'tl-status-title', text: S.loadingTrace }),
+        el('div', { class: 'tl-status-title', text: title }),
         traceId ? el('code', { class: 'tl-status-detail', text: traceId }) : null,
       ]),
     );

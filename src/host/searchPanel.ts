@@ -98,6 +98,7 @@ export class SearchPanel implements vscode.Disposable {
       nonce: randomBytes(16).toString('hex'),
       distUri: (file) => panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, file)).toString(),
       title: vscode.l10n.t('Search results'),
+      subject: 'search',
       strings: webviewStrings(vscode),
     });
     this.panelDisposables.push(

@@ -21,6 +21,8 @@ export interface PanelHtmlOptions {
   title: string;
   /** The page's words (`webviewStrings(vscode)`); absent: the webview's English defaults. */
   strings?: WebviewStrings;
+  /** What the page shows first: a trace (the default) or search results; the loading screen says which. */
+  subject?: 'trace' | 'search';
   /** The display language (`vscode.env.language`), for `<html lang>`; absent: `en`. */
   lang?: string;
   /**
@@ -64,7 +66,7 @@ ${styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}" nonce=
 <title>${escapeHtml(o.title)}</title>
 </head>
 <body>
-<div id="app"${o.strings ? ` data-strings="${escapeHtml(JSON.stringify(o.strings))}"` : ''}></div>
+<div id="app"${o.subject === 'search' ? ' data-subject="search"' : ''}${o.strings ? ` data-strings="${escapeHtml(JSON.stringify(o.strings))}"` : ''}></div>
 ${scripts.map((src) => `<script nonce="${n}" src="${escapeHtml(src)}"></script>`).join('\n')}
 </body>
 </html>`;

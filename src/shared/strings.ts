@@ -24,6 +24,7 @@ export function webviewStrings(vscode: { l10n: Translator }) {
     // the shell (app.ts)
     loading: vscode.l10n.t('Loading'),
     loadingTrace: vscode.l10n.t('Loading trace…'),
+    loadingSearch: vscode.l10n.t('Loading search results…'),
     traceNotShown: vscode.l10n.t('The trace could not be shown'),
     traceNotLoaded: vscode.l10n.t('The trace could not be loaded.'),
     unreadableTrace: vscode.l10n.t('The host sent a trace this view cannot read.'),
@@ -148,6 +149,7 @@ export function webviewStrings(vscode: { l10n: Translator }) {
     runAgainTitle: vscode.l10n.t('Run this search again, over the same length of time up to now'),
     runAgain: vscode.l10n.t('Run Again'),
     compare: vscode.l10n.t('Compare'),
+    compareWith: vscode.l10n.t('Compare with…'),
     searching: vscode.l10n.t('Searching'),
     range: vscode.l10n.t('Range'),
     searchIn: vscode.l10n.t('In'),

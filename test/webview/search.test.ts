@@ -83,6 +83,19 @@ describe('webview: search results', () => {
     view = undefined;
   });
 
+  it('says it is loading search results, not a trace, until the host answers', async () => {
+    // The page as the search panel writes it, before any message: no `init` yet.
+    view = await openView(
+      browser,
+      { search: search(), autoInit: false },
+      { subject: 'search', waitForRows: false },
+    );
+    const status = view.page.locator('[data-testid="loading"]');
+    await status.waitFor();
+    assert.equal(await status.locator('.tl-status-title').textContent(), 'Loading search results…');
+    assert.equal(await status.locator('.tl-status-detail').count(), 0, 'no trace ID under the title');
+  });
+
   it('shows the query, range and backend, and the rows newest first', async () => {
     view = await open(browser, search());
     const p = view.page;

@@ -82,13 +82,14 @@ export async function launchBrowser(): Promise<Browser> {
  * scripts before the bundle: the fixture, the synthetic trace generator and the stub host.
  * Without `strings` the page carries none and the webview speaks its English defaults.
  */
-function pageHtml(nonce: string, strings?: WebviewStrings): string {
+function pageHtml(nonce: string, strings?: WebviewStrings, subject?: 'trace' | 'search'): string {
   return renderPanelHtml({
     cspSource: ORIGIN,
     nonce,
     distUri: (file) => `${ORIGIN}/dist/${file}`,
     title: 'Trace',
     ...(strings ? { strings } : {}),
+    ...(subject ? { subject } : {}),
     prelude: {
       styles: [`${ORIGIN}/stub/themes.css`],
       scripts: [`${ORIGIN}/fixture.js`, `${ORIGIN}/stub/synth.js`, `${ORIGIN}/stub/host.js`],
@@ -192,7 +193,14 @@ export class View {
 export async function openView(
   browser: Browser,
   fixture: Fixture,
-  opts: { width?: number; height?: number; waitForRows?: boolean; strings?: WebviewStrings } = {},
+  opts: {
+    width?: number;
+    height?: number;
+    waitForRows?: boolean;
+    strings?: WebviewStrings;
+    /** What the page says it shows (`renderPanelHtml`'s subject), as the search panel writes it. */
+    subject?: 'trace' | 'search';
+  } = {},
 ): Promise<View> {
   const page = await browser.newPage({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 760 } });
   const nonce = randomBytes(16).toString('base64');
@@ -202,7 +210,11 @@ export async function openView(
     if (url.origin !== ORIGIN) return route.abort();
     const path = decodeURIComponent(url.pathname);
     if (path === '/' || path === '/index.html') {
-      return route.fulfill({ status: 200, contentType: 'text/html', body: pageHtml(nonce, opts.strings) });
+      return route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        body: pageHtml(nonce, opts.strings, opts.subject),
+      });
     }
     if (path === '/fixture.js')
       return route.fulfill({ status: 200, contentType: 'text/javascript', body: fixtureJs });
