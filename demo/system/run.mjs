@@ -240,10 +240,10 @@ async function stopAll(system) {
 
 const firstOfMonth = () => `${new Date().toISOString().slice(0, 7)}-01`;
 
-async function post(url, body, contentType) {
+async function post(url, body, contentType, headers = {}) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': contentType },
+    headers: { 'content-type': contentType, ...headers },
     body,
     signal: AbortSignal.timeout(RUN_TIMEOUT_MS),
   });
@@ -251,6 +251,9 @@ async function post(url, body, contentType) {
   if (!res.ok) throw new Error(`POST ${url} → ${res.status}: ${json?.error?.message ?? 'no detail'}`);
   return json;
 }
+
+/** The span of the last sync run (a `traceparent` value): the next batch imports its invoices. */
+let lastSyncRun;
 
 const RUNS = {
   /** The nightly invoice sync for tenant acme: slow partner API at step 3, mail refused at step 4. */
@@ -263,6 +266,7 @@ const RUNS = {
     const url = `${services['workflow-engine'].url}/workflows/wf-invoice-sync/runs`;
     const r = await post(url, JSON.stringify({ tenant: 'acme', input }), 'application/json');
     const outcome = r.status === 'failed' ? `failed at step ${r.failedStep}: ${r.error}` : r.status;
+    lastSyncRun = r.traceparent ?? lastSyncRun;
     return {
       kind: 'workflow',
       traceId: r.traceId,
@@ -271,13 +275,17 @@ const RUNS = {
       summary: `wf-invoice-sync ${r.runId} ${outcome}`,
     };
   },
-  /** A CSV of 1,000 items for batch-api; the stub database holds a few of their rows locked. */
+  /**
+   * A CSV of 1,000 items for batch-api; the stub database holds a few of their rows locked. The
+   * request names the last sync run, and the batch's span links to it (a span link across traces).
+   */
   async batch(services) {
     const lines = ['id,account,amount_cents,currency'];
     for (let i = 1; i <= 1000; i++) {
       lines.push(`${10000 + i},acct_${String(i % 37).padStart(12, '0')},${1000 + ((i * 7919) % 90000)},EUR`);
     }
-    const r = await post(`${services['batch-api'].url}/batches`, `${lines.join('\n')}\n`, 'text/csv');
+    const source = lastSyncRun ? { 'x-source-traceparent': lastSyncRun } : {};
+    const r = await post(`${services['batch-api'].url}/batches`, `${lines.join('\n')}\n`, 'text/csv', source);
     return {
       kind: 'batch',
       traceId: r.traceId,
@@ -291,7 +299,9 @@ const RUNS = {
 
 async function runAll(services, which) {
   const started = Date.now();
-  const results = await Promise.all(which.map((kind) => RUNS[kind](services)));
+  // One after the other, the sync run first: the batch links to it.
+  const results = [];
+  for (const kind of KINDS.filter((k) => which.includes(k))) results.push(await RUNS[kind](services));
   for (const r of results) {
     say(`${r.kind} ${r.summary}`);
     if (!opts.json) console.log(`trace ${r.kind} ${r.traceId}`);

@@ -4,7 +4,8 @@
 // records, so the checks do not care where a trace came from.
 //
 //   span = { traceId, spanId, parentSpanId, name, kind, service, startNs, endNs, attributes,
-//            events: [{ name, attributes }], status: { code, message } }
+//            events: [{ name, attributes }], links: [{ traceId, spanId, attributes }],
+//            status: { code, message } }
 //   log  = { traceId, spanId, service, severityText, body, attributes }
 //
 // IDs are lower-case hex ('' when absent), times BigInt nanoseconds, kind 0-5 and status code
@@ -173,6 +174,7 @@ function span(bytes, res) {
     endNs: 0n,
     attributes: {},
     events: [],
+    links: [],
     status: { code: 0, message: '' },
   };
   r.fields((f, w) => {
@@ -187,6 +189,7 @@ function span(bytes, res) {
       const [k, v] = keyValue(r.bytes());
       s.attributes[k] = v;
     } else if (f === 11 && w === 2) s.events.push(event(r.bytes()));
+    else if (f === 13 && w === 2) s.links.push(link(r.bytes()));
     else if (f === 15 && w === 2) s.status = status(r.bytes());
     else return false;
   });
@@ -204,6 +207,20 @@ function event(bytes) {
     } else return false;
   });
   return e;
+}
+
+function link(bytes) {
+  const r = new Reader(bytes);
+  const l = { traceId: '', spanId: '', attributes: {} };
+  r.fields((f, w) => {
+    if (f === 1 && w === 2) l.traceId = hex(r.bytes());
+    else if (f === 2 && w === 2) l.spanId = hex(r.bytes());
+    else if (f === 4 && w === 2) {
+      const [k, v] = keyValue(r.bytes());
+      l.attributes[k] = v;
+    } else return false;
+  });
+  return l;
 }
 
 function status(bytes) {
@@ -310,6 +327,11 @@ export function spansFromJson(body) {
             name: e.name ?? '',
             attributes: jsonAttributes(e.attributes),
           })),
+          links: (s.links ?? []).map((l) => ({
+            traceId: jsonId(l.traceId),
+            spanId: jsonId(l.spanId),
+            attributes: jsonAttributes(l.attributes),
+          })),
           status: {
             code: jsonEnum(s.status?.code, STATUS_NAMES, 'STATUS_CODE_'),
             message: s.status?.message ?? '',
@@ -350,6 +372,11 @@ export function spansToJson(spans) {
       endTimeUnixNano: String(s.endNs),
       attributes: attrs(s.attributes),
       events: s.events.map((e) => ({ name: e.name, attributes: attrs(e.attributes) })),
+      links: s.links.map((l) => ({
+        traceId: b64(l.traceId),
+        spanId: b64(l.spanId),
+        attributes: attrs(l.attributes),
+      })),
       status: s.status.code
         ? { code: `STATUS_CODE_${STATUS_NAMES[s.status.code]}`, message: s.status.message }
         : {},

@@ -52,6 +52,11 @@ export async function verifyDemo({ workspace, runs, fetchTrace, otlpLogs, scan }
     check('batch trace: found, one root, no missing parents', () => shape(spans, runs.batch));
     if (spans)
       check('batch trace: 1,000 items with a database child each, a few failing', () => batchItems(spans));
+    const workflow = runs.workflow ? await load(runs.workflow) : undefined;
+    if (spans && workflow)
+      check('batch trace: batch.create links to the span of the sync run it imports', () =>
+        batchLink(spans, workflow),
+      );
   }
   for (const [kind, id] of Object.entries(runs)) {
     const spans = traces.get(id);
@@ -220,6 +225,18 @@ function smtpError(spans) {
   if (!String(stack).includes('SmtpClient.ts'))
     throw new Error('the exception has no stack trace into SmtpClient.ts');
   return `${withException.map((s) => s.name).join(', ')}: ${smtp.status.message}`;
+}
+
+function batchLink(spans, workflow) {
+  const create = spans.find((s) => s.name === 'batch.create');
+  if (!create) throw new Error('no batch.create span');
+  const root = workflow.find((s) => !s.parentSpanId);
+  const link = create.links.find((l) => l.traceId === root?.traceId);
+  if (!link)
+    throw new Error(`batch.create has no link to the workflow trace (links: ${create.links.length})`);
+  if (link.spanId !== root.spanId)
+    throw new Error(`the link names ${link.spanId}, not the run's root ${root.spanId}`);
+  return `${link.traceId}/${link.spanId}: ${link.attributes['link.reason'] ?? ''}`;
 }
 
 function batchItems(spans) {

@@ -1,3 +1,4 @@
+import type { SpanContext } from '@opentelemetry/api';
 import type { ItemsRepo } from '../db/itemsRepo';
 import type { Logger } from '../telemetry/log';
 import { withSpan } from '../telemetry/tracing';
@@ -23,10 +24,14 @@ export class BatchService {
     private readonly log: Logger,
   ) {}
 
-  async create(csv: string): Promise<BatchResult> {
+  /** `source`: the span of the sync run that exported the CSV; the batch's span links to it. */
+  async create(csv: string, source?: SpanContext): Promise<BatchResult> {
     this.batches += 1;
     const batchId = `b_${Date.now().toString(36)}_${this.batches}`;
-    return withSpan('batch.create', { attributes: { 'batch.id': batchId } }, async (span) => {
+    const links = source
+      ? [{ context: source, attributes: { 'link.reason': 'imports the invoices of this sync run' } }]
+      : [];
+    return withSpan('batch.create', { attributes: { 'batch.id': batchId }, links }, async (span) => {
       const items = BatchService.parse(csv);
       span.setAttribute('batch.items', items.length);
       this.log.info('batch started', { batch: batchId, items: items.length });

@@ -4,7 +4,7 @@ import { BatchService } from '../batches/BatchService';
 import { StubDatabase } from '../db/StubDatabase';
 import { ItemsRepo } from '../db/itemsRepo';
 import { createLogger } from '../telemetry/log';
-import { activeTraceId } from '../telemetry/tracing';
+import { activeTraceId, parseTraceparent } from '../telemetry/tracing';
 import { startServer } from './httpServer';
 import { appLogPath, runService } from './lifecycle';
 
@@ -21,8 +21,11 @@ async function main() {
     {
       method: 'POST',
       path: '/batches',
-      handle: async ({ body }) => {
-        const result = await batches.create(body);
+      handle: async ({ body, headers }) => {
+        // The sync run that exported the CSV, when the caller names it: the batch links to it.
+        const header = headers['x-source-traceparent'];
+        const source = parseTraceparent(Array.isArray(header) ? header[0] : header);
+        const result = await batches.create(body, source);
         return { status: 200, json: { traceId: activeTraceId(), ...result } };
       },
     },

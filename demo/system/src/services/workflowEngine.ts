@@ -7,7 +7,7 @@ import type { NodeOutput } from '../engine/types';
 import { TransformNode } from '../nodes/TransformNode';
 import { ValidateInputNode } from '../nodes/ValidateInputNode';
 import { createLogger } from '../telemetry/log';
-import { activeTraceId } from '../telemetry/tracing';
+import { activeTraceId, activeTraceparent } from '../telemetry/tracing';
 import { invoiceSync } from '../workflows/invoiceSync';
 import { BadRequest, parseJson, startServer } from './httpServer';
 import { appLogPath, requireEnv, runService } from './lifecycle';
@@ -52,7 +52,11 @@ async function main() {
           tenant: request.tenant,
           input: request.input as NodeOutput,
         });
-        return { status: 200, json: { traceId: activeTraceId(), ...result } };
+        // The run's own span (the server span), so that later work can link to it.
+        return {
+          status: 200,
+          json: { traceId: activeTraceId(), traceparent: activeTraceparent(), ...result },
+        };
       },
     },
   ]);
