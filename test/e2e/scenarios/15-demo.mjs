@@ -24,6 +24,9 @@ import {
 
 /** The workflow trace: POST /workflows/:workflowId/runs → workflow.execute → node.* → … (16 spans). */
 const WORKFLOW_SPANS = 16;
+/** The batch trace: POST /batches → batch.create → 1,000 item.process, each with its database span. */
+const BATCH_SPANS = 2002;
+const WORKFLOW_ROOT = 'POST /workflows/:workflowId/runs';
 const DATA_FETCH = 'demo/src/nodes/DataFetchNode.ts';
 /** Where DataFetchNode.fetch starts its span (withSpan's call), as code.line.number says. */
 const FETCH_LINE = 41;
@@ -123,6 +126,48 @@ describe('The journeys on real telemetry from the demo system (Playwright)', fun
     });
     assert.match(detail, /data-fetch/);
     await screenshot('demo-c-critical-path');
+  });
+
+  it('c2. batch.create links to the sync run it imports: the link opens the run in the same panel at its root, and Back returns', async function () {
+    const { page } = e2e;
+    await resetWorkbench();
+    const batch = e2e.demo.batchTraceId;
+    const { doc } = await openTracePanel(page, batch, BATCH_SPANS);
+    await selectSpan(doc, 'batch.create');
+    const link = doc.locator('#tl-detail .tl-link').first();
+    await link.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const text = await readText(link);
+    assert.ok(text.includes(workflow), `the link names the workflow trace ${workflow}: ${text}`);
+    assert.match(text, /imports the invoices of this sync run/, text);
+    await link.scrollIntoViewIfNeeded();
+    await screenshot('demo-c2-span-link');
+
+    await link.locator('[data-testid="open-link"]').click();
+    await waitForTraceRows(page, WORKFLOW_SPANS);
+    const title = doc.locator('#tl-detail .tl-detail-title');
+    await waitUntil(
+      'the linked span (the root of the run) to be selected',
+      async () => (await title.innerText().catch(() => '')) === WORKFLOW_ROOT,
+      { timeoutMs: UI_TIMEOUT },
+    );
+    const tabs = page.locator('.tabs-container .tab');
+    assert.equal(
+      await tabs.filter({ hasText: batch.slice(0, 8) }).count(),
+      0,
+      'the same panel moved to the linked trace (no second panel for the batch)',
+    );
+    await tabs
+      .filter({ hasText: workflow.slice(0, 8) })
+      .first()
+      .waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+
+    await doc.locator('[data-testid="history-back"]').click();
+    await waitForTraceRows(page, BATCH_SPANS);
+    await waitUntil(
+      'Back to show the batch with batch.create selected again',
+      async () => (await title.innerText().catch(() => '')) === 'batch.create',
+      { timeoutMs: UI_TIMEOUT },
+    );
   });
 
   it('d. Go to Source on DataFetchNode.fetch opens the line of the demo that started the span, and the overlay hints it', async function () {
