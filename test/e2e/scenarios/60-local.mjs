@@ -139,7 +139,7 @@ describe('The local receiver: traces with no Tempo (Playwright)', function () {
     const item = page.locator(STATUS_ITEM);
     await waitUntil(
       'the status bar item to count traces',
-      async () => /\d+ traces · \d+ spans/.test(await readText(item)),
+      async () => /\d+ traces · \d+(\.\d)?[kMG]? spans/.test(await readText(item)),
       {
         timeoutMs: UI_TIMEOUT,
       },
