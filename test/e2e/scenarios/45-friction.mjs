@@ -1,11 +1,14 @@
-// Everyday friction (issue 14) as a new user meets it in code-server: the hover names what failed;
-// the workspace's settings file, edited on disk, points Trace Lens at a backend that is down and
-// takes effect without a reload; Refresh then keeps the trace under a banner naming the settings
-// scope, with Retry, Open Setting and Test Connection; a trace that fails to load gets the same
-// buttons and stays out of Recent Traces; Open Trace catches an ID a digit short. Loaded by run.mjs
-// after 40-source.mjs.
+// Everyday friction (issue 14) as a new user meets it in code-server, on real telemetry (issue 11):
+// the hover over the demo workflow's ID names what failed, where the failure started first (the
+// refused mail: SMTP 451); the workspace's settings file, edited on disk, points Trace Lens at a
+// backend that is down and takes effect without a reload; Refresh then keeps the team backend's
+// trace under a banner naming the settings scope, with Retry, Open Setting and Test Connection; a
+// trace that fails to load gets the same buttons and stays out of Recent Traces; a trace the
+// default backend lacks is found in another; Open Trace catches an ID a digit short. The working
+// backends are the local store (e2e.demo) and the team backend (e2e.team); the down one is a port
+// nothing listens on. Loaded by run.mjs after 44-search.mjs.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
@@ -34,6 +37,24 @@ async function closedPort() {
 const settingsDir = () => join(e2e.workspace, '.vscode');
 const settingsFile = () => join(settingsDir(), 'settings.json');
 
+/** The demo workflow: 16 spans, its step 4 (Notify) failing on the SMTP stub's 451. */
+const WORKFLOW_SPANS = 16;
+const WORKFLOW_ROOT = 'POST /workflows/:workflowId/runs';
+
+/**
+ * A log file in the workspace holding the line the team's deployed copy of the demo logged when it
+ * started its workflow (a line pasted from production): an ID only the team backend knows.
+ */
+const TEAM_LOG = 'friction-team.log';
+function writeTeamLog() {
+  const id = e2e.team.workflowTraceId;
+  const logged = readFileSync(join(e2e.team.deployedDir, 'logs', 'app.log'), 'utf8');
+  const line = logged.split('\n').find((l) => l.includes(`workflow started trace_id=${id}`));
+  assert.ok(line, `the team's deployed demo logged its workflow ${id}`);
+  writeFileSync(join(e2e.workspace, TEAM_LOG), `${line}\n`);
+  return id;
+}
+
 /** Writes the workspace's settings file on disk, as a person editing it in another editor does. */
 function writeWorkspaceSettings(values) {
   mkdirSync(settingsDir(), { recursive: true });
@@ -50,35 +71,45 @@ describe('Everyday friction: hover, errors that keep your work, settings, typos 
   });
 
   after(async function () {
-    // The next scenarios expect the fake Tempo from the user's settings.
+    // The next scenarios expect the team backend from the user's settings.
     rmSync(settingsFile(), { force: true });
+    rmSync(join(e2e.workspace, TEAM_LOG), { force: true });
   });
 
-  it('a. the hover names the failing span and what it said, not only "1 error"', async function () {
-    const { page, traceId } = e2e;
+  it('a. the hover names the failing span and what it said, where the failure started first, not only "6 errors"', async function () {
+    const { page } = e2e;
+    const traceId = e2e.demo.workflowTraceId;
     await resetWorkbench();
-    await host('openFile', { path: 'app.log', line: 0 });
-    const box = await textBox(page, `workflow.execute started trace_id=${traceId}`, traceId);
-    const hover = page
-      .locator('.monaco-hover', { hasText: 'workflow.execute' })
-      .filter({ visible: true })
-      .first();
+    await host('openFile', { path: e2e.demo.appLog, line: 0 });
+    const box = await textBox(page, `workflow started trace_id=${traceId}`, traceId);
+    const hover = page.locator('.monaco-hover', { hasText: WORKFLOW_ROOT }).filter({ visible: true }).first();
     await hoverUntilVisible(page, box, hover, 'the trace hover');
-    await waitUntil('the hover to name the failing span', async () =>
-      /NotifyNode/.test(await readText(hover)),
-    );
-    const text = await readText(hover);
-    assert.match(text, /\d+ errors?/, text);
-    assert.match(text, /· node\.NotifyNode: SMTP/, `the failing span and its message: ${text}`);
+    const text = await waitUntil('the hover to name the failing spans', async () => {
+      const t = await readText(hover);
+      return /smtp\.send/.test(t) ? t : undefined;
+    });
+    assert.match(text, /\d+ errors\b/, text);
+    assert.match(text, /from the local store/, text);
+    // The refused mail is where the failure started (the only failing span with no failing child):
+    // named first, with what the SMTP stub said; the spans it failed up through come after it.
+    const origin = text.indexOf('notifier · smtp.send: SMTP 451');
+    const parent = text.indexOf('workflow-engine · workflow.execute');
+    assert.ok(origin >= 0, `the failing span and its message: ${text}`);
+    assert.ok(parent > origin, `the workflow failing because of it comes after: ${text}`);
+    assert.match(text, /workflow-engine · node\.NotifyNode: SMTP 451/, `the step that failed: ${text}`);
     await screenshot('45-a-hover-failures');
     await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');
   });
 
   it('b. the settings file edited on disk applies at once; Refresh with the backend down keeps the trace under a banner', async function () {
-    const { page, traceId } = e2e;
+    const { page } = e2e;
+    // The team backend's trace: the local store does not have it, so Refresh asks the backend.
+    const traceId = e2e.team.workflowTraceId;
     await resetWorkbench();
-    const { doc } = await openTracePanel(page, traceId, 6);
+    const { doc } = await openTracePanel(page, traceId, WORKFLOW_SPANS);
+    const backend = doc.locator('#tl-header [data-testid="backend"]');
+    assert.equal(await backend.innerText(), 'Tempo', 'the configured backend (the team) sent it');
     const port = await closedPort();
     writeWorkspaceSettings({ 'traceLens.tempo.url': `http://127.0.0.1:${port}` });
     const refresh = doc.locator('#tl-header button[aria-label^="Refresh"]');
@@ -96,7 +127,7 @@ describe('Everyday friction: hover, errors that keep your work, settings, typos 
     assert.match(message, new RegExp(`127\\.0\\.0\\.1:${port}`), message);
     assert.match(message, /traceLens\.tempo\.url from Workspace settings/, message);
     // The trace is still there to read.
-    assert.equal(await doc.locator('[data-testid="span-count"]').innerText(), '6');
+    assert.equal(await doc.locator('[data-testid="span-count"]').innerText(), String(WORKFLOW_SPANS));
     assert.ok((await doc.locator('.tl-row').count()) > 0, 'the rows stay');
     assert.equal(await doc.locator('[data-testid="error"]').isVisible(), false, 'no error page');
     await screenshot('45-b-refresh-failed-banner');
@@ -123,7 +154,7 @@ describe('Everyday friction: hover, errors that keep your work, settings, typos 
     // Fixed on disk: Retry brings the trace back and the banner goes.
     rmSync(settingsFile(), { force: true });
     await waitUntil(
-      'Retry to succeed with the fake Tempo again',
+      'Retry to succeed with the team backend again',
       async () => {
         await banner
           .locator('[data-testid="retry"]')
@@ -133,7 +164,7 @@ describe('Everyday friction: hover, errors that keep your work, settings, typos 
       },
       { timeoutMs: UI_TIMEOUT, intervalMs: 1000 },
     );
-    assert.equal(await doc.locator('[data-testid="span-count"]').innerText(), '6');
+    assert.equal(await doc.locator('[data-testid="span-count"]').innerText(), String(WORKFLOW_SPANS));
   });
 
   it('c. a trace that cannot be fetched gets the same buttons, in the panel and in the hover, and is not added to Recent Traces', async function () {
@@ -154,12 +185,12 @@ describe('Everyday friction: hover, errors that keep your work, settings, typos 
       `a failed fetch is not a viewed trace: ${JSON.stringify(recent)}`,
     );
 
-    // The hover over an ID that cannot be fetched (the backend is down) offers them too.
+    // The hover over an ID that cannot be fetched (the backend that has it is down) offers them too.
     await resetWorkbench();
+    const traceId = writeTeamLog();
     writeWorkspaceSettings({ 'traceLens.tempo.url': `http://127.0.0.1:${await closedPort()}` });
-    await host('openFile', { path: 'app.log', line: 0 });
-    const { traceId } = e2e;
-    const idBox = await textBox(page, `workflow.execute started trace_id=${traceId}`, traceId);
+    await host('openFile', { path: TEAM_LOG, line: 0 });
+    const idBox = await textBox(page, `workflow started trace_id=${traceId}`, traceId);
     const hover = page
       .locator('.monaco-hover', { hasText: 'Trace Lens' })
       .filter({ visible: true, hasText: 'Test Connection' })
@@ -174,25 +205,27 @@ describe('Everyday friction: hover, errors that keep your work, settings, typos 
   });
 
   it('e. a trace the default backend lacks is looked up in the other configured backends, and the hover says where it was found', async function () {
-    const { page, traceId } = e2e;
+    const { page } = e2e;
     await resetWorkbench();
+    const traceId = writeTeamLog();
     const port = await closedPort();
     writeWorkspaceSettings({
       'traceLens.backends': [
         { name: 'Down', kind: 'tempo', url: `http://127.0.0.1:${port}` },
-        { name: 'Fake', kind: 'tempo', url: e2e.tempo.url },
+        { name: 'Team', kind: 'tempo', url: e2e.team.url },
       ],
       'traceLens.defaultBackend': 'Down',
     });
-    await host('openFile', { path: 'app.log', line: 0 });
-    const box = await textBox(page, `workflow.execute started trace_id=${traceId}`, traceId);
+    await host('openFile', { path: TEAM_LOG, line: 0 });
+    const box = await textBox(page, `workflow started trace_id=${traceId}`, traceId);
     const hover = page
-      .locator('.monaco-hover', { hasText: 'workflow.execute' })
+      .locator('.monaco-hover', { hasText: WORKFLOW_ROOT })
       .filter({ visible: true, hasText: 'not in Down' })
       .first();
     await hoverUntilVisible(page, box, hover, 'the hover from the second backend');
     const text = await readText(hover);
-    assert.match(text, /from Fake at 127\.0\.0\.1:\d+ \(not in Down\)/, text);
+    const { host: teamHost } = new URL(e2e.team.url);
+    assert.ok(text.includes(`from Team at ${teamHost} (not in Down)`), text);
     await screenshot('45-e-found-in-another-backend');
     await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');
@@ -200,7 +233,8 @@ describe('Everyday friction: hover, errors that keep your work, settings, typos 
   });
 
   it('d. Open Trace says an ID is a digit short, and pads it only when asked', async function () {
-    const { page, traceId } = e2e;
+    const { page } = e2e;
+    const traceId = e2e.demo.workflowTraceId;
     await resetWorkbench();
     await focusWorkbench(page);
     const widget = page.locator('.quick-input-widget');

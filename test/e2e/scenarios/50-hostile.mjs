@@ -1,14 +1,17 @@
-// Issue 17: text from a trace never acts. The fake Tempo serves test/fixtures/hostile/hostile-trace.json,
-// whose spans carry a `code.function` and a `code.filepath` with a `[label](command:…sendSequence…)`
+// Issue 17: text from a trace never acts. The hostile trace (test/fixtures/hostile/hostile-trace.json)
+// reaches Trace Lens the way an attacker's telemetry would: exported over OTLP/HTTP to the
+// extension's own receiver (test/e2e/hostileTelemetry.mjs), so it is read back from the local store.
+// Its spans carry a `code.function` and a `code.filepath` with a `[label](command:…sendSequence…)`
 // link that would type `touch /tmp/trace-lens-e2e-pwned` into the terminal, span names that are
 // Markdown autolinks, and a span naming /proc/self/environ. Go to Source on each: the toast appears,
 // every link in it is clicked, and no terminal receives text; /proc gets no "open it?" dialog; the
-// hover over the trace ID links only to Trace Lens's own commands. Loaded by run.mjs before 90-restore.mjs.
+// hover over the trace ID links only to Trace Lens's own commands. Loaded by run.mjs before
+// 60-local.mjs (which clears the store) and 90-restore.mjs.
 import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
+import { HOSTILE_SERVICE, sendHostileTrace } from '../hostileTelemetry.mjs';
 import {
   UI_TIMEOUT,
   focusWorkbench,
@@ -22,15 +25,6 @@ import {
 } from '../workbench.mjs';
 
 /* global describe, it, before, afterEach, after */
-
-const FIXTURE = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'fixtures',
-  'hostile',
-  'hostile-trace.json',
-);
 
 /** What the links in the fixture would create, through the shell of the active terminal. */
 const MARKER = '/tmp/trace-lens-e2e-pwned';
@@ -78,9 +72,15 @@ async function goToSourceOf(doc, name) {
 describe('Hostile trace text never acts (issue 17, Playwright)', function () {
   this.timeout(180000);
 
-  before(function () {
-    // The fake Tempo serves this trace only when the file is there: without it, say so here.
-    assert.ok(existsSync(FIXTURE), `${FIXTURE} is missing: the fake Tempo has no hostile trace to serve`);
+  /** The hostile trace as the receiver took it: `{ traceId, spans: { [name]: spanId } }`. */
+  let hostile;
+
+  before(async function () {
+    // The extension's receiver is where an instrumented program (or an attacker's) sends spans.
+    const receiver = await host('localReceiver');
+    assert.ok(receiver.otlpHttpUrl, `the local receiver listens for OTLP: ${JSON.stringify(receiver)}`);
+    hostile = await sendHostileTrace(receiver.otlpHttpUrl);
+    assert.ok(hostile.spans[PROC_SPAN], 'the hostile trace has the span that names /proc/self/environ');
   });
 
   afterEach(async function () {
@@ -96,7 +96,8 @@ describe('Hostile trace text never acts (issue 17, Playwright)', function () {
   });
 
   it('1. Go to Source on spans whose code.* attributes are command links: the toasts hold no link, and clicking everything in them types nothing into the terminal', async function () {
-    const { page, hostileTraceId } = e2e;
+    const { page } = e2e;
+    const hostileTraceId = hostile.traceId;
     rmSync(MARKER, { force: true });
     await resetWorkbench();
     // Earlier scenarios' terminals go: this one has exactly one, so a new one would show.
@@ -113,6 +114,11 @@ describe('Hostile trace text never acts (issue 17, Playwright)', function () {
     assert.equal(terminalsBefore.length, 1, `one terminal: ${JSON.stringify(terminalsBefore)}`);
 
     const { doc } = await openTracePanel(page, hostileTraceId, 4);
+    assert.equal(
+      await doc.locator('#tl-header [data-testid="backend"]').innerText(),
+      'local store',
+      'read back from where the receiver put it',
+    );
     const cases = [
       // code.function `handleCheckout [open](command:…)`: no function of that name in the workspace.
       {
@@ -182,14 +188,15 @@ describe('Hostile trace text never acts (issue 17, Playwright)', function () {
   });
 
   it('2. the hover over the hostile trace ID shows its autolink-like span names as text; its only links are Trace Lens commands', async function () {
-    const { page, hostileTraceId } = e2e;
+    const { page } = e2e;
+    const hostileTraceId = hostile.traceId;
     await resetWorkbench();
-    const line = `2026-11-24T08:14:52.928Z ERROR checkout failed trace_id=${hostileTraceId} span_id=aa00000000000004`;
+    const line = `${new Date().toISOString()} ERROR checkout failed trace_id=${hostileTraceId} span_id=${hostile.spans[PROC_SPAN]}`;
     writeFileSync(join(e2e.workspace, HOSTILE_LOG), `${line}\n`);
     await host('openFile', { path: HOSTILE_LOG });
     const box = await textBox(page, 'checkout failed', hostileTraceId);
     const hover = page
-      .locator('.monaco-hover', { hasText: 'hostile-shop' })
+      .locator('.monaco-hover', { hasText: HOSTILE_SERVICE })
       .filter({ visible: true })
       .first();
     await hoverUntilVisible(page, box, hover, 'the hover of the hostile trace');
@@ -202,6 +209,8 @@ describe('Hostile trace text never acts (issue 17, Playwright)', function () {
       { timeoutMs: UI_TIMEOUT },
     );
     await screenshot('hostile-2-hover');
+    // Read back from where the receiver put it.
+    assert.match(text, /from the local store/, text);
     assert.ok(text.includes('<https://evil.test/x>'), `the root span's name reads as written:\n${text}`);
     assert.ok(text.includes(PROC_SPAN), `the line's span name reads as written:\n${text}`);
     const links = await hover.locator('a').evaluateAll((els) =>
