@@ -271,6 +271,8 @@ describe('Language-model tools (vscode.lm.invokeTool)', function () {
   });
 
   it('traceLens_functionStats: a function by name, and by a line inside it (editor symbols)', async function () {
+    // The TypeScript server's first start on two cores can take a minute.
+    this.timeout(180000);
     // WorkflowRunner.execute, not DataFetchNode.fetch: the CodeLens scenario checks the lens over
     // DataFetchNode.fetch, and these must not stand in for it. The configured backend (the team's)
     // holds one run of it.
@@ -293,13 +295,26 @@ describe('Language-model tools (vscode.lm.invokeTool)', function () {
       `the figures of the one span (${took}): ${title[1]}`,
     );
     assert.ok(byName.includes(`\`${TEAM_TRACE_ID}\` · span \`${execute.spanId}\``), byName);
-    // The TypeScript server names the symbols once it is up; the line the span started on is
-    // inside the function.
-    const line = Number(execute.attributes['code.line.number']);
-    const byLine = await waitFor(`the function around line ${line} by the editor symbols`, async () => {
-      const t = await invoke('traceLens_functionStats', { file, line, since: SINCE });
-      return /p50/.test(t) ? t : undefined;
-    });
+    // The TypeScript server names the symbols once it is up. A line of the method's own body: the
+    // line the span started on is inside withSpan's callback, a function of its own.
+    const source = await vscode.workspace.openTextDocument(
+      vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, ...file.split('/')),
+    );
+    const declared = source
+      .getText()
+      .split('\n')
+      .findIndex((l) => /^\s*async execute\(/.test(l));
+    assert.ok(declared >= 0, `${file} declares execute`);
+    const line = declared + 2;
+    const byLine = await waitFor(
+      `the function around line ${line} by the editor symbols`,
+      async () => {
+        const t = await invoke('traceLens_functionStats', { file, line, since: SINCE });
+        return /p50/.test(t) ? t : undefined;
+      },
+      150000,
+      500,
+    );
     assert.match(byLine, /## Spans of `WorkflowRunner\.execute` in `demo\/src\/engine\/WorkflowRunner\.ts`/);
     // A fault no real server makes on demand: a backend that ignores the range (the fake Tempo,
     // configured for this part only) answers its recorded spans of two weeks ago; none are in the

@@ -118,6 +118,7 @@ describe('Window reload (Playwright)', function () {
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: RELOAD_TIMEOUT });
     await page
       .locator('.explorer-folders-view .monaco-list-row', { hasText: 'app.log' })
+      .first()
       .waitFor({ state: 'visible', timeout: RELOAD_TIMEOUT });
     await reconnectHost(RELOAD_TIMEOUT);
     console.log(`      control channel: ${oldControlUrl} → ${e2e.controlUrl}`);
