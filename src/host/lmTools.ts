@@ -104,13 +104,18 @@ export function registerLmTools(deps: LmToolDeps): vscode.Disposable {
     try {
       const { backend, config } = built;
       const budget = options.tokenizationOptions?.tokenBudget;
+      const configured = backendLabel(config);
       const ctx: AgentContext = {
         backend,
-        label: backendLabel(config),
+        label: configured,
         loadTrace: async (traceId, signal) => {
           const loaded = await traces.load(traceId, signal);
+          // The local store is asked first, other configured backends after the default: the
+          // answer names the one that had the trace, not the default the tools were given.
           return {
             decoded: loaded.decoded,
+            source:
+              loaded.backendName === backend.name && !loaded.fromLocalStore ? configured : loaded.backendName,
             ...(loaded.partialMessage !== undefined ? { partialMessage: loaded.partialMessage } : {}),
             ...(storeLogs
               ? { spanLogs: async (spanId: string) => (await storeLogs(loaded, spanId)) ?? [] }

@@ -2,6 +2,9 @@
 // the trace panel's document. Everything waits for a condition; nothing sleeps a fixed time.
 import assert from 'node:assert/strict';
 import { command, e2e, host, waitUntil } from './context.mjs';
+import traceFactsModule from './host-tests/traceFacts.js';
+
+const { durationText, traceFacts } = traceFactsModule;
 
 /* global NodeFilter */
 
@@ -177,3 +180,24 @@ export async function openTracePanel(page, traceId, spanCount) {
   await tab.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
   return waitForTraceRows(page, spanCount);
 }
+
+/**
+ * What a trace of the demo system holds (spans, services, root, duration, errors; see
+ * host-tests/traceFacts.js), read from the extension's receiver: expectations come from the trace,
+ * since IDs, durations and timestamps differ per run.
+ */
+export async function localTraceFacts(traceId) {
+  return waitUntil(
+    `the extension's receiver to serve ${traceId}`,
+    async () => traceFacts((await host('localReceiver')).queryUrl, traceId),
+    { timeoutMs: UI_TIMEOUT, intervalMs: 250 },
+  );
+}
+
+/** The same from the team backend (traceLens.tempo.url), for a trace only it holds. */
+export function teamTraceFacts(traceId) {
+  return traceFacts(e2e.team.url, traceId);
+}
+
+/** A duration as Trace Lens prints it ("4.37 s", "810 ms"): see host-tests/traceFacts.js. */
+export { durationText };

@@ -349,6 +349,41 @@ describe('agent answers', () => {
     });
   });
 
+  describe('where a trace came from', () => {
+    // The host asks the local store first and other configured backends after the default: an
+    // answer names the source of the trace it shows, not the default the tools were given.
+    const sourced = (sources: Record<string, string>): AgentContext =>
+      ctx({
+        label: 'Tempo at team.example:3200',
+        loadTrace: async (traceId) => {
+          const r = await fixtureBackend().getTrace(traceId);
+          return { decoded: r.decoded, ...(sources[traceId] ? { source: sources[traceId] } : {}) };
+        },
+      });
+
+    it('names the local store for a trace it served, and the default backend otherwise', async () => {
+      const local = sourced({ [WORKFLOW]: 'local store' });
+      assert.match(ok(await runGetTrace({ trace_id: WORKFLOW }, local)), /· from `local store`$/m);
+      assert.match(
+        ok(await runGetSpan({ trace_id: WORKFLOW, span: 'GET' }, local)),
+        /of trace `a8e00f77b50a734539bf0e48eec6bec4` · from `local store`$/m,
+      );
+      assert.match(ok(await runGetTrace({ trace_id: BIG }, local)), /· from `Tempo at team\.example:3200`$/m);
+    });
+
+    it('names both sources when the compared traces came from different places', async () => {
+      const text = ok(
+        await runCompareTraces(
+          { trace_id_a: WORKFLOW, trace_id_b: BIG },
+          sourced({ [WORKFLOW]: 'local store' }),
+        ),
+      );
+      assert.match(text, /^A from `local store`, B from `Tempo at team\.example:3200`\. Spans are matched/m);
+      const same = ok(await runCompareTraces({ trace_id_a: WORKFLOW, trace_id_b: BIG }, sourced({})));
+      assert.match(same, /^From `Tempo at team\.example:3200`\. Spans are matched/m);
+    });
+  });
+
   describe('compare_traces', () => {
     it('lists the operations that changed most and those only one trace has', async () => {
       const text = ok(await runCompareTraces({ trace_id_a: WORKFLOW, trace_id_b: BIG }, ctx()));

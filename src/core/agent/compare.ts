@@ -11,7 +11,10 @@ import { Answer, cell, code, DATA_NOTE, plural } from './markdown';
 /** What the comparison answer is about. */
 export interface CompareAnswerInput {
   comparison: TraceComparison;
+  /** Where trace A came from (and B, unless `backendNameB` says otherwise). */
   backendName: string;
+  /** Where trace B came from, when not where A did (the local store and a Tempo, say). */
+  backendNameB?: string;
   /** From a previous answer: `rows:N`. */
   cursor?: string;
   maxTokens: number;
@@ -61,9 +64,11 @@ export function compareAnswer(input: CompareAnswerInput): string {
   }
   const from = at?.offset ?? 0;
   answer.force(`## Trace B \`${c.b.traceId}\` compared with trace A \`${c.a.traceId}\``);
-  answer.force(
-    `From ${code(input.backendName, 80)}. Spans are matched by the services and span names from the root down.`,
-  );
+  const sources =
+    input.backendNameB === undefined
+      ? `From ${code(input.backendName, 80)}.`
+      : `A from ${code(input.backendName, 80)}, B from ${code(input.backendNameB, 80)}.`;
+  answer.force(`${sources} Spans are matched by the services and span names from the root down.`);
   answer.force(
     `- A: ${code(c.a.rootService, 60)} · ${code(c.a.rootName)} · ${formatDuration(c.a.durationNs)} · ${plural(c.a.spanCount, 'span')}`,
   );

@@ -38,6 +38,12 @@ export interface AgentTrace {
   /** The backend's words when the trace is partial. */
   partialMessage?: string;
   /**
+   * How answers name where this trace came from when that is not the context's backend: the
+   * host looks in the local store first and in the other configured backends after the default,
+   * so a trace's source can differ from the backend the tools were given.
+   */
+  source?: string;
+  /**
    * The log records of one of its spans (16 hex digits), when the source of the trace keeps logs
    * (the local store); absent otherwise.
    */
@@ -234,7 +240,7 @@ export async function runGetTrace(input: unknown, ctx: AgentContext): Promise<To
     return ok(
       traceAnswer({
         decoded: t.decoded,
-        backendName: nameOf(ctx),
+        backendName: t.source ?? nameOf(ctx),
         ...(t.partialMessage !== undefined ? { partialMessage: t.partialMessage } : {}),
         ...(source ? { source } : {}),
         ...(cursor !== undefined ? { cursor } : {}),
@@ -274,7 +280,7 @@ export async function runGetSpan(input: unknown, ctx: AgentContext): Promise<Too
     return ok(
       spanAnswer({
         decoded: t.decoded,
-        backendName: nameOf(ctx),
+        backendName: t.source ?? nameOf(ctx),
         index: found.index,
         ...(logs ? { logs } : {}),
         ...(found.choice ? { choice: found.choice } : {}),
@@ -381,7 +387,10 @@ export async function runCompareTraces(input: unknown, ctx: AgentContext): Promi
   return ok(
     compareAnswer({
       comparison: compareTraces(ta.decoded.model, tb.decoded.model),
-      backendName: nameOf(ctx),
+      backendName: ta.source ?? nameOf(ctx),
+      ...((tb.source ?? nameOf(ctx)) !== (ta.source ?? nameOf(ctx))
+        ? { backendNameB: tb.source ?? nameOf(ctx) }
+        : {}),
       ...(cursor !== undefined ? { cursor } : {}),
       maxTokens: budget(ctx),
       names: ctx.names,

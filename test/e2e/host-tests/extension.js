@@ -2,7 +2,11 @@
 // against the real `vscode` API and writes the results to a JSON file the e2e runner waits for.
 // test/e2e/run.mjs copies this folder into the extensions dir and writes ./e2e-config.json:
 //   { "mochaPath": "<repo>/node_modules/mocha", "resultsPath": "...", "controlPath": "...",
-//     "traceId": "...", "bigTraceId": "...", "tempoUrl": "...", "timeoutMs": N }
+//     "demo": { "workflowTraceId", "batchTraceId", "appLog" } (the demo system's traces in the
+//     extension's own store), "team": { "url", "workflowTraceId", "deployedDir" } (the team
+//     backend), "tempoUrl": "<team url>" (traceLens.tempo.url), "faultTempoUrl": "<fake Tempo>"
+//     (for faults, configured by a test for as long as it needs), "receiverPorts": {...},
+//     "timeoutMs": N }
 // It also starts ./control.js, the channel the Playwright scenarios use to act in the host.
 'use strict';
 /* global require, module, __dirname, global */

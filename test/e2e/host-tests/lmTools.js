@@ -1,19 +1,28 @@
 // In-host tests of the language-model tools (issue 15): every tool invoked through
-// vscode.lm.invokeTool, as an agent in VS Code's chat invokes it, against the fake Tempo and the
-// e2e workspace (which holds demo/template/src, the code the fixture traces name).
+// vscode.lm.invokeTool, as an agent in VS Code's chat invokes it, on the demo system's real
+// telemetry: the workflow and the batch in the extension's own store (config.demo), one more
+// workflow on the team backend, the configured Tempo (config.team), and the demo's code in the
+// workspace's demo/ folder. Expectations come from the traces themselves (./traceFacts.js): IDs,
+// durations and line numbers differ per run.
 'use strict';
-/* global require, global, describe, it, after */
+/* global require, global, describe, it, before, after */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS, loaded by the extension host */
 const assert = require('assert');
+const crypto = require('crypto');
 const vscode = require('vscode');
+const { durationText, traceFacts } = require('./traceFacts');
 
 const config = global.__traceLensE2E;
 const EXTENSION_ID = 'tracelens.trace-lens';
-const TRACE_ID = config.traceId;
-const BIG_TRACE_ID = config.bigTraceId;
-/** test/fixtures/hostile/hostile-trace.json, which the fake Tempo serves too. */
-const HOSTILE_TRACE_ID = '1717deadbeef1717deadbeef1717dead';
-/** The fake Tempo places its traces 10 minutes before it started and applies the range: the last hour has them. */
+/** The demo workflow (16 spans) and batch (2,002 spans), in the extension's store. */
+const TRACE_ID = config.demo.workflowTraceId;
+const BIG_TRACE_ID = config.demo.batchTraceId;
+/** A workflow only the team backend (traceLens.tempo.url) holds. */
+const TEAM_TRACE_ID = config.team.workflowTraceId;
+const LOCAL_QUERY_URL = `http://127.0.0.1:${config.receiverPorts.query}`;
+/** How the answers name the team backend: "Tempo at 127.0.0.1:<port>". */
+const TEAM_LABEL = `Tempo at ${new URL(config.tempoUrl).host}`;
+/** The runs happened minutes before the window opened: the last hour has them. */
 const SINCE = '1h';
 
 const TOOLS = [
@@ -37,7 +46,12 @@ async function waitFor(what, check, timeoutMs = 60000, intervalMs = 250) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
-    last = await check();
+    try {
+      last = await check();
+    } catch (err) {
+      last = undefined;
+      if (Date.now() > deadline) throw err;
+    }
     if (last) return last;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -47,7 +61,73 @@ async function waitFor(what, check, timeoutMs = 60000, intervalMs = 250) {
 /** Estimated tokens as the tools count them: characters / 3. */
 const tokens = (text) => Math.ceil(text.length / 3);
 
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The workspace folder's path, as the demo system's stack frames start. */
+const workspacePath = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
+
+/** A small trace with links and markup in its names, attributes and code path, sent as an SDK does. */
+async function sendHostileTrace() {
+  const traceId = crypto.randomBytes(16).toString('hex');
+  const now = BigInt(Date.now()) * 1000000n;
+  const str = (key, value) => ({ key, value: { stringValue: value } });
+  const span = (spanId, name, parent, attributes, startMs, endMs) => ({
+    traceId,
+    spanId,
+    ...(parent ? { parentSpanId: parent } : {}),
+    name,
+    kind: 2,
+    startTimeUnixNano: String(now - BigInt(startMs) * 1000000n),
+    endTimeUnixNano: String(now - BigInt(endMs) * 1000000n),
+    attributes,
+    status: parent ? { code: 2, message: '[click](https://evil.test/m)' } : {},
+  });
+  const body = {
+    resourceSpans: [
+      {
+        resource: { attributes: [str('service.name', '<img src=x onerror=alert(1)>')] },
+        scopeSpans: [
+          {
+            scope: { name: 'in-host-hostile' },
+            spans: [
+              span('aa00000000000001', '<https://evil.test/x>', undefined, [], 30, 0),
+              span(
+                'aa00000000000002',
+                'handleCheckout [open](command:workbench.action.terminal.sendSequence?%7B%7D)',
+                'aa00000000000001',
+                [
+                  str('code.function.name', '![img](https://evil.test/i.png)'),
+                  str('code.file.path', '/app/[x](https://evil.test)/checkout.ts'),
+                  str('http.url', 'https://evil.test/bare and www.evil.test'),
+                ],
+                20,
+                5,
+              ),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const res = await fetch(`http://127.0.0.1:${config.receiverPorts.http}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.strictEqual(res.status, 200, await res.text());
+  return traceId;
+}
+
 describe('Language-model tools (vscode.lm.invokeTool)', function () {
+  let api;
+  /** A trace of the extension's store, as its receiver serves it (up shortly after activation). */
+  const local = (traceId) =>
+    waitFor(`the extension's receiver to serve ${traceId}`, () => traceFacts(LOCAL_QUERY_URL, traceId));
+
+  before(async function () {
+    api = await vscode.extensions.getExtension(EXTENSION_ID).activate();
+  });
+
   after(async function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -68,97 +148,195 @@ describe('Language-model tools (vscode.lm.invokeTool)', function () {
   });
 
   it('traceLens_getTrace: root, errors and the critical path, mapped to workspace files', async function () {
+    const facts = await local(TRACE_ID);
+    // The partner call the stub held for about 4.2 s: the longest GET, first on the path.
+    const slow = facts.spans
+      .filter((s) => s.name === 'GET')
+      .sort((a, b) => Number(b.endNs - b.startNs - (a.endNs - a.startNs)))[0];
+    assert.ok(Number(slow.endNs - slow.startNs) >= 4e9, 'the partner stub waited 4.2 s');
     const text = await invoke('traceLens_getTrace', {
-      trace_id: `2026-11-24 ERROR request failed trace_id=${TRACE_ID}`,
+      trace_id: `${new Date().toISOString()} ERROR workflow-engine step failed trace_id=${TRACE_ID}`,
     });
     assert.match(
       text,
-      /Root: `workflow-engine` · `workflow\.execute` · 5\.2 s · 6 spans · 3 services · 1 error/,
+      new RegExp(
+        `Root: \`workflow-engine\` · \`POST /workflows/:workflowId/runs\` · ${escapeRe(durationText(facts.durationNs))} · 16 spans · 3 services · ${facts.errorCount} errors`,
+      ),
+      text,
     );
-    assert.match(text, /from `Tempo at 127\.0\.0\.1:\d+`/);
-    assert.match(text, /message `SMTP 451 temporary failure` · `src\/nodes\/NotifyNode\.ts:12`/);
+    // The local store served it, though the tools were given the team backend.
+    assert.match(text, /· from `local store`$/m, text);
     assert.match(
       text,
-      /`GET` · `data-fetch` · self 4\.2 s \(81% of the trace\) · span `88e12c98928f2acd` · `src\/clients\/PartnerApiClient\.ts:88`/,
+      /`notifier` · `NotifyNode\.send` · span `[0-9a-f]{16}` · [^\n]* · message `SMTP 451 4\.7\.1 [^`\n]*` · `demo\/src\/nodes\/NotifyNode\.ts:\d+`$/m,
+      text,
     );
     assert.match(
       text,
-      /`traceLens_getSpan` with `\{"trace_id":"a8e00f77b50a734539bf0e48eec6bec4","span":"88e12c98928f2acd"\}`/,
+      new RegExp(
+        `^1\\. \`GET\` · \`data-fetch\` · self [\\d.]+ s \\(\\d+% of the trace\\) · span \`${slow.spanId}\` · \`demo/src/clients/PartnerApiClient\\.ts:${slow.attributes['code.line.number']}\`$`,
+        'm',
+      ),
+      text,
+    );
+    assert.ok(
+      text.includes(`\`traceLens_getSpan\` with \`{"trace_id":"${TRACE_ID}","span":"${slow.spanId}"}\``),
+      text,
     );
     assert.ok(tokens(text) <= 2000);
   });
 
-  it('traceLens_getTrace: the 2,001-span trace within the budget, with a cursor for the rest', async function () {
+  it('traceLens_getTrace: the 2,002-span batch within the budget, with a cursor for the rest', async function () {
     const text = await invoke('traceLens_getTrace', { trace_id: BIG_TRACE_ID });
-    assert.match(text, /2,001 spans/);
+    assert.match(
+      text,
+      /Root: `batch-api` · `POST \/batches` · [^\n]* · 2,002 spans · 1 service · \d+ errors/,
+      text,
+    );
     assert.ok(tokens(text) <= 2000, `${tokens(text)} tokens`);
-    const cursor = /"cursor":"(path:\d+)"/.exec(text);
-    assert.ok(cursor, 'a cursor for more of the critical path');
-    const more = await invoke('traceLens_getTrace', { trace_id: BIG_TRACE_ID, cursor: cursor[1] });
-    assert.match(more, /### Critical path by self time, from 9 of/);
+    const cursor = /"cursor":"path:(\d+)"/.exec(text);
+    assert.ok(cursor, `a cursor for more of the critical path:\n${text}`);
+    const more = await invoke('traceLens_getTrace', { trace_id: BIG_TRACE_ID, cursor: `path:${cursor[1]}` });
+    assert.match(
+      more,
+      new RegExp(`### Critical path by self time, from ${Number(cursor[1]) + 1} of \\d+`),
+      more,
+    );
+    assert.match(
+      more,
+      /`UPDATE items` · `batch-api` · self [^\n]* · `demo\/src\/db\/itemsRepo\.ts:\d+`/,
+      more,
+    );
     assert.ok(tokens(more) <= 2000);
   });
 
-  it('traceLens_getSpan: an exception with its stack frames mapped to workspace files', async function () {
-    const text = await invoke('traceLens_getSpan', { trace_id: TRACE_ID, span: 'node.NotifyNode' });
-    assert.match(text, /^## Span `node\.NotifyNode` · `notifier`$/m);
-    assert.match(
-      text,
-      /`SmtpClient\.send` at `\/app\/src\/clients\/SmtpClient\.ts:61` → `src\/clients\/SmtpClient\.ts:61`/,
+  it('traceLens_getSpan: the refused mail, its real Node stack mapped to workspace files', async function () {
+    const facts = await local(TRACE_ID);
+    const smtp = facts.spans.find((s) => s.name === 'smtp.send');
+    assert.ok(smtp && smtp.error, 'the demo workflow has a failing smtp.send');
+    const stack = smtp.events.find((e) => e.name === 'exception').attributes['exception.stacktrace'];
+    // The innermost frame of the demo's code, as Node wrote it: "at SmtpClient.command (<file>:<line>:<col>)".
+    const frame = /at (SmtpClient\.\w+) \((\/[^():]+\/demo\/src\/clients\/SmtpClient\.ts):(\d+):\d+\)/.exec(
+      stack,
+    );
+    assert.ok(frame, `the stack names SmtpClient.ts:\n${stack}`);
+    assert.ok(frame[2].startsWith(workspacePath()), `${frame[2]} is in the workspace's demo/ folder`);
+    const text = await invoke('traceLens_getSpan', { trace_id: TRACE_ID, span: 'smtp.send' });
+    assert.match(text, /^## Span `smtp\.send` · `notifier`$/m);
+    assert.match(text, /· from `local store`$/m, text);
+    assert.match(text, /^### Exception at [^\n]*`SMTP 451 4\.7\.1 /m, text);
+    assert.ok(
+      text.includes(
+        `\`${frame[1]}\` at \`${frame[2]}:${frame[3]}\` → \`demo/src/clients/SmtpClient.ts:${frame[3]}\``,
+      ),
+      `the frame ${frame[1]} at ${frame[2]}:${frame[3]} mapped to demo/src/clients/SmtpClient.ts:\n${text}`,
     );
   });
 
-  it('traceLens_searchTraces: TraceQL rows from the backend', async function () {
+  it('traceLens_searchTraces: TraceQL rows from the configured backend', async function () {
+    const team = await traceFacts(config.tempoUrl, TEAM_TRACE_ID);
     const text = await invoke('traceLens_searchTraces', { query: '{ status = error }', since: SINCE });
-    assert.match(text, new RegExp(`\\| \`${TRACE_ID}\` \\|`));
-    assert.match(text, new RegExp(`\\| \`${BIG_TRACE_ID}\` \\|`));
+    assert.match(text, new RegExp(`from \`${escapeRe(TEAM_LABEL)}\``), text);
+    assert.match(
+      text,
+      new RegExp(
+        `\\| \`${TEAM_TRACE_ID}\` \\| [^|]+ \\| \`workflow-engine\` · \`POST /workflows/:workflowId/runs\` \\| ${escapeRe(durationText(team.durationNs))} \\| ${team.errorCount} \\|`,
+      ),
+      text,
+    );
   });
 
-  it('traceLens_compareTraces: the operations that differ', async function () {
-    const text = await invoke('traceLens_compareTraces', { trace_id_a: TRACE_ID, trace_id_b: BIG_TRACE_ID });
-    assert.match(text, /B took \+916 ms \(\+18%\) longer/);
-    assert.match(text, /`SELECT items` \(`postgres-proxy`\) \*\*only in B\*\*/);
+  it('traceLens_compareTraces: the local workflow against the team one, each from where it is', async function () {
+    const a = await local(TRACE_ID);
+    const b = await traceFacts(config.tempoUrl, TEAM_TRACE_ID);
+    const text = await invoke('traceLens_compareTraces', { trace_id_a: TRACE_ID, trace_id_b: TEAM_TRACE_ID });
+    assert.match(
+      text,
+      new RegExp(`^A from \`local store\`, B from \`${escapeRe(TEAM_LABEL)}\`\\.`, 'm'),
+      text,
+    );
+    for (const [k, f] of [
+      ['A', a],
+      ['B', b],
+    ]) {
+      assert.ok(
+        text.includes(
+          `- ${k}: \`workflow-engine\` · \`POST /workflows/:workflowId/runs\` · ${durationText(f.durationNs)} · 16 spans`,
+        ),
+        `${k} as its trace says:\n${text}`,
+      );
+    }
+    // One program, two runs: every operation is in both.
+    assert.match(text, /· \d+ operations, 0 only in B, 0 only in A/, text);
   });
 
   it('traceLens_functionStats: a function by name, and by a line inside it (editor symbols)', async function () {
-    // WorkflowRunner.execute, not DataFetchNode.fetch: the CodeLens scenario checks the requests the
-    // lens makes for DataFetchNode.fetch, and these must not stand in for them.
+    // The TypeScript server's first start on two cores can take a minute.
+    this.timeout(180000);
+    // WorkflowRunner.execute, not DataFetchNode.fetch: the CodeLens scenario checks the lens over
+    // DataFetchNode.fetch, and these must not stand in for it. The configured backend (the team's)
+    // holds one run of it.
+    const team = await traceFacts(config.tempoUrl, TEAM_TRACE_ID);
+    const execute = team.spans.find((s) => s.attributes['code.function.name'] === 'WorkflowRunner.execute');
+    assert.ok(execute, 'the team workflow has a WorkflowRunner.execute span');
+    const file = 'demo/src/engine/WorkflowRunner.ts';
     const byName = await invoke('traceLens_functionStats', {
-      file: 'src/engine/WorkflowRunner.ts',
+      file,
       function: 'WorkflowRunner.execute',
       since: SINCE,
     });
-    assert.match(byName, new RegExp(`\\*\\*p50 5\\.2 s · p95 5\\.2 s · 1 span \\(last ${SINCE}\\)\\*\\*`));
-    assert.match(
-      byName,
-      /from a TraceQL search/,
-      'the fake Tempo has no TraceQL metrics: search, and said so',
+    assert.match(byName, new RegExp(`from \`${escapeRe(TEAM_LABEL)}\``), byName);
+    const title = new RegExp(`\\*\\*(p50[^*]*) · 1 span · 1 error \\(last ${SINCE}\\)\\*\\*`).exec(byName);
+    assert.ok(title, `one failing span of WorkflowRunner.execute:\n${byName}`);
+    // One span: its duration is p50 and p95 (or, from bucketed metrics, the exact maximum).
+    const took = durationText(Number(execute.endNs - execute.startNs));
+    assert.ok(
+      title[1] === `p50 ${took} · p95 ${took}` || title[1].endsWith(` · max ${took}`),
+      `the figures of the one span (${took}): ${title[1]}`,
     );
-    assert.match(byName, new RegExp(`\`${TRACE_ID}\` · span \`ac2b7961bf24397d\``));
-    // The TypeScript server names the symbols once it is up.
-    const byLine = await waitFor('the function around line 44 by the editor symbols', async () => {
-      const t = await invoke('traceLens_functionStats', {
-        file: 'src/engine/WorkflowRunner.ts',
-        line: 44,
-        since: SINCE,
-      });
-      return /p50/.test(t) ? t : undefined;
-    });
-    assert.match(byLine, /## Spans of `WorkflowRunner\.execute` in `src\/engine\/WorkflowRunner\.ts`/);
-    // A backend that ignores the range answers the recorded 2026-11-23 spans: none in the last hour,
-    // and the answer says the backend ignored the range.
-    const tempo = vscode.workspace.getConfiguration('traceLens').get('tempo.url');
-    await fetch(`${tempo}/__ignoreRange?on=1`);
+    assert.ok(byName.includes(`\`${TEAM_TRACE_ID}\` · span \`${execute.spanId}\``), byName);
+    // The TypeScript server names the symbols once it is up. A line of the method's own body: the
+    // line the span started on is inside withSpan's callback, a function of its own.
+    const source = await vscode.workspace.openTextDocument(
+      vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, ...file.split('/')),
+    );
+    const declared = source
+      .getText()
+      .split('\n')
+      .findIndex((l) => /^\s*async execute\(/.test(l));
+    assert.ok(declared >= 0, `${file} declares execute`);
+    const line = declared + 2;
+    const byLine = await waitFor(
+      `the function around line ${line} by the editor symbols`,
+      async () => {
+        const t = await invoke('traceLens_functionStats', { file, line, since: SINCE });
+        return /p50/.test(t) ? t : undefined;
+      },
+      150000,
+      500,
+    );
+    assert.match(byLine, /## Spans of `WorkflowRunner\.execute` in `demo\/src\/engine\/WorkflowRunner\.ts`/);
+    // A fault no real server makes on demand: a backend that ignores the range (the fake Tempo,
+    // configured for this part only) answers its recorded spans of two weeks ago; none are in the
+    // last hour, and the answer says the backend ignored the range.
+    const settings = () => vscode.workspace.getConfiguration('traceLens');
+    const target = vscode.ConfigurationTarget.Workspace;
     let recent;
     try {
-      recent = await invoke('traceLens_functionStats', {
-        file: 'src/engine/WorkflowRunner.ts',
-        function: 'WorkflowRunner.execute',
-      });
+      await settings().update('tempo.url', config.faultTempoUrl, target);
+      await waitFor('the fault Tempo URL', () => settings().get('tempo.url') === config.faultTempoUrl, 10000);
+      await fetch(`${config.faultTempoUrl}/__ignoreRange?on=1`);
+      recent = await invoke('traceLens_functionStats', { file, function: 'WorkflowRunner.execute' });
     } finally {
-      await fetch(`${tempo}/__ignoreRange?on=0`);
+      await fetch(`${config.faultTempoUrl}/__ignoreRange?on=0`);
+      await settings().update('tempo.url', undefined, target);
+      await waitFor(
+        'the team backend URL again',
+        () => settings().get('tempo.url') === config.tempoUrl,
+        10000,
+      );
     }
-    assert.match(recent, /No spans of this function found in the last 1h/);
+    assert.match(recent, /No spans of this function found in the last 1h/, recent);
     assert.match(recent, /outside the window were left out: the backend did not apply the time range/);
   });
 
@@ -181,13 +359,23 @@ describe('Language-model tools (vscode.lm.invokeTool)', function () {
     const bad = await invoke('traceLens_getTrace', { trace_id: TRACE_ID.slice(1) });
     assert.match(bad, /31 hex digits/);
     const missing = await invoke('traceLens_getTrace', { trace_id: 'f'.repeat(32) });
-    assert.match(missing, /was not found on `Tempo at 127\.0\.0\.1:\d+`/);
-    const hostile = await invoke('traceLens_getTrace', { trace_id: HOSTILE_TRACE_ID });
-    assert.match(hostile, /`<https:\/\/evil\.test\/x>`/);
-    assert.doesNotMatch(
-      hostile.replace(/`[^`]*`/g, ''),
-      /\]\(|<https?:|<command:/,
-      'no link syntax outside code spans',
-    );
+    assert.match(missing, new RegExp(`was not found on \`${escapeRe(TEAM_LABEL)}\``), missing);
+    // A trace written by a stranger, received like any other.
+    await waitFor('the receiver to receive', async () => (await api.localReceiver()).state === 'receiving');
+    const hostileId = await sendHostileTrace();
+    const hostile = await waitFor('the hostile trace in the local store', async () => {
+      const t = await invoke('traceLens_getTrace', { trace_id: hostileId });
+      return /^Root:/m.test(t) ? t : undefined;
+    });
+    const span = await invoke('traceLens_getSpan', { trace_id: hostileId, span: 'aa00000000000002' });
+    assert.match(hostile, /`<https:\/\/evil\.test\/x>`/, hostile);
+    assert.match(span, /`handleCheckout \[open\]\(command:/, span);
+    for (const answer of [hostile, span]) {
+      assert.doesNotMatch(
+        answer.replace(/`[^`]*`/g, ''),
+        /\]\(|<https?:|<command:|<img/,
+        `no link syntax outside code spans:\n${answer}`,
+      );
+    }
   });
 });

@@ -5,10 +5,13 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS, loaded by the extension host */
 const assert = require('assert');
 const vscode = require('vscode');
+const { durationText, traceFacts } = require('./traceFacts');
 
 const config = global.__traceLensE2E;
 const EXTENSION_ID = 'tracelens.trace-lens';
-const TRACE_ID = config.traceId;
+/** The demo workflow in the extension's own store (the runner ran the demo system into it). */
+const TRACE_ID = config.demo.workflowTraceId;
+const LOCAL_QUERY_URL = `http://127.0.0.1:${config.receiverPorts.query}`;
 
 /** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
 async function waitFor(what, check, timeoutMs = 30000, intervalMs = 100) {
@@ -28,13 +31,6 @@ async function waitFor(what, check, timeoutMs = 30000, intervalMs = 100) {
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-}
-
-/** Whether the fake Tempo served a request for `traceId` (it lists its requests at /__requests). */
-async function tempoSaw(traceId) {
-  const res = await fetch(`${config.tempoUrl}/__requests`);
-  const requests = await res.json();
-  return requests.some((r) => r.path.toLowerCase().includes(traceId));
 }
 
 /**
@@ -58,11 +54,26 @@ function traceTabs() {
     .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('traceLens.trace'));
 }
 
+/** The log the demo system wrote in the workspace (demo/logs/app.log). */
 async function appLog() {
   const folder = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
   assert.ok(folder, 'a workspace folder is open');
-  const uri = vscode.Uri.joinPath(folder.uri, 'app.log');
+  const uri = vscode.Uri.joinPath(folder.uri, ...config.demo.appLog.split('/'));
   return vscode.workspace.openTextDocument(uri);
+}
+
+/**
+ * What the hover must say about the demo workflow, from the trace itself (the extension's receiver
+ * serves it once it has started): root, span and service counts, the duration as Trace Lens
+ * prints it.
+ */
+function expectedSummary() {
+  return waitFor("the extension's receiver to serve the demo workflow", () =>
+    traceFacts(LOCAL_QUERY_URL, TRACE_ID),
+  ).then((facts) => ({
+    facts,
+    line: `${durationText(facts.durationNs)} · ${facts.spanCount} spans · ${facts.services.length} services`,
+  }));
 }
 
 describe('Trace Lens in the extension host', function () {
@@ -73,7 +84,7 @@ describe('Trace Lens in the extension host', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('reads traceLens.tempo.url from the settings the runner wrote (the fake Tempo)', function () {
+  it('reads traceLens.tempo.url from the settings the runner wrote (the team backend)', function () {
     const url = vscode.workspace.getConfiguration('traceLens').get('tempo.url');
     assert.strictEqual(url, config.tempoUrl);
   });
@@ -96,12 +107,15 @@ describe('Trace Lens in the extension host', function () {
     assert.deepStrictEqual(missing, [], `declared but not registered: ${missing.join(', ')}`);
   });
 
-  it('hovers a trace ID in app.log with the trace summary', async function () {
+  it('hovers a trace ID in demo/logs/app.log with the trace summary from the local store', async function () {
+    const { facts, line: figures } = await expectedSummary();
+    assert.strictEqual(facts.root.name, 'POST /workflows/:workflowId/runs');
+    assert.strictEqual(facts.spanCount, 16, 'the demo workflow has 16 spans');
     const doc = await appLog();
     const line = [...Array(doc.lineCount).keys()].find((i) =>
       doc.lineAt(i).text.includes(`trace_id=${TRACE_ID}`),
     );
-    assert.notStrictEqual(line, undefined, `app.log has a line with trace_id=${TRACE_ID}`);
+    assert.notStrictEqual(line, undefined, `demo/logs/app.log has a line with trace_id=${TRACE_ID}`);
     const character = doc.lineAt(line).text.indexOf(TRACE_ID) + 5;
     const position = new vscode.Position(line, character);
     // The first hover can race the extension's startup; ask again until it answers.
@@ -110,20 +124,22 @@ describe('Trace Lens in the extension host', function () {
       async () => {
         const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, position);
         const t = hoverText(hovers);
-        return t.includes('workflow.execute') ? t : undefined;
+        return t.includes(facts.root.name) ? t : undefined;
       },
       30000,
       250,
     );
-    assert.ok(text.includes('workflow.execute'), `hover names the root span:\n${text}`);
-    assert.ok(text.includes('5.2 s'), `hover shows the duration 5.2 s:\n${text}`);
-    assert.ok(await tempoSaw(TRACE_ID), `the fake Tempo at ${config.tempoUrl} was asked for ${TRACE_ID}`);
+    assert.ok(text.includes(facts.root.name), `hover names the root span:\n${text}`);
+    assert.ok(text.includes(figures), `hover shows ${figures}:\n${text}`);
+    // The store holds the trace: the hover says it answered, not the configured Tempo.
+    assert.ok(text.includes('from the local store'), `hover names the local store:\n${text}`);
   });
 
   it('hovers a trace ID in an output channel (a document with scheme output)', async function () {
+    const { facts, line: figures } = await expectedSummary();
     const channel = vscode.window.createOutputChannel('Demo Service (in-host test)');
     try {
-      const line = `2026-11-24T08:14:52.928Z INFO  demo-service request done trace_id=${TRACE_ID} status=500`;
+      const line = `${new Date().toISOString()} INFO  workflow-engine run reported trace_id=${TRACE_ID} status=failed`;
       channel.appendLine(line);
       channel.show(true);
       // The shown channel's text reaches the extension host as a document with scheme output.
@@ -141,12 +157,12 @@ describe('Trace Lens in the extension host', function () {
             position,
           );
           const t = hoverText(hovers);
-          return t.includes('workflow.execute') ? t : undefined;
+          return t.includes(facts.root.name) ? t : undefined;
         },
         30000,
         250,
       );
-      assert.ok(text.includes('5.2 s'), `hover shows the duration 5.2 s:\n${text}`);
+      assert.ok(text.includes(figures), `hover shows ${figures}:\n${text}`);
     } finally {
       channel.dispose();
       await vscode.commands.executeCommand('workbench.action.closePanel');
@@ -154,6 +170,8 @@ describe('Trace Lens in the extension host', function () {
   });
 
   it('closing a trace panel aborts its fetch (a held request to a local server is dropped)', async function () {
+    // A fault no real server makes on demand, and the fake Tempo has no held mode: a server of the
+    // test's own that never answers is the configured Tempo for this test only.
     const http = require('http');
     const held = [];
     const server = http.createServer((req, res) => {
@@ -182,7 +200,11 @@ describe('Trace Lens in the extension host', function () {
     } finally {
       await settings().update('tempo.url', undefined, target);
       await settings().update('tempo.timeoutSeconds', undefined, target);
-      await waitFor('the fake Tempo URL again', () => settings().get('tempo.url') === config.tempoUrl, 10000);
+      await waitFor(
+        'the team backend URL again',
+        () => settings().get('tempo.url') === config.tempoUrl,
+        10000,
+      );
       server.closeAllConnections();
       server.close();
     }

@@ -1,9 +1,20 @@
 // What a person sees: Playwright scenarios against the code-server workbench, loaded by run.mjs as
 // a mocha suite. The runner has already opened the workbench (e2e.page) on a copy of
-// test/fixtures/e2e-workspace, with traceLens.tempo.url pointing at the fake Tempo server.
+// test/fixtures/e2e-workspace, after running the demo system into the extension's store: the
+// workflow it ran is e2e.demo.workflowTraceId, and demo/logs/app.log holds its log lines.
 import assert from 'node:assert/strict';
-import { e2e, screenshot, waitUntil } from '../context.mjs';
-import { UI_TIMEOUT, focusWorkbench, hoverUntilVisible, readText, textBox } from '../workbench.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { e2e, host, screenshot, waitUntil } from '../context.mjs';
+import {
+  UI_TIMEOUT,
+  durationText,
+  focusWorkbench,
+  hoverUntilVisible,
+  localTraceFacts,
+  readText,
+  textBox,
+} from '../workbench.mjs';
 
 /* global describe, it, afterEach */
 
@@ -16,22 +27,26 @@ describe('Trace Lens in the workbench (Playwright)', function () {
     }
   });
 
-  it('a. hovering a trace ID in app.log shows the trace summary', async function () {
-    const { page, traceId } = e2e;
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'app.log' });
-    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    await row.click();
+  it('a. hovering a trace ID in demo/logs/app.log shows the trace summary', async function () {
+    const { page } = e2e;
+    const traceId = e2e.demo.workflowTraceId;
+    const facts = await localTraceFacts(traceId);
+    const figures = `${durationText(facts.durationNs)} · ${facts.spanCount} spans · ${facts.services.length} services`;
+    await host('openFile', { path: e2e.demo.appLog, line: 0 });
     const tab = page.locator('.tabs-container .tab', { hasText: 'app.log' });
     await tab.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    // The line app.log's header lines push far enough down that the whole hover fits above it.
-    const box = await textBox(page, `workflow.execute started trace_id=${traceId}`, traceId);
+    // The workflow's last line: the lines of the run above it leave room for the whole hover.
+    const lines = readFileSync(join(e2e.workspace, e2e.demo.appLog), 'utf8').split('\n');
+    const last = lines.findLast((l) => l.includes(`trace_id=${traceId}`));
+    assert.ok(last, `${e2e.demo.appLog} logs the workflow`);
+    const box = await textBox(page, last.slice(last.indexOf('trace_id=')), traceId);
     const hover = page
-      .locator('.monaco-hover', { hasText: 'workflow.execute' })
+      .locator('.monaco-hover', { hasText: facts.root.name })
       .filter({ visible: true })
       .first();
-    await hoverUntilVisible(page, box, hover, 'a hover with workflow.execute');
+    await hoverUntilVisible(page, box, hover, `a hover with ${facts.root.name}`);
     const hoverText = () => readText(hover);
-    await waitUntil('the hover to show 5.2 s', async () => (await hoverText()).includes('5.2 s'), {
+    await waitUntil(`the hover to show ${figures}`, async () => (await hoverText()).includes(figures), {
       timeoutMs: UI_TIMEOUT,
     });
     // The whole hover is on screen and inside the editor, not clipped by the top of the window.
@@ -43,18 +58,19 @@ describe('Trace Lens in the workbench (Playwright)', function () {
     );
     await screenshot('01-hover');
     const text = await hoverText();
-    assert.match(text, /workflow\.execute/);
-    assert.match(text, /5\.2 s/);
-    assert.ok(
-      e2e.tempo.requests.some((r) => r.path.toLowerCase().includes(traceId)),
-      `the fake Tempo at ${e2e.tempo.url} was asked for the trace`,
-    );
+    assert.ok(text.includes(facts.root.name), text);
+    assert.ok(text.includes(figures), text);
+    // The extension's store holds the trace: it answered, not the configured Tempo.
+    assert.match(text, /from the local store/, text);
     await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');
   });
 
   it('b. "Trace Lens: Open Trace…" opens the trace in a panel with its spans', async function () {
-    const { page, traceId } = e2e;
+    const { page } = e2e;
+    const traceId = e2e.demo.workflowTraceId;
+    const { spanCount } = await localTraceFacts(traceId);
+    assert.equal(spanCount, 16, 'the demo workflow has 16 spans');
     await focusWorkbench(page);
     const widget = page.locator('.quick-input-widget');
     const input = widget.locator('input.input').first();
@@ -105,18 +121,27 @@ describe('Trace Lens in the workbench (Playwright)', function () {
       { timeoutMs: 60000 },
     );
     if (shown === 'error') assert.fail(`the panel shows an error: ${await error.innerText()}`);
-    await waitUntil('six span rows', async () => (await rows.count()) === 6, { timeoutMs: UI_TIMEOUT });
+    await waitUntil(`${spanCount} span rows`, async () => (await rows.count()) === spanCount, {
+      timeoutMs: UI_TIMEOUT,
+    });
     await rows.locator('.tl-name', { hasText: 'workflow.execute' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await rows.locator('.tl-name', { hasText: 'smtp.send' }).first().waitFor({ timeout: UI_TIMEOUT });
     await rows
       .locator('.tl-name', { hasText: 'node.DataFetchNode' })
       .first()
       .waitFor({ timeout: UI_TIMEOUT });
     const count = doc.locator('[data-testid="span-count"]');
-    await waitUntil('the span count to say 6', async () => /\b6\b/.test(await count.innerText()), {
-      timeoutMs: UI_TIMEOUT,
-    });
+    await waitUntil(
+      `the span count to say ${spanCount}`,
+      async () => new RegExp(`\\b${spanCount}\\b`).test(await count.innerText()),
+      { timeoutMs: UI_TIMEOUT },
+    );
     const indexes = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-span-index')));
-    assert.equal(new Set(indexes).size, 6, `each row has its own data-span-index: ${indexes.join(',')}`);
+    assert.equal(
+      new Set(indexes).size,
+      spanCount,
+      `each row has its own data-span-index: ${indexes.join(',')}`,
+    );
     assert.ok(
       indexes.every((i) => i !== null && /^\d+$/.test(i)),
       `data-span-index is a number: ${indexes.join(',')}`,

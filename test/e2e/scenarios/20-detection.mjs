@@ -1,12 +1,15 @@
 // Issue "Trace IDs come alive wherever they appear": an output channel, the integrated terminal and a
 // debugged program's output, seen the way a person sees them. Loaded by run.mjs after 10-workbench.mjs
-// (the app.log hover is scenario a there).
+// (the app.log hover is scenario a there). The IDs are the demo system's (e2e.demo): the workflow
+// and the batch it ran into the extension's store before the window opened.
 import assert from 'node:assert/strict';
 import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
 import {
   UI_TIMEOUT,
+  durationText,
   focusWorkbench,
   hoverUntilVisible,
+  localTraceFacts,
   readText,
   resetWorkbench,
   runFromPalette,
@@ -61,15 +64,20 @@ describe('Detection: trace IDs come alive wherever they appear (Playwright)', fu
   });
 
   it('2. hovering a trace ID in an output channel shows the trace summary', async function () {
-    const { page, traceId } = e2e;
+    const { page } = e2e;
+    const traceId = e2e.demo.workflowTraceId;
+    const facts = await localTraceFacts(traceId);
+    const figures = `${durationText(facts.durationNs)} · ${facts.spanCount} spans · ${facts.services.length} services`;
     await resetWorkbench();
     // What a service's extension prints to its own output channel.
-    const line = `2026-11-24T08:14:52.928Z INFO  demo-service workflow finished status=error trace_id=${traceId} duration=5.2s`;
+    const now = Date.now();
+    const at = (ms) => new Date(now + ms).toISOString();
+    const line = `${at(0)} INFO  demo-service workflow finished status=error trace_id=${traceId} run=wf-invoice-sync`;
     await host('outputChannel', {
       name: 'Demo Service',
       lines: [
-        '2026-11-24T08:14:40.010Z INFO  demo-service listening on :8080',
-        '2026-11-24T08:14:47.700Z INFO  demo-service POST /workflows/wf-invoice-sync/run accepted',
+        `${at(-9000)} INFO  demo-service listening on :8080`,
+        `${at(-5000)} INFO  demo-service POST /workflows/wf-invoice-sync/runs accepted`,
         line,
       ],
     });
@@ -77,16 +85,16 @@ describe('Detection: trace IDs come alive wherever they appear (Playwright)', fu
     await panel.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     const box = await textBox(page, 'demo-service workflow finished', traceId, panel);
     const hover = page
-      .locator('.monaco-hover', { hasText: 'workflow.execute' })
+      .locator('.monaco-hover', { hasText: facts.root.name })
       .filter({ visible: true })
       .first();
-    await hoverUntilVisible(page, box, hover, 'a hover with workflow.execute over the output channel');
-    await waitUntil('the hover to show 5.2 s', async () => (await readText(hover)).includes('5.2 s'), {
+    await hoverUntilVisible(page, box, hover, `a hover with ${facts.root.name} over the output channel`);
+    await waitUntil(`the hover to show ${figures}`, async () => (await readText(hover)).includes(figures), {
       timeoutMs: UI_TIMEOUT,
     });
     const text = await readText(hover);
-    assert.match(text, /workflow\.execute/);
-    assert.match(text, /5\.2 s/);
+    assert.ok(text.includes(facts.root.name), text);
+    assert.ok(text.includes(figures), text);
     // The hovered text is in the Output view, showing the Demo Service channel.
     assert.ok(
       await panel.locator('.output-view, [id="workbench.panel.output"]').first().isVisible(),
@@ -98,7 +106,9 @@ describe('Detection: trace IDs come alive wherever they appear (Playwright)', fu
   });
 
   it('3. a trace ID printed in the terminal is a link that opens the trace', async function () {
-    const { page, traceId } = e2e;
+    const { page } = e2e;
+    const traceId = e2e.demo.workflowTraceId;
+    const { spanCount } = await localTraceFacts(traceId);
     await resetWorkbench();
     await focusWorkbench(page);
     await runFromPalette(page, 'Terminal: Create New Terminal');
@@ -109,11 +119,13 @@ describe('Detection: trace IDs come alive wherever they appear (Playwright)', fu
       () => page.evaluate(() => document.activeElement?.classList.contains('xterm-helper-textarea')),
       { timeoutMs: UI_TIMEOUT },
     );
-    await page.keyboard.type('cat app.log');
+    // The workflow's first line in the demo's log, the part that fits on one terminal row (the
+    // whole log scrolls it out of the terminal; a wrapped line's link did not open on a click).
+    await page.keyboard.type(`grep -m1 -o 'workflow started trace_id=[0-9a-f]*' ${e2e.demo.appLog}`);
     await page.keyboard.press('Enter');
     const row = terminal
       .locator('.xterm-rows > div')
-      .filter({ hasText: new RegExp(`workflow\\.execute\\s+started\\s+trace_id=${traceId}`) })
+      .filter({ hasText: new RegExp(`workflow\\s+started\\s+trace_id=${traceId}`) })
       .first();
     await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     const box = await textRect(row, traceId, 'the trace ID to be laid out in the terminal');
@@ -140,9 +152,9 @@ describe('Detection: trace IDs come alive wherever they appear (Playwright)', fu
     }
     const tab = page.locator('.tabs-container .tab', { hasText: traceId.slice(0, 8) });
     await tab.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    const { rows, doc } = await waitForTraceRows(page, 6);
+    const { rows, doc } = await waitForTraceRows(page, spanCount);
     await doc.locator('.tl-name', { hasText: 'node.DataFetchNode' }).first().waitFor({ timeout: UI_TIMEOUT });
-    assert.equal(await rows.count(), 6, 'the panel shows the six spans');
+    assert.equal(await rows.count(), spanCount, `the panel shows the ${spanCount} spans`);
     assert.deepEqual(await host('openTraceIds'), [traceId]);
     // The click put the trace at the top of Recent Traces.
     await waitUntil('Recent Traces to list the trace from the click', async () => {
@@ -153,8 +165,9 @@ describe('Detection: trace IDs come alive wherever they appear (Playwright)', fu
   });
 
   it('3b. Recent Traces says the trace clicked in the terminal came from the terminal', async function () {
-    // Follows scenario 3: the trace a8e00f77… was just opened with a terminal link.
-    const { page, traceId } = e2e;
+    // Follows scenario 3: the demo workflow was just opened with a terminal link.
+    const { page } = e2e;
+    const traceId = e2e.demo.workflowTraceId;
     const [top] = await host('recentTraces');
     assert.equal(top?.traceId, traceId, 'scenario 3 opened the trace from the terminal');
     // On screen: the item's tooltip says where the ID was seen.
@@ -167,13 +180,33 @@ describe('Detection: trace IDs come alive wherever they appear (Playwright)', fu
   });
 
   it('4. a trace ID a debugged program prints shows up in Recent Traces', async function () {
-    const { page, bigTraceId } = e2e;
+    const { page } = e2e;
+    // The demo's batch: the launch configuration asks which ID printer.js logs.
+    const bigTraceId = e2e.demo.batchTraceId;
     await resetWorkbench();
     const since = Date.now();
     const sessionsBefore = (await host('debugSessions')).length;
     await focusWorkbench(page);
-    // .vscode/launch.json: a `node` launch of printer.js with the built-in JavaScript debugger.
-    await runFromPalette(page, 'Debug: Start Debugging');
+    // .vscode/launch.json: a `node` launch of printer.js with the built-in JavaScript debugger,
+    // which first asks for the trace ID (a promptString input).
+    const widget = page.locator('.quick-input-widget');
+    await page.keyboard.press('F1');
+    await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await page.keyboard.type('Debug: Start Debugging');
+    await widget
+      .locator('.monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: /^Debug: Start Debugging$/ }) })
+      .first()
+      .click();
+    await waitUntil(
+      'the launch configuration to ask for the trace ID',
+      async () =>
+        (await widget.isVisible()) && (await widget.innerText()).includes('Trace ID for printer.js to log'),
+      { timeoutMs: UI_TIMEOUT },
+    );
+    await page.keyboard.type(bigTraceId);
+    await page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
     // The Debug Console opens by itself on the window's first session only, and the in-host
     // suite has debugged programs before (host-tests/local.js): open it as a person would.
     await command('workbench.debug.action.focusRepl');

@@ -1,7 +1,9 @@
 // A trace panel survives "Developer: Reload Window": the webview keeps { subject, traceId,
 // selectSpanId } with setState, and the panel serializer (TracePanels.serializer()) fetches the
 // trace again and selects the span. Loaded by run.mjs LAST (its number is the highest): the reload
-// restarts the workbench and the extension host.
+// restarts the workbench and the extension host. The trace is the team's workflow (e2e.team): it
+// is still there after 60-local cleared the local store, and the new extension host, whose caches
+// are empty, can only show it by fetching it again from the configured backend.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { command, e2e, host, reconnectHost, screenshot, waitUntil } from '../context.mjs';
@@ -11,13 +13,12 @@ import {
   resetWorkbench,
   rowNamed,
   runFromPalette,
+  teamTraceFacts,
   waitForTraceRows,
 } from '../workbench.mjs';
 
 /* global describe, it, afterEach, MessagePort */
 
-const GET_SPAN_ID = '88e12c98928f2acd';
-const GET_URL = 'https://api.partner.example/v2/invoices?since=2026-11-01';
 const RELOAD_TIMEOUT = 120000;
 
 /** The value the detail pane shows for attribute `key` (in its Attributes section). */
@@ -53,8 +54,9 @@ async function recordSavedState(page) {
   return () => frame.evaluate(() => window.__tlSavedStates.map((s) => JSON.parse(s)));
 }
 
-function traceRequests(traceId) {
-  return e2e.tempo.requests.filter((r) => r.path.toLowerCase().includes(traceId)).length;
+/** The backend the panel header names as where the trace came from. */
+function headerBackend(doc) {
+  return doc.locator('#tl-header [data-testid="backend"]').innerText();
 }
 
 describe('Window reload (Playwright)', function () {
@@ -67,9 +69,17 @@ describe('Window reload (Playwright)', function () {
   });
 
   it('9. after Developer: Reload Window the panel is back with GET selected', async function () {
-    const { page, traceId } = e2e;
+    const { page } = e2e;
+    const traceId = e2e.team.workflowTraceId;
+    const facts = await teamTraceFacts(traceId);
+    // The first GET in the waterfall: the partner call for the first page, the one that waited.
+    const get = facts.spans.filter((s) => s.name === 'GET').sort((a, b) => Number(a.startNs - b.startNs))[0];
+    assert.ok(get && get.attributes['url.full'], 'the team workflow has the partner GET');
+    const GET_SPAN_ID = get.spanId;
+    const GET_URL = get.attributes['url.full'];
     await resetWorkbench();
-    const { doc } = await openTracePanel(page, traceId, 6);
+    const { doc } = await openTracePanel(page, traceId, facts.spanCount);
+    assert.match(await headerBackend(doc), /Tempo/, 'the configured backend answered');
     const savedStates = await recordSavedState(page);
 
     // Select GET with a click on its row, as a person does.
@@ -87,7 +97,6 @@ describe('Window reload (Playwright)', function () {
     );
     assert.equal(saved.traceId, traceId);
     assert.deepEqual(saved.subject, { kind: 'trace', traceId }, 'the serializer reopens the subject');
-    const fetchesBefore = traceRequests(traceId);
 
     // The new extension host writes the control file again; remove the old one so the wait below
     // cannot find the old host's port.
@@ -109,6 +118,7 @@ describe('Window reload (Playwright)', function () {
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: RELOAD_TIMEOUT });
     await page
       .locator('.explorer-folders-view .monaco-list-row', { hasText: 'app.log' })
+      .first()
       .waitFor({ state: 'visible', timeout: RELOAD_TIMEOUT });
     await reconnectHost(RELOAD_TIMEOUT);
     console.log(`      control channel: ${oldControlUrl} → ${e2e.controlUrl}`);
@@ -121,9 +131,15 @@ describe('Window reload (Playwright)', function () {
       async () => (await host('openTraceIds')).includes(traceId),
       { timeoutMs: UI_TIMEOUT },
     );
-    const { doc: restored } = await waitForTraceRows(page, 6);
-    assert.equal(await restored.locator('.tl-row:not([hidden])').count(), 6, 'six rows');
-    assert.ok(traceRequests(traceId) > fetchesBefore, 'the trace was fetched again from Tempo');
+    // The new host's caches are empty: these rows were fetched again, from the configured backend
+    // (the local store never held this trace, and 60-local has cleared it besides).
+    const { doc: restored } = await waitForTraceRows(page, facts.spanCount);
+    assert.equal(
+      await restored.locator('.tl-row:not([hidden])').count(),
+      facts.spanCount,
+      `${facts.spanCount} rows`,
+    );
+    assert.match(await headerBackend(restored), /Tempo/, 'fetched again from the configured backend');
 
     const restoredGet = rowNamed(restored, 'GET');
     await waitUntil(
