@@ -201,3 +201,104 @@ export function teamTraceFacts(traceId) {
 
 /** A duration as Trace Lens prints it ("4.37 s", "810 ms"): see host-tests/traceFacts.js. */
 export { durationText };
+// ---------------------------------------------------------------------------------------------
+// What a Tempo-API server (the extension's local store, the team backend) holds, asked directly:
+// the expectations of a scenario on real telemetry come from the server, never from a recording.
+
+/** The Tempo HTTP API of the extension's own receiver: the local store. */
+export function localStoreUrl() {
+  return `http://127.0.0.1:${e2e.receiverPorts.query}`;
+}
+
+/** A span or trace ID as lowercase hex (Tempo's JSON sends them base64, search sends hex). */
+function hexId(id, bytes) {
+  if (new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(id)) return id.toLowerCase();
+  return Buffer.from(id, 'base64')
+    .toString('hex')
+    .padStart(bytes * 2, '0');
+}
+
+/** An OTLP JSON attribute value as a plain value. */
+function attrValue(v) {
+  if (!v) return undefined;
+  if ('stringValue' in v) return v.stringValue;
+  if ('intValue' in v) return Number(v.intValue);
+  if ('doubleValue' in v) return Number(v.doubleValue);
+  if ('boolValue' in v) return v.boolValue;
+  return undefined;
+}
+
+function attrMap(list) {
+  return Object.fromEntries((list ?? []).map((a) => [a.key, attrValue(a.value)]));
+}
+
+/**
+ * `traceId` as the server at `url` answers it (`/api/traces/<id>`): its spans, each
+ * `{ spanId, name, service, durationNs, attributes, events: [{ name, attributes }] }`.
+ */
+export async function serverTrace(url, traceId) {
+  const res = await fetch(`${url}/api/traces/${traceId}`, { signal: AbortSignal.timeout(30000) });
+  assert.equal(res.status, 200, `${url} has trace ${traceId}`);
+  const body = await res.json();
+  const spans = [];
+  for (const batch of body.batches ?? body.resourceSpans ?? []) {
+    const service = attrMap(batch.resource?.attributes)['service.name'] ?? '';
+    for (const scope of batch.scopeSpans ?? batch.instrumentationLibrarySpans ?? []) {
+      for (const s of scope.spans ?? []) {
+        spans.push({
+          spanId: hexId(s.spanId, 8),
+          name: s.name,
+          service,
+          durationNs: Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)),
+          attributes: attrMap(s.attributes),
+          events: (s.events ?? []).map((e) => ({ name: e.name, attributes: attrMap(e.attributes) })),
+        });
+      }
+    }
+  }
+  return spans;
+}
+
+/** The one span named `name` of `spans` (fails when there is none or more than one). */
+export function spanNamed(spans, name) {
+  const found = spans.filter((s) => s.name === name);
+  assert.equal(found.length, 1, `one span named ${name}: ${found.length}`);
+  return found[0];
+}
+
+/**
+ * `/api/search` on the server at `url` for TraceQL `q` over the last `seconds`, as the extension
+ * asks it (limit, 3 spans per span set): `{ traces: [...] }` with hex trace and span IDs.
+ */
+export async function serverSearch(url, q, { seconds, limit = 100 } = {}) {
+  const end = Math.floor(Date.now() / 1000) + 1;
+  const params = new URLSearchParams({ q, start: String(end - seconds), end: String(end) });
+  params.set('limit', String(limit));
+  params.set('spss', '3');
+  const res = await fetch(`${url}/api/search?${params}`, { signal: AbortSignal.timeout(30000) });
+  assert.equal(res.status, 200, `${url} searched ${q}`);
+  const body = await res.json();
+  for (const t of body.traces ?? []) t.traceID = hexId(t.traceID, 16);
+  return body;
+}
+
+/** Milliseconds of a duration as the extension writes it ("4.3 s", "17.7 ms", "650 µs"). */
+export function shownMs(text) {
+  const m = /([\d.,]+)\s*(µs|ms|s|min|h)\b/.exec(text);
+  assert.ok(m, `a duration in "${text}"`);
+  const n = Number(m[1].replace(/,/g, ''));
+  return n * { µs: 1e-3, ms: 1, s: 1000, min: 60000, h: 3600000 }[m[2]];
+}
+
+/**
+ * Whether a shown duration is `actualMs` rounded to the digits it shows ("4.3 s" is 4.25 to
+ * 4.35 s): the figure came from this span, not a neighbour's.
+ */
+export function sameDuration(text, actualMs) {
+  const m = /([\d.,]+)\s*(µs|ms|s|min|h)\b/.exec(text);
+  if (!m) return false;
+  const scale = { µs: 1e-3, ms: 1, s: 1000, min: 60000, h: 3600000 }[m[2]];
+  const decimals = m[1].includes('.') ? m[1].split('.')[1].length : 0;
+  const half = (0.5 * scale) / 10 ** decimals;
+  return Math.abs(shownMs(text) - actualMs) <= half * 1.001;
+}
