@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SpanBatch, type LogBatch } from '../otlp/batch';
 import { scanLogs, scanTraces } from '../otlp/scan';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { checkpointParts, loadCheckpoint } from './checkpoint';
 import { WriterLock, type LockInfo, type LockOptions } from './lock';
 import { SegmentIndex } from './segmentIndex';
 import {
@@ -417,7 +417,7 @@ export class TraceStore extends StoreFiles {
     try {
       const fd = fs.openSync(tmp, 'w');
       try {
-        fs.writeSync(fd, saveCheckpoint(seg.index));
+        writeAllSync(fd, checkpointParts(seg.index));
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
@@ -719,6 +719,21 @@ export class TraceStore extends StoreFiles {
     }
     this.closeFiles();
     this.lock.release();
+  }
+}
+
+/** Writes `buffers` one after another at the file's position, however many calls that takes. */
+function writeAllSync(fd: number, buffers: Uint8Array[]): void {
+  let total = 0;
+  for (const b of buffers) total += b.length;
+  let written = 0;
+  let pending = buffers;
+  while (written < total) {
+    // At most IOV_MAX (1024 on Linux) buffers per call.
+    const n = fs.writevSync(fd, pending.slice(0, 1024) as NodeJS.ArrayBufferView[]);
+    if (n <= 0) throw new Error('the checkpoint file accepted no bytes');
+    written += n;
+    pending = skipBytes(buffers, written);
   }
 }
 
