@@ -405,9 +405,23 @@ export class TraceStore extends StoreFiles {
       fs.writeSync(fd, segmentHeader(this.now()), 0, SEGMENT_HEADER, 0);
       const index = new SegmentIndex();
       index.coveredBytes = SEGMENT_HEADER;
+      this.presize(index);
       this.writeFd = fd;
       this.segs.push({ seq: s, path, fd: fs.openSync(path, 'r'), index, size: SEGMENT_HEADER });
       return;
+    }
+  }
+
+  /**
+   * Reserves the columns of a new active segment: as many as the segment before it filled, or
+   * for a first segment an estimate from the segment size (SDK spans take 100 to 300 bytes).
+   */
+  private presize(index: SegmentIndex): void {
+    const prev = this.segs[this.segs.length - 1]?.index;
+    if (prev && prev.spanCount > 0) index.presize(prev.spanCount, prev.attrs.key.length, prev.traceCount);
+    else {
+      const spans = Math.floor(this.segmentBytes / 128);
+      index.presize(spans, 2 * spans, spans >> 2);
     }
   }
 
