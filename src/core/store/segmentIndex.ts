@@ -393,9 +393,27 @@ export class SegmentIndex {
     // one call per batch instead of one per span.
     const attrBase = this.attrs.type.length;
     this.attrs.add(b.attrs, 0, b.attrs.length, body, base, strings);
+    // Spans of one trace mostly come one after another: the previous span's trace is checked
+    // before the hash table.
+    let lastTrace = NONE;
+    let la = 0;
+    let lb = 0;
+    let lc = 0;
+    let ld = 0;
     for (let i = 0; i < n; i++) {
       const s = first + i;
-      const t = this.traceOf(tw[4 * i]!, tw[4 * i + 1]!, tw[4 * i + 2]!, tw[4 * i + 3]!);
+      const a = tw[4 * i]!;
+      const bw = tw[4 * i + 1]!;
+      const c = tw[4 * i + 2]!;
+      const d = tw[4 * i + 3]!;
+      if (lastTrace < 0 || a !== la || bw !== lb || c !== lc || d !== ld) {
+        lastTrace = this.traceOf(a, bw, c, d);
+        la = a;
+        lb = bw;
+        lc = c;
+        ld = d;
+      }
+      const t = lastTrace;
       spanTrace[s] = t;
       spanHi[s] = bSpanHi[i]!;
       spanLo[s] = bSpanLo[i]!;
