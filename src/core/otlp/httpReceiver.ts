@@ -46,33 +46,33 @@ export const GRPC = {
   unavailable: 14,
 } as const;
 
-/** The export response: empty, or with a partial success. */
+/** The export response of a request whose items were all kept: the same bytes every time. */
+const ACCEPTED_PROTO = new Uint8Array(0);
+const ACCEPTED_JSON = new TextEncoder().encode('{}');
+
+/** The export response: empty, or with a partial success. The bytes are shared: do not change them. */
 export function exportResponse(
   kind: 'traces' | 'logs',
   rejected: number,
   message: string,
   json: boolean,
 ): Uint8Array {
+  if (rejected <= 0) return json ? ACCEPTED_JSON : ACCEPTED_PROTO;
   if (json) {
-    const body =
-      rejected > 0
-        ? {
-            partialSuccess: {
-              [kind === 'traces' ? 'rejectedSpans' : 'rejectedLogRecords']: String(rejected),
-              errorMessage: message,
-            },
-          }
-        : {};
+    const body = {
+      partialSuccess: {
+        [kind === 'traces' ? 'rejectedSpans' : 'rejectedLogRecords']: String(rejected),
+        errorMessage: message,
+      },
+    };
     return new TextEncoder().encode(JSON.stringify(body));
   }
   const w = new ProtoWriter(64 + message.length * 3);
-  if (rejected > 0) {
-    w.begin(1);
-    w.tag(1, 0);
-    w.uint32(rejected);
-    w.string(2, message);
-    w.end();
-  }
+  w.begin(1);
+  w.tag(1, 0);
+  w.uint32(rejected);
+  w.string(2, message);
+  w.end();
   return w.finish();
 }
 
@@ -243,24 +243,24 @@ export function otlpHttpHandler(
   };
 
   return (req, res) => {
-    const path = (req.url ?? '').split('?')[0];
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
     const kind = path === '/v1/traces' ? 'traces' : path === '/v1/logs' ? 'logs' : undefined;
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const json = type === 'application/json';
+    const proto = type === 'application/x-protobuf' || type === 'application/protobuf';
     const send = (status: number, body: Uint8Array, headers: Record<string, string> = {}): void => {
       if (res.headersSent) return;
       res.writeHead(status, {
-        'Content-Type':
-          json || !['application/x-protobuf', 'application/protobuf'].includes(type)
-            ? 'application/json'
-            : 'application/x-protobuf',
+        'Content-Type': proto ? 'application/x-protobuf' : 'application/json',
         'Content-Length': String(body.length),
         ...headers,
       });
       res.end(body);
     };
     const fail = (f: HttpFailure): void => {
-      const asJson = json || !['application/x-protobuf', 'application/protobuf'].includes(type);
+      const asJson = !proto;
       const headers: Record<string, string> = {};
       if (f.retryAfter !== undefined) headers['Retry-After'] = String(f.retryAfter);
       if (f.status === 413) headers['Connection'] = 'close';
@@ -284,7 +284,7 @@ export function otlpHttpHandler(
         );
       if (req.method !== 'POST')
         throw new HttpFailure(405, GRPC.unimplemented, `${req.method} is not allowed: OTLP/HTTP uses POST`);
-      if (!json && type !== 'application/x-protobuf' && type !== 'application/protobuf')
+      if (!json && !proto)
         throw new HttpFailure(
           415,
           GRPC.invalidArgument,
@@ -315,9 +315,9 @@ export function otlpHttpHandler(
             reuse = undefined;
           }
         }
-        let proto: Uint8Array;
+        let request: Uint8Array;
         try {
-          proto = json
+          request = json
             ? jsonToProto(
                 kind === 'traces' ? 'ExportTraceServiceRequest' : 'ExportLogsServiceRequest',
                 parseJsonBody(body.toString('utf8')),
@@ -329,7 +329,7 @@ export function otlpHttpHandler(
           throw err;
         }
         try {
-          result = await sink.append(kind, proto);
+          result = await sink.append(kind, request);
         } catch (err) {
           if (err instanceof OtlpDecodeError) throw new HttpFailure(400, GRPC.invalidArgument, err.message);
           const busy = busyInfo(err);

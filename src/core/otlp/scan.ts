@@ -63,6 +63,35 @@ function word(buf: Uint8Array, p: number): number {
   return ((buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!) >>> 0;
 }
 
+/**
+ * The tag at the reader's position: one byte for fields 1 to 15, read here without a call (the
+ * scan reads a dozen tags per span); anything longer goes through the reader.
+ */
+function tagAt(r: ProtoReader, buf: Uint8Array): number {
+  const b = buf[r.pos]!;
+  if (b < 0x80) {
+    r.pos++;
+    return b;
+  }
+  return r.uint32();
+}
+
+/**
+ * `r.bytesEnd(limit)` with a one-byte length read here (IDs, names, short attributes); longer
+ * lengths, and lengths that run past `limit` (which throw), go through the reader.
+ */
+function fieldEnd(r: ProtoReader, buf: Uint8Array, limit: number): number {
+  const b = buf[r.pos]!;
+  if (b < 0x80) {
+    const e = r.pos + 1 + b;
+    if (e <= limit) {
+      r.pos++;
+      return e;
+    }
+  }
+  return r.bytesEnd(limit);
+}
+
 /** Wraps the reader's damage error in the receiver's error type. */
 function damaged(what: string, err: unknown): OtlpDecodeError {
   if (err instanceof OtlpDecodeError) return err;
@@ -231,19 +260,20 @@ abstract class Scanner {
    */
   protected attribute(list: AttrList, start: number, end: number): number {
     const r = this.r;
+    const buf = this.buf;
     let keyOff = -1;
     let keyEnd = -1;
     let valStart = -1;
     let valEnd = -1;
     r.pos = start;
     while (r.pos < end) {
-      const tag = r.uint32();
+      const tag = tagAt(r, buf);
       if (tag === 0x0a) {
-        keyEnd = r.bytesEnd(end);
+        keyEnd = fieldEnd(r, buf, end);
         keyOff = r.pos;
         r.pos = keyEnd;
       } else if (tag === 0x12) {
-        valEnd = r.bytesEnd(end);
+        valEnd = fieldEnd(r, buf, end);
         valStart = r.pos;
         r.pos = valEnd;
       } else if (tag >>> 3 === 1 || tag >>> 3 === 2) throw this.wrongWire('KeyValue', tag);
@@ -260,10 +290,10 @@ abstract class Scanner {
     if (valStart >= 0) {
       r.pos = valStart;
       while (r.pos < valEnd) {
-        const tag = r.uint32();
+        const tag = tagAt(r, buf);
         switch (tag) {
           case 0x0a: {
-            const e = r.bytesEnd(valEnd);
+            const e = fieldEnd(r, buf, valEnd);
             type = ATTR_STR;
             vOff = r.pos;
             vLen = e - r.pos;
@@ -286,7 +316,7 @@ abstract class Scanner {
             break;
           case 0x2a:
           case 0x32: {
-            const e = r.bytesEnd(valEnd);
+            const e = fieldEnd(r, buf, valEnd);
             validate(r, tag === 0x2a ? 'ArrayValue' : 'KeyValueList', r.pos, e, 4);
             type = ATTR_OTHER;
             r.pos = e;
@@ -294,7 +324,7 @@ abstract class Scanner {
           }
           case 0x3a:
             type = ATTR_OTHER;
-            r.pos = r.bytesEnd(valEnd);
+            r.pos = fieldEnd(r, buf, valEnd);
             break;
           default:
             if (expectedWire(ANY_VALUE_WIRES, tag >>> 3) >= 0) throw this.wrongWire('AnyValue', tag);
@@ -372,30 +402,30 @@ class TraceScanner extends Scanner {
     const attrsBefore = b.attrs.length;
     r.pos = start;
     while (r.pos < end) {
-      const tag = r.uint32();
+      const tag = tagAt(r, buf);
       switch (tag) {
         case 0x0a: {
-          const e = r.bytesEnd(end);
+          const e = fieldEnd(r, buf, end);
           traceOff = r.pos;
           traceLen = e - r.pos;
           r.pos = e;
           break;
         }
         case 0x12: {
-          const e = r.bytesEnd(end);
+          const e = fieldEnd(r, buf, end);
           spanOff = r.pos;
           spanLen = e - r.pos;
           r.pos = e;
           break;
         }
         case 0x22: {
-          const e = r.bytesEnd(end);
+          const e = fieldEnd(r, buf, end);
           if (e > r.pos && !allZero(buf, r.pos, e)) flags |= SPAN_HAS_PARENT;
           r.pos = e;
           break;
         }
         case 0x2a: {
-          const e = r.bytesEnd(end);
+          const e = fieldEnd(r, buf, end);
           nameOff = r.pos;
           nameLen = e - r.pos;
           r.pos = e;
@@ -416,7 +446,7 @@ class TraceScanner extends Scanner {
           eHi = r.hi;
           break;
         case 0x4a: {
-          const e = r.bytesEnd(end);
+          const e = fieldEnd(r, buf, end);
           const keyEnd = this.attribute(b.attrs, r.pos, e);
           if (keyEnd >= 0 && !(flags & SPAN_HAS_CODE)) {
             const k = b.attrs.length - 1;
@@ -427,25 +457,25 @@ class TraceScanner extends Scanner {
           break;
         }
         case 0x5a: {
-          const e = r.bytesEnd(end);
+          const e = fieldEnd(r, buf, end);
           flags |= this.event(r.pos, e);
           r.pos = e;
           break;
         }
         case 0x6a: {
-          const e = r.bytesEnd(end);
+          const e = fieldEnd(r, buf, end);
           validate(r, 'Link', r.pos, e, 2);
           r.pos = e;
           break;
         }
         case 0x7a: {
-          const e = r.bytesEnd(end);
+          const e = fieldEnd(r, buf, end);
           status = this.status(r.pos, e);
           r.pos = e;
           break;
         }
         case 0x1a:
-          r.pos = r.bytesEnd(end);
+          r.pos = fieldEnd(r, buf, end);
           break;
         default:
           {

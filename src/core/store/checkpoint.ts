@@ -32,8 +32,13 @@ function viewOf(code: number, buffer: ArrayBufferLike, at: number, byteLength: n
   return new Float64Array(buffer, at, byteLength / 8);
 }
 
-/** Serialises a segment index. */
-export function saveCheckpoint(index: SegmentIndex): Uint8Array {
+/**
+ * A segment index serialised as a list of byte ranges: small headers made here and views on the
+ * index's own columns, which a writer hands to `writev` as they are. Copying a sealed segment's
+ * columns (tens of MB) into one new buffer first cost the receiver more than the write: fresh
+ * memory is paid for page by page on first touch.
+ */
+export function checkpointParts(index: SegmentIndex): Uint8Array[] {
   const sections: [string, Typed][] = index.columns().map(([name, g]) => [name, g.view()]);
   const { pool, ends, table } = index.strings.save();
   sections.push(
@@ -42,24 +47,45 @@ export function saveCheckpoint(index: SegmentIndex): Uint8Array {
     ['strings.table', table],
     ['scalars', index.scalars()],
   );
-  let size = 8 + 4;
-  for (const [name, a] of sections) size = Math.ceil((size + 1 + name.length + 1 + 4) / 8) * 8 + a.byteLength;
-  size += 4;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  out.set(new TextEncoder().encode(MAGIC), 0);
-  view.setUint32(8, sections.length, true);
-  let p = 12;
+  const parts: Uint8Array[] = [];
+  const head = new Uint8Array(12);
+  head.set(new TextEncoder().encode(MAGIC), 0);
+  new DataView(head.buffer).setUint32(8, sections.length, true);
+  parts.push(head);
+  let crc = crc32(head);
+  let p = head.length;
   for (const [name, a] of sections) {
-    out[p++] = name.length;
-    for (let i = 0; i < name.length; i++) out[p++] = name.charCodeAt(i);
-    out[p++] = typeCode(a);
-    view.setUint32(p, a.byteLength, true);
-    p = Math.ceil((p + 4) / 8) * 8;
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), p);
+    // Name, type and length, padded so that the data starts at a multiple of 8 in the file.
+    const start = p;
+    p = Math.ceil((p + 1 + name.length + 1 + 4) / 8) * 8;
+    const h = new Uint8Array(p - start);
+    let q = 0;
+    h[q++] = name.length;
+    for (let i = 0; i < name.length; i++) h[q++] = name.charCodeAt(i);
+    h[q++] = typeCode(a);
+    new DataView(h.buffer).setUint32(q, a.byteLength, true);
+    const data = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    parts.push(h, data);
+    crc = crc32(data, crc32(h, crc));
     p += a.byteLength;
   }
-  view.setUint32(p, crc32(out.subarray(0, p)), true);
+  const tail = new Uint8Array(4);
+  new DataView(tail.buffer).setUint32(0, crc, true);
+  parts.push(tail);
+  return parts;
+}
+
+/** Serialises a segment index into one buffer (what `checkpointParts` writes, joined). */
+export function saveCheckpoint(index: SegmentIndex): Uint8Array {
+  const parts = checkpointParts(index);
+  let size = 0;
+  for (const b of parts) size += b.length;
+  const out = new Uint8Array(size);
+  let p = 0;
+  for (const b of parts) {
+    out.set(b, p);
+    p += b.length;
+  }
   return out;
 }
 

@@ -288,6 +288,44 @@ export class SegmentIndex {
     this.traceTable = table;
   }
 
+  /**
+   * Makes room for about `spans` spans with `attrs` attributes in `traces` traces, so that an
+   * active segment fills its columns without regrowing them: each doubling copied the columns
+   * into new memory (twice the final size in all, page faults and external memory that made V8
+   * collect more often). Room that is never written costs address space, not memory.
+   */
+  presize(spans: number, attrs: number, traces: number): void {
+    for (const c of [
+      this.spanTrace,
+      this.spanHi,
+      this.spanLo,
+      this.startHi,
+      this.startLo,
+      this.name,
+      this.service,
+      this.scope,
+      this.off,
+      this.len,
+      this.attrEnd,
+    ])
+      c.reserve(spans);
+    this.duration.reserve(spans);
+    this.kind.reserve(spans);
+    this.status.reserve(spans);
+    this.flags.reserve(spans);
+    this.nextSpan.reserve(spans);
+    this.attrs.key.reserve(attrs);
+    this.attrs.type.reserve(attrs);
+    this.attrs.val.reserve(attrs);
+    this.traceWords.reserve(4 * traces);
+    for (const c of [this.traceFirstSpan, this.traceLastSpan, this.traceFirstLog, this.traceLastLog])
+      c.reserve(traces);
+    this.traceSpanCount.reserve(traces);
+    let size = this.traceTable.length;
+    while (size < traces * 2) size <<= 1;
+    if (size > this.traceTable.length) this.rehash(size);
+  }
+
   /** Adds the spans of a scanned batch whose body starts at byte `base` of the segment. */
   addSpans(b: SpanBatch, body: Uint8Array, base: number, receivedMs: number): void {
     const strings = this.strings;
@@ -355,9 +393,27 @@ export class SegmentIndex {
     // one call per batch instead of one per span.
     const attrBase = this.attrs.type.length;
     this.attrs.add(b.attrs, 0, b.attrs.length, body, base, strings);
+    // Spans of one trace mostly come one after another: the previous span's trace is checked
+    // before the hash table.
+    let lastTrace = NONE;
+    let la = 0;
+    let lb = 0;
+    let lc = 0;
+    let ld = 0;
     for (let i = 0; i < n; i++) {
       const s = first + i;
-      const t = this.traceOf(tw[4 * i]!, tw[4 * i + 1]!, tw[4 * i + 2]!, tw[4 * i + 3]!);
+      const a = tw[4 * i]!;
+      const bw = tw[4 * i + 1]!;
+      const c = tw[4 * i + 2]!;
+      const d = tw[4 * i + 3]!;
+      if (lastTrace < 0 || a !== la || bw !== lb || c !== lc || d !== ld) {
+        lastTrace = this.traceOf(a, bw, c, d);
+        la = a;
+        lb = bw;
+        lc = c;
+        ld = d;
+      }
+      const t = lastTrace;
       spanTrace[s] = t;
       spanHi[s] = bSpanHi[i]!;
       spanLo[s] = bSpanLo[i]!;
@@ -431,10 +487,10 @@ export class SegmentIndex {
     if (ms > this.lastReceivedMs) this.lastReceivedMs = ms;
   }
 
-  /** Bytes the index holds in memory (approximately). */
+  /** Bytes the index holds in memory (approximately: room reserved but not written is not counted). */
   get byteLength(): number {
     let n = this.strings.byteLength + this.traceTable.length * 4;
-    for (const [, g] of this.columns()) n += g.data.byteLength;
+    for (const [, g] of this.columns()) n += g.length * g.data.BYTES_PER_ELEMENT;
     return n;
   }
 
@@ -496,10 +552,14 @@ export class SegmentIndex {
     ];
   }
 
-  /** Trims every column to its length (after sealing: a sealed segment never grows). */
+  /**
+   * Trims the columns with much unused room to their length (after sealing: a sealed segment
+   * never grows). A little room is left: never written, it takes address space but no memory,
+   * and trimming copies the column into new memory.
+   */
   compact(): void {
     for (const [, g] of this.columns())
-      if (g.data.length > g.length) g.data = g.data.slice(0, g.length) as typeof g.data;
+      if (g.data.length - g.length > g.data.length >> 2) g.data = g.data.slice(0, g.length) as typeof g.data;
   }
 
   /** Scalars saved with the columns. */

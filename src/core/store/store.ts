@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SpanBatch, type LogBatch } from '../otlp/batch';
 import { scanLogs, scanTraces } from '../otlp/scan';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { checkpointParts, loadCheckpoint } from './checkpoint';
 import { WriterLock, type LockInfo, type LockOptions } from './lock';
 import { SegmentIndex } from './segmentIndex';
 import {
@@ -405,9 +405,23 @@ export class TraceStore extends StoreFiles {
       fs.writeSync(fd, segmentHeader(this.now()), 0, SEGMENT_HEADER, 0);
       const index = new SegmentIndex();
       index.coveredBytes = SEGMENT_HEADER;
+      this.presize(index);
       this.writeFd = fd;
       this.segs.push({ seq: s, path, fd: fs.openSync(path, 'r'), index, size: SEGMENT_HEADER });
       return;
+    }
+  }
+
+  /**
+   * Reserves the columns of a new active segment: as many as the segment before it filled, or
+   * for a first segment an estimate from the segment size (SDK spans take 100 to 300 bytes).
+   */
+  private presize(index: SegmentIndex): void {
+    const prev = this.segs[this.segs.length - 1]?.index;
+    if (prev && prev.spanCount > 0) index.presize(prev.spanCount, prev.attrs.key.length, prev.traceCount);
+    else {
+      const spans = Math.floor(this.segmentBytes / 128);
+      index.presize(spans, 2 * spans, spans >> 2);
     }
   }
 
@@ -417,7 +431,7 @@ export class TraceStore extends StoreFiles {
     try {
       const fd = fs.openSync(tmp, 'w');
       try {
-        fs.writeSync(fd, saveCheckpoint(seg.index));
+        writeAllSync(fd, checkpointParts(seg.index));
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
@@ -719,6 +733,21 @@ export class TraceStore extends StoreFiles {
     }
     this.closeFiles();
     this.lock.release();
+  }
+}
+
+/** Writes `buffers` one after another at the file's position, however many calls that takes. */
+function writeAllSync(fd: number, buffers: Uint8Array[]): void {
+  let total = 0;
+  for (const b of buffers) total += b.length;
+  let written = 0;
+  let pending = buffers;
+  while (written < total) {
+    // At most IOV_MAX (1024 on Linux) buffers per call.
+    const n = fs.writevSync(fd, pending.slice(0, 1024) as NodeJS.ArrayBufferView[]);
+    if (n <= 0) throw new Error('the checkpoint file accepted no bytes');
+    written += n;
+    pending = skipBytes(buffers, written);
   }
 }
 

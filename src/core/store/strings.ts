@@ -85,8 +85,33 @@ export class StringPool {
     }
   }
 
+  /**
+   * The string last interned per (length, first and last byte): attribute keys, span names and
+   * many values repeat span after span, and comparing with the one candidate is cheaper than
+   * hashing. A wrong guess costs a comparison that fails early.
+   */
+  private readonly recent = new Int32Array(256).fill(-1);
+
   /** The ID of `buf[start, end)`, adding it when new. */
   intern(buf: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    const slot = len > 0 ? (len * 31 + buf[start]! * 7 + buf[end - 1]!) & 255 : 0;
+    const guess = this.recent[slot]!;
+    if (guess >= 0) {
+      const s = this.startOf(guess);
+      if (this.ends.data[guess]! - s === len) {
+        const pool = this.pool.data;
+        let i = 0;
+        while (i < len && pool[s + i] === buf[start + i]) i++;
+        if (i === len) return guess;
+      }
+    }
+    const id = this.internHashed(buf, start, end);
+    this.recent[slot] = id;
+    return id;
+  }
+
+  private internHashed(buf: Uint8Array, start: number, end: number): number {
     const found = this.find(buf, start, end, hashBytes(buf, start, end));
     if (found >= 0) return found;
     const id = this.ends.length;
