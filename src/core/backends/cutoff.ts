@@ -6,6 +6,13 @@
  * passed, and do not keep the empty answer. Measured on 3.0.3: tempo-api.md §8.
  */
 
+/**
+ * The response header of a Tempo-compatible API that leaves nothing out (Trace Lens's own store,
+ * `trace-lens receive`): once a response carries it, the client expects no cut-off. Its value
+ * is the cut-off in milliseconds ("0").
+ */
+export const RECENT_CUTOFF_HEADER = 'x-recent-cutoff-ms';
+
 /** Tempo 3.0's default `query_end_cutoff`. */
 export const TEMPO_QUERY_END_CUTOFF_MS = 30_000;
 

@@ -19,6 +19,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
+import { RECENT_CUTOFF_HEADER } from '../backends/cutoff';
 import { hostOf } from '../otlp/httpReceiver';
 import { protoToJson } from '../otlp/toJson';
 import type { StoreData, StoreStats } from './store';
@@ -98,6 +99,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
     'Content-Type': 'application/json',
     'Content-Length': String(bytes.length),
     'Cache-Control': 'no-store',
+    // Unlike Tempo 3.0, this API leaves nothing recent out: a client need not wait and ask again.
+    [RECENT_CUTOFF_HEADER]: '0',
   });
   res.end(bytes);
 }
@@ -108,6 +111,8 @@ function send(res: ServerResponse, status: number, type: string, body: Uint8Arra
     'Content-Type': type,
     'Content-Length': String(bytes.length),
     'Cache-Control': 'no-store',
+    // Unlike Tempo 3.0, this API leaves nothing recent out: a client need not wait and ask again.
+    [RECENT_CUTOFF_HEADER]: '0',
   });
   res.end(bytes);
 }

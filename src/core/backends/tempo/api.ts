@@ -2,6 +2,7 @@
  * What the parts of the Tempo client share: the transport, the routes the server has shown it
  * has, and small helpers for running an operation and checking a response's shape.
  */
+import { RECENT_CUTOFF_HEADER } from '../cutoff';
 import { BackendError } from '../errors';
 import type { HttpResponse, HttpTransport, Operation } from '../http';
 import { checkRange } from '../ids';
@@ -18,9 +19,10 @@ export interface TempoApi {
   readonly format: 'proto' | 'json';
   /**
    * Set once the server showed which route it has, so later calls skip the fallback.
-   * `instantMetrics`: whether `/api/metrics/query` exists.
+   * `instantMetrics`: whether `/api/metrics/query` exists. `cutoffMs`: the cut-off the server
+   * declared in a response header (`RECENT_CUTOFF_HEADER`: Trace Lens's own store says 0).
    */
-  readonly routes: { trace?: Route; tags?: Route; instantMetrics?: boolean };
+  readonly routes: { trace?: Route; tags?: Route; instantMetrics?: boolean; cutoffMs?: number };
 }
 
 /** Runs `fn` as one operation with the transport's deadline and the caller's signal. */
@@ -37,8 +39,13 @@ export async function runOperation<T>(
   }
 }
 
-/** `value`, or a `bad-response` error when the normaliser did not recognise the body. */
-export function shaped<T>(res: HttpResponse, value: T | undefined, what: string): T {
+/**
+ * `value`, or a `bad-response` error when the normaliser did not recognise the body. Notes the
+ * cut-off the server declares, if it does.
+ */
+export function shaped<T>(api: TempoApi, res: HttpResponse, value: T | undefined, what: string): T {
+  const declared = Number(res.headers.get(RECENT_CUTOFF_HEADER) ?? NaN);
+  if (Number.isFinite(declared) && declared >= 0) api.routes.cutoffMs = declared;
   if (value === undefined) {
     throw new BackendError('bad-response', `${res.prefix}: the ${what} are not in the shape Tempo sends`, {
       status: res.status,

@@ -177,11 +177,12 @@ export class TempoClient implements TraceBackend {
    * How long this Tempo may leave recent data out of search, tag values and metrics: the
    * option when given; else Tempo 3.0's default, until the server shows a route that Tempo 3.0
    * has and it lacks (v1-only trace or tag routes, no instant metrics API): an older Tempo,
-   * which leaves nothing out.
+   * which leaves nothing out; or until it declares its cut-off (Trace Lens's store: none).
    */
   get recentCutoffMs(): number {
     if (this.cutoffMs !== undefined) return this.cutoffMs;
     const r = this.api.routes;
+    if (r.cutoffMs !== undefined) return r.cutoffMs;
     return r.trace === 'v1' || r.tags === 'v1' || r.instantMetrics === false ? 0 : TEMPO_QUERY_END_CUTOFF_MS;
   }
 

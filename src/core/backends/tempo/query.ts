@@ -145,7 +145,7 @@ export async function search(api: TempoApi, query: SearchQuery): Promise<SearchR
       query: { q, start, end, limit, spss: spss === 0 ? ALL_SPANS_PER_SET : spss },
       accept: 'application/json',
     });
-    return shaped(res, normalizeSearch(api.http.json(res)), 'search results');
+    return shaped(api, res, normalizeSearch(api.http.json(res)), 'search results');
   });
 }
 
@@ -167,12 +167,12 @@ export async function tags(
       });
       if (res.status !== 404) {
         api.routes.tags = 'v2';
-        return shaped(res, normalizeTags(api.http.json(res), 'v2', scope), 'tag names');
+        return shaped(api, res, normalizeTags(api.http.json(res), 'v2', scope), 'tag names');
       }
     }
     const res = await api.http.get(op, { path: '/api/search/tags', query, accept: 'application/json' });
     api.routes.tags = 'v1';
-    return shaped(res, normalizeTags(api.http.json(res), 'v1', scope), 'tag names');
+    return shaped(api, res, normalizeTags(api.http.json(res), 'v1', scope), 'tag names');
   });
 }
 
@@ -198,7 +198,7 @@ export async function tagValues(
       });
       if (res.status !== 404) {
         api.routes.tags = 'v2';
-        return shaped(res, normalizeTagValues(api.http.json(res), 'v2'), 'tag values');
+        return shaped(api, res, normalizeTagValues(api.http.json(res), 'v2'), 'tag values');
       }
     }
     const v1Tag = tag.replace(/^(resource|span|event|link|instrumentation)?\./, '');
@@ -208,7 +208,7 @@ export async function tagValues(
       accept: 'application/json',
     });
     api.routes.tags = 'v1';
-    return shaped(res, normalizeTagValues(api.http.json(res), 'v1'), 'tag values');
+    return shaped(api, res, normalizeTagValues(api.http.json(res), 'v1'), 'tag values');
   });
 }
 
@@ -235,7 +235,7 @@ export async function metricsQuery(api: TempoApi, query: MetricsInstantQuery): P
         { status: 404, url: res.url },
       );
     }
-    return shaped(res, normalizeMetricsInstant(api.http.json(res)), 'metrics');
+    return shaped(api, res, normalizeMetricsInstant(api.http.json(res)), 'metrics');
   });
 }
 
@@ -256,6 +256,6 @@ export async function metricsQueryRange(api: TempoApi, query: MetricsQuery): Pro
         { status: 404, url: res.url },
       );
     }
-    return shaped(res, normalizeMetrics(api.http.json(res)), 'metrics');
+    return shaped(api, res, normalizeMetrics(api.http.json(res)), 'metrics');
   });
 }
