@@ -38,8 +38,14 @@ function durationFact(wire: WireTrace, totalNs: number): HTMLElement {
   return f;
 }
 
-function fact(label: string, value: string, testId?: string, title?: string): HTMLElement {
-  return el('div', { class: 'tl-fact' }, [
+function fact(
+  label: string,
+  value: string,
+  testId?: string,
+  title?: string,
+  extraClass?: string,
+): HTMLElement {
+  return el('div', { class: extraClass ? `tl-fact ${extraClass}` : 'tl-fact' }, [
     el('span', { class: 'tl-fact-label', text: label }),
     el('span', {
       class: 'tl-fact-value',
@@ -48,6 +54,20 @@ function fact(label: string, value: string, testId?: string, title?: string): HT
       ...(testId ? { attrs: { 'data-testid': testId } } : {}),
     }),
   ]);
+}
+
+/** When the trace started: the date and the time, the date hidden beside the code (style.css). */
+function startedFact(startMs: number): HTMLElement {
+  const text = formatTimestamp(startMs);
+  const space = text.indexOf(' ');
+  const f = el('div', { class: 'tl-fact', title: text }, [
+    el('span', { class: 'tl-fact-label', text: S.started }),
+    el('span', { class: 'tl-fact-value', attrs: { 'data-testid': 'start-time' } }, [
+      el('span', { class: 'tl-start-date', text: space > 0 ? text.slice(0, space + 1) : '' }),
+      el('span', { text: space > 0 ? text.slice(space + 1) : text }),
+    ]),
+  ]);
+  return f;
 }
 
 /**
@@ -88,17 +108,18 @@ export function renderHeader(
   const copyBtn = iconButton('copy', S.copyTraceId, () => actions.copy(m.traceId));
   const traceId = el('div', { class: 'tl-trace-id-box' }, [
     el('span', { class: 'tl-fact-label', text: S.trace }),
-    el('code', { class: 'tl-trace-id', text: m.traceId }),
+    // Beside the code the ID is cut with an ellipsis (style.css); the title and Copy keep it whole.
+    el('code', { class: 'tl-trace-id', text: m.traceId, title: m.traceId }),
     copyBtn,
   ]);
   const errors = fact(S.errors, String(h.errorCount), 'error-count');
   if (h.errorCount > 0) errors.classList.add('tl-has-errors');
   const facts = el('div', { class: 'tl-facts' }, [
     traceId,
-    fact(S.started, formatTimestamp(m.traceStartMs), 'start-time'),
+    startedFact(m.traceStartMs),
     durationFact(wire, totalNs),
     fact(S.spans, String(spanCount), 'span-count'),
-    fact(S.services, String(h.serviceCount), 'service-count'),
+    fact(S.services, String(h.serviceCount), 'service-count', undefined, 'tl-fact-services'),
     errors,
     fact(S.backend, h.backendName, 'backend'),
   ]);

@@ -106,6 +106,22 @@ describe('webview: layout at any width', () => {
             );
             assert.equal(title, 'order-validation-service');
           }
+          // The header's facts take two lines beside the code, and the whole ID stays at hand.
+          const facts = await view.page.$$eval('#tl-header .tl-facts > *', (els) =>
+            els
+              .map((e) => e.getBoundingClientRect())
+              .filter((r) => r.width > 0)
+              .map((r) => Math.round(r.top)),
+          );
+          // Items of one line are baseline-aligned, so their tops differ by a few pixels.
+          const lines = facts
+            .sort((x, y) => x - y)
+            .filter((top, i, all) => i === 0 || top - all[i - 1]! > 8).length;
+          assert.ok(lines <= 2, `the header's facts take ${lines} lines at ${width} px`);
+          assert.equal(
+            await view.page.$eval('#tl-header .tl-trace-id', (c) => (c as HTMLElement).title),
+            '4bf92f3577b34da6a3ce929d0e0e4736',
+          );
           await view.screenshot(`layout-${width}-${theme}`);
           assert.deepEqual(view.consoleErrors, []);
         } finally {
