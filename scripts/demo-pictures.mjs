@@ -8,7 +8,7 @@
 //
 // Waits on conditions only; stops the demo (and everything it started) at the end.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitUntil } from '../test/e2e/context.mjs';
@@ -47,7 +47,8 @@ function startDemo() {
       out += c;
       const url = /Open:\s+(http:\/\/\S+)/.exec(out)?.[1];
       const workflow = /trace workflow\s+([0-9a-f]{32})/.exec(out)?.[1];
-      if (url && workflow) ok({ url, workflow });
+      const workspace = /^workspace: (.+)$/m.exec(out)?.[1];
+      if (url && workflow && workspace) ok({ url, workflow, workspace });
     });
     child.once('exit', (code) => fail(new Error(`demo.mjs exited (${code}) before it was ready`)));
   });
@@ -86,14 +87,42 @@ async function hoverPicture(page, workflow) {
   await page.keyboard.press('Escape');
 }
 
-async function panelPicture(page, workflow) {
+/**
+ * Go to Line (Ctrl+G) `line` in the focused editor; waits until `text` is on screen in it. The
+ * cursor goes between the two spaces after the level ("WARN  data-fetch"): on no word, so the
+ * editor highlights no other occurrence in the picture.
+ */
+async function revealLogLine(page, line, text) {
+  await page.keyboard.press('Control+G');
+  const widget = page.locator('.quick-input-widget');
+  await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await page.keyboard.type(`${line}:31`);
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  const editor = page.locator('.part.editor .monaco-editor').first();
+  const row = editor.locator('.view-line', { hasText: text }).first();
+  await waitUntil(`"${text}" (line ${line}) on screen`, async () => {
+    const [e, r] = await Promise.all([editor.boundingBox(), row.boundingBox().catch(() => null)]);
+    return e && r && r.y >= e.y && r.y + r.height <= e.y + e.height;
+  });
+}
+
+async function panelPicture(page, workflow, workspace) {
   await page.keyboard.press('Control+B'); // the side bar closed: the log and the trace side by side
   await page.setViewportSize(PANEL_VIEWPORT);
   await waitUntil('the workbench to lay out at the picture size', async () => {
     const b = await page.locator('.monaco-workbench').boundingBox();
     return b && Math.round(b.width) === PANEL_VIEWPORT.width;
   });
+  // The picture shows the line the trace was opened from: below the batch's long error lines at
+  // this height, so go to it (Ctrl+G) as a person scrolls to it, before the click and again once
+  // the panel beside has narrowed the log (its lines wrap anew).
+  const lines = readFileSync(join(workspace, 'logs', 'app.log'), 'utf8').split('\n');
+  const slowLine = lines.findIndex((l) => l.includes('partner API slow') && l.includes(workflow)) + 1;
+  if (slowLine < 1) throw new Error(`logs/app.log has no "partner API slow" line of ${workflow}`);
   const editor = page.locator('.part.editor');
+  await editor.locator('.monaco-editor .view-lines').first().click();
+  await revealLogLine(page, slowLine, 'partner API slow');
   const tab = page.locator('.tabs-container .tab', { hasText: workflow.slice(0, 8) });
   await waitUntil(
     'Ctrl+click on the trace ID of the slow partner line to open the trace',
@@ -121,6 +150,9 @@ async function panelPicture(page, workflow) {
   await waitUntil('the slow GET in the detail pane', async () =>
     /Duration\s*4\.\d+ s/.test(await readText(doc.locator('#tl-detail')).catch(() => '')),
   );
+  // Focus the log again through its tab (the keyboard is in the panel's webview).
+  await page.locator('.tabs-container .tab', { hasText: 'app.log' }).first().click();
+  await revealLogLine(page, slowLine, 'partner API slow');
   await page.mouse.move(5, 5);
   const file = join(OUT, 'panel.png');
   await page.screenshot({ path: file });
@@ -132,7 +164,7 @@ async function main() {
   const demo = startDemo();
   let browser;
   try {
-    const { url, workflow } = await demo.ready;
+    const { url, workflow, workspace } = await demo.ready;
     browser = await launchChromium({ headless: true });
     const page = await (await browser.newContext({ viewport: HOVER_VIEWPORT })).newPage();
     await page.goto(url, { timeout: 120000 });
@@ -145,7 +177,7 @@ async function main() {
       .locator('.statusbar-item[id="tracelens.trace-lens.traceLens.receiver"]', { hasText: 'traces' })
       .waitFor({ timeout: 60000 });
     await hoverPicture(page, workflow);
-    await panelPicture(page, workflow);
+    await panelPicture(page, workflow, workspace);
   } finally {
     await browser?.close().catch(() => undefined);
     const left = await stopTree(demo.child, { signal: 'SIGINT', graceMs: 20000, log, name: 'demo.mjs' });

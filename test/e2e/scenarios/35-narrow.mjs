@@ -1,13 +1,16 @@
 // Issue 13, item 1: the panel as everyone first sees it, opened beside the code at about 540 px.
 // The detail pane sits below the waterfall, the sash between them moves with the keyboard, span
 // names keep at least 16 characters (the service shrinks to its chip), in dark, light and high
-// contrast. Loaded by run.mjs after 30-panel.mjs; TL_ONLY=narrow runs it alone.
+// contrast. On the demo system's workflow (issue 11), opened beside the demo/logs/app.log that
+// logged it. Loaded by run.mjs after 30-panel.mjs; TL_ONLY=narrow runs it alone.
 import assert from 'node:assert/strict';
 import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
 import { UI_TIMEOUT, openTracePanel, resetWorkbench, rowNamed } from '../workbench.mjs';
 
 /* global describe, it, afterEach, after */
 
+/** The workflow the demo system ran before the window opened: 16 spans across 3 services. */
+const WORKFLOW_SPANS = 16;
 /** A window whose editor area splits into a log and a ~540 px trace panel. */
 const VIEWPORT = { width: 1140, height: 860 };
 
@@ -33,14 +36,16 @@ describe('The trace panel beside the code (narrow layout)', function () {
     await command('workbench.view.explorer').catch(() => undefined);
   });
 
-  it('35. beside app.log: details below the rows, a keyboard sash, names of 16+ characters, three themes', async function () {
-    const { page, traceId } = e2e;
+  it('35. beside demo/logs/app.log: details below the rows, a keyboard sash, names of 16+ characters, three themes', async function () {
+    const { page } = e2e;
+    const traceId = e2e.demo.workflowTraceId;
+    assert.match(traceId, /^[0-9a-f]{32}$/, 'the demo system produced a workflow trace');
     await resetWorkbench();
     normal = page.viewportSize();
     await page.setViewportSize(VIEWPORT);
     await command('workbench.action.closeSidebar');
-    await host('openFile', { path: 'app.log', column: 1, line: 10 });
-    const { doc } = await openTracePanel(page, traceId, 6);
+    await host('openFile', { path: e2e.demo.appLog, column: 1, line: 1 });
+    const { doc } = await openTracePanel(page, traceId, WORKFLOW_SPANS);
 
     const width = await doc.locator('.tl-view-waterfall').evaluate((v) => v.clientWidth);
     assert.ok(width >= 480 && width < 800, `the panel is beside the code: ${width} px wide`);
@@ -48,7 +53,7 @@ describe('The trace panel beside the code (narrow layout)', function () {
       /\btl-stacked\b/.test((await doc.locator('.tl-main').getAttribute('class')) ?? ''),
     );
 
-    // Select the GET span: its details open below the rows, across the whole width.
+    // Select the partner GET of step 3: its details open below the rows, across the whole width.
     const row = rowNamed(doc, 'GET');
     await row.locator('.tl-name').click();
     const title = doc.locator('#tl-detail .tl-detail-title');
