@@ -234,7 +234,9 @@ function attrMap(list) {
 
 /**
  * `traceId` as the server at `url` answers it (`/api/traces/<id>`): its spans, each
- * `{ spanId, name, service, durationNs, attributes, events: [{ name, attributes }] }`.
+ * `{ spanId, parentSpanId, name, service, durationNs, error, attributes, events: [{ name,
+ * attributes }] }`, IDs in hex, `error` for status ERROR, attributes as a plain object. For the
+ * expectations a scenario derives from the real trace (IDs and durations differ per run).
  */
 export async function serverTrace(url, traceId) {
   const res = await fetch(`${url}/api/traces/${traceId}`, { signal: AbortSignal.timeout(30000) });
@@ -247,9 +249,11 @@ export async function serverTrace(url, traceId) {
       for (const s of scope.spans ?? []) {
         spans.push({
           spanId: hexId(s.spanId, 8),
+          parentSpanId: s.parentSpanId ? hexId(s.parentSpanId, 8) : '',
           name: s.name,
           service,
           durationNs: Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)),
+          error: s.status?.code === 'STATUS_CODE_ERROR' || s.status?.code === 2,
           attributes: attrMap(s.attributes),
           events: (s.events ?? []).map((e) => ({ name: e.name, attributes: attrMap(e.attributes) })),
         });
@@ -304,35 +308,10 @@ export function sameDuration(text, actualMs) {
 }
 
 /**
- * The spans of `traceId` as the extension's own receiver stores them, read from its Tempo API
- * (traceLens.receiver.queryPort): `{ spanId, parentSpanId, name, service, durationNs, error,
- * attributes }` with hex IDs, `error` for status ERROR and attributes as a plain object. For expectations a scenario derives from the
- * real trace (IDs and durations differ per run). Only while the local store holds the trace
- * (before 60-local.mjs clears it).
+ * The spans of `traceId` as the extension's own receiver stores them (its Tempo API, the local
+ * store): `serverTrace` on `localStoreUrl()`. Only while the local store holds the trace (before
+ * 60-local.mjs clears it).
  */
-export async function storedSpans(traceId) {
-  const res = await fetch(`http://127.0.0.1:${e2e.receiverPorts.query}/api/traces/${traceId}`, {
-    headers: { accept: 'application/json' },
-    signal: AbortSignal.timeout(30000),
-  });
-  assert.equal(res.status, 200, `the local store's Tempo API has ${traceId}`);
-  const body = await res.json();
-  const hex = (b64) => (b64 ? Buffer.from(b64, 'base64').toString('hex') : '');
-  const value = (v) => v.stringValue ?? v.intValue ?? v.doubleValue ?? v.boolValue;
-  const spans = [];
-  for (const batch of body.batches ?? []) {
-    const service = value(batch.resource?.attributes?.find((a) => a.key === 'service.name')?.value ?? {});
-    for (const scope of batch.scopeSpans ?? [])
-      for (const s of scope.spans ?? [])
-        spans.push({
-          spanId: hex(s.spanId),
-          parentSpanId: hex(s.parentSpanId),
-          name: s.name,
-          service,
-          durationNs: Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)),
-          error: s.status?.code === 'STATUS_CODE_ERROR' || s.status?.code === 2,
-          attributes: Object.fromEntries((s.attributes ?? []).map((a) => [a.key, value(a.value)])),
-        });
-  }
-  return spans;
+export function storedSpans(traceId) {
+  return serverTrace(localStoreUrl(), traceId);
 }
