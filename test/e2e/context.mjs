@@ -10,16 +10,11 @@ export const e2e = {
   /** test-results/e2e */
   resultsDir: '',
   /**
-   * The fake Tempo server ({ url, requests, ... }): faults only (a held request, 429, an HTML page,
-   * a backend that ignores the time range). traceLens.tempo.url is the team backend (e2e.team).
+   * The fake Tempo server ({ url, requests, setIgnoreRange, ... }): only for a fault no real server
+   * shows on demand, a backend that ignores the time range (40-source f, the in-host lmTools
+   * suite). traceLens.tempo.url is the team backend (e2e.team).
    */
   tempo: undefined,
-  /** The trace that tempo-2.0.1-trace-v1.json holds. */
-  traceId: 'a8e00f77b50a734539bf0e48eec6bec4',
-  /** The 2,001-span trace of tempo-2.0.1-trace-v1-2001spans.json. */
-  bigTraceId: '85c5a3cd3c3f9a71b94e6401754cd3e0',
-  /** The hand-written trace of test/fixtures/hostile/hostile-trace.json (issue 17). */
-  hostileTraceId: '1717deadbeef1717deadbeef1717dead',
   /** http://127.0.0.1:<port> of the control channel in the extension host (host-tests/control.js). */
   controlUrl: '',
   /** The file the control channel writes `{ port }` to when it starts (again after a reload). */

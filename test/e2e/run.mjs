@@ -9,8 +9,8 @@
 //      more workflow, from a copy deployed outside the workspace, into a second `trace-lens
 //      receive` whose Tempo API is the configured traceLens.tempo.url (the "team" backend) for
 //      the whole run
-//   4. the fake Tempo server (test/server/fakeTempo.mjs): only for faults no real server makes on
-//      demand (a held request, 429, an HTML page, a backend that ignores the time range)
+//   4. the fake Tempo server (test/server/fakeTempo.mjs): only for a fault no real server shows on
+//      demand, a backend that ignores the time range; configured nowhere until a scenario needs it
 //   5. code-server --install-extension, plus the in-host test extension (test/e2e/host-tests);
 //      code-server on a free port, on the workspace
 //   6. Chromium opens the workbench; the in-host mocha suite reports through a results file
@@ -673,12 +673,7 @@ async function main() {
   await realTelemetry(workspace);
 
   // Faults only: the scenarios point a setting at it for as long as they need it.
-  state.tempo = await startFakeTempo({
-    mode: process.env.TRACE_LENS_E2E_TEMPO_MODE ?? '2.0.1',
-    // The hand-written hostile trace of 50-hostile.mjs, next to the recorded ones. A missing
-    // folder fails that scenario (its before() hook says so), not the whole run.
-    extraFixturesDirs: [join(root, 'test', 'fixtures', 'hostile')].filter((dir) => existsSync(dir)),
-  });
+  state.tempo = await startFakeTempo({ mode: process.env.TRACE_LENS_E2E_TEMPO_MODE ?? '2.0.1' });
   e2e.tempo = state.tempo;
   console.log(`[e2e] fake Tempo (${state.tempo.mode}) at ${state.tempo.url}`);
   const [http, grpc, query] = await freePorts(3);
