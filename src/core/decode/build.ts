@@ -37,6 +37,13 @@ export interface BuiltTrace {
 }
 
 const MAX_DEPTH = 0xffff;
+/**
+ * SDKs that read `Date.now()` (OpenTelemetry JS) stamp starts in whole milliseconds and ends
+ * finer, so a child can seem to end up to 1 ms after its parent in the same process. When both
+ * starts lie on the absolute millisecond grid, an overhang under 1 ms is that rounding, not skew
+ * (seen on the demo's real telemetry: smtp.send flagged under NotifyNode.send).
+ */
+const WHOLE_MS_NS = 1e6;
 // Enum members read once: in hot loops a cross-module enum access is a property lookup (or,
 // under a per-file transpiler such as tsx, a getter call) per use.
 const ORPHAN: number = SpanFlag.Orphan;
@@ -302,6 +309,8 @@ export function buildModel(input: BuildInput): BuiltTrace {
   const strings: string[] = [];
   const services: string[] = [];
   let negative = 0;
+  // Where the absolute whole milliseconds fall in the offsets (see WHOLE_MS_NS).
+  const msPhase = n > 0 ? Number(absoluteNanos(input.ref, minStart) % 1000000n) : 0;
   for (let d = 0; d < n; d++) {
     const i = order[d]!;
     const s = rawStart[i]! - minStart;
@@ -315,8 +324,13 @@ export function buildModel(input: BuildInput): BuiltTrace {
     startNs[d] = s;
     durationNs[d] = dur;
     const pd = cParent[d]!;
-    if (pd >= 0 && (s < startNs[pd]! || s + dur > startNs[pd]! + durationNs[pd]!)) {
-      f |= CLOCK_SKEW;
+    if (pd >= 0) {
+      const ps = startNs[pd]!;
+      const onGrid = (s + msPhase) % WHOLE_MS_NS === 0 && (ps + msPhase) % WHOLE_MS_NS === 0;
+      const overhang = s + dur - (ps + durationNs[pd]!);
+      if (s < ps || (onGrid ? overhang >= WHOLE_MS_NS : overhang > 0)) {
+        f |= CLOCK_SKEW;
+      }
     }
     flagCol[d] = f;
     spanIdWords[2 * d] = idHi[i]!;

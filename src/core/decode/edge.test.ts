@@ -141,6 +141,23 @@ describe('model builder', () => {
     assert.equal(m.durationNs, 120);
   });
 
+  it('takes an overhang under 1 ms for rounding when both starts are whole milliseconds (Date.now() SDKs)', () => {
+    const MS = 1_000_000;
+    // BASE_NS is a whole millisecond: the parent started at it, the children 1 ms later, each
+    // ending finer than a millisecond, as the OpenTelemetry JS SDK stamps them.
+    const m = decodeBoth([
+      { id: sid(1), start: 0, end: 4 * MS + 600_000 },
+      { id: sid(2), parent: sid(1), start: MS, end: 4 * MS + 600_000 + 900_000 },
+      { id: sid(3), parent: sid(1), start: MS, end: 5 * MS + 600_000 },
+      // Off the grid the same overhang is skew.
+      { id: sid(4), parent: sid(1), start: MS + 300, end: 4 * MS + 600_000 + 900_000 },
+    ]).model;
+    const skew = (id: string) => (flagsOf(m, id) & SpanFlag.ClockSkew) !== 0;
+    assert.equal(skew(sid(2)), false, '0.9 ms over, both starts on the grid: rounding');
+    assert.equal(skew(sid(3)), true, 'a whole millisecond over: skew');
+    assert.equal(skew(sid(4)), true, 'a start off the grid: no rounding to allow for');
+  });
+
   it('flags errors from status or exception events, and code from code.* keys or stack traces', () => {
     const m = decodeBoth([
       { id: sid(1), start: 0, end: 100, attributes: { 'code.function.name': 'main' } },
