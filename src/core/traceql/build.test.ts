@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Attribute } from '../../shared/model';
 import {
+  namedFunction,
   escapeRegex,
   functionCondition,
   functionCountQuery,
@@ -172,5 +173,28 @@ describe('TraceQL for a function', () => {
     assert.equal(renderDuration(3600e9), '1h');
     assert.equal(renderDuration(1500), '1500ns');
     assert.equal(renderDuration(0), '0ns');
+  });
+});
+
+describe('namedFunction (document symbols as query targets)', () => {
+  it('names methods, functions with signatures and Go methods, with their holder', () => {
+    assert.deepEqual(namedFunction('execute', 'WorkflowRunner'), {
+      name: 'execute',
+      container: 'WorkflowRunner',
+    });
+    assert.deepEqual(namedFunction('bar(String, int)', undefined), { name: 'bar' });
+    assert.deepEqual(namedFunction('(*Server).Handle', undefined), { name: 'Handle', container: 'Server' });
+  });
+
+  it('skips anonymous functions and callbacks described in prose, which no span names', () => {
+    for (const symbol of [
+      "withSpan('workflow.execute') callback",
+      '<function>',
+      '(anonymous)',
+      'map() callback',
+    ]) {
+      assert.equal(namedFunction(symbol, 'WorkflowRunner'), undefined, symbol);
+    }
+    assert.equal(namedFunction('run', '<class>'), undefined, 'a holder that is not a name');
   });
 });

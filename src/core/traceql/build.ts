@@ -139,6 +139,31 @@ function pathPattern(relativePath: string): string {
   return `^(?:.*[/\\\\])?${tail}$`;
 }
 
+/**
+ * A name as a language server writes a named function: an identifier-like word, maybe followed by
+ * its signature (`bar(String, int)`). Not `<function>`, `(anonymous)` or a callback described in
+ * prose (TypeScript's `withSpan('x') callback`), which name nothing a span records.
+ */
+const NAMED = /^[^\s<>()"'`]{1,200}(\(.*\))?$/;
+/** Go's `(*Server).Handle` / `(Server).Handle`. */
+const GO_METHOD = /^\(\*?([^()\s]+)\)\.([^()\s]+)$/;
+
+/**
+ * The function a document symbol names, with the class (or namespace) `container` that holds it,
+ * as a query target; undefined for an anonymous function or a holder that is not a name.
+ */
+export function namedFunction(
+  symbolName: string,
+  container: string | undefined,
+): Omit<FunctionTarget, 'relativePath'> | undefined {
+  const go = GO_METHOD.exec(symbolName);
+  if (!go && !NAMED.test(symbolName)) return undefined;
+  const name = go ? go[2]! : functionName(symbolName);
+  const holder = go ? go[1]! : container;
+  if (holder !== undefined && !NAMED.test(holder)) return undefined;
+  return holder ? { name, container: holder } : { name };
+}
+
 /** A symbol name as a function name: `bar(String)` → `bar`, whitespace trimmed. */
 export function functionName(symbolName: string): string {
   const paren = symbolName.indexOf('(');

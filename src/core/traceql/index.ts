@@ -83,6 +83,7 @@ export {
   functionCondition,
   functionCountQuery,
   functionName,
+  namedFunction,
   functionQuantilesQuery,
   functionQuery,
   renderCondition,

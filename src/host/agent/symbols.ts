@@ -1,22 +1,6 @@
 import * as vscode from 'vscode';
-import { functionName, type FunctionTarget } from '../../core/traceql';
-
-const FUNCTION_KINDS = new Set([
-  vscode.SymbolKind.Function,
-  vscode.SymbolKind.Method,
-  vscode.SymbolKind.Constructor,
-]);
-const CONTAINER_KINDS = new Set([
-  vscode.SymbolKind.Class,
-  vscode.SymbolKind.Struct,
-  vscode.SymbolKind.Interface,
-  vscode.SymbolKind.Namespace,
-  vscode.SymbolKind.Module,
-  vscode.SymbolKind.Object,
-  vscode.SymbolKind.Enum,
-]);
-/** Go's `(*Server).Handle` / `(Server).Handle`. */
-const GO_METHOD = /^\(\*?([^()\s]+)\)\.([^()\s]+)$/;
+import { functionName, namedFunction, type FunctionTarget } from '../../core/traceql';
+import { CONTAINER_KINDS, FUNCTION_KINDS } from '../source/symbolNames';
 
 /** A workspace file named by a relative (or absolute, inside the workspace) path, if it is one. */
 export function workspaceFile(file: string): vscode.Uri | undefined {
@@ -70,13 +54,14 @@ export async function functionAt(
         ? (s as vscode.DocumentSymbol).range
         : (s as vscode.SymbolInformation).location.range;
       const own = isDocumentSymbol ? container : (s as vscode.SymbolInformation).containerName || undefined;
-      if (range.start.line <= at && at <= range.end.line && FUNCTION_KINDS.has(s.kind)) {
+      // The innermost named function: a callback inside a method (withSpan's) names no span.
+      const named =
+        range.start.line <= at && at <= range.end.line && FUNCTION_KINDS.has(s.kind)
+          ? namedFunction(s.name, own)
+          : undefined;
+      if (named) {
         const size = range.end.line - range.start.line;
-        if (!best || size <= best.size) {
-          const go = GO_METHOD.exec(s.name);
-          const holder = go ? go[1]! : own;
-          best = { name: go ? go[2]! : functionName(s.name), ...(holder ? { container: holder } : {}), size };
-        }
+        if (!best || size <= best.size) best = { ...named, size };
       }
       if (isDocumentSymbol) {
         const next = CONTAINER_KINDS.has(s.kind) ? functionName(s.name) : container;

@@ -14,8 +14,15 @@ import {
   type SearchStats,
   type TraceChoice,
 } from '../../core/source';
-import { functionCondition, functionName, functionQuery, type FunctionTarget } from '../../core/traceql';
+import {
+  functionCondition,
+  functionName,
+  functionQuery,
+  namedFunction,
+  type FunctionTarget,
+} from '../../core/traceql';
 import { Commands, type OpenTraceArgs } from '../commandIds';
+import { CONTAINER_KINDS, FUNCTION_KINDS } from './symbolNames';
 import { describeError } from '../errors';
 import { notices } from '../../core/notices';
 import * as notify from '../notify';
@@ -33,25 +40,6 @@ const PER_MINUTE = 20;
 const PAUSE_MS = 2 * 60_000;
 const MAX_FUNCTIONS = 200;
 const MAX_RESULTS = 2000;
-
-const FUNCTION_KINDS = new Set([
-  vscode.SymbolKind.Function,
-  vscode.SymbolKind.Method,
-  vscode.SymbolKind.Constructor,
-]);
-const CONTAINER_KINDS = new Set([
-  vscode.SymbolKind.Class,
-  vscode.SymbolKind.Struct,
-  vscode.SymbolKind.Interface,
-  vscode.SymbolKind.Namespace,
-  vscode.SymbolKind.Module,
-  vscode.SymbolKind.Object,
-  vscode.SymbolKind.Enum,
-]);
-/** Names we can query: no anonymous `<function>`, `(anonymous)` or callbacks described in prose. */
-const QUERYABLE = /^[^\s<>()"'`]{1,200}$/;
-/** Go's `(*Server).Handle` / `(Server).Handle`. */
-const GO_METHOD = /^\(\*?([^()\s]+)\)\.([^()\s]+)$/;
 
 /** What one function's figures are, once asked. */
 interface Result {
@@ -118,18 +106,13 @@ function collect(
     if (out.length >= MAX_FUNCTIONS) return;
     const isDocumentSymbol = 'children' in s && Array.isArray(s.children);
     const own = isDocumentSymbol ? container : (s as vscode.SymbolInformation).containerName || undefined;
-    if (FUNCTION_KINDS.has(s.kind)) {
-      const go = GO_METHOD.exec(s.name);
-      const name = go ? go[2]! : functionName(s.name);
-      const holder = go ? go[1]! : own;
-      if (QUERYABLE.test(name) && (holder === undefined || QUERYABLE.test(holder))) {
-        const target: FunctionTarget = { name, relativePath };
-        if (holder) target.container = holder;
-        const range = isDocumentSymbol
-          ? (s as vscode.DocumentSymbol).range
-          : (s as vscode.SymbolInformation).location.range;
-        out.push({ target, line: range.start.line });
-      }
+    const named = FUNCTION_KINDS.has(s.kind) ? namedFunction(s.name, own) : undefined;
+    if (named) {
+      const target: FunctionTarget = { ...named, relativePath };
+      const range = isDocumentSymbol
+        ? (s as vscode.DocumentSymbol).range
+        : (s as vscode.SymbolInformation).location.range;
+      out.push({ target, line: range.start.line });
     }
     if (isDocumentSymbol) {
       const next = CONTAINER_KINDS.has(s.kind) ? functionName(s.name) : container;
