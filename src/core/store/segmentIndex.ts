@@ -295,25 +295,7 @@ export class SegmentIndex {
    * collect more often). Room that is never written costs address space, not memory.
    */
   presize(spans: number, attrs: number, traces: number): void {
-    for (const c of [
-      this.spanTrace,
-      this.spanHi,
-      this.spanLo,
-      this.startHi,
-      this.startLo,
-      this.name,
-      this.service,
-      this.scope,
-      this.off,
-      this.len,
-      this.attrEnd,
-    ])
-      c.reserve(spans);
-    this.duration.reserve(spans);
-    this.kind.reserve(spans);
-    this.status.reserve(spans);
-    this.flags.reserve(spans);
-    this.nextSpan.reserve(spans);
+    this.reserveSpans(spans);
     this.attrs.key.reserve(attrs);
     this.attrs.type.reserve(attrs);
     this.attrs.val.reserve(attrs);
@@ -326,17 +308,9 @@ export class SegmentIndex {
     if (size > this.traceTable.length) this.rehash(size);
   }
 
-  /** Adds the spans of a scanned batch whose body starts at byte `base` of the segment. */
-  addSpans(b: SpanBatch, body: Uint8Array, base: number, receivedMs: number): void {
-    const strings = this.strings;
-    const scopeMap = this.scopes.add(b.scopes, body, base, strings, this.unknownService);
-    const services = this.scopes.resService.data;
-    const scopeRes = this.scopes.scopeResource.data;
-    const n = b.count;
-    const first = this.spanTrace.length;
-    // Room for the whole batch first, then plain stores into the columns (a push per column
-    // and span was a third of the index's cost).
-    const cols = [
+  /** The per-span columns of one element type (the others are named where they are used). */
+  private spanColumns() {
+    return [
       this.spanTrace,
       this.spanHi,
       this.spanLo,
@@ -349,12 +323,29 @@ export class SegmentIndex {
       this.len,
       this.attrEnd,
     ];
-    for (const c of cols) c.reserve(first + n);
-    this.duration.reserve(first + n);
-    this.kind.reserve(first + n);
-    this.status.reserve(first + n);
-    this.flags.reserve(first + n);
-    this.nextSpan.reserve(first + n);
+  }
+
+  /** Room for `spans` spans in every per-span column. */
+  private reserveSpans(spans: number): void {
+    for (const c of this.spanColumns()) c.reserve(spans);
+    this.duration.reserve(spans);
+    this.kind.reserve(spans);
+    this.status.reserve(spans);
+    this.flags.reserve(spans);
+    this.nextSpan.reserve(spans);
+  }
+
+  /** Adds the spans of a scanned batch whose body starts at byte `base` of the segment. */
+  addSpans(b: SpanBatch, body: Uint8Array, base: number, receivedMs: number): void {
+    const strings = this.strings;
+    const scopeMap = this.scopes.add(b.scopes, body, base, strings, this.unknownService);
+    const services = this.scopes.resService.data;
+    const scopeRes = this.scopes.scopeResource.data;
+    const n = b.count;
+    const first = this.spanTrace.length;
+    // Room for the whole batch first, then plain stores into the columns (a push per column
+    // and span was a third of the index's cost).
+    this.reserveSpans(first + n);
     const spanTrace = this.spanTrace.data;
     const spanHi = this.spanHi.data;
     const spanLo = this.spanLo.data;
@@ -445,7 +436,7 @@ export class SegmentIndex {
       this.traceLastSpan.data[t] = s;
       this.traceSpanCount.data[t]!++;
     }
-    for (const c of cols) c.length = first + n;
+    for (const c of this.spanColumns()) c.length = first + n;
     this.duration.length = this.kind.length = this.status.length = first + n;
     this.flags.length = this.nextSpan.length = first + n;
     this.minTimeMs = minTimeMs;
