@@ -91,7 +91,9 @@ export function webviewStrings(vscode: { l10n: Translator }) {
     statusUnset: vscode.l10n.t('Unset'),
     kindN: vscode.l10n.t('Kind {0}'),
     orphanNote: vscode.l10n.t('Its parent span is missing from the trace; it is shown as a root.'),
-    skewNote: vscode.l10n.t('It starts before or ends after its parent: the services’ clocks disagree.'),
+    skewNote: vscode.l10n.t(
+      'It starts before or ends after its parent: the services’ clocks disagree, or the parent did not wait for it.',
+    ),
     negativeNote: vscode.l10n.t('Its end was before its start; the duration was set to zero.'),
     cycleNote: vscode.l10n.t('Its parent link was dropped to break a cycle.'),
     goToSourceTitle: vscode.l10n.t('Go to the source of this span'),
