@@ -1,7 +1,7 @@
 // Helpers the Playwright scenarios share: finding text on screen, hovering it, the command palette,
 // the trace panel's document. Everything waits for a condition; nothing sleeps a fixed time.
 import assert from 'node:assert/strict';
-import { command, e2e, host, waitUntil } from './context.mjs';
+import { command, e2e, host, screenshot, waitUntil } from './context.mjs';
 import traceFactsModule from './host-tests/traceFacts.js';
 
 const { durationText, traceFacts } = traceFactsModule;
@@ -314,4 +314,54 @@ export function sameDuration(text, actualMs) {
  */
 export function storedSpans(traceId) {
   return serverTrace(localStoreUrl(), traceId);
+}
+
+/**
+ * Runs `query` over `rangeLabel` from the Trace Search view (opened from the activity bar), with a
+ * screenshot of the box when `shot` names one; returns the view's pane once the box has closed.
+ */
+export async function searchInView(page, query, rangeLabel, shot) {
+  // The Trace Lens container in the activity bar.
+  const container = page.locator('.activitybar .action-item a[aria-label^="Trace Lens"]');
+  await container.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await container.first().click();
+  const pane = page.locator('.part.sidebar .pane').filter({
+    has: page.locator('.pane-header', { hasText: 'Trace Search' }),
+  });
+  const header = pane.locator('.pane-header');
+  await header.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  // Idle: the welcome content offers "Search…"; otherwise the title bar's search action.
+  const welcome = pane.locator('.welcome-view .monaco-button', { hasText: 'Search…' });
+  if (await welcome.isVisible()) await welcome.click();
+  else {
+    await header.hover();
+    await header.locator('.action-label[aria-label="Search…"]').click();
+  }
+
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input.input').first();
+  await waitUntil(
+    'the TraceQL search box',
+    async () => (await widget.isVisible()) && /Search Traces \(TraceQL\)/.test(await widget.innerText()),
+    { timeoutMs: UI_TIMEOUT },
+  );
+  await input.fill('');
+  await page.keyboard.type(query);
+  const run = widget.locator('.monaco-list-row').filter({ hasText: 'Search' }).first();
+  await waitUntil(
+    'the "Search" row for the typed query',
+    async () => (await input.inputValue()) === query && (await run.innerText()).includes(query),
+    { timeoutMs: UI_TIMEOUT },
+  );
+  if (shot) await screenshot(shot);
+  await run.click();
+
+  // Then the time range.
+  const range = widget.locator('.monaco-list-row', { hasText: rangeLabel });
+  await range.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await range.first().click();
+  await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+
+  return pane;
 }

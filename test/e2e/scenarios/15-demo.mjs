@@ -15,6 +15,7 @@ import {
   readText,
   resetWorkbench,
   rowNamed,
+  searchInView,
   textBox,
   traceDoc,
   waitForTraceRows,
@@ -215,39 +216,7 @@ describe('The journeys on real telemetry from the demo system (Playwright)', fun
     const { page } = e2e;
     await resetWorkbench();
     await command('traceLens.chooseQueryBackend', 'local');
-    await page.locator('.activitybar .action-item a[aria-label^="Trace Lens"]').first().click();
-    const pane = page.locator('.part.sidebar .pane').filter({
-      has: page.locator('.pane-header', { hasText: 'Trace Search' }),
-    });
-    const header = pane.locator('.pane-header');
-    await header.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-    const welcome = pane.locator('.welcome-view .monaco-button', { hasText: 'Search…' });
-    if (await welcome.isVisible()) await welcome.click();
-    else {
-      await header.hover();
-      await header.locator('.action-label[aria-label="Search…"]').click();
-    }
-    const widget = page.locator('.quick-input-widget');
-    const input = widget.locator('input.input').first();
-    await waitUntil(
-      'the TraceQL search box',
-      async () => (await widget.isVisible()) && /Search Traces \(TraceQL\)/.test(await widget.innerText()),
-      { timeoutMs: UI_TIMEOUT },
-    );
-    await input.fill('');
-    await page.keyboard.type(QUERY);
-    const run = widget.locator('.monaco-list-row').filter({ hasText: 'Search' }).first();
-    await waitUntil(
-      'the "Search" row for the typed query',
-      async () => (await input.inputValue()) === QUERY && (await run.innerText()).includes(QUERY),
-      { timeoutMs: UI_TIMEOUT },
-    );
-    await run.click();
-    const range = widget.locator('.monaco-list-row', { hasText: 'Last 24 hours' });
-    await range.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    await range.first().click();
-    await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    const pane = await searchInView(page, QUERY, 'Last 24 hours');
 
     const result = pane.locator('.monaco-list-row', { hasText: 'POST /workflows/:workflowId/runs' });
     await result.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });

@@ -27,6 +27,7 @@ import {
   textBox,
   traceDoc,
   waitForTraceRows,
+  searchInView,
 } from '../workbench.mjs';
 
 /* global describe, it, before, afterEach, after */
@@ -274,56 +275,6 @@ function waitForActiveEditor(path, line) {
     const active = await host('activeEditor');
     return active && active.path === path && active.line === line ? active : undefined;
   });
-}
-
-/**
- * Runs `query` over `rangeLabel` from the Trace Search view (opened from the activity bar), with a
- * screenshot of the box when `shot` names one; returns the view's pane once the box has closed.
- */
-async function searchInView(page, query, rangeLabel, shot) {
-  // The Trace Lens container in the activity bar.
-  const container = page.locator('.activitybar .action-item a[aria-label^="Trace Lens"]');
-  await container.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  await container.first().click();
-  const pane = page.locator('.part.sidebar .pane').filter({
-    has: page.locator('.pane-header', { hasText: 'Trace Search' }),
-  });
-  const header = pane.locator('.pane-header');
-  await header.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-  // Idle: the welcome content offers "Search…"; otherwise the title bar's search action.
-  const welcome = pane.locator('.welcome-view .monaco-button', { hasText: 'Search…' });
-  if (await welcome.isVisible()) await welcome.click();
-  else {
-    await header.hover();
-    await header.locator('.action-label[aria-label="Search…"]').click();
-  }
-
-  const widget = page.locator('.quick-input-widget');
-  const input = widget.locator('input.input').first();
-  await waitUntil(
-    'the TraceQL search box',
-    async () => (await widget.isVisible()) && /Search Traces \(TraceQL\)/.test(await widget.innerText()),
-    { timeoutMs: UI_TIMEOUT },
-  );
-  await input.fill('');
-  await page.keyboard.type(query);
-  const run = widget.locator('.monaco-list-row').filter({ hasText: 'Search' }).first();
-  await waitUntil(
-    'the "Search" row for the typed query',
-    async () => (await input.inputValue()) === query && (await run.innerText()).includes(query),
-    { timeoutMs: UI_TIMEOUT },
-  );
-  if (shot) await screenshot(shot);
-  await run.click();
-
-  // Then the time range.
-  const range = widget.locator('.monaco-list-row', { hasText: rangeLabel });
-  await range.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  await range.first().click();
-  await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
-
-  return pane;
 }
 
 /** The 1-based line of the workspace's demo file `path` whose text matches `re`. */
