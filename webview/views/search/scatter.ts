@@ -84,21 +84,8 @@ export function domains(rows: readonly SearchRow[], log = false): Domains | unde
   return { t0: lo - pad, t1: hi + pad, dMin: 0, dMax: Math.ceil(longest / step - 1e-9) * step, log: false };
 }
 
-/** Steps of a minute and more that read well: whole minutes and hours. */
-const LONG_STEPS = [
-  60e3,
-  120e3,
-  300e3,
-  600e3,
-  900e3,
-  1800e3,
-  3600e3,
-  7200e3,
-  3 * 3600e3,
-  6 * 3600e3,
-  12 * 3600e3,
-];
-
+/** Steps of a minute and more that read well: the axis steps from a minute to 12 hours. */
+const LONG_STEPS = TIME_STEPS.filter((s) => s >= 60e3 && s <= 12 * 3600e3);
 /**
  * A step (ms) giving about `target` ticks up to `max`: 1, 2 or 5 × 10^k below a minute, whole
  * minutes and hours above ("10 min", never "3 min 20 s"), whole days beyond.
