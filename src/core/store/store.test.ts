@@ -122,6 +122,45 @@ describe('trace store', () => {
     assert.equal(decodeTrace(readTrace(rebuilt, traceIds[100]!)!.bytes).model.spanCount, 10);
   });
 
+  it('seals in the background: close waits for every checkpoint; Clear mid-seal leaves none behind', async () => {
+    const { dir, store } = fresh({ segmentBytes: 64 * 1024 });
+    const { spans } = generateTraces(300, 10);
+    // Three at a time, so that segments seal while later appends are queued and written.
+    let accepted = 0;
+    for (let i = 0; i < spans.length; i += 300) {
+      const three = [0, 100, 200].map((d) =>
+        store.append('traces', encodeSpans(spans.slice(i + d, i + d + 100))),
+      );
+      for (const r of await Promise.all(three)) accepted += r.accepted;
+    }
+    assert.equal(accepted, 3000);
+    await store.close();
+    const segs = segmentFiles(dir);
+    assert.ok(segs.length > 3, 'small segments rotate');
+    // Every segment has its checkpoint, and together they hold every span.
+    assert.deepEqual(
+      segmentFiles(dir, '.idx'),
+      segs.map((n) => n.replace(/\.seg$/, '.idx')),
+    );
+    let held = 0;
+    for (const f of segmentFiles(dir, '.idx'))
+      held += loadCheckpoint(new Uint8Array(fs.readFileSync(join(dir, 'segments', f))))!.spanCount;
+    assert.equal(held, 3000);
+    assert.deepEqual(segmentFiles(dir, '.tmp'), []);
+
+    // The append that fills a segment returns while its seal runs; Clear drops that segment.
+    const again = open({ dir, segmentBytes: 64 * 1024 });
+    const before = segmentFiles(dir).length;
+    for (let i = 0; segmentFiles(dir).length === before; i += 100)
+      await again.append('traces', encodeSpans(spans.slice(i % 3000, (i % 3000) + 100)));
+    await again.clear();
+    await again.close();
+    assert.deepEqual(segmentFiles(dir).length, 1);
+    assert.deepEqual(segmentFiles(dir, '.idx'), []);
+    assert.deepEqual(segmentFiles(dir, '.tmp'), []);
+    assert.equal(open({ dir }).stats().spans, 0);
+  });
+
   it('rebuilds exactly the index its checkpoint holds', async () => {
     const { dir, store } = fresh({ segmentBytes: 64 * 1024 });
     const { spans, traceIds } = generateTraces(150, 10);

@@ -39,6 +39,7 @@ import {
 const writev = promisify(fs.writev);
 const fdatasync = promisify(fs.fdatasync);
 const ftruncate = promisify(fs.ftruncate);
+const close = promisify(fs.close);
 
 const MiB = 1024 * 1024;
 export const DEFAULT_MAX_BYTES = 1024 * MiB;
@@ -425,6 +426,7 @@ export class TraceStore extends StoreFiles {
     }
   }
 
+  /** Writes the checkpoint of `seg` now (when a store opens and when it closes). */
   private writeCheckpoint(seg: Segment): void {
     const path = idxPath(seg.path);
     const tmp = `${path}.tmp`;
@@ -438,23 +440,66 @@ export class TraceStore extends StoreFiles {
       }
       fs.renameSync(tmp, path);
     } catch (err) {
-      this.log(
-        `cannot write the checkpoint of ${seg.path}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-      fs.rmSync(tmp, { force: true });
+      this.checkpointFailed(seg, tmp, err);
     }
   }
 
-  /** Seals the active segment (fsync, checkpoint) and starts the next one. */
+  private checkpointFailed(seg: Segment, tmp: string, err: unknown): void {
+    this.log(
+      `cannot write the checkpoint of ${seg.path}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    fs.rmSync(tmp, { force: true });
+  }
+
+  /**
+   * Seals the active segment and starts the next one at once; the sealed segment's fsync and
+   * checkpoint follow in the background (`seal`), one seal after another, while appends and
+   * queries carry on. In VS Code the store runs in the extension host, where an fsync of 64 MiB
+   * and a 40 MB checkpoint written synchronously held every extension for as long as the disk
+   * took. `close` waits for the seals.
+   */
   private rotate(): void {
     const seg = this.active;
-    fs.fsyncSync(this.writeFd);
-    fs.closeSync(this.writeFd);
-    this.writeFd = -1;
-    this.dirty = false;
-    this.writeCheckpoint(seg);
-    seg.index.compact();
+    const fd = this.writeFd;
     this.startSegment(seg.seq + 1);
+    this.dirty = false;
+    this.sealing = this.sealing.then(() => this.seal(seg, fd));
+  }
+
+  /** The seals still being written (see `rotate`), in order. */
+  private sealing: Promise<void> = Promise.resolve();
+
+  /**
+   * Makes a sealed segment durable and writes its checkpoint. A segment dropped meanwhile
+   * (retention, Clear Local Traces), or a store another process took over, gets none: the check
+   * and the rename run together, with no await between them.
+   */
+  private async seal(seg: Segment, fd: number): Promise<void> {
+    try {
+      await fdatasync(fd);
+    } catch (err) {
+      this.log(`cannot flush ${seg.path}: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      await close(fd).catch(() => undefined);
+    }
+    const live = (): boolean => this.lock.held && this.segs.includes(seg);
+    if (!live()) return;
+    const path = idxPath(seg.path);
+    const tmp = `${path}.tmp`;
+    try {
+      const handle = await fs.promises.open(tmp, 'w');
+      try {
+        await writeAll(handle, checkpointParts(seg.index));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (live()) fs.renameSync(tmp, path);
+      else fs.rmSync(tmp, { force: true });
+    } catch (err) {
+      this.checkpointFailed(seg, tmp, err);
+    }
+    if (live()) seg.index.compact();
   }
 
   /** Calls `listener` after each write that added spans or logs; returns an unsubscribe function. */
@@ -718,6 +763,7 @@ export class TraceStore extends StoreFiles {
     this.closed = true;
     await this.idle();
     this.closedForWrites = true;
+    await this.sealing;
     if (this.syncTimer) clearInterval(this.syncTimer);
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     if (this.writeFd >= 0) {
@@ -747,6 +793,21 @@ function writeAllSync(fd: number, buffers: Uint8Array[]): void {
     const n = fs.writevSync(fd, pending.slice(0, 1024) as NodeJS.ArrayBufferView[]);
     if (n <= 0) throw new Error('the checkpoint file accepted no bytes');
     written += n;
+    pending = skipBytes(buffers, written);
+  }
+}
+
+/** `writeAllSync` through a file handle, off the event loop. */
+async function writeAll(handle: fs.promises.FileHandle, buffers: Uint8Array[]): Promise<void> {
+  let total = 0;
+  for (const b of buffers) total += b.length;
+  let written = 0;
+  let pending = buffers;
+  while (written < total) {
+    // At most IOV_MAX (1024 on Linux) buffers per call.
+    const { bytesWritten } = await handle.writev(pending.slice(0, 1024) as NodeJS.ArrayBufferView[]);
+    if (bytesWritten <= 0) throw new Error('the checkpoint file accepted no bytes');
+    written += bytesWritten;
     pending = skipBytes(buffers, written);
   }
 }
