@@ -4,7 +4,8 @@
 //   node --expose-gc --import tsx scripts/bench-store.mjs [--json] [--sizes=100k,1m] [--quick]
 //     [--parts=ingest,sizes,hostile] [--exporters=N]
 //
-// (Started without tsx, it re-runs itself with those flags.)
+// (Started without tsx, it re-runs itself with those flags.) With TL_BENCH_CPU_PROF=<dir> set,
+// each `trace-lens receive` it starts writes a V8 CPU profile there when it stops.
 //
 // - ingest: the OpenTelemetry JS SDK exporting OTLP/HTTP protobuf over loopback to `trace-lens
 //   receive` as shipped (the built dist/cli.js, a process of its own), fed in steps of 10k spans
@@ -15,7 +16,7 @@
 //   own ceiling on this machine). Then the same request bodies replayed 8 at a time, which the
 //   receiver alone limits. Baseline: decoding the same bodies with the model's decoder
 //   (`decodeTrace`, bundled like the receiver), one core, interleaved round by round with the
-//   replay (median of 5 rounds each), as wall and CPU time; the
+//   replay (totals over 5 rounds after a warm-up round), as wall and CPU time; the
 //   ratio is printed both ways (goal ≥ 0.6), since on a small machine the wall figure also pays
 //   for the HTTP client's CPU; also the ingest scan alone.
 // - with 100k and 1M spans stored (10-span traces in 1,000-span requests): trace by ID
@@ -149,6 +150,9 @@ async function startReceiverProcess(dir) {
   const child = spawn(
     process.execPath,
     [
+      ...(process.env.TL_BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TL_BENCH_CPU_PROF}`]
+        : []),
       join(root, 'dist/cli.js'),
       'receive',
       '--store',
@@ -230,6 +234,9 @@ export async function runStoreBench({
     // --- ingest ------------------------------------------------------------------------------
     if (parts.has('ingest')) {
       const sdkSpans = quick ? 50_000 : 200_000;
+      const rate = (ms) => (sdkSpans / ms) * 1000;
+      const perCpu = (s) => (s ? sdkSpans / s : undefined);
+      const k = (v) => `${f(v / 1000)}k`;
       // One exporter, then several side by side (as several processes of an app would export):
       // the SDK makes and encodes spans slower than the receiver takes them, so one exporter
       // measures the SDK. Baseline: the same exporters into a server that only reads the
@@ -271,9 +278,13 @@ export async function runStoreBench({
       const bodyBytes = bodies.reduce((n, b) => n + b.length, 0);
       // Decode-only and scan-only of the same bytes in this process (one core), and a replay of
       // the same bodies, 8 in flight, into a fresh receiver, interleaved round by round so that
-      // both sides meet the same load on a shared machine; each the median of 5 rounds (the
-      // first warms the JITs up), as wall time and CPU time. Replay rounds after the first add
-      // the same spans again, to traces the store already holds, as later batches of a trace do.
+      // both sides meet the same load on a shared machine, as wall time and CPU time. The first
+      // round warms the JITs up and is not counted; the figures are totals over the rounds after
+      // it. Not a median: a receiver's work comes in steps (a 64 MiB segment is sealed and
+      // checkpointed every ~2.4 rounds), and the median round is a round with or without a seal
+      // depending on where the seals fall, while the total is what sustained ingest costs.
+      // Replay rounds after the first add the same spans again, to traces the store already
+      // holds, as later batches of a trace do.
       const pass = (fn) => {
         const c = process.cpuUsage();
         const s = performance.now();
@@ -283,13 +294,14 @@ export async function runStoreBench({
       };
       const dirB = join(tmp, 'replay');
       const recvB = await startReceiverProcess(dirB);
+      const measured = 5;
       const decodeRuns = [];
       const scanRuns = [];
       const replayWall = [];
       const replayCpu = [];
-      for (let round = 0; round < 5; round++) {
-        decodeRuns.push(pass((b) => decodeTrace(b, 'otlp-proto')));
-        scanRuns.push(pass((b) => scanTraces(b)));
+      for (let round = 0; round <= measured; round++) {
+        const d = pass((b) => decodeTrace(b, 'otlp-proto'));
+        const sc = pass((b) => scanTraces(b));
         let next = 0;
         const c0 = cpuSeconds(recvB.child.pid);
         const tB = performance.now();
@@ -298,19 +310,26 @@ export async function runStoreBench({
             while (next < bodies.length) await post(recvB.http, bodies[next++]);
           }),
         );
-        replayWall.push(performance.now() - tB);
+        const wall = performance.now() - tB;
         const c1 = cpuSeconds(recvB.child.pid);
+        if (round === 0) continue;
+        decodeRuns.push(d);
+        scanRuns.push(sc);
+        replayWall.push(wall);
         if (c0 !== undefined && c1 !== undefined) replayCpu.push(c1 - c0);
       }
+      const seals = fs.readdirSync(join(dirB, 'segments')).filter((n) => n.endsWith('.seg')).length - 1;
       await recvB.stop();
-      const decode = { ms: median(decodeRuns.map((r) => r.ms)), cpu: median(decodeRuns.map((r) => r.cpu)) };
-      const scan = { ms: median(scanRuns.map((r) => r.ms)) };
-      const replayMs = median(replayWall);
-      const replayCpuS = replayCpu.length === 5 ? median(replayCpu) : undefined;
+      const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const spread = (xs, toRate) => {
+        const r = xs.map(toRate);
+        return `${k(Math.min(...r))}–${k(Math.max(...r))}`;
+      };
+      const decode = { ms: mean(decodeRuns.map((r) => r.ms)), cpu: mean(decodeRuns.map((r) => r.cpu)) };
+      const scan = { ms: mean(scanRuns.map((r) => r.ms)) };
+      const replayMs = mean(replayWall);
+      const replayCpuS = replayCpu.length === measured ? mean(replayCpu) : undefined;
 
-      const rate = (ms) => (sdkSpans / ms) * 1000;
-      const perCpu = (s) => (s ? sdkSpans / s : undefined);
-      const k = (v) => `${f(v / 1000)}k`;
       const replayRate = rate(replayMs);
       const decodeRate = rate(decode.ms);
       const decodeCpuRate = perCpu(decode.cpu);
@@ -328,11 +347,16 @@ export async function runStoreBench({
       );
       log(
         `  replay of the SDK's requests, 8 in flight ${k(replayRate)} spans/s wall` +
-          (replayCpuRate ? `; receiver ${k(replayCpuRate)} spans per CPU-second` : '') +
-          ' (median of 5 rounds)',
+          (replayCpuRate
+            ? `; receiver ${k(replayCpuRate)} spans per CPU-second (rounds ${spread(replayCpu, perCpu)})`
+            : '') +
+          `; ${measured} rounds after a warm-up, sealing ${seals} segment${seals === 1 ? '' : 's'}`,
       );
       log(
-        `  baseline: decode-only (decodeTrace)    ${k(decodeRate)} spans/s wall, ${k(decodeCpuRate)} spans per CPU-second (one core; interleaved with the replay)`,
+        `  baseline: decode-only (decodeTrace)    ${k(decodeRate)} spans/s wall, ${k(decodeCpuRate)} spans per CPU-second (rounds ${spread(
+          decodeRuns.map((r) => r.cpu),
+          perCpu,
+        )}; one core, interleaved with the replay)`,
       );
       log(
         `  ingest/decode: wall ${f(replayRate / decodeRate, 2)}` +
