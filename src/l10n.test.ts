@@ -86,6 +86,8 @@ const SINK_CALLS: Record<Zone, Record<string, number[]>> = {
     markup: [0],
     text: [0],
     link: [1],
+    // core/agent/prepare.ts: a tool's progress message in the chat.
+    shown: [0],
   },
   webview: {
     // dom.ts: iconButton(icon, label, onClick, text); the header's and the detail's fact rows,
@@ -106,6 +108,7 @@ const CORE_UI = [
   'src/core/local/status.ts',
   'src/core/local/liveRows.ts',
   'src/core/source/text.ts',
+  'src/core/agent/prepare.ts',
 ];
 
 /**
@@ -129,8 +132,12 @@ const ALLOWED: ReadonlyArray<{ file: string; text: string; why: string }> = [
   { file: 'webview/views/search/plot.ts', text: 'B', why: 'the letter of the second trace to compare' },
 ];
 
-/** Files that speak to a language model, not a person: in English, like core/agent and the MCP server. */
-const NOT_SCANNED = ['src/host/lmTools.ts'];
+/**
+ * Host files left out of the scan. None: host/lmTools.ts was, but what it shows a person (the
+ * progress message) is now localized; the answers the model reads are English by decision and
+ * worded in core/agent (see its run.ts), which is not scanned except prepare.ts.
+ */
+const NOT_SCANNED: readonly string[] = [];
 
 /** What is left of a literal once the parts nobody translates are gone. */
 function words(text: string): string {

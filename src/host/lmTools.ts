@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
 import {
   backendLabel,
-  code,
   errorAnswer,
   invocationMessage,
   LM_TOOL_NAMES,
+  noBackendAnswer,
   runCompareTraces,
   runFunctionStats,
   runGetSpan,
   runGetTrace,
   runRecentTraces,
   runSearchTraces,
+  shownBackendLabel,
   type AgentContext,
   type RecentEntry,
   type ToolAnswer,
@@ -38,7 +39,10 @@ export interface LmToolDeps {
 
 type Input = Record<string, unknown>;
 
-/** Where a recent ID was seen, as "seen in …" reads. */
+/**
+ * Where a recent ID was seen, as "seen in …" reads. English: it is part of an answer, which the
+ * model reads (see core/agent/run.ts); only what a person reads in the chat is localized.
+ */
 const SEEN_IN: Record<RecentSource, string> = {
   terminal: 'the terminal',
   debug: 'debug output',
@@ -69,12 +73,12 @@ export function registerLmTools(deps: LmToolDeps): vscode.Disposable {
     return new vscode.Disposable(() => undefined);
   }
 
-  /** The backend's label for messages, or why there is none. */
+  /** The backend's label for the progress message a person reads, or why there is none. */
   const label = async (): Promise<string> => {
     try {
-      return backendLabel((await traces.getBackend()).config);
+      return shownBackendLabel((await traces.getBackend()).config);
     } catch {
-      return 'the configured backend';
+      return vscode.l10n.t('the configured backend');
     }
   };
 
@@ -96,10 +100,7 @@ export function registerLmTools(deps: LmToolDeps): vscode.Disposable {
       const why = err instanceof Error ? err.message : String(err);
       log.warn(`${name}: ${why}`);
       cancel.dispose();
-      return result({
-        isError: true,
-        text: `Trace Lens has no usable backend: ${code(why, 300)}. Check traceLens.tempo.url or traceLens.backends in the settings.`,
-      });
+      return result(noBackendAnswer(why));
     }
     try {
       const { backend, config } = built;

@@ -4,11 +4,12 @@
  */
 export { LM_TOOL_NAMES, MCP_TOOL_NAMES, type ToolNames } from './followUp';
 export { CHARS_PER_TOKEN, code, DEFAULT_MAX_TOKENS, estimateTokens } from './markdown';
-export { invocationMessage } from './prepare';
+export { invocationMessage, shownBackendLabel } from './prepare';
 export type { RecentEntry } from './recent';
 export {
   backendLabel,
   errorAnswer,
+  noBackendAnswer,
   runCompareTraces,
   runFunctionStats,
   runGetSpan,
@@ -19,6 +20,7 @@ export {
   type AgentBackend,
   type AgentContext,
   type AgentTrace,
+  type BackendLabelWords,
   type ToolAnswer,
 } from './run';
 export { spanLogRecords, type SpanLogRecord } from './span';

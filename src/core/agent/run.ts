@@ -2,6 +2,13 @@
  * Running a tool: checks the input an agent sent, asks the backend, and writes the answer. The
  * VS Code tools (`host/lmTools.ts`) and the MCP server (`cli/mcp.ts`) both call these, so the
  * same input gets the same answer. Never throws: every failure is an answer with `isError`.
+ *
+ * The answers, failures included, are English and go through no l10n, by decision: their reader
+ * is the model, not a person. It reads them best in the language of the tool descriptions and
+ * schemas (English, `modelDescription` in package.json and `specs.ts`), whose argument names,
+ * cursors and follow-up calls the answers quote, and it replies to the person in their own
+ * language whatever the tools said. One wording also keeps VS Code's and the MCP server's answers
+ * the same. What a person reads as a tool runs (`prepare.ts`) is localized.
  */
 import {
   BackendError,
@@ -74,16 +81,39 @@ export interface AgentContext {
   signal?: AbortSignal;
 }
 
+/** How `backendLabel` words a backend's place: English for answers, localized in `prepare.ts`. */
+export interface BackendLabelWords {
+  /** "Tempo at 127.0.0.1:3200". */
+  at(name: string, where: string): string;
+  /** "fixtures (files)". */
+  files(name: string): string;
+}
+
+const ENGLISH_LABEL: BackendLabelWords = {
+  at: (name, where) => `${name} at ${where}`,
+  files: (name) => `${name} (files)`,
+};
+
 /** "Tempo at 127.0.0.1:3200": a backend's name and where it is, without credentials. */
-export function backendLabel(config: Pick<BackendConfig, 'name' | 'kind' | 'url'>): string {
-  if (config.kind === 'file') return `${config.name} (files)`;
+export function backendLabel(
+  config: Pick<BackendConfig, 'name' | 'kind' | 'url'>,
+  words: BackendLabelWords = ENGLISH_LABEL,
+): string {
+  if (config.kind === 'file') return words.files(config.name);
   try {
     const u = new URL(redactUrl(config.url));
     const path = u.pathname.replace(/\/+$/, '');
-    return `${config.name} at ${u.host}${path}`;
+    return words.at(config.name, `${u.host}${path}`);
   } catch {
     return config.name;
   }
+}
+
+/** The answer when no backend could be built from the settings (`why`), so nothing was asked. */
+export function noBackendAnswer(why: string): ToolAnswer {
+  return fail(
+    `Trace Lens has no usable backend: ${code(why, 300)}. Check traceLens.tempo.url or traceLens.backends in the settings.`,
+  );
 }
 
 const nameOf = (ctx: Pick<AgentContext, 'backend' | 'label'>): string => ctx.label ?? ctx.backend.name;

@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LM_TOOL_NAMES, MCP_TOOL_NAMES } from './followUp';
-import { invocationMessage } from './prepare';
+import { invocationMessage, shownBackendLabel } from './prepare';
+import { backendLabel } from './run';
+import { standInBundle, withBundle } from '../testing/l10n';
 import { mcpToolSpecs, toolSpecs } from './specs';
 import { hasLiveLink } from '../untrusted';
 
@@ -87,7 +89,63 @@ describe('tool specs', () => {
       else assert.match(m, /Tempo at 127\\\.0\\\.0\\\.1\\:3200/, m);
     }
     assert.match(invocationMessage('getTrace', input, 'T'), /for trace a8e00f77b50a734539bf0e48eec6bec4$/);
-    assert.match(invocationMessage('compareTraces', input, 'T'), /and \(not a trace ID\)/);
-    assert.match(invocationMessage('getSpan', {}, 'T'), /span \\\? of trace \(none given\)/);
+    // The whole sentence is escaped now (it may come from a translation): its parentheses too.
+    assert.match(invocationMessage('compareTraces', input, 'T'), /and \\\(not a trace ID\\\)/);
+    assert.match(invocationMessage('getSpan', {}, 'T'), /span \\\? of trace \\\(none given\\\)/);
+  });
+
+  it('words every invocation message in the display language, and no translation adds a link', () => {
+    const input = {
+      trace_id: 'a8e00f77b50a734539bf0e48eec6bec4',
+      trace_id_a: 'a8e00f77b50a734539bf0e48eec6bec4',
+      trace_id_b: 'nope',
+      span: 'SELECT items',
+      query: '{ status = error }',
+      file: 'src/a.ts',
+      line: 12,
+    };
+    const upper = standInBundle((m) => m.toUpperCase());
+    for (const s of toolSpecs()) {
+      const english = invocationMessage(s.key, input, 'Tempo at 127.0.0.1:3200');
+      const localized = withBundle(upper, () => invocationMessage(s.key, input, 'Tempo at 127.0.0.1:3200'));
+      assert.notEqual(localized, english, s.key);
+      // Our words are translated; the values (the input, the backend) are not.
+      assert.match(
+        localized,
+        s.key === 'recentTraces' ? /^LISTING THE TRACE IDS/ : /Tempo at 127/,
+        localized,
+      );
+      assert.doesNotMatch(localized.replace(/Tempo at|SELECT items|src\\\/a/g, ''), /\b(?:at|for|of|in)\b/);
+    }
+    assert.match(
+      withBundle(upper, () => invocationMessage('compareTraces', input, 'T')),
+      /AND \\\(NOT A TRACE ID\\\)/,
+    );
+    const linking = standInBundle((m) => `[open](command:evil) <https://evil.test> ${m}`);
+    for (const s of toolSpecs()) {
+      const m = withBundle(linking, () => invocationMessage(s.key, input, 'T'));
+      assert.equal(hasLiveLink(m), false, m);
+    }
+  });
+
+  it('names the backend in the display language for the progress message only', () => {
+    const tempo = { name: 'Tempo', kind: 'tempo', url: 'http://user:secret@127.0.0.1:3200/' } as const;
+    const files = { name: 'fixtures', kind: 'file', url: '/srv/traces' } as const;
+    assert.equal(shownBackendLabel(tempo), 'Tempo at 127.0.0.1:3200');
+    assert.equal(shownBackendLabel(files), 'fixtures (files)');
+    const upper = standInBundle((m) => m.toUpperCase());
+    assert.equal(
+      withBundle(upper, () => shownBackendLabel(tempo)),
+      'Tempo AT 127.0.0.1:3200',
+    );
+    assert.equal(
+      withBundle(upper, () => shownBackendLabel(files)),
+      'fixtures (FILES)',
+    );
+    // The answers' label stays English: the model reads it.
+    assert.equal(
+      withBundle(upper, () => backendLabel(tempo)),
+      'Tempo at 127.0.0.1:3200',
+    );
   });
 });
