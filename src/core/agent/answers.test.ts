@@ -161,7 +161,7 @@ describe('agent answers', () => {
       const text = ok(await runGetTrace({ trace_id: BIG }, ctx()));
       assert.match(
         text,
-        /More of the critical path \(\d+\): `get_trace` with `\{"trace_id":"85c5a3cd3c3f9a71b94e6401754cd3e0","cursor":"path:\d+"\}`/,
+        /The critical path \(\d+ more\): `get_trace` with `\{"trace_id":"85c5a3cd3c3f9a71b94e6401754cd3e0","cursor":"path:\d+"\}`/,
       );
       assert.match(text, /Details of the largest contributor: `get_span`/);
     });
@@ -501,7 +501,7 @@ describe('agent answers', () => {
         a.text,
         /^1\. `0{32}` · span `88e12c98928f2acd` · seen in the terminal just now · `<https:\/\/evil\.test> · 5\.2 s · 6 spans`$/m,
       );
-      assert.match(a.text, /Older ones \(25\): `traceLens_recentTraces` with `\{"cursor":"items:20"\}`/);
+      assert.match(a.text, /Older IDs \(25 more\): `traceLens_recentTraces` with `\{"cursor":"items:20"\}`/);
       const b = runRecentTraces({ cursor: 'items:20' }, entries, { names: LM_TOOL_NAMES, now: () => now });
       assert.match(b.text, /^21\. /m);
       assert.match(runRecentTraces({}, [], { names: LM_TOOL_NAMES }).text, /None yet/);

@@ -5,8 +5,9 @@
  */
 import { formatDuration } from '../../shared/format';
 import { operationPath, type OperationDiff, type TraceComparison } from '../compare';
-import { call, cursor, parseCursor, type ToolNames } from './followUp';
+import { call, type ToolNames } from './followUp';
 import { Answer, cell, code, DATA_NOTE, plural } from './markdown';
+import { Paging } from './paging';
 
 /** What the comparison answer is about. */
 export interface CompareAnswerInput {
@@ -56,13 +57,15 @@ function rowOf(c: TraceComparison, o: OperationDiff, index: number): string {
 export function compareAnswer(input: CompareAnswerInput): string {
   const c = input.comparison;
   const answer = new Answer(input.maxTokens);
-  const at = parseCursor(input.cursor, ['rows']);
-  if (input.cursor !== undefined && !at) {
-    answer.force(
-      `The cursor ${code(input.cursor, 40)} is not one this tool gave (expected rows:N); showing the start.`,
-    );
-  }
-  const from = at?.offset ?? 0;
+  const paging = new Paging(input.cursor, {
+    sections: ['rows'],
+    first: { rows: FIRST },
+    page: PAGE,
+    tool: input.names.compareTraces,
+    args: { trace_id_a: c.a.traceId, trace_id_b: c.b.traceId },
+  });
+  if (paging.badCursor) answer.force(paging.badCursor);
+  const from = paging.from('rows');
   answer.force(`## Trace B \`${c.b.traceId}\` compared with trace A \`${c.a.traceId}\``);
   const sources =
     input.backendNameB === undefined
@@ -99,9 +102,7 @@ export function compareAnswer(input: CompareAnswerInput): string {
     '| operation (service) | spans A → B | duration A → B | Δ self | Δ duration |',
     '|---|---|---|---|---|',
   ];
-  const rows = changed
-    .slice(from, from + (at ? PAGE : FIRST))
-    .map((o) => rowOf(c, o, c.operations.indexOf(o)));
+  const rows = paging.slice('rows', changed).map((o) => rowOf(c, o, c.operations.indexOf(o)));
   let shown = 0;
   if (rows.length > 0 && answer.fits(...heading, rows[0]!)) {
     answer.add(...heading);
@@ -110,11 +111,8 @@ export function compareAnswer(input: CompareAnswerInput): string {
     answer.force(`No operations from ${from + 1} on (${changed.length} changed).`);
   }
   const more: string[] = [];
-  if (from + shown < changed.length) {
-    more.push(
-      `- More operations (${changed.length - from - shown}): ${call(input.names.compareTraces, { trace_id_a: c.a.traceId, trace_id_b: c.b.traceId, cursor: cursor('rows', from + shown) })}`,
-    );
-  }
+  const rest = paging.more('rows', 'Operations', shown, changed.length);
+  if (rest) more.push(rest);
   more.push(`- Trace B in full: ${call(input.names.getTrace, { trace_id: c.b.traceId })}`);
   return answer.toString(['Next:', ...more]);
 }

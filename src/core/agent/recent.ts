@@ -3,8 +3,9 @@
  * in terminals, debug output, logs and hovers, newest first, with where and when. Pure.
  */
 import { formatAgo } from '../source';
-import { call, cursor, parseCursor, type ToolNames } from './followUp';
+import { call, type ToolNames } from './followUp';
 import { Answer, code, DATA_NOTE } from './markdown';
+import { Paging } from './paging';
 
 /** One recently seen trace ID. */
 export interface RecentEntry {
@@ -35,13 +36,15 @@ const PAGE = 50;
 /** The Markdown answer, within `maxTokens` (estimated). */
 export function recentAnswer(input: RecentAnswerInput): string {
   const answer = new Answer(input.maxTokens);
-  const at = parseCursor(input.cursor, ['items']);
-  if (input.cursor !== undefined && !at) {
-    answer.force(
-      `The cursor ${code(input.cursor, 40)} is not one this tool gave (expected items:N); showing the start.`,
-    );
-  }
-  const from = at?.offset ?? 0;
+  const paging = new Paging(input.cursor, {
+    sections: ['items'],
+    first: { items: FIRST },
+    page: PAGE,
+    tool: input.names.recentTraces ?? 'recent',
+    args: {},
+  });
+  if (paging.badCursor) answer.force(paging.badCursor);
+  const from = paging.from('items');
   const all = input.entries;
   answer.force(`## Recent trace IDs (${all.length}), newest first`);
   if (all.length === 0) {
@@ -51,7 +54,7 @@ export function recentAnswer(input: RecentAnswerInput): string {
     return answer.toString();
   }
   answer.force(DATA_NOTE);
-  const items = all.slice(from, from + (at ? PAGE : FIRST)).map((e, k) => {
+  const items = paging.slice('items', all).map((e, k) => {
     const parts = [`${from + k + 1}. \`${e.traceId}\``];
     if (e.spanId) parts.push(`span ${code(e.spanId, 20)}`);
     parts.push(`seen in ${e.where} ${formatAgo(e.seenAtMs, input.nowMs)}`);
@@ -61,11 +64,8 @@ export function recentAnswer(input: RecentAnswerInput): string {
   });
   const shown = answer.list(undefined, items);
   const more: string[] = [];
-  if (from + shown < all.length) {
-    more.push(
-      `- Older ones (${all.length - from - shown}): ${call(input.names.recentTraces ?? 'recent', { cursor: cursor('items', from + shown) })}`,
-    );
-  }
+  const rest = paging.more('items', 'Older IDs', shown, all.length);
+  if (rest) more.push(rest);
   const first = all[from];
   if (first) {
     more.push(

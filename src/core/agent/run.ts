@@ -29,6 +29,7 @@ import type { ToolNames } from './followUp';
 import { findFunctionStats, functionAnswer } from './functionStats';
 import { code, DEFAULT_MAX_TOKENS, MIN_MAX_TOKENS } from './markdown';
 import { recentAnswer, type RecentEntry } from './recent';
+import { searchOffset } from './paging';
 import { parseSince, searchAnswer, type SinceRange } from './search';
 import { commonNames, findSpan, spanAnswer, spanLogRecords, type SpanLogRecord } from './span';
 import { traceAnswer } from './trace';
@@ -189,6 +190,21 @@ function budget(ctx: Pick<AgentContext, 'maxTokens'>): number {
   return Math.max(MIN_MAX_TOKENS, Math.min(b, DEFAULT_MAX_TOKENS));
 }
 
+/** What every paged answer takes from a call besides its subject: see `paging.ts`. */
+interface PageArgs {
+  /** The cursor an earlier answer named, to continue it. */
+  cursor?: string;
+  maxTokens: number;
+  names: ToolNames;
+}
+
+/** The `cursor` argument (checked, not parsed: each answer knows its own), the budget and the names. */
+function pageArgs(args: Args, ctx: Pick<AgentContext, 'maxTokens' | 'names'>): PageArgs | ToolAnswer {
+  const cursor = stringArg(args, 'cursor', false);
+  if (isAnswer(cursor)) return cursor;
+  return { ...(cursor !== undefined ? { cursor } : {}), maxTokens: budget(ctx), names: ctx.names };
+}
+
 /** The first `BackendError` or `TraceDecodeError` in an error's cause chain. */
 function knownCause(err: unknown): BackendError | TraceDecodeError | undefined {
   let e: unknown = err;
@@ -260,8 +276,8 @@ export async function runGetTrace(input: unknown, ctx: AgentContext): Promise<To
   if (isAnswer(args)) return args;
   const raw = stringArg(args, 'trace_id', true);
   if (isAnswer(raw)) return raw;
-  const cursor = stringArg(args, 'cursor', false);
-  if (isAnswer(cursor)) return cursor;
+  const page = pageArgs(args, ctx);
+  if (isAnswer(page)) return page;
   const id = traceIdFrom(raw);
   if (isAnswer(id)) return id;
   try {
@@ -273,10 +289,8 @@ export async function runGetTrace(input: unknown, ctx: AgentContext): Promise<To
         backendName: t.source ?? nameOf(ctx),
         ...(t.partialMessage !== undefined ? { partialMessage: t.partialMessage } : {}),
         ...(source ? { source } : {}),
-        ...(cursor !== undefined ? { cursor } : {}),
         ...(id.spanId ? { spanId: id.spanId } : {}),
-        maxTokens: budget(ctx),
-        names: ctx.names,
+        ...page,
       }),
     );
   } catch (err) {
@@ -292,8 +306,8 @@ export async function runGetSpan(input: unknown, ctx: AgentContext): Promise<Too
   if (isAnswer(raw)) return raw;
   const span = stringArg(args, 'span', true);
   if (isAnswer(span)) return span;
-  const cursor = stringArg(args, 'cursor', false);
-  if (isAnswer(cursor)) return cursor;
+  const page = pageArgs(args, ctx);
+  if (isAnswer(page)) return page;
   const id = traceIdFrom(raw);
   if (isAnswer(id)) return id;
   try {
@@ -315,9 +329,7 @@ export async function runGetSpan(input: unknown, ctx: AgentContext): Promise<Too
         ...(logs ? { logs } : {}),
         ...(found.choice ? { choice: found.choice } : {}),
         ...(source ? { source } : {}),
-        ...(cursor !== undefined ? { cursor } : {}),
-        maxTokens: budget(ctx),
-        names: ctx.names,
+        ...page,
       }),
     );
   } catch (err) {
@@ -345,14 +357,11 @@ export async function runSearchTraces(input: unknown, ctx: AgentContext): Promis
   if (isAnswer(since)) return since;
   const limit = intArg(args, 'limit', 1, 50) ?? 20;
   if (isAnswer(limit)) return limit;
-  const cursor = stringArg(args, 'cursor', false);
-  if (isAnswer(cursor)) return cursor;
-  let offset = 0;
-  if (cursor !== undefined) {
-    if (!/^\d{1,4}$/.test(cursor.trim()))
-      return fail(`The cursor ${code(cursor, 40)} is not one this tool gave (a number).`);
-    offset = Number(cursor.trim());
-  }
+  const page = pageArgs(args, ctx);
+  if (isAnswer(page)) return page;
+  const offset = page.cursor !== undefined ? searchOffset(page.cursor) : 0;
+  if (offset === undefined)
+    return fail(`The cursor ${code(page.cursor!, 40)} is not one this tool gave (a number).`);
   const backend = ctx.backend;
   if (!backend.search) {
     return fail(
@@ -382,8 +391,8 @@ export async function runSearchTraces(input: unknown, ctx: AgentContext): Promis
       backendName: nameOf(ctx),
       offset,
       limit,
-      maxTokens: budget(ctx),
-      names: ctx.names,
+      maxTokens: page.maxTokens,
+      names: page.names,
     }),
   );
 }
@@ -396,8 +405,8 @@ export async function runCompareTraces(input: unknown, ctx: AgentContext): Promi
   if (isAnswer(rawA)) return rawA;
   const rawB = stringArg(args, 'trace_id_b', true);
   if (isAnswer(rawB)) return rawB;
-  const cursor = stringArg(args, 'cursor', false);
-  if (isAnswer(cursor)) return cursor;
+  const page = pageArgs(args, ctx);
+  if (isAnswer(page)) return page;
   const a = traceIdFrom(rawA, 'trace_id_a');
   if (isAnswer(a)) return a;
   const b = traceIdFrom(rawB, 'trace_id_b');
@@ -421,9 +430,7 @@ export async function runCompareTraces(input: unknown, ctx: AgentContext): Promi
       ...((tb.source ?? nameOf(ctx)) !== (ta.source ?? nameOf(ctx))
         ? { backendNameB: tb.source ?? nameOf(ctx) }
         : {}),
-      ...(cursor !== undefined ? { cursor } : {}),
-      maxTokens: budget(ctx),
-      names: ctx.names,
+      ...page,
     }),
   );
 }
@@ -495,15 +502,13 @@ export function runRecentTraces(
 ): ToolAnswer {
   const args = argsOf(input);
   if (isAnswer(args)) return args;
-  const cursor = stringArg(args, 'cursor', false);
-  if (isAnswer(cursor)) return cursor;
+  const page = pageArgs(args, ctx);
+  if (isAnswer(page)) return page;
   return ok(
     recentAnswer({
       entries,
       nowMs: ctx.now?.() ?? Date.now(),
-      ...(cursor !== undefined ? { cursor } : {}),
-      maxTokens: budget(ctx),
-      names: ctx.names,
+      ...page,
     }),
   );
 }

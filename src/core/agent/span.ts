@@ -17,7 +17,8 @@ import { SPAN_ID_INPUT, TRACE_ID_HEX } from '../../shared/traceId';
 import { readDetail, type DecodedTrace } from '../decode';
 import type { StoredLog } from '../store';
 import { formatShare, parseStackTrace, type ResolveContext } from '../source';
-import { call, cursor, parseCursor, type ToolNames } from './followUp';
+import { call, type ToolNames } from './followUp';
+import { Paging } from './paging';
 import { Answer, code, DATA_NOTE, plural } from './markdown';
 import { formatPlace, framePlace, spanCodePlace } from './source';
 
@@ -94,6 +95,7 @@ export interface SpanChoice {
 export type SpanLookup = { index: number; choice?: SpanChoice } | { error: string };
 
 const SECTIONS = ['attributes', 'events', 'resource', 'frames'] as const;
+type Section = (typeof SECTIONS)[number];
 const FIRST = { attributes: 30, events: 10, resource: 8, frames: 8, links: 5 };
 const PAGE = 80;
 
@@ -239,10 +241,15 @@ export function spanAnswer(input: SpanAnswerInput): string {
   const names = input.names;
   const answer = new Answer(input.maxTokens);
   const more: string[] = [];
-  const at = parseCursor(input.cursor, SECTIONS);
-  if (input.cursor !== undefined && !at) {
-    answer.force(`The cursor ${code(input.cursor, 40)} is not one this tool gave; showing the start.`);
-  }
+  const paging = new Paging(input.cursor, {
+    sections: SECTIONS,
+    first: FIRST,
+    page: PAGE,
+    tool: names.getSpan,
+    args: { trace_id: traceId, span: id },
+  });
+  const at = paging.at;
+  if (paging.badCursor) answer.force(paging.badCursor);
   answer.force(`## Span ${code(nameOf(m, i))} · ${code(serviceOf(m, i), 60)}`);
   answer.force(`Span \`${id}\` of trace \`${traceId}\` · from ${code(input.backendName, 80)}`);
   answer.force(DATA_NOTE);
@@ -297,24 +304,13 @@ export function spanAnswer(input: SpanAnswerInput): string {
     return answer.toString(more.length > 0 ? ['Next:', ...more] : []);
   }
 
-  const section = (
-    section: (typeof SECTIONS)[number],
-    heading: string,
-    items: string[],
-    from: number,
-    total: number,
-    label: string,
-  ) => {
-    const shown = answer.list(heading, items);
-    if (from + shown < total) {
-      more.push(
-        `- ${label} (${total - from - shown} more): ${call(names.getSpan, { trace_id: traceId, span: id, cursor: cursor(section, from + shown) })}`,
-      );
-    }
+  /** Lists a section's items under `heading`, and the "Next" line for the rest. */
+  const section = (key: Section, heading: string, items: string[], total: number, label: string) => {
+    const rest = paging.more(key, label, answer.list(heading, items), total);
+    if (rest) more.push(rest);
   };
-  const show = (s: (typeof SECTIONS)[number]) => !at || at.section === s;
-  const from = (s: (typeof SECTIONS)[number]) => (at?.section === s ? at.offset : 0);
-  const limit = (first: number) => (at ? PAGE : first);
+  const show = (s: Section) => paging.shows(s);
+  const from = (s: Section) => paging.from(s);
 
   if (show('attributes') && (detail.attributes.length > 0 || at)) {
     answer.add('');
@@ -322,10 +318,9 @@ export function spanAnswer(input: SpanAnswerInput): string {
     section(
       'attributes',
       `### Attributes (${detail.attributes.length})`,
-      attributeItems(detail.attributes, f, limit(FIRST.attributes)),
-      f,
+      attributeItems(detail.attributes, f, paging.count('attributes')),
       detail.attributes.length,
-      'More attributes',
+      'Attributes',
     );
   }
   const exceptions = detail.events.filter((e) => e.name === 'exception');
@@ -341,16 +336,15 @@ export function spanAnswer(input: SpanAnswerInput): string {
       }
     }
     const f = from('frames');
-    const frames = frameItems(detail, input, f, limit(FIRST.frames));
+    const frames = frameItems(detail, input, f, paging.count('frames'));
     if (frames.total > 0 || frames.library > 0) {
       const lib = frames.library > 0 ? `; ${plural(frames.library, 'library frame')} left out` : '';
       section(
         'frames',
         `Stack frames in application code, innermost first (${frames.total}${lib}):`,
         frames.items,
-        f,
         frames.total,
-        'More frames',
+        'Stack frames',
       );
     }
   }
@@ -361,10 +355,9 @@ export function spanAnswer(input: SpanAnswerInput): string {
     section(
       'events',
       `### Events and logs (${events})`,
-      eventItems(detail, input, f, limit(FIRST.events)),
-      f,
+      eventItems(detail, input, f, paging.count('events')),
       events,
-      'More events and logs',
+      'Events and logs',
     );
   }
   if (show('resource') && (detail.resource.length > 0 || at)) {
@@ -377,10 +370,9 @@ export function spanAnswer(input: SpanAnswerInput): string {
     section(
       'resource',
       `### Resource (${detail.resource.length})${scope}`,
-      attributeItems(detail.resource, f, limit(FIRST.resource)),
-      f,
+      attributeItems(detail.resource, f, paging.count('resource')),
       detail.resource.length,
-      'More resource attributes',
+      'Resource attributes',
     );
   }
   if (!at && detail.links.length > 0) {

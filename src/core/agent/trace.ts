@@ -8,8 +8,9 @@ import { analyze, errorSpans, summarize, type TraceSummary } from '../analysis';
 import { formatDuration } from '../../shared/format';
 import { readDetail, type DecodedTrace } from '../decode';
 import { formatShare, type ResolveContext } from '../source';
-import { call, cursor, parseCursor, type ToolNames } from './followUp';
+import { call, type ToolNames } from './followUp';
 import { Answer, code, DATA_NOTE, plural } from './markdown';
+import { Paging } from './paging';
 import { formatPlace, spanCodePlace } from './source';
 
 /** What the trace answer is about. */
@@ -32,6 +33,13 @@ export interface TraceAnswerInput {
 }
 
 const SECTIONS = ['errors', 'path', 'ops'] as const;
+type Section = (typeof SECTIONS)[number];
+/** How a "Next" line names the rest of each section. */
+const LABELS: Record<Section, string> = {
+  errors: 'Errors',
+  path: 'The critical path',
+  ops: 'Operations on the critical path',
+};
 /** Items per section in a first answer: small steps. */
 const FIRST = { errors: 5, path: 8, ops: 5, services: 8 };
 /** Items per section when a cursor asks for one section. */
@@ -179,12 +187,15 @@ export function traceAnswer(input: TraceAnswerInput): string {
   const id = m.traceId;
   const answer = new Answer(input.maxTokens);
   const more: string[] = [];
-  const at = parseCursor(input.cursor, SECTIONS);
-  if (input.cursor !== undefined && !at) {
-    answer.force(
-      `The cursor ${code(input.cursor, 40)} is not one this tool gave (expected errors:N, path:N or ops:N); showing the start.`,
-    );
-  }
+  const paging = new Paging(input.cursor, {
+    sections: SECTIONS,
+    first: FIRST,
+    page: PAGE,
+    tool: names.getTrace,
+    args: { trace_id: id },
+  });
+  const at = paging.at;
+  if (paging.badCursor) answer.force(paging.badCursor);
   for (const l of header(input, s, !at)) answer.force(l);
   answer.force(DATA_NOTE);
 
@@ -192,80 +203,63 @@ export function traceAnswer(input: TraceAnswerInput): string {
   const ops = pathOperations(m, s, self);
   const repeated = ops.some((o) => o.count > 1);
 
-  /** Shows a section's items from `from`; returns where the next page starts, if anywhere. */
-  const section = (heading: string, items: string[], from: number, total: number): number | undefined => {
-    const shown = answer.list(heading, items);
-    return from + shown < total ? from + shown : undefined;
+  /** Lists a section's items under `heading`, and the "Next" line for the rest. */
+  const section = (key: Section, heading: string, items: string[], total: number) => {
+    const rest = paging.more(key, LABELS[key], answer.list(heading, items), total);
+    if (rest) more.push(rest);
   };
   if (at) {
     // One section, from the cursor on.
     answer.force('');
-    const from = at.offset;
-    let next: number | undefined;
+    const from = paging.from(at.section);
+    const count = paging.count(at.section);
     if (at.section === 'errors') {
-      const { items, total } = errorItems(input, from, PAGE);
-      next = section(`### Errors, from ${from + 1} of ${total}`, items, from, total);
+      const { items, total } = errorItems(input, from, count);
+      section('errors', `### Errors, from ${from + 1} of ${total}`, items, total);
       if (items.length === 0) answer.force(`No errors from ${from + 1} on: the trace has ${total}.`);
     } else if (at.section === 'path') {
-      const items = pathItems(input, ranked, self, from, PAGE);
-      next = section(
+      const items = pathItems(input, ranked, self, from, count);
+      section(
+        'path',
         `### Critical path by self time, from ${from + 1} of ${ranked.length}`,
         items,
-        from,
         ranked.length,
       );
       if (items.length === 0)
         answer.force(`No spans from ${from + 1} on: the path has ${ranked.length} with self time.`);
     } else {
-      const items = opItems(m, ops, from, PAGE);
-      next = section(
+      const items = opItems(m, ops, from, count);
+      section(
+        'ops',
         `### Operations on the critical path, from ${from + 1} of ${ops.length}`,
         items,
-        from,
         ops.length,
       );
       if (items.length === 0) answer.force(`No operations from ${from + 1} on: there are ${ops.length}.`);
     }
-    if (next !== undefined)
-      more.push(`- The rest: ${call(names.getTrace, { trace_id: id, cursor: cursor(at.section, next) })}`);
   } else {
     answer.add(serviceLine(s));
     // Errors first: they are usually why someone asks.
-    const errors = errorItems(input, 0, FIRST.errors);
+    const errors = errorItems(input, 0, paging.count('errors'));
     if (errors.total > 0) {
       answer.add('');
-      const next = section(`### Errors (${plural(errors.total, 'span')})`, errors.items, 0, errors.total);
-      if (next !== undefined) {
-        more.push(
-          `- More errors (${errors.total - next}): ${call(names.getTrace, { trace_id: id, cursor: cursor('errors', next) })}`,
-        );
-      }
+      section('errors', `### Errors (${plural(errors.total, 'span')})`, errors.items, errors.total);
     }
     answer.add('');
-    const nextPath = section(
+    section(
+      'path',
       `### Where the time went: critical path (${plural(s.criticalPath.length, 'span')}), largest self time first`,
-      pathItems(input, ranked, self, 0, FIRST.path),
-      0,
+      pathItems(input, ranked, self, 0, paging.count('path')),
       ranked.length,
     );
-    if (nextPath !== undefined) {
-      more.push(
-        `- More of the critical path (${ranked.length - nextPath}): ${call(names.getTrace, { trace_id: id, cursor: cursor('path', nextPath) })}`,
-      );
-    }
     if (repeated) {
       answer.add('');
-      const nextOps = section(
+      section(
+        'ops',
         '### Operations on the critical path, by summed self time',
-        opItems(m, ops, 0, FIRST.ops),
-        0,
+        opItems(m, ops, 0, paging.count('ops')),
         ops.length,
       );
-      if (nextOps !== undefined) {
-        more.push(
-          `- More operations (${ops.length - nextOps}): ${call(names.getTrace, { trace_id: id, cursor: cursor('ops', nextOps) })}`,
-        );
-      }
     }
   }
   const focus = input.spanId ?? (ranked[0] !== undefined ? spanIdAt(m.columns, ranked[0]) : undefined);
