@@ -1,7 +1,7 @@
 /** The views beside the waterfall in Chromium: statistics, flame graph and comparison. */
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { CHECKOUT, indexOf, makeTrace, type SpanSpec } from './helpers/fixtures';
+import { CHECKOUT, hexId, indexOf, makeTrace, type SpanSpec } from './helpers/fixtures';
 import { launchBrowser, openView, type View } from './helpers/harness';
 import { loadTrace } from '../../webview/trace';
 import { layoutFlame } from '../../webview/views/flame/layout';
@@ -183,6 +183,43 @@ describe('webview: views', () => {
         q3,
         'the waterfall shows the span chosen in the flame graph',
       );
+    });
+
+    it('keeps its zoom when the page is reloaded with the saved state, and not for another trace', async () => {
+      const trace = makeTrace(BUSY);
+      view = await openView(browser, { trace });
+      await view.page.click('[data-testid="tab-flame"]');
+      await view.page.waitForSelector('[data-testid="view-flame"][data-frames]');
+      const whole = Number(await view.page.getAttribute('[data-testid="view-flame"]', 'data-frames'));
+      await clickFrame(view, trace, indexOf(trace, 'cart'));
+      const saved = await view.waitForState((s) => s.view === 'flame' && s.selectSpanId === hexId('cart'));
+      await view.close();
+      view = undefined;
+
+      // A new webview with the saved state (the window was reloaded, or the panel hidden and shown);
+      // it opens on the flame graph, so no waterfall row shows.
+      view = await openView(browser, { trace, initialState: saved }, { waitForRows: false });
+      const page = view.page;
+      await page.waitForSelector('[data-testid="view-flame"]:not([hidden])[data-frames]');
+      const crumbs = () => page.$$eval('.tl-flame-crumb', (bs) => bs.map((b) => b.textContent));
+      assert.deepEqual(await crumbs(), ['Whole trace', 'POST /checkout', 'GET /cart']);
+      assert.equal(await page.textContent('.tl-flame-crumb[aria-current="true"]'), 'GET /cart');
+      const zoomed = Number(await page.getAttribute('[data-testid="view-flame"]', 'data-frames'));
+      assert.ok(zoomed < whole, `zoomed to GET /cart: ${zoomed} frames drawn of ${whole}`);
+      await view.screenshot('views-flame-restored');
+      await view.close();
+      view = undefined;
+
+      // The same state saved for another trace: the flame graph shows the whole trace.
+      view = await openView(
+        browser,
+        { trace, initialState: { ...saved, traceId: 'f'.repeat(32) } },
+        { waitForRows: false },
+      );
+      await view.page.waitForSelector('[data-testid="view-flame"]:not([hidden])[data-frames]');
+      assert.deepEqual(await view.page.$$eval('.tl-flame-crumb', (bs) => bs.map((b) => b.textContent)), [
+        'Whole trace',
+      ]);
     });
 
     it('scrolls the waterfall to the span chosen in the flame graph', async () => {
