@@ -100,6 +100,21 @@ describe('webview: views', () => {
       assert.equal((await view.rowNames()).length, BUSY.length);
     });
 
+    it('sorts from the keyboard, the focus staying on the column’s button', async () => {
+      view = await openView(browser, { trace: makeTrace(BUSY) });
+      const page = view.page;
+      await page.click('[data-testid="tab-stats"]');
+      await page.waitForSelector('[data-testid="stats-row"]');
+      await page.focus('th[data-column="count"] button');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.getAttribute('th[data-column="count"]', 'aria-sort'), 'descending');
+      const focused = () => page.evaluate(() => document.activeElement?.closest('th')?.dataset.column);
+      assert.equal(await focused(), 'count');
+      await page.keyboard.press('Space');
+      assert.equal(await page.getAttribute('th[data-column="count"]', 'aria-sort'), 'ascending');
+      assert.equal(await focused(), 'count');
+    });
+
     it('groups by service, works from the keyboard, and remembers the view', async () => {
       view = await openView(browser, { trace: makeTrace(BUSY) });
       const page = view.page;
