@@ -364,6 +364,8 @@ export class App {
       case 'zoom':
         this.toolbar.setZoomed(s.zoomed);
         break;
+      case 'flame':
+        break;
       case 'critical':
         this.toolbar.setCritical(s.critical);
         break;

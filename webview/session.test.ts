@@ -92,6 +92,27 @@ describe('webview session: loading', () => {
     assert.equal(s.rows.count, 8, 'ten spans, two of them inside the collapsed cart span');
   });
 
+  it('keeps the flame graph’s zoom by span ID: saved, restored for the same trace, across a refresh, not for another trace', () => {
+    const { s, events } = loaded();
+    events.length = 0;
+    s.setFlameRoot(CART);
+    s.setFlameRoot(CART);
+    assert.deepEqual(types(events), ['flame'], 'told once, not again for the same frame');
+    const snap = s.snapshot()!;
+    assert.equal(snap.flameRoot, hexId('cart'));
+    assert.equal(loaded(snap).s.flameRoot, CART);
+    assert.equal(loaded({ ...snap, traceId: 'f'.repeat(32) }).s.flameRoot, -1);
+    assert.equal(loaded({ ...snap, flameRoot: hexId('nope') }).s.flameRoot, -1, 'a span the trace lacks');
+    const more = makeTrace([
+      { id: 'early', parent: 'root', name: 'warm cache', service: 'frontend', start: 1, dur: 5 },
+      ...CHECKOUT,
+    ]);
+    s.load({ handle: 'main', trace: more }, false);
+    assert.equal(s.flameRoot, indexOf(more, 'cart'));
+    s.setFlameRoot(-1);
+    assert.equal(s.snapshot()!.flameRoot, undefined, 'the whole trace is not saved');
+  });
+
   it('shows trace B of a comparison and keeps A without showing it', () => {
     const { s, events } = loaded();
     s.setSubject({ kind: 'compare', a: { traceId: 'a'.repeat(32) }, b: { traceId: wire.model.traceId } });

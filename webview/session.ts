@@ -54,6 +54,8 @@ export type SessionEvent =
   | { type: 'problem' }
   /** `viewStart`/`viewEnd` changed. */
   | { type: 'zoom' }
+  /** `flameRoot` changed. */
+  | { type: 'flame' }
   /** `critical` changed. */
   | { type: 'critical' }
   /** `detailOpen` changed. */
@@ -116,6 +118,11 @@ export class Session {
   /** Zoom window in ns from the trace start. */
   viewStart = 0;
   viewEnd = 1;
+  /**
+   * The span whose frame fills the flame graph's width, or -1 for the whole trace. Kept here, not
+   * in the flame view, so it is saved and restored with the rest of the state.
+   */
+  flameRoot = -1;
   query = '';
   /**
    * The services the filter keeps, by index, ascending; empty: all. The picker sets one, the
@@ -236,6 +243,7 @@ export class Session {
     this.rows = visibleRows(t.subtreeEnd, this.collapsed, this.include, this.rows.rows);
     const zoom = state?.zoom;
     this.clampZoom(zoom ? zoom[0] : 0, zoom ? zoom[1] : t.totalNs);
+    this.flameRoot = state?.flameRoot ? findSpanById(t, state.flameRoot) : -1;
     this.emit({ type: 'trace', state });
 
     const wanted = entry.selectSpanId ?? state?.selectSpanId;
@@ -308,6 +316,7 @@ export class Session {
     const col = this.collapsedState();
     if (col) s.collapsed = col;
     if (this.viewStart > 0 || this.viewEnd < t.totalNs) s.zoom = [this.viewStart, this.viewEnd];
+    if (this.flameRoot >= 0) s.flameRoot = spanIdOf(t, this.flameRoot);
     if (this.query) s.query = this.query;
     if (this.serviceFilter.length === 1) s.service = t.services[this.serviceFilter[0]!];
     else if (this.serviceFilter.length > 1) s.services = this.serviceFilter.map((i) => t.services[i]!);
@@ -557,6 +566,16 @@ export class Session {
     if (!this.trace) return;
     this.clampZoom(a, b);
     this.emit({ type: 'zoom' });
+  }
+
+  /** Zooms the flame graph to span `i`'s frame (-1: the whole trace). */
+  setFlameRoot(i: number): void {
+    const t = this.trace;
+    if (!t) return;
+    const root = i >= 0 && i < t.n ? i : -1;
+    if (root === this.flameRoot) return;
+    this.flameRoot = root;
+    this.emit({ type: 'flame' });
   }
 
   /** Shows the whole trace. */

@@ -12,6 +12,7 @@ describe('webview saved state', () => {
       selectSpanId: '00f067aa0ba902b7',
       collapsed: { mode: 'allBut', ids: ['00f067aa0ba902b7', 'nope'] },
       zoom: [1, 2],
+      flameRoot: '00f067aa0ba902b7',
       query: 'cart',
       detailWidth: 400,
     });
@@ -21,18 +22,20 @@ describe('webview saved state', () => {
       selectSpanId: '00f067aa0ba902b7',
       collapsed: { mode: 'allBut', ids: ['00f067aa0ba902b7'] },
       zoom: [1, 2],
+      flameRoot: '00f067aa0ba902b7',
       query: 'cart',
       detailWidth: 400,
     });
   });
 
-  it('drops a malformed subject, zoom, selection and sizes, and refuses a state without a trace', () => {
+  it('drops a malformed subject, zoom, flame zoom, selection and sizes, and refuses a state without a trace', () => {
     assert.deepEqual(
       readState({
         traceId,
         subject: { kind: 'trace', traceId: 'javascript:1' },
         selectSpanId: '<img>',
         zoom: [5, 'a'],
+        flameRoot: '<img>',
         collapsed: 'x',
         detailWidth: NaN,
       }),

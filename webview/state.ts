@@ -24,6 +24,8 @@ export interface ViewState {
   collapsed?: CollapsedState;
   /** Zoom window in ns from the trace start. */
   zoom?: [number, number];
+  /** The span whose frame the flame graph is zoomed to (absent: the whole trace). */
+  flameRoot?: string;
   query?: string;
   /** Service name of the service picker (when the filter keeps one service). */
   service?: string;
@@ -73,6 +75,7 @@ export function readState(raw: unknown): ViewState | undefined {
     const b = num(s.zoom[1]);
     if (a !== undefined && b !== undefined && b > a) out.zoom = [a, b];
   }
+  if (typeof s.flameRoot === 'string' && HEX_16.test(s.flameRoot)) out.flameRoot = s.flameRoot;
   if (typeof s.query === 'string') out.query = s.query.slice(0, 1000);
   if (typeof s.service === 'string') out.service = s.service;
   if (Array.isArray(s.services))

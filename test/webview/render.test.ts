@@ -1,31 +1,15 @@
 /** Rendering: the header, one row per span, the DOM contract the e2e tests rely on, loading and error states. */
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { CHECKOUT, indexOf, makeTrace } from './helpers/fixtures';
-import { launchBrowser, openView, type View } from './helpers/harness';
+import { webviewSuite } from './helpers/harness';
 import { ENGLISH_STRINGS, type WebviewStrings } from '../../src/shared/strings';
 
 describe('webview: rendering', () => {
-  let browser: Browser;
-  let view: View | undefined;
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    if (view) {
-      assert.deepEqual(await view.cspViolations(), [], 'no CSP violation');
-      assert.deepEqual(view.consoleErrors, [], 'no console error');
-      await view.close();
-    }
-    view = undefined;
-  });
+  const { open } = webviewSuite();
 
   it('posts ready first, then renders the header and one row per span on init', async () => {
     const trace = makeTrace(CHECKOUT, { canOpenInGrafana: true });
-    view = await openView(browser, { trace });
+    const view = await open({ trace });
     const posted = await view.posted();
     assert.equal(posted[0]?.type, 'ready');
     assert.equal(typeof posted[0]?.requestId, 'number');
@@ -57,7 +41,7 @@ describe('webview: rendering', () => {
 
   it('follows the row DOM contract: index, role, level, label, name, service, duration', async () => {
     const trace = makeTrace(CHECKOUT);
-    view = await openView(browser, { trace });
+    const view = await open({ trace });
     const rows = await view.page.$$eval('.tl-row', (els) =>
       els
         .filter((e) => !(e as HTMLElement).hidden)
@@ -96,7 +80,7 @@ describe('webview: rendering', () => {
 
   it('places bars on the time axis as fractions of the trace', async () => {
     const trace = makeTrace(CHECKOUT);
-    view = await openView(browser, { trace });
+    const view = await open({ trace });
     const geo = await view.page.evaluate(() => {
       const track = document.querySelector('.tl-row .tl-track')!.getBoundingClientRect();
       const out: Record<string, { l: number; w: number }> = {};
@@ -116,7 +100,7 @@ describe('webview: rendering', () => {
   });
 
   it('shows the loading state before init and an error panel for error', async () => {
-    view = await openView(browser, { autoInit: false }, { waitForRows: false });
+    const view = await open({ autoInit: false }, { waitForRows: false });
     await view.page.waitForSelector('[data-testid="loading"]');
     await view.send({ type: 'loading', handle: 'main', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
     assert.match((await view.page.textContent('[data-testid="loading"]')) ?? '', /Loading trace/);
@@ -143,7 +127,7 @@ describe('webview: rendering', () => {
   });
 
   it('a refresh that fails keeps the trace and says so in a banner with Retry, Open Setting and Test Connection', async () => {
-    view = await openView(browser, { trace: makeTrace(CHECKOUT) });
+    const view = await open({ trace: makeTrace(CHECKOUT) });
     await view.page.click(`.tl-row[data-span-index="${indexOf(makeTrace(CHECKOUT), 'pay')}"] .tl-name`);
     await view.send({ type: 'loading', handle: 'main', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
     const message =
@@ -177,7 +161,7 @@ describe('webview: rendering', () => {
   });
 
   it('keeps the old trace under a progress bar while refreshing, then shows the new one', async () => {
-    view = await openView(browser, { trace: makeTrace(CHECKOUT) });
+    const view = await open({ trace: makeTrace(CHECKOUT) });
     await view.send({ type: 'loading', handle: 'main', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' });
     assert.equal(await view.page.isVisible('.tl-progress'), true);
     assert.equal((await view.rowNames()).length, 9);
@@ -193,7 +177,7 @@ describe('webview: rendering', () => {
   });
 
   it('shows trace B of a comparison and keeps messages about A to it', async () => {
-    view = await openView(browser, { autoInit: false }, { waitForRows: false });
+    const view = await open({ autoInit: false }, { waitForRows: false });
     const a = makeTrace(CHECKOUT.slice(0, 3), { traceId: 'a'.repeat(32) });
     const b = makeTrace(CHECKOUT);
     const subject = { kind: 'compare', a: { traceId: a.model.traceId }, b: { traceId: b.model.traceId } };
@@ -235,7 +219,7 @@ describe('webview: rendering', () => {
       Object.entries(ENGLISH_STRINGS).map(([k, v]) => [k, v.toUpperCase()]),
     ) as WebviewStrings;
     upper.loadingTrace = 'Chargement de la trace… <b>"&amp;"</b>';
-    view = await openView(browser, { autoInit: false }, { waitForRows: false, strings: upper });
+    let view = await open({ autoInit: false }, { waitForRows: false, strings: upper });
     await view.page.waitForSelector('[data-testid="loading"]');
     assert.match(
       (await view.page.textContent('[data-testid="loading"]')) ?? '',
@@ -243,7 +227,7 @@ describe('webview: rendering', () => {
       'the loading state, before any message, as text',
     );
     await view.close();
-    view = await openView(browser, { trace: makeTrace(CHECKOUT) }, { strings: upper });
+    view = await open({ trace: makeTrace(CHECKOUT) }, { strings: upper });
     const page = view.page;
     assert.equal(await page.getAttribute('[role="toolbar"]', 'aria-label'), 'TRACE TOOLS');
     assert.equal(await page.textContent('.tl-axis-label'), 'SERVICE & OPERATION');

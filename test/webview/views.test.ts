@@ -1,8 +1,7 @@
 /** The views beside the waterfall in Chromium: statistics, flame graph and comparison. */
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { CHECKOUT, indexOf, makeTrace, type SpanSpec } from './helpers/fixtures';
-import { launchBrowser, openView, type View } from './helpers/harness';
+import { CHECKOUT, hexId, indexOf, makeTrace, type SpanSpec } from './helpers/fixtures';
+import { webviewSuite, type View } from './helpers/harness';
 import { loadTrace } from '../../webview/trace';
 import { layoutFlame } from '../../webview/views/flame/layout';
 import { compareTraces } from '../../src/core/compare';
@@ -22,27 +21,12 @@ const BUSY: SpanSpec[] = [
 ];
 
 describe('webview: views', () => {
-  let browser: Browser;
-  let view: View | undefined;
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    if (view) {
-      assert.deepEqual(await view.cspViolations(), [], 'no CSP violation');
-      assert.deepEqual(view.consoleErrors, [], 'no console error');
-      await view.close();
-    }
-    view = undefined;
-  });
+  const { open } = webviewSuite();
 
   describe('statistics', () => {
     it('tabulates operations, sorts by a column, and a row click filters the waterfall to its spans', async () => {
       const trace = makeTrace(BUSY);
-      view = await openView(browser, { trace });
+      const view = await open({ trace });
       const page = view.page;
       await page.click('[data-testid="tab-stats"]');
       await page.waitForSelector('[data-testid="stats-row"]');
@@ -100,8 +84,23 @@ describe('webview: views', () => {
       assert.equal((await view.rowNames()).length, BUSY.length);
     });
 
+    it('sorts from the keyboard, the focus staying on the column’s button', async () => {
+      const view = await open({ trace: makeTrace(BUSY) });
+      const page = view.page;
+      await page.click('[data-testid="tab-stats"]');
+      await page.waitForSelector('[data-testid="stats-row"]');
+      await page.focus('th[data-column="count"] button');
+      await page.keyboard.press('Enter');
+      assert.equal(await page.getAttribute('th[data-column="count"]', 'aria-sort'), 'descending');
+      const focused = () => page.evaluate(() => document.activeElement?.closest('th')?.dataset.column);
+      assert.equal(await focused(), 'count');
+      await page.keyboard.press('Space');
+      assert.equal(await page.getAttribute('th[data-column="count"]', 'aria-sort'), 'ascending');
+      assert.equal(await focused(), 'count');
+    });
+
     it('groups by service, works from the keyboard, and remembers the view', async () => {
-      view = await openView(browser, { trace: makeTrace(BUSY) });
+      const view = await open({ trace: makeTrace(BUSY) });
       const page = view.page;
       await page.click('[data-testid="tab-waterfall"]');
       await page.focus('[data-testid="tab-waterfall"]');
@@ -150,7 +149,7 @@ describe('webview: views', () => {
 
     it('draws the trace, and a click selects the span in every view and zooms to it', async () => {
       const trace = makeTrace(BUSY);
-      view = await openView(browser, { trace });
+      const view = await open({ trace });
       const page = view.page;
       await page.click('[data-testid="tab-flame"]');
       await page.waitForSelector('[data-testid="view-flame"][data-frames]');
@@ -185,13 +184,45 @@ describe('webview: views', () => {
       );
     });
 
+    it('keeps its zoom when the page is reloaded with the saved state, and not for another trace', async () => {
+      const trace = makeTrace(BUSY);
+      const first = await open({ trace });
+      await first.page.click('[data-testid="tab-flame"]');
+      await first.page.waitForSelector('[data-testid="view-flame"][data-frames]');
+      const whole = Number(await first.page.getAttribute('[data-testid="view-flame"]', 'data-frames'));
+      await clickFrame(first, trace, indexOf(trace, 'cart'));
+      const saved = await first.waitForState((s) => s.view === 'flame' && s.selectSpanId === hexId('cart'));
+
+      // A new webview with the saved state (the window was reloaded, or the panel hidden and shown);
+      // it opens on the flame graph, so no waterfall row shows.
+      const view = await open({ trace, initialState: saved }, { waitForRows: false });
+      const page = view.page;
+      await page.waitForSelector('[data-testid="view-flame"]:not([hidden])[data-frames]');
+      const crumbs = () => page.$$eval('.tl-flame-crumb', (bs) => bs.map((b) => b.textContent));
+      assert.deepEqual(await crumbs(), ['Whole trace', 'POST /checkout', 'GET /cart']);
+      assert.equal(await page.textContent('.tl-flame-crumb[aria-current="true"]'), 'GET /cart');
+      const zoomed = Number(await page.getAttribute('[data-testid="view-flame"]', 'data-frames'));
+      assert.ok(zoomed < whole, `zoomed to GET /cart: ${zoomed} frames drawn of ${whole}`);
+      await view.screenshot('views-flame-restored');
+
+      // The same state saved for another trace: the flame graph shows the whole trace.
+      const other = await open(
+        { trace, initialState: { ...saved, traceId: 'f'.repeat(32) } },
+        { waitForRows: false },
+      );
+      await other.page.waitForSelector('[data-testid="view-flame"]:not([hidden])[data-frames]');
+      assert.deepEqual(await other.page.$$eval('.tl-flame-crumb', (bs) => bs.map((b) => b.textContent)), [
+        'Whole trace',
+      ]);
+    });
+
     it('scrolls the waterfall to the span chosen in the flame graph', async () => {
       const spans: SpanSpec[] = [{ id: 'root', name: 'root', service: 'api', start: 0, dur: 1000 }];
       for (let k = 0; k < 300; k++)
         spans.push({ id: `c${k}`, parent: 'root', name: 'work', service: 'api', start: k, dur: 1 });
       spans.push({ id: 'last', parent: 'root', name: 'the last one', service: 'db', start: 900, dur: 60 });
       const trace = makeTrace(spans);
-      view = await openView(browser, { trace });
+      const view = await open({ trace });
       const page = view.page;
       await page.click('[data-testid="tab-flame"]');
       await page.waitForSelector('[data-testid="view-flame"][data-frames]');
@@ -204,7 +235,7 @@ describe('webview: views', () => {
 
     it('walks frames with the arrow keys and shares the search with the waterfall', async () => {
       const trace = makeTrace(BUSY);
-      view = await openView(browser, { trace });
+      const view = await open({ trace });
       const page = view.page;
       await page.fill('#tl-search', 'SELECT');
       await page.click('[data-testid="tab-flame"]');
@@ -212,7 +243,7 @@ describe('webview: views', () => {
       await view.screenshot('views-flame-search');
       await page.focus('[data-testid="flame"]');
       await page.keyboard.press('ArrowDown');
-      const sel = async () => (await view!.postedOfType('selectionChanged')).at(-1)?.index;
+      const sel = async () => (await view.postedOfType('selectionChanged')).at(-1)?.index;
       assert.equal(await sel(), 0);
       await page.keyboard.press('ArrowDown');
       assert.equal(await sel(), indexOf(trace, 'auth'));
@@ -226,7 +257,7 @@ describe('webview: views', () => {
     });
 
     it('draws a million spans by culling sub-pixel frames', async () => {
-      view = await openView(browser, { synth: { n: 1_000_000, seed: 5 } });
+      const view = await open({ synth: { n: 1_000_000, seed: 5 } });
       const page = view.page;
       await page.click('[data-testid="tab-flame"]');
       await page.waitForSelector('[data-testid="view-flame"][data-frames]', { timeout: 30_000 });
@@ -251,7 +282,7 @@ describe('webview: views', () => {
     const comparison = compareTraces(A.model, B.model);
 
     it('lists operations with A, B and the delta, filters new and gone, and badges B’s waterfall', async () => {
-      view = await openView(browser, { compare: { a: A, b: B, comparison } });
+      const view = await open({ compare: { a: A, b: B, comparison } });
       const page = view.page;
       // B's waterfall shows, with the delta badges.
       assert.ok((await view.rowNames()).includes('retry charge'), 'the waterfall shows trace B');
@@ -310,7 +341,7 @@ describe('webview: views', () => {
     });
 
     it('offers "Compare with…" in a single-trace panel', async () => {
-      view = await openView(browser, { trace: makeTrace(CHECKOUT) });
+      const view = await open({ trace: makeTrace(CHECKOUT) });
       assert.equal(await view.page.isVisible('[data-testid="tab-compare"]'), false);
       await view.page.click('[data-testid="compare-with"]');
       assert.deepEqual(await view.postedOfType('compareWith'), [{ type: 'compareWith', handle: 'main' }]);
@@ -321,7 +352,7 @@ describe('webview: views', () => {
     it('lists the span’s log records and log lines as text, asked for once the section is open; a line opens by its id', async () => {
       const trace = makeTrace(CHECKOUT);
       const hostile = '<img src=x onerror="window.__pwned=1">';
-      view = await openView(browser, {
+      const view = await open({
         trace,
         logs: {
           records: [

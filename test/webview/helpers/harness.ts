@@ -3,6 +3,7 @@
  * Requests to http://tracelens.test/ are answered by route interception: the stub page, dist/,
  * the stub scripts and a generated fixture script. Nothing else is reachable.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
@@ -189,19 +190,19 @@ export class View {
   }
 }
 
+/** How `openView` opens the page. */
+export interface OpenOptions {
+  width?: number;
+  height?: number;
+  /** Wait for the first waterfall rows (default: when the fixture answers `ready` with a trace). */
+  waitForRows?: boolean;
+  strings?: WebviewStrings;
+  /** What the page says it shows (`renderPanelHtml`'s subject), as the search panel writes it. */
+  subject?: 'trace' | 'search';
+}
+
 /** Opens the stub page with a fixture and waits for the first rows (unless the fixture says otherwise). */
-export async function openView(
-  browser: Browser,
-  fixture: Fixture,
-  opts: {
-    width?: number;
-    height?: number;
-    waitForRows?: boolean;
-    strings?: WebviewStrings;
-    /** What the page says it shows (`renderPanelHtml`'s subject), as the search panel writes it. */
-    subject?: 'trace' | 'search';
-  } = {},
-): Promise<View> {
+export async function openView(browser: Browser, fixture: Fixture, opts: OpenOptions = {}): Promise<View> {
   const page = await browser.newPage({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 760 } });
   const nonce = randomBytes(16).toString('base64');
   const fixtureJs = `window.__tlFixture = ${JSON.stringify(encode(fixture))};`;
@@ -235,4 +236,53 @@ export async function openView(
     await view.frames();
   }
   return view;
+}
+
+/** What `webviewSuite` gives a test file. */
+export interface WebviewSuite {
+  /** The file's Chromium (launched before its first test). */
+  readonly browser: Browser;
+  /** Opens the built webview with `fixture` (`openView`); the page is checked and closed after the test. */
+  open(fixture: Fixture, opts?: OpenOptions): Promise<View>;
+}
+
+/**
+ * The setup of a webview test file: one Chromium for the file, and after each test every page
+ * `open` opened and the test left open is checked for CSP violations and console errors, then
+ * closed. Call it inside the file's `describe`: it adds the mocha hooks there.
+ */
+export function webviewSuite(): WebviewSuite {
+  let launched: Browser | undefined;
+  const views: View[] = [];
+  const browser = (): Browser => {
+    if (!launched) throw new Error('the browser is launched in `before`: use it inside a test');
+    return launched;
+  };
+  before(async () => {
+    launched = await launchBrowser();
+  });
+  after(async () => {
+    await launched?.close();
+  });
+  afterEach(async () => {
+    const open = views.splice(0).filter((v) => !v.page.isClosed());
+    try {
+      for (const v of open) {
+        assert.deepEqual(await v.cspViolations(), [], 'no CSP violation');
+        assert.deepEqual(v.consoleErrors, [], 'no console error');
+      }
+    } finally {
+      for (const v of open) await v.close();
+    }
+  });
+  return {
+    get browser() {
+      return browser();
+    },
+    async open(fixture, opts) {
+      const v = await openView(browser(), fixture, opts);
+      views.push(v);
+      return v;
+    },
+  };
 }

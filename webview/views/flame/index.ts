@@ -48,8 +48,6 @@ export class FlameView implements View {
   private readonly caption: HTMLSpanElement;
   private trace: TraceData | undefined;
   private layoutData: FlameLayout | undefined;
-  /** The span whose frame fills the width, or -1 for the whole trace. */
-  private zoomRoot = -1;
   private colours: Colours | undefined;
   private frame = 0;
   private frameBuffer: Int32Array | undefined;
@@ -119,15 +117,21 @@ export class FlameView implements View {
   private follow(e: SessionEvent): void {
     switch (e.type) {
       case 'trace':
+        // The session restored the zoom (the saved state's, or the one before a refresh); the
+        // crumbs follow at the first draw, with the layout.
         this.trace = this.session.trace;
         this.layoutData = undefined;
-        this.zoomRoot = -1;
+        this.schedule();
+        return;
+      case 'flame':
+        this.renderCrumbs();
         this.schedule();
         return;
       case 'selection': {
         // A span chosen elsewhere that lies outside the zoomed frame: zoom out to show it.
         const i = this.session.selected;
-        if (i >= 0 && this.zoomRoot >= 0 && !this.contains(this.zoomRoot, i)) this.setZoom(-1);
+        const root = this.session.flameRoot;
+        if (i >= 0 && root >= 0 && !this.contains(root, i)) this.setZoom(-1);
         if (i >= 0 && !this.element.hidden && this.trace) this.revealDepth(this.trace.c.depth[i]!);
         this.schedule();
         return;
@@ -156,17 +160,16 @@ export class FlameView implements View {
     }
   }
 
+  /** Zooms to span `i`'s frame (-1: the whole trace); the session's `flame` event redraws. */
   private setZoom(i: number): void {
-    this.zoomRoot = i;
-    this.renderCrumbs();
-    this.schedule();
+    this.session.setFlameRoot(i);
   }
 
   private renderCrumbs(): void {
     const t = this.trace;
     if (!t) return;
     const chain: number[] = [];
-    for (let i = this.zoomRoot; i >= 0; i = t.c.parent[i]!) chain.unshift(i);
+    for (let i = this.session.flameRoot; i >= 0; i = t.c.parent[i]!) chain.unshift(i);
     const crumb = (label: string, target: number, current: boolean) => {
       const b = el('button', {
         class: 'tl-flame-crumb',
@@ -197,9 +200,10 @@ export class FlameView implements View {
 
   /** The range across that the width shows. */
   private range(l: FlameLayout): [number, number] {
-    if (this.zoomRoot >= 0) {
-      const a = l.x[this.zoomRoot]!;
-      return [a, a + Math.max(l.w[this.zoomRoot]!, 1e-9)];
+    const root = this.session.flameRoot;
+    if (root >= 0) {
+      const a = l.x[root]!;
+      return [a, a + Math.max(l.w[root]!, 1e-9)];
     }
     return [0, Math.max(l.total, 1e-9)];
   }
@@ -340,7 +344,7 @@ export class FlameView implements View {
     const i = this.spanAt(ev);
     if (i < 0) return;
     this.session.select(i, { open: this.session.detailOpen, reveal: true, center: true });
-    this.setZoom(i === this.zoomRoot ? this.trace!.c.parent[i]! : i);
+    this.setZoom(i === this.session.flameRoot ? this.trace!.c.parent[i]! : i);
   }
 
   private onHover(ev: PointerEvent): void {
@@ -399,7 +403,7 @@ export class FlameView implements View {
         ev.preventDefault();
         return;
       case 'Backspace':
-        if (this.zoomRoot >= 0) this.setZoom(t.c.parent[this.zoomRoot]!);
+        if (s.flameRoot >= 0) this.setZoom(t.c.parent[s.flameRoot]!);
         ev.preventDefault();
         return;
       default:

@@ -7,6 +7,7 @@
 import type { SearchRow } from '../../../src/shared/protocol';
 import { el, icon } from '../../dom';
 import { formatCount, formatDuration, formatTimestamp } from '../../format';
+import { SortHeader } from '../../sortHeader';
 import { ResultTable, scrollToShow, visibleWindow, type SortKey } from './model';
 import { S, fmt } from '../../l10n';
 
@@ -70,32 +71,26 @@ export class ResultsTable {
   readonly scroller: HTMLDivElement;
   readonly model = new ResultTable();
   private readonly spacer: HTMLDivElement;
-  private readonly headers = new Map<SortKey, { cell: HTMLDivElement; arrow: HTMLSpanElement }>();
+  private readonly header: SortHeader<SortKey>;
   private readonly pool: RowView[] = [];
   private frame = 0;
   private startForm: StartForm = 'time';
   private longest = 0;
 
   constructor(private readonly events: TableEvents) {
-    const headerCells = columns().map((c) => {
-      const arrow = icon('arrow-down', 'tl-sr-sort');
-      const button = el(
-        'button',
-        { class: 'tl-sr-sort-btn', title: fmt(S.clickToSort, c.title), attrs: { type: 'button' } },
-        [el('span', { text: c.label }), arrow],
-      );
-      button.addEventListener('click', () => this.sortBy(c.key));
-      const cell = el(
-        'div',
-        {
-          class: `tl-sr-cell tl-sr-h-${c.key}${c.numeric ? ' tl-sr-num' : ''}`,
-          attrs: { role: 'columnheader', 'aria-sort': 'none' },
-        },
-        [button],
-      );
-      this.headers.set(c.key, { cell, arrow });
-      return cell;
-    });
+    this.header = new SortHeader(
+      columns(),
+      {
+        tag: 'div',
+        cellClass: (c) => `tl-sr-cell tl-sr-h-${c.key}${c.numeric ? ' tl-sr-num' : ''}`,
+        cellAttrs: () => ({ role: 'columnheader' }),
+        buttonClass: 'tl-sr-sort-btn',
+        labelSpan: true,
+        arrowClass: 'tl-sr-sort',
+        sortedClass: 'tl-sr-sorted',
+      },
+      (key) => this.sortBy(key),
+    );
     const head = el(
       'div',
       { class: 'tl-sr-row tl-sr-head-row', attrs: { role: 'row', 'aria-rowindex': '1' } },
@@ -109,7 +104,7 @@ export class ResultsTable {
           },
           [icon('git-compare')],
         ),
-        ...headerCells,
+        ...this.header.cells,
       ],
     );
     this.spacer = el('div', { class: 'tl-sr-spacer' });
@@ -194,13 +189,7 @@ export class ResultsTable {
   }
 
   private syncHeaders(): void {
-    const { key, descending } = this.model.sort;
-    for (const [k, h] of this.headers) {
-      const on = k === key;
-      h.cell.setAttribute('aria-sort', on ? (descending ? 'descending' : 'ascending') : 'none');
-      h.cell.classList.toggle('tl-sr-sorted', on);
-      h.arrow.className = `codicon codicon-${on && !descending ? 'arrow-up' : 'arrow-down'} tl-sr-sort`;
-    }
+    this.header.show(this.model.sort.key, this.model.sort.descending);
   }
 
   /** Scrolls the cursor into view (`center`: into the middle when it is off screen). */

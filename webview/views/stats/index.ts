@@ -8,6 +8,7 @@ import type { TraceHandle } from '../../../src/shared/protocol';
 import { el } from '../../dom';
 import { formatCount, formatDuration } from '../../format';
 import { PALETTE_SIZE } from '../../palette';
+import { SortHeader, type SortColumn } from '../../sortHeader';
 import type { Restored, Session, SessionEvent } from '../../session';
 import type { View, ViewContext } from '../view';
 import {
@@ -25,24 +26,24 @@ import { S, fmt } from '../../l10n';
 const MAX_ROWS = 2000;
 
 /** The columns; a function, since the page's words arrive after this module loads. */
-const headings = (): Array<{ column: StatsColumn; label: string; title: string; numeric: boolean }> => [
-  { column: 'service', label: S.service, title: S.service, numeric: false },
-  { column: 'name', label: S.operation, title: S.statsNameTitle, numeric: false },
-  { column: 'count', label: S.statsCount, title: S.statsCountTitle, numeric: true },
-  { column: 'totalNs', label: S.statsTotal, title: S.statsTotalTitle, numeric: true },
-  { column: 'selfNs', label: S.statsSelf, title: S.statsSelfTitle, numeric: true },
-  { column: 'avgNs', label: S.statsAvg, title: S.statsAvgTitle, numeric: true },
-  { column: 'p50Ns', label: S.statsP50, title: S.statsP50Title, numeric: true },
-  { column: 'p95Ns', label: S.statsP95, title: S.statsP95Title, numeric: true },
-  { column: 'maxNs', label: S.statsMax, title: S.statsMaxTitle, numeric: true },
-  { column: 'errors', label: S.errors, title: S.statsErrorsTitle, numeric: true },
+const headings = (): Array<SortColumn<StatsColumn>> => [
+  { key: 'service', label: S.service, title: S.service, numeric: false },
+  { key: 'name', label: S.operation, title: S.statsNameTitle, numeric: false },
+  { key: 'count', label: S.statsCount, title: S.statsCountTitle, numeric: true },
+  { key: 'totalNs', label: S.statsTotal, title: S.statsTotalTitle, numeric: true },
+  { key: 'selfNs', label: S.statsSelf, title: S.statsSelfTitle, numeric: true },
+  { key: 'avgNs', label: S.statsAvg, title: S.statsAvgTitle, numeric: true },
+  { key: 'p50Ns', label: S.statsP50, title: S.statsP50Title, numeric: true },
+  { key: 'p95Ns', label: S.statsP95, title: S.statsP95Title, numeric: true },
+  { key: 'maxNs', label: S.statsMax, title: S.statsMaxTitle, numeric: true },
+  { key: 'errors', label: S.errors, title: S.statsErrorsTitle, numeric: true },
 ];
 
 export class StatsView implements View {
   readonly element: HTMLDivElement;
   private readonly session: Session;
   private readonly body: HTMLTableSectionElement;
-  private readonly headRow: HTMLTableRowElement;
+  private readonly header: SortHeader<StatsColumn>;
   private readonly caption: HTMLSpanElement;
   private readonly groupButtons = new Map<StatsGrouping, HTMLButtonElement>();
   private grouping: StatsGrouping = 'operation';
@@ -76,10 +77,20 @@ export class StatsView implements View {
       class: 'tl-stats-hint',
       text: S.statsHint,
     });
-    this.headRow = el('tr');
+    this.header = new SortHeader(
+      headings(),
+      {
+        tag: 'th',
+        cellClass: (h) => (h.numeric ? 'tl-num' : ''),
+        cellAttrs: (h) => ({ scope: 'col', 'data-column': h.key }),
+        buttonClass: 'tl-stats-sort',
+        labelSpan: false,
+      },
+      (column) => this.setSort(column),
+    );
     this.body = el('tbody');
     const table = el('table', { class: 'tl-stats', attrs: { 'data-testid': 'stats-table' } }, [
-      el('thead', {}, [this.headRow]),
+      el('thead', {}, [el('tr', {}, this.header.cells)]),
       this.body,
     ]);
     this.body.addEventListener('click', (ev) => {
@@ -91,7 +102,7 @@ export class StatsView implements View {
       el('div', { class: 'tl-stats-bar' }, [group, this.caption, hint]),
       el('div', { class: 'tl-stats-scroll' }, [table]),
     ]);
-    this.renderHead();
+    this.header.show(this.sort.column, this.sort.desc);
     this.syncGrouping();
     s.on((e) => this.follow(e));
   }
@@ -139,52 +150,20 @@ export class StatsView implements View {
 
   private syncGrouping(): void {
     for (const [g, b] of this.groupButtons) b.setAttribute('aria-checked', String(g === this.grouping));
-    this.headRow
-      .querySelector('[data-column="name"]')
-      ?.toggleAttribute('hidden', this.grouping === 'service');
+    this.header.cell('name')?.toggleAttribute('hidden', this.grouping === 'service');
   }
 
   private setSort(column: StatsColumn): void {
-    const numeric = headings().find((h) => h.column === column)?.numeric ?? true;
+    const numeric = headings().find((h) => h.key === column)?.numeric ?? true;
     this.sort = this.sort.column === column ? { column, desc: !this.sort.desc } : { column, desc: numeric };
     this.applySort();
-    this.renderHead();
-    this.syncGrouping();
+    this.header.show(column, this.sort.desc);
     this.renderBody();
   }
 
   private applySort(): void {
     const t = this.session.trace;
     if (t) sortStats(this.rows, this.sort.column, this.sort.desc, t.strings, t.services);
-  }
-
-  private renderHead(): void {
-    this.headRow.replaceChildren(
-      ...headings().map((h) => {
-        const sorted = this.sort.column === h.column;
-        const button = el('button', {
-          class: 'tl-stats-sort',
-          text: h.label,
-          title: fmt(S.clickToSort, h.title),
-          attrs: { type: 'button' },
-        });
-        if (sorted)
-          button.append(el('span', { class: `codicon codicon-arrow-${this.sort.desc ? 'down' : 'up'}` }));
-        button.addEventListener('click', () => this.setSort(h.column));
-        return el(
-          'th',
-          {
-            class: h.numeric ? 'tl-num' : '',
-            attrs: {
-              scope: 'col',
-              'data-column': h.column,
-              'aria-sort': sorted ? (this.sort.desc ? 'descending' : 'ascending') : 'none',
-            },
-          },
-          [button],
-        );
-      }),
-    );
   }
 
   private renderBody(): void {

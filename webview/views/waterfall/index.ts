@@ -211,6 +211,7 @@ export class WaterfallView implements View {
         this.waterfall.schedule();
         return;
       case 'problem':
+      case 'flame':
         return;
       case 'comparison': {
         const c = s.comparison;
