@@ -17,6 +17,7 @@ import {
   hoverUntilVisible,
   logLine,
   openTraceFromLogLine,
+  quickOpen,
   readText,
   resizeWorkbench,
   rowNamed,
@@ -58,21 +59,15 @@ function startDemo() {
   return { child, ready };
 }
 
-async function openLog(page) {
-  // Quick Open, as a person does.
-  await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
-  await page.keyboard.press('Control+P');
-  const widget = page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  await page.keyboard.type('logs/app.log');
-  await widget.locator('.monaco-list-row', { hasText: 'app.log' }).first().waitFor({ timeout: UI_TIMEOUT });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab', { hasText: 'app.log' }).waitFor({ timeout: UI_TIMEOUT });
-}
-
-async function hoverPicture(page, workflow) {
+async function hoverPicture(page, workflow, workspace) {
   await page.setViewportSize(HOVER_VIEWPORT);
-  await openLog(page);
+  // Quick Open, as a person does, with the keyboard in the (empty) editor part.
+  await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
+  await quickOpen(page, 'logs/app.log');
+  // The cursor off line 1's first word (a timestamp when a plain-text line comes first, and the
+  // editor would then mark every "2026" in the picture): on the hovered line, between two spaces.
+  const started = logLine(join(workspace, 'logs', 'app.log'), workflow, 'workflow started').number;
+  await revealLogLine(page, started, 'workflow started');
   const box = await textBox(page, `workflow started trace_id=${workflow}`, workflow);
   const hover = page
     .locator('.monaco-hover', { hasText: 'POST /workflows/:workflowId/runs' })
@@ -98,8 +93,15 @@ async function hoverPicture(page, workflow) {
 async function revealLogLine(page, line, text) {
   await page.keyboard.press('Control+G');
   const widget = page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  await page.keyboard.type(`${line}:31`);
+  const input = widget.locator('input.input').first();
+  await waitUntil('Go to Line to show, its input focused', async () => {
+    if (!(await widget.isVisible())) return false;
+    return input.evaluate((el) => el === document.activeElement);
+  });
+  const target = `${line}:31`;
+  await page.keyboard.type(target);
+  // Enter goes to what the input holds (":" and the typed line:column).
+  await waitUntil(`Go to Line to hold ${target}`, async () => (await input.inputValue()).endsWith(target));
   await page.keyboard.press('Enter');
   await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   const editor = page.locator('.part.editor .monaco-editor').first();
@@ -153,7 +155,7 @@ async function main() {
     await page
       .locator('.statusbar-item[id="tracelens.trace-lens.traceLens.receiver"]', { hasText: 'traces' })
       .waitFor({ timeout: 60000 });
-    await hoverPicture(page, workflow);
+    await hoverPicture(page, workflow, workspace);
     await panelPicture(page, workflow, workspace);
   } finally {
     await browser?.close().catch(() => undefined);

@@ -393,6 +393,51 @@ export async function resizeWorkbench(page, size) {
 }
 
 /**
+ * Opens the workspace file `path` (e.g. "logs/app.log") from Quick Open (Ctrl+P), as a person does.
+ * Each step waits for what the next one needs: the quick input visible and focused before typing,
+ * holding the whole name before a row is picked, the row of exactly that file (its name and folder:
+ * the list first shows recent files and fills in as the file search answers) clicked rather than
+ * whatever row Enter would take, and the editor tab of that file active at the end.
+ */
+export async function quickOpen(page, path) {
+  const slash = path.lastIndexOf('/');
+  const name = path.slice(slash + 1);
+  const folder = slash > 0 ? path.slice(0, slash) : '';
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input.input').first();
+  await waitUntil(
+    'Quick Open to show, its input focused',
+    async () => {
+      // A key pressed while the workbench is still busy starting may go nowhere: press it again.
+      if (!(await widget.isVisible())) await page.keyboard.press('Control+P');
+      await widget.waitFor({ state: 'visible', timeout: 5000 });
+      return input.evaluate((el) => el === document.activeElement);
+    },
+    { timeoutMs: UI_TIMEOUT, intervalMs: 200 },
+  );
+  await input.fill('');
+  await page.keyboard.type(path);
+  await waitUntil(`the Quick Open input to hold "${path}"`, async () => (await input.inputValue()) === path, {
+    timeoutMs: UI_TIMEOUT,
+  });
+  let row = widget
+    .locator('.monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(name)}$`) }) });
+  if (folder) {
+    row = row.filter({
+      has: page.locator('.label-description', { hasText: new RegExp(`^${escapeRe(folder)}$`) }),
+    });
+  }
+  row = row.first();
+  await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await row.click();
+  await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  const tab = page.locator('.tabs-container .tab.active', { hasText: name });
+  await tab.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  return tab.first();
+}
+
+/**
  * The first line of the workspace's log `file` that contains `text` and `trace_id=<traceId>`: its
  * 1-based number, its text, and the span ID it names (`span_id=`, when it names one).
  */
