@@ -8,17 +8,21 @@
 //
 // Waits on conditions only; stops the demo (and everything it started) at the end.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitUntil } from '../test/e2e/context.mjs';
 import {
   UI_TIMEOUT,
   hoverUntilVisible,
+  logLine,
+  openTraceFromLogLine,
+  quickOpen,
   readText,
+  resizeWorkbench,
   rowNamed,
+  selectSpan,
   textBox,
-  traceDoc,
 } from '../test/e2e/workbench.mjs';
 import { descendants, describeProcess, stopTree } from './demoSystem.mjs';
 import { launchChromium } from './tools.mjs';
@@ -55,21 +59,15 @@ function startDemo() {
   return { child, ready };
 }
 
-async function openLog(page) {
-  // Quick Open, as a person does.
-  await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
-  await page.keyboard.press('Control+P');
-  const widget = page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  await page.keyboard.type('logs/app.log');
-  await widget.locator('.monaco-list-row', { hasText: 'app.log' }).first().waitFor({ timeout: UI_TIMEOUT });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab', { hasText: 'app.log' }).waitFor({ timeout: UI_TIMEOUT });
-}
-
-async function hoverPicture(page, workflow) {
+async function hoverPicture(page, workflow, workspace) {
   await page.setViewportSize(HOVER_VIEWPORT);
-  await openLog(page);
+  // Quick Open, as a person does, with the keyboard in the (empty) editor part.
+  await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
+  await quickOpen(page, 'logs/app.log');
+  // The cursor off line 1's first word (a timestamp when a plain-text line comes first, and the
+  // editor would then mark every "2026" in the picture): on the hovered line, between two spaces.
+  const started = logLine(join(workspace, 'logs', 'app.log'), workflow, 'workflow started').number;
+  await revealLogLine(page, started, 'workflow started');
   const box = await textBox(page, `workflow started trace_id=${workflow}`, workflow);
   const hover = page
     .locator('.monaco-hover', { hasText: 'POST /workflows/:workflowId/runs' })
@@ -95,8 +93,15 @@ async function hoverPicture(page, workflow) {
 async function revealLogLine(page, line, text) {
   await page.keyboard.press('Control+G');
   const widget = page.locator('.quick-input-widget');
-  await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  await page.keyboard.type(`${line}:31`);
+  const input = widget.locator('input.input').first();
+  await waitUntil('Go to Line to show, its input focused', async () => {
+    if (!(await widget.isVisible())) return false;
+    return input.evaluate((el) => el === document.activeElement);
+  });
+  const target = `${line}:31`;
+  await page.keyboard.type(target);
+  // Enter goes to what the input holds (":" and the typed line:column).
+  await waitUntil(`Go to Line to hold ${target}`, async () => (await input.inputValue()).endsWith(target));
   await page.keyboard.press('Enter');
   await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   const editor = page.locator('.part.editor .monaco-editor').first();
@@ -109,44 +114,18 @@ async function revealLogLine(page, line, text) {
 
 async function panelPicture(page, workflow, workspace) {
   await page.keyboard.press('Control+B'); // the side bar closed: the log and the trace side by side
-  await page.setViewportSize(PANEL_VIEWPORT);
-  await waitUntil('the workbench to lay out at the picture size', async () => {
-    const b = await page.locator('.monaco-workbench').boundingBox();
-    return b && Math.round(b.width) === PANEL_VIEWPORT.width;
-  });
+  await resizeWorkbench(page, PANEL_VIEWPORT);
   // The picture shows the line the trace was opened from: below the batch's long error lines at
   // this height, so go to it (Ctrl+G) as a person scrolls to it, before the click and again once
   // the panel beside has narrowed the log (its lines wrap anew).
-  const lines = readFileSync(join(workspace, 'logs', 'app.log'), 'utf8').split('\n');
-  const slowLine = lines.findIndex((l) => l.includes('partner API slow') && l.includes(workflow)) + 1;
-  if (slowLine < 1) throw new Error(`logs/app.log has no "partner API slow" line of ${workflow}`);
+  const slowLine = logLine(join(workspace, 'logs', 'app.log'), workflow, 'partner API slow').number;
   const editor = page.locator('.part.editor');
   await editor.locator('.monaco-editor .view-lines').first().click();
   await revealLogLine(page, slowLine, 'partner API slow');
-  const tab = page.locator('.tabs-container .tab', { hasText: workflow.slice(0, 8) });
-  await waitUntil(
-    'Ctrl+click on the trace ID of the slow partner line to open the trace',
-    async () => {
-      const at = await textBox(page, 'partner API slow', workflow, editor);
-      const x = at.x + at.width / 2;
-      const y = at.y + at.height / 2;
-      await page.mouse.move(x, y);
-      await page.keyboard.down('Control');
-      try {
-        await page.mouse.click(x, y);
-      } finally {
-        await page.keyboard.up('Control');
-      }
-      await tab.first().waitFor({ state: 'visible', timeout: 5000 });
-      return true;
-    },
-    { timeoutMs: UI_TIMEOUT, intervalMs: 200 },
-  );
-  const doc = traceDoc(page);
+  const doc = await openTraceFromLogLine(page, 'partner API slow', workflow, editor);
   // The slow page of the partner API: the first GET.
-  const get = rowNamed(doc, 'GET');
-  await get.waitFor({ timeout: 60000 });
-  await get.locator('.tl-name').click();
+  await rowNamed(doc, 'GET').waitFor({ timeout: 60000 });
+  await selectSpan(doc, 'GET');
   await waitUntil('the slow GET in the detail pane', async () =>
     /Duration\s*4\.\d+ s/.test(await readText(doc.locator('#tl-detail')).catch(() => '')),
   );
@@ -176,7 +155,7 @@ async function main() {
     await page
       .locator('.statusbar-item[id="tracelens.trace-lens.traceLens.receiver"]', { hasText: 'traces' })
       .waitFor({ timeout: 60000 });
-    await hoverPicture(page, workflow);
+    await hoverPicture(page, workflow, workspace);
     await panelPicture(page, workflow, workspace);
   } finally {
     await browser?.close().catch(() => undefined);

@@ -1,6 +1,7 @@
 // Helpers the Playwright scenarios share: finding text on screen, hovering it, the command palette,
 // the trace panel's document. Everything waits for a condition; nothing sleeps a fixed time.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { command, e2e, host, screenshot, waitUntil } from './context.mjs';
 import traceFactsModule from './host-tests/traceFacts.js';
 
@@ -364,4 +365,120 @@ export async function searchInView(page, query, rangeLabel, shot) {
   await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
 
   return pane;
+}
+
+/** Selects the span named `name` with a click on its row; waits for the detail pane to show it. */
+export async function selectSpan(doc, name) {
+  const row = rowNamed(doc, name);
+  await row.locator('.tl-name').click();
+  await waitUntil(`the ${name} row to be selected`, async () =>
+    /\btl-selected\b/.test((await row.getAttribute('class')) ?? ''),
+  );
+  const title = doc.locator('#tl-detail .tl-detail-title');
+  await waitUntil(
+    `the detail pane to show ${name}`,
+    async () => (await title.innerText().catch(() => '')) === name,
+    { timeoutMs: UI_TIMEOUT },
+  );
+  return row;
+}
+
+/** Sets the page to `size` and waits until the workbench has laid itself out at that width. */
+export async function resizeWorkbench(page, size) {
+  await page.setViewportSize(size);
+  await waitUntil(`the workbench to lay out ${size.width} px wide`, async () => {
+    const box = await page.locator('.monaco-workbench').boundingBox();
+    return box && Math.round(box.width) === size.width;
+  });
+}
+
+/**
+ * Opens the workspace file `path` (e.g. "logs/app.log") from Quick Open (Ctrl+P), as a person does.
+ * Each step waits for what the next one needs: the quick input visible and focused before typing,
+ * holding the whole name before a row is picked, the row of exactly that file (its name and folder:
+ * the list first shows recent files and fills in as the file search answers) clicked rather than
+ * whatever row Enter would take, and the editor tab of that file active at the end.
+ */
+export async function quickOpen(page, path) {
+  const slash = path.lastIndexOf('/');
+  const name = path.slice(slash + 1);
+  const folder = slash > 0 ? path.slice(0, slash) : '';
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input.input').first();
+  await waitUntil(
+    'Quick Open to show, its input focused',
+    async () => {
+      // A key pressed while the workbench is still busy starting may go nowhere: press it again.
+      if (!(await widget.isVisible())) await page.keyboard.press('Control+P');
+      await widget.waitFor({ state: 'visible', timeout: 5000 });
+      return input.evaluate((el) => el === document.activeElement);
+    },
+    { timeoutMs: UI_TIMEOUT, intervalMs: 200 },
+  );
+  await input.fill('');
+  await page.keyboard.type(path);
+  await waitUntil(`the Quick Open input to hold "${path}"`, async () => (await input.inputValue()) === path, {
+    timeoutMs: UI_TIMEOUT,
+  });
+  let row = widget
+    .locator('.monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(name)}$`) }) });
+  if (folder) {
+    row = row.filter({
+      has: page.locator('.label-description', { hasText: new RegExp(`^${escapeRe(folder)}$`) }),
+    });
+  }
+  row = row.first();
+  await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await row.click();
+  await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  const tab = page.locator('.tabs-container .tab.active', { hasText: name });
+  await tab.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  return tab.first();
+}
+
+/**
+ * The first line of the workspace's log `file` that contains `text` and `trace_id=<traceId>`: its
+ * 1-based number, its text, and the span ID it names (`span_id=`, when it names one).
+ */
+export function logLine(file, traceId, text) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const at = lines.findIndex((l) => l.includes(text) && l.includes(`trace_id=${traceId}`));
+  assert.ok(at >= 0, `${file} has a "${text}" line of ${traceId}`);
+  return { number: at + 1, text: lines[at], spanId: /\bspan_id=([0-9a-f]{16})/.exec(lines[at])?.[1] };
+}
+
+/**
+ * Opens the trace of a log line as a person does: Ctrl+click on `traceId` in the visible editor
+ * line (in `scope`) that contains `lineText`, until the trace's panel tab shows. The position is
+ * measured on each try, and the click made only once that line is under the mouse: the editor may
+ * still scroll to a revealed line after it is first laid out, and a click at a stale position
+ * lands on another line. Returns the panel's document (its rows may still be loading).
+ */
+export async function openTraceFromLogLine(page, lineText, traceId, scope = page.locator('.part.editor')) {
+  const tab = page.locator('.tabs-container .tab', { hasText: traceId.slice(0, 8) });
+  await waitUntil(
+    `Ctrl+click on the trace ID of the "${lineText}" line to open the trace`,
+    async () => {
+      const box = await textBox(page, lineText, traceId, scope);
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height / 2;
+      await page.mouse.move(x, y);
+      const under = await page.evaluate(
+        ([px, py]) => document.elementFromPoint(px, py)?.closest('.view-line')?.textContent ?? '',
+        [x, y],
+      );
+      if (!under.replace(/\u00a0/g, ' ').includes(lineText)) return false;
+      await page.keyboard.down('Control');
+      try {
+        await page.mouse.click(x, y);
+      } finally {
+        await page.keyboard.up('Control');
+      }
+      await tab.first().waitFor({ state: 'visible', timeout: 5000 });
+      return true;
+    },
+    { timeoutMs: UI_TIMEOUT, intervalMs: 100 },
+  );
+  return traceDoc(page);
 }

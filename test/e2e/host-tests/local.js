@@ -179,16 +179,58 @@ describe('The local receiver in the extension host (issue 10)', function () {
       return r.state === 'receiving' ? r : undefined;
     });
 
+  /** The receiver receiving, once it has read the store's figures. */
+  const withFigures = () =>
+    waitFor('the receiver to receive, with the store’s figures', async () => {
+      const v = await api.localReceiver();
+      return v.state === 'receiving' && v.stats ? v : undefined;
+    });
+  const stopReceiver = async () => {
+    await vscode.commands.executeCommand('traceLens.stopReceiver');
+    await waitFor('the receiver to be off', async () => (await api.localReceiver()).state === 'off');
+  };
+  /**
+   * The store as this suite found it: its folder, a copy of it beside it, and its figures. The
+   * tests below send traces of their own into the extension's store (inhost-shop, inhost-live,
+   * three DataFetchNode.totals spans), and the Playwright scenarios after this suite read the
+   * same store (Live view, CodeLens, Search, the status bar's figures) for the demo's traces. A
+   * store can only be cleared whole, so the folder is copied while the receiver is stopped, and
+   * put back the same way after the tests.
+   */
+  let found;
+
   before(async function () {
+    this.timeout(120000);
     api = await vscode.extensions.getExtension(EXTENSION_ID).activate();
+    const r = await receiving();
+    await stopReceiver();
+    const copy = `${r.storeDir}.before-in-host-tests`;
+    fs.rmSync(copy, { recursive: true, force: true });
+    // Not the lock: stopping released it, and a copy of a live one would claim the restored store.
+    fs.cpSync(r.storeDir, copy, { recursive: true, filter: (src) => path.basename(src) !== 'writer.lock' });
+    await vscode.commands.executeCommand('traceLens.startReceiver');
+    // The figures of the folder as copied (read when the store opens: those before the stop may
+    // not count the last spans the suites before this one sent).
+    const opened = await withFigures();
+    found = { storeDir: r.storeDir, copy, stats: opened.stats };
   });
 
   after(async function () {
+    this.timeout(120000);
     // Leave the window as the UI scenarios expect to find it: the Explorer, no editors, no panel.
     await vscode.commands.executeCommand('traceLens.chooseQueryBackend', 'auto');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('workbench.view.explorer');
+    // And the store as this suite found it.
+    if (!found) return;
+    await stopReceiver();
+    fs.rmSync(found.storeDir, { recursive: true, force: true });
+    fs.renameSync(found.copy, found.storeDir);
+    await vscode.commands.executeCommand('traceLens.startReceiver');
+    const back = await withFigures();
+    assert.deepStrictEqual(back.stats, found.stats, 'the store holds what it held before the suite');
+    assert.strictEqual(back.role, 'writer');
   });
 
   it('starts after activation on the ports of the settings, and says it receives', async function () {

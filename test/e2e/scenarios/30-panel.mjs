@@ -10,13 +10,15 @@ import { join } from 'node:path';
 import { command, e2e, host, screenshot, waitUntil } from '../context.mjs';
 import {
   UI_TIMEOUT,
+  logLine,
+  openTraceFromLogLine,
   openTracePanel,
   readText,
   resetWorkbench,
+  resizeWorkbench,
   rowNamed,
+  selectSpan,
   storedSpans,
-  textBox,
-  traceDoc,
 } from '../workbench.mjs';
 
 /* global describe, it, before, afterEach, after */
@@ -34,19 +36,19 @@ const README_VIEWPORT = { width: 2400, height: 820 };
  * longest GET of the trace, about 4.2 s).
  */
 async function stepThree(traceId) {
-  const log = readFileSync(join(e2e.workspace, e2e.demo.appLog), 'utf8').split('\n');
-  const partner = /data-fetch ready .*\bpartner_api=(http:\/\/\S+)/.exec(log.join('\n'))?.[1];
+  const file = join(e2e.workspace, e2e.demo.appLog);
+  const partner = /data-fetch ready .*\bpartner_api=(http:\/\/\S+)/.exec(readFileSync(file, 'utf8'))?.[1];
   assert.ok(partner, 'data-fetch logged the partner API it calls');
-  const slow = log.find((l) => l.includes('partner API slow') && l.includes(`trace_id=${traceId}`));
-  assert.ok(slow, 'data-fetch logged the slow partner call of the workflow');
-  const fetchSpanId = /\bspan_id=([0-9a-f]{16})/.exec(slow)?.[1];
-  assert.ok(fetchSpanId, `the slow line names its span: ${slow}`);
+  // data-fetch logged the slow partner call of the workflow.
+  const slow = logLine(file, traceId, 'partner API slow');
+  const fetchSpanId = slow.spanId;
+  assert.ok(fetchSpanId, `the slow line names its span: ${slow.text}`);
   const gets = (await storedSpans(traceId)).filter((s) => s.name === 'GET' && s.service === 'data-fetch');
   assert.ok(gets.length > 0, 'the stored workflow has the partner GETs');
   const get = gets.reduce((a, b) => (b.durationNs > a.durationNs ? b : a));
   assert.ok(get.durationNs >= 4e9, `the stub held the first page for about 4.2 s: ${get.durationNs} ns`);
   assert.equal(get.parentSpanId, fetchSpanId, 'the slow GET is a child of the span that logged it');
-  return { partner, fetchSpanId, slowLine: slow, get };
+  return { partner, fetchSpanId, slowLine: slow.text, get };
 }
 
 /** The value the detail pane shows for attribute `key` (in its Attributes section). */
@@ -57,20 +59,6 @@ async function detailAttribute(doc, key) {
     const dt = [...el.querySelectorAll('dt')].find((d) => d.textContent === key);
     return dt?.nextElementSibling?.textContent ?? undefined;
   }, key);
-}
-
-/** Selects the span named `name` with a click on its row; waits for the detail pane to show it. */
-async function selectSpan(doc, name) {
-  const row = rowNamed(doc, name);
-  await row.locator('.tl-name').click();
-  await waitUntil(`the ${name} row to be selected`, async () =>
-    /\btl-selected\b/.test((await row.getAttribute('class')) ?? ''),
-  );
-  const title = doc.locator('#tl-detail .tl-detail-title');
-  await waitUntil(`the detail pane to show ${name}`, async () => (await title.innerText()) === name, {
-    timeoutMs: UI_TIMEOUT,
-  });
-  return row;
 }
 
 /** The theme kind class on the webview's body: vscode-dark, vscode-light, vscode-high-contrast. */
@@ -296,8 +284,8 @@ describe('The trace panel (Playwright)', function () {
     await command('workbench.action.closeSidebar');
     // A wider window than the other scenarios' so that both the log lines and the waterfall fit.
     const normal = page.viewportSize();
-    await page.setViewportSize(README_VIEWPORT);
     try {
+      await resizeWorkbench(page, README_VIEWPORT);
       await readmePicture(page, workflow);
     } finally {
       await page.setViewportSize(normal);
@@ -314,39 +302,8 @@ describe('The trace panel (Playwright)', function () {
  */
 async function readmePicture(page, traceId) {
   const { fetchSpanId, get } = await stepThree(traceId);
-  await waitUntil('the workbench to lay out at the README size', async () => {
-    const box = await page.locator('.monaco-workbench').boundingBox();
-    return box && Math.round(box.width) === README_VIEWPORT.width;
-  });
   await host('openFile', { path: e2e.demo.appLog, column: 1, line: 1 });
-  const editor = page.locator('.part.editor');
-  const tab = page.locator('.tabs-container .tab', { hasText: traceId.slice(0, 8) });
-  await waitUntil(
-    'Ctrl+click on the trace ID of the slow partner line to open the trace',
-    async () => {
-      // Measured on each try: the editor may still scroll to the line openFile revealed after the
-      // line is first laid out, and a click at a stale position lands on another line.
-      const box = await textBox(page, 'partner API slow', traceId, editor);
-      const x = box.x + box.width / 2;
-      const y = box.y + box.height / 2;
-      await page.mouse.move(x, y);
-      const under = await page.evaluate(
-        ([px, py]) => document.elementFromPoint(px, py)?.closest('.view-line')?.textContent ?? '',
-        [x, y],
-      );
-      if (!under.replace(/\u00a0/g, ' ').includes('partner API slow')) return false;
-      await page.keyboard.down('Control');
-      try {
-        await page.mouse.click(x, y);
-      } finally {
-        await page.keyboard.up('Control');
-      }
-      await tab.first().waitFor({ state: 'visible', timeout: 5000 });
-      return true;
-    },
-    { timeoutMs: UI_TIMEOUT, intervalMs: 100 },
-  );
-  const doc = traceDoc(page);
+  const doc = await openTraceFromLogLine(page, 'partner API slow', traceId);
   // The link carries the line's span_id: the panel opens at the span that logged it.
   const fetchRow = rowNamed(doc, 'DataFetchNode.fetch');
   await fetchRow.waitFor({ state: 'visible', timeout: 60000 });

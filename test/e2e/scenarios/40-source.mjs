@@ -297,9 +297,8 @@ async function codeLensJourney(trace, shot) {
   const count = await fetchSpansInLastHour(trace.url);
   assert.ok(count >= 1, `the server has DataFetchNode.fetch spans of the last hour: ${count}`);
   await host('openFile', { path: DATA_FETCH, column: 1, line: declared - 5 });
-  // The language server names the functions first, then the lens asks the backend. Other methods
-  // of the file may have figures too (the in-host suite records spans of DataFetchNode.totals):
-  // fetch's lens counts the spans the server holds for it.
+  // The language server names the functions first, then the lens asks the backend: fetch's lens
+  // counts the spans the server holds for it.
   const fetchTitle = new RegExp(
     `^p50 (\\S+ \\S+) · p95 (\\S+ \\S+) · ${count} spans?(?: · \\d+ errors?)? \\(last 1 h\\)$`,
   );
