@@ -16,11 +16,21 @@ export {
   type WorkspaceFolderInfo,
 } from './paths';
 export {
+  DETAIL_MAX,
+  pickText,
+  shortenMiddle,
+  sourcePickTexts,
+  symbolPickTexts,
+  type PickTexts,
+} from './pickItems';
+export {
   outsideWorkspace,
   refusedPaths,
   resolveSpanSource,
   type RefusedPath,
   type CandidateOrigin,
+  type CandidateWhy,
+  type PathMapping,
   type ResolveContext,
   type SourceCandidate,
 } from './resolve';

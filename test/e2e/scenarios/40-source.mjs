@@ -269,6 +269,29 @@ async function scrollToAfterText(page, editor, n, needle) {
     .catch(() => undefined);
 }
 
+/**
+ * What a QuickPick row shows: its label, description and detail as on screen, and the texts the
+ * row cuts with an ellipsis (every element that ends in `…` when too narrow, and is).
+ */
+async function pickRow(row) {
+  const got = await row.evaluate((el) => {
+    const text = (sel) => (el.querySelector(sel)?.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+    const boxes = [...el.querySelectorAll('*')].filter(
+      (e) => getComputedStyle(e).textOverflow === 'ellipsis' && e.clientWidth > 0,
+    );
+    return {
+      label: text('.quick-input-list-label .label-name'),
+      description: text('.quick-input-list-label .label-description'),
+      detail: text('.quick-input-list-label-meta'),
+      boxes: boxes.length,
+      cut: boxes.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent),
+    };
+  });
+  assert.ok(got.boxes >= 2, `the row's label and detail can be cut: ${JSON.stringify(got)}`);
+  assert.deepEqual(got.cut, [], `nothing in the row is cut off: ${JSON.stringify(got)}`);
+  return got;
+}
+
 /** Waits until the active editor is `path` with the cursor on `line` (1-based). */
 function waitForActiveEditor(path, line) {
   return waitUntil(`the active editor to be ${path}:${line}`, async () => {
@@ -538,7 +561,7 @@ describe("From a span to the code and back, on the demo system's traces (Playwri
     await screenshot('source-a3-team-by-suffix');
 
     // smtp.send names its own line and its exception's frames: several places, each saying how
-    // its path was brought into the workspace.
+    // its path was brought into the workspace, readable whole however long the trace's paths are.
     const widget = page.locator('.quick-input-widget');
     const firstPlace = async () => {
       await goToSource(doc, 'smtp.send');
@@ -548,15 +571,22 @@ describe("From a span to the code and back, on the demo system's traces (Playwri
         { timeoutMs: UI_TIMEOUT },
       );
       const row = widget.locator('.monaco-list-row').first();
-      const text = (await readText(row)).replace(/\s+/g, ' ');
-      assert.ok(
-        text.includes(`${SMTP}:${smtpCode.line}`),
-        `the best place is ${SMTP}:${smtpCode.line}: ${text}`,
+      const place = await pickRow(row);
+      // Base name and line first, then its folder and the attribute that named it.
+      assert.equal(place.label, `SmtpClient.ts:${smtpCode.line}`, JSON.stringify(place));
+      assert.equal(
+        place.description,
+        `${SMTP.replace(/\/[^/]*$/, '')} · code.file.path`,
+        JSON.stringify(place),
       );
-      return { row, text };
+      return { row, place };
     };
     const bySuffix = await firstPlace();
-    assert.match(bySuffix.text, /matched by path suffix src\/clients\/SmtpClient\.ts/, bySuffix.text);
+    assert.match(
+      bySuffix.place.detail,
+      /^matched by path suffix src\/clients\/SmtpClient\.ts\b/,
+      bySuffix.place.detail,
+    );
     await screenshot('source-a3-team-places-by-suffix');
     await page.keyboard.press('Escape');
     await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
@@ -569,8 +599,8 @@ describe("From a span to the code and back, on the demo system's traces (Playwri
     try {
       const mapped = await firstPlace();
       assert.ok(
-        mapped.text.includes(`mapped by ${deployed} → \${workspaceFolder}/demo`),
-        `the place comes through the mapping: ${mapped.text}`,
+        mapped.place.detail.startsWith(`mapped by ${deployed} → \${workspaceFolder}/demo`),
+        `the place comes through the mapping, shown whole: ${mapped.place.detail}`,
       );
       await screenshot('source-a3-team-places-mapped');
       await mapped.row.click();
