@@ -6,6 +6,7 @@
 export { RequestBudget, type BudgetClock } from './budget';
 export { FileIndex, type SuffixMatch } from './fileIndex';
 export { FunctionMetrics, type MetricsApi } from './functionMetrics';
+export { LensResults } from './lensResults';
 export { exceptionFrame, outsideLocations, resolveStackFrame, type OutsideLocation } from './frame';
 export {
   checkCandidatePath,
