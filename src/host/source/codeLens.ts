@@ -152,6 +152,8 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
   /** Backend → until when it is not asked (it failed): one backend down leaves the others' lenses. */
   private readonly pausedUntil = new Map<TraceBackend, number>();
   private fireTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The backend the lenses asked last: a queued request for another is dropped, not sent. */
+  private asked: TraceBackend | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -295,7 +297,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     const p = this.budget
       .schedule(
         () => this.fetch(backend, target),
-        () => wanted() && this.enabled && !paused(),
+        () => wanted() && this.enabled && !paused() && backend === this.asked,
       )
       .finally(() => this.pending.delete(key));
     this.pending.set(key, p);
@@ -393,6 +395,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       return [];
     }
     if (!backend.search && !hasMetrics(backend)) return [];
+    this.asked = backend;
     const lenses: vscode.CodeLens[] = [];
     const now = Date.now();
     // The cut-off note is about the backend, not a function: once per file, over the first
@@ -475,6 +478,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     } catch {
       return [];
     }
+    this.asked = backend;
     await Promise.all(functions.map((fn) => this.request(backend, fn.target, () => true)));
     const titles: string[] = [];
     for (const fn of functions) {

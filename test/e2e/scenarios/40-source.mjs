@@ -541,9 +541,10 @@ describe("From a span to the code and back, on the demo system's traces (Playwri
       .locator('.monaco-hover')
       .filter({ visible: true, hasText: /Trace Lens · ⏱ \S+ \S+ · DataFetchNode\.fetch/ })
       .first();
+    // Measured at each try: the lens over `async fetch(` may arrive meanwhile and move the line.
     await hoverUntilVisible(
       page,
-      await textBox(page, "return withSpan('DataFetchNode.fetch'", 'return'),
+      () => textBox(page, "return withSpan('DataFetchNode.fetch'", 'return'),
       hover,
       'the hover with the note on the line',
     );
