@@ -88,13 +88,20 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     const lenses = new FunctionLenses(traces, log);
     const search = new TraceSearchView(traces, context.globalState, log, context.extensionUri);
     const { live, statusBar } = local.show();
-    // The first local traces make the local store what CodeLens asks (when no backend was chosen).
+    // The first local traces make the local store what CodeLens asks (when no backend was chosen);
+    // a store that starts, stops or moves to another window's query port is another backend.
     let held = local.receiver.holdsTraces();
+    let served = local.receiver.backend();
     const lensesFollowStore = local.receiver.onDidChange(() => {
-      if (local.receiver.holdsTraces() === held) return;
-      held = !held;
+      const holds = local.receiver.holdsTraces();
+      const backend = local.receiver.backend();
+      if (holds === held && backend === served) return;
+      held = holds;
+      served = backend;
       lenses.queryBackendChanged();
     });
+    // "Search In…" chose another backend: no lens may keep the previous one's figures.
+    const lensesFollowChoice = local.choice.onDidChange(() => lenses.queryBackendChanged());
     context.subscriptions.push(
       log,
       config,
@@ -107,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       overlay,
       lenses,
       lensesFollowStore,
+      lensesFollowChoice,
       search,
       registerHover(traces, recent, config),
       registerLinks(config),

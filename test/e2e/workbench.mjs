@@ -59,15 +59,17 @@ export async function textBox(page, lineText, needle, scope = page.locator('.mon
 /**
  * Rests the mouse on the middle of `box` until `hover` is visible. Monaco shows a hover after the
  * mouse rests over the text; moving away and back again re-triggers it if the first one went to an
- * unfinished request.
+ * unfinished request. `box` may be a function that measures it: then each try measures it again
+ * (a CodeLens that arrives above the line moves the text down).
  */
 export async function hoverUntilVisible(page, box, hover, what, timeoutMs = 45000) {
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height / 2;
   await waitUntil(
     what,
     async () => {
-      await page.mouse.move(x, y + box.height * 3);
+      const b = typeof box === 'function' ? await box() : box;
+      const x = b.x + b.width / 2;
+      const y = b.y + b.height / 2;
+      await page.mouse.move(x, y + b.height * 3);
       await page.mouse.move(x, y, { steps: 4 });
       await hover.waitFor({ state: 'visible', timeout: 8000 });
       return true;

@@ -127,7 +127,11 @@ export function resolveStackFrame(
   label = 'stack frame',
 ): { candidates: SourceCandidate[]; outside: OutsideLocation[]; refused: RefusedPath[] } {
   const relabel = (cs: SourceCandidate[]): SourceCandidate[] =>
-    cs.map((c) => ({ ...c, reason: c.reason.replace(/^code\.file\.path /, `${label} `) }));
+    cs.map((c) => ({
+      ...c,
+      reason: c.reason.replace(/^code\.file\.path /, `${label} `),
+      ...(c.why ? { why: { ...c.why, via: c.why.via === 'code.file.path' ? label : c.why.via } } : {}),
+    }));
   if (frame.suffixHint !== undefined && frame.suffixHint !== frame.file) {
     const hinted = resolveSpanSource(frameAttributes(frame.suffixHint, frame, false), [], ctx);
     if (hinted.length > 0) return { candidates: relabel(hinted), outside: [], refused: [] };

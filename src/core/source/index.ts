@@ -6,6 +6,7 @@
 export { RequestBudget, type BudgetClock } from './budget';
 export { FileIndex, type SuffixMatch } from './fileIndex';
 export { FunctionMetrics, type MetricsApi } from './functionMetrics';
+export { LensResults } from './lensResults';
 export { exceptionFrame, outsideLocations, resolveStackFrame, type OutsideLocation } from './frame';
 export {
   checkCandidatePath,
@@ -16,11 +17,21 @@ export {
   type WorkspaceFolderInfo,
 } from './paths';
 export {
+  DETAIL_MAX,
+  pickText,
+  shortenMiddle,
+  sourcePickTexts,
+  symbolPickTexts,
+  type PickTexts,
+} from './pickItems';
+export {
   outsideWorkspace,
   refusedPaths,
   resolveSpanSource,
   type RefusedPath,
   type CandidateOrigin,
+  type CandidateWhy,
+  type PathMapping,
   type ResolveContext,
   type SourceCandidate,
 } from './resolve';

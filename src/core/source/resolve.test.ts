@@ -77,6 +77,11 @@ describe('resolveSpanSource: the fixture spans', () => {
         functionName: 'DataFetchNode.fetch',
         reason:
           'code.filepath /app/src/nodes/DataFetchNode.ts:55 matched by path suffix src/nodes/DataFetchNode.ts (3 segments) in workspace folder engine',
+        why: {
+          via: 'code.filepath',
+          written: '/app/src/nodes/DataFetchNode.ts:55',
+          mapping: { kind: 'suffix', suffix: 'src/nodes/DataFetchNode.ts', segments: 3, folder: 'engine' },
+        },
         origin: 'code-attributes',
         score: 1000,
         userCode: true,
@@ -92,6 +97,11 @@ describe('resolveSpanSource: the fixture spans', () => {
         line: 55,
         functionName: 'DataFetchNode.fetch',
         reason: 'code.filepath /app/src/nodes/DataFetchNode.ts:55 mapped by /app → ${workspaceFolder}',
+        why: {
+          via: 'code.filepath',
+          written: '/app/src/nodes/DataFetchNode.ts:55',
+          mapping: { kind: 'mapped', from: '/app', to: '${workspaceFolder}', indexed: true },
+        },
         origin: 'code-attributes',
         score: 1000,
         userCode: true,
@@ -108,6 +118,11 @@ describe('resolveSpanSource: the fixture spans', () => {
       functionName: 'SmtpClient.send',
       reason:
         'exception.stacktrace frame 1 /app/src/clients/SmtpClient.ts:61:13 matched by path suffix src/clients/SmtpClient.ts (3 segments) in workspace folder engine',
+      why: {
+        via: 'exception.stacktrace frame 1',
+        written: '/app/src/clients/SmtpClient.ts:61:13',
+        mapping: { kind: 'suffix', suffix: 'src/clients/SmtpClient.ts', segments: 3, folder: 'engine' },
+      },
       origin: 'exception.stacktrace',
       score: 800,
       userCode: true,

@@ -22,6 +22,29 @@ import { isLibraryPath, parseStackTrace, type StackFrame } from './stackTrace';
 /** Where a candidate came from. */
 export type CandidateOrigin = 'code-attributes' | 'code.stacktrace' | 'exception.stacktrace' | 'symbol';
 
+/** How a path the trace names was brought into the workspace, in parts (the picker lays them out). */
+export type PathMapping =
+  /** By a `traceLens.pathMappings` entry; `indexed` false when the file index does not list the result. */
+  | { kind: 'mapped'; from: string; to: string; indexed: boolean }
+  /** Already a path inside workspace folder `folder` (a local run). */
+  | { kind: 'inside'; folder: string }
+  /** A relative path found under workspace folder `folder`. */
+  | { kind: 'relative'; folder: string }
+  /** The longest path suffix shared with a workspace file; `preferredFor` names the service whose folder won. */
+  | { kind: 'suffix'; suffix: string; segments: number; folder: string; preferredFor?: string };
+
+/** `SourceCandidate.reason` in parts. */
+export interface CandidateWhy {
+  /** The attribute or frame that named the place: `code.file.path`, `exception.stacktrace frame 2`. */
+  via: string;
+  /** The place as the trace wrote it (`/app/src/a.ts:12:3`); for a `symbol` candidate, the file it names, if any. */
+  written: string;
+  /** How `written` was brought into the workspace (absent for a `symbol` candidate). */
+  mapping?: PathMapping;
+  /** The trace gave no line number: line 1. */
+  noLine?: boolean;
+}
+
 /** A place in the workspace that may be the code behind a span. */
 export interface SourceCandidate {
   /** Absolute workspace path after mapping ('' for a `symbol` candidate). */
@@ -33,6 +56,8 @@ export interface SourceCandidate {
   functionName?: string;
   /** Why this place, for a tooltip: which attribute or frame, and how its path was mapped. */
   reason: string;
+  /** The same reason in parts, when the resolver made it (a candidate built elsewhere may lack it). */
+  why?: CandidateWhy;
   origin: CandidateOrigin;
   /** Higher is better; the list is sorted by it. */
   score: number;
@@ -79,7 +104,21 @@ interface Location {
 
 interface Resolution {
   path: string;
-  how: string;
+  how: PathMapping;
+}
+
+/** The words of `reason` for a mapping (logs and tooltips; the picker words its own). */
+function howText(m: PathMapping): string {
+  switch (m.kind) {
+    case 'mapped':
+      return `mapped by ${m.from} → ${m.to}${m.indexed ? '' : ' (not in the workspace file index)'}`;
+    case 'inside':
+      return `inside workspace folder ${m.folder}`;
+    case 'relative':
+      return `relative to workspace folder ${m.folder}`;
+    case 'suffix':
+      return `matched by path suffix ${m.suffix} (${m.segments} segment${m.segments === 1 ? '' : 's'}) in workspace folder ${m.folder}${m.preferredFor !== undefined ? `, preferred for service ${m.preferredFor}` : ''}`;
+  }
 }
 
 interface Ranked {
@@ -221,14 +260,11 @@ function bySuffix(query: string, ctx: ResolveContext, prefer: WorkspaceFolderInf
   return tier.slice(0, MAX_ALTERNATIVES).map((m) => {
     const suffix = q.value.segments.slice(-m.segments).join('/');
     const folder = folderName(m.path, ctx);
-    const preferredNote =
-      prefer && folders.size > 1 && folder === prefer.name
-        ? `, preferred for service ${ctx.serviceName}`
-        : '';
-    return {
-      path: m.path,
-      how: `matched by path suffix ${suffix} (${m.segments} segment${m.segments === 1 ? '' : 's'}) in workspace folder ${folder}${preferredNote}`,
-    };
+    const how: PathMapping = { kind: 'suffix', suffix, segments: m.segments, folder };
+    if (prefer && folders.size > 1 && folder === prefer.name && ctx.serviceName !== undefined) {
+      how.preferredFor = ctx.serviceName;
+    }
+    return { path: m.path, how };
   });
 }
 
@@ -253,7 +289,7 @@ function resolveLocation(
     for (const folder of ordered) {
       const hit = ctx.fileIndex.get(joinUnderFolder(folder.path, p.segments));
       if (hit !== undefined && isInsideWorkspace(hit, ctx.folders)) {
-        found.push({ path: hit, how: `relative to workspace folder ${folder.name}` });
+        found.push({ path: hit, how: { kind: 'relative', folder: folder.name } });
       }
     }
     for (const q of queries) {
@@ -268,15 +304,16 @@ function resolveLocation(
   const mapping = applyMapping(p, ctx);
   if (mapping) {
     const under = underFolder(mapping.mapped, ctx);
-    const how = `mapped by ${mapping.from} → ${mapping.to}`;
-    if (under?.indexed) return { found: [{ path: under.path, how }], outside: false };
-    if (under) mappedElsewhere = { path: under.path, how: `${how} (not in the workspace file index)` };
+    const how = { kind: 'mapped', from: mapping.from, to: mapping.to } as const;
+    if (under?.indexed)
+      return { found: [{ path: under.path, how: { ...how, indexed: true } }], outside: false };
+    if (under) mappedElsewhere = { path: under.path, how: { ...how, indexed: false } };
   }
   // (2) Already a workspace path (local runs).
   const direct = underFolder(p, ctx);
   if (direct) {
     return {
-      found: [{ path: direct.path, how: `inside workspace folder ${direct.folder}` }],
+      found: [{ path: direct.path, how: { kind: 'inside', folder: direct.folder } }],
       outside: false,
     };
   }
@@ -290,11 +327,12 @@ function resolveLocation(
   return { found: [], outside: true };
 }
 
-function describe(loc: Location): string {
+/** The place as the trace wrote it: `/app/src/a.ts:12:3`. */
+function written(loc: Location): string {
   let where = loc.raw;
   if (loc.line !== undefined) where += `:${loc.line}`;
   if (loc.line !== undefined && loc.column !== undefined) where += `:${loc.column}`;
-  return `${loc.label} ${where}`;
+  return where;
 }
 
 /** Turns stack frames into locations, ranking user and library frames separately. */
@@ -397,10 +435,13 @@ function analyse(
     found.forEach((r, alt) => {
       if (!isInsideWorkspace(r.path, ctx.folders)) return; // never hand out a path outside the folders
       if (loc.origin === 'code-attributes') fileAttrResolved = true;
+      const why: CandidateWhy = { via: loc.label, written: written(loc), mapping: r.how };
+      if (loc.line === undefined) why.noLine = true;
       const candidate: SourceCandidate = {
         path: r.path,
         line: loc.line ?? 1,
-        reason: `${describe(loc)} ${r.how}${loc.line === undefined ? ' (no line number: line 1)' : ''}`,
+        reason: `${why.via} ${why.written} ${howText(r.how)}${why.noLine ? ' (no line number: line 1)' : ''}`,
+        why,
         origin: loc.origin,
         score: 0,
         userCode: !loc.library,
@@ -422,6 +463,7 @@ function analyse(
         line: 0,
         functionName: fn.value,
         reason: why,
+        ...(file ? { why: { via: file.key, written: file.value } } : {}),
         origin: 'symbol',
         score: 0,
         userCode: true,

@@ -66,6 +66,7 @@ export function createLocal(
       if (timer) clearTimeout(timer);
       for (const d of disposables.splice(0).reverse()) d.dispose();
       receiver.dispose();
+      choice.dispose();
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   RequestBudget,
   statsFromSearch,
   keepInRange,
+  LensResults,
   type FunctionStats,
   type MetricsApi,
   type SearchStats,
@@ -41,10 +42,9 @@ const PAUSE_MS = 2 * 60_000;
 const MAX_FUNCTIONS = 200;
 const MAX_RESULTS = 2000;
 
-/** What one function's figures are, once asked. */
+/** What one function's figures are, once asked (of the backend it is kept under). */
 interface Result {
   at: number;
-  backend: string;
   stats?: FunctionStats;
   /** Present when the figures came from a search: the traces to offer on click. */
   search?: RangedStats;
@@ -133,21 +133,27 @@ function collect(
 export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly results = new Map<string, Result>();
+  /**
+   * Answers by the backend object that answered (not its name: the local store of another window
+   * and a backend rebuilt from new settings are other backends) and the query.
+   */
+  private readonly results = new LensResults<Result>(MAX_RESULTS);
   private readonly pending = new Map<string, Promise<boolean>>();
   private readonly symbols = new Map<string, { version: number; functions: FunctionAt[] }>();
   private readonly retries = new Map<string, number>();
-  /** Backend name → whether its metrics API answered (false: use search). */
-  private readonly metrics = new Map<string, boolean>();
-  /** Backend name → its metrics queries (which remember whether it has the instant API). */
-  private readonly figures = new Map<string, FunctionMetrics>();
+  /** Backend → whether its metrics API answered (false: use search). */
+  private readonly metrics = new Map<TraceBackend, boolean>();
+  /** Backend → its metrics queries (which remember whether it has the instant API). */
+  private readonly figures = new Map<TraceBackend, FunctionMetrics>();
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
   private recheckTimerAt = Infinity;
   private readonly budget = new RequestBudget(CONCURRENCY, PER_MINUTE);
   private readonly logged = new Set<string>();
-  /** Backend name → until when it is not asked (it failed): one backend down leaves the others' lenses. */
-  private readonly pausedUntil = new Map<string, number>();
+  /** Backend → until when it is not asked (it failed): one backend down leaves the others' lenses. */
+  private readonly pausedUntil = new Map<TraceBackend, number>();
   private fireTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The backend the lenses asked last: a queued request for another is dropped, not sent. */
+  private asked: TraceBackend | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -224,18 +230,13 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     return functions;
   }
 
-  private key(backend: string, t: FunctionTarget): string {
-    return `${backend}\n${functionQuery(t)}`;
+  /** What `backend` answered for `t`, if kept. */
+  private result(backend: TraceBackend, t: FunctionTarget): Result | undefined {
+    return this.results.get(backend, functionQuery(t));
   }
 
-  private store(key: string, r: Result): void {
-    this.results.delete(key);
-    this.results.set(key, r);
-    while (this.results.size > MAX_RESULTS) {
-      const oldest = this.results.keys().next().value;
-      if (oldest === undefined) break;
-      this.results.delete(oldest);
-    }
+  private store(backend: TraceBackend, t: FunctionTarget, r: Result): void {
+    this.results.set(backend, functionQuery(t), r);
   }
 
   /**
@@ -243,22 +244,22 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
    * the answer to that re-ask): the lens says why and asks again once the cut-off has passed.
    */
   private answer(
-    key: string,
     backend: TraceBackend,
+    target: FunctionTarget,
     askedAt: number,
-    found: Omit<Result, 'at' | 'backend'>,
+    found: Omit<Result, 'at'>,
   ): void {
     const empty = !found.stats || found.stats.count <= 0;
     const cutoff = cutoffOf(backend);
-    const previous = this.results.get(key);
+    const previous = this.result(backend, target);
     const reask = previous?.recheckAt !== undefined && askedAt >= previous.recheckAt;
     if (empty && cutoff > 0 && !reask) {
       const at = recheckAt(askedAt, cutoff);
-      this.store(key, { at: askedAt, backend: backend.name, ...found, recheckAt: at, cutoffMs: cutoff });
+      this.store(backend, target, { at: askedAt, ...found, recheckAt: at, cutoffMs: cutoff });
       this.scheduleRecheck(at);
       return;
     }
-    this.store(key, { at: askedAt, backend: backend.name, ...found });
+    this.store(backend, target, { at: askedAt, ...found });
   }
 
   /** Refreshes the lenses at `at`, when provisional answers are due to be asked again. */
@@ -282,17 +283,21 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     );
   }
 
-  /** Queues a fetch of `target`'s figures unless one is queued; resolves true once fetched. */
-  private request(backend: string, target: FunctionTarget, wanted: () => boolean): Promise<boolean> {
-    const key = this.key(backend, target);
+  /**
+   * Queues a fetch of `target`'s figures from `backend` unless one is queued; resolves true once
+   * fetched. The answer is kept under that backend even if Search and CodeLens look elsewhere by
+   * the time it comes.
+   */
+  private request(backend: TraceBackend, target: FunctionTarget, wanted: () => boolean): Promise<boolean> {
+    const key = this.results.key(backend, functionQuery(target));
     const running = this.pending.get(key);
     if (running) return running;
     const paused = () => Date.now() < (this.pausedUntil.get(backend) ?? 0);
     if (paused()) return Promise.resolve(false);
     const p = this.budget
       .schedule(
-        () => this.fetch(key, target),
-        () => wanted() && this.enabled && !paused(),
+        () => this.fetch(backend, target),
+        () => wanted() && this.enabled && !paused() && backend === this.asked,
       )
       .finally(() => this.pending.delete(key));
     this.pending.set(key, p);
@@ -306,46 +311,43 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     this.log.warn(message);
   }
 
-  private async fetch(key: string, target: FunctionTarget): Promise<void> {
-    let backendName = '';
+  private async fetch(backend: TraceBackend, target: FunctionTarget): Promise<void> {
     try {
-      const backend = await this.traces.queryBackend();
-      backendName = backend.name;
       const askedAt = Date.now();
       const end = Math.floor(askedAt / 1000);
       const start = end - WINDOW_S;
-      if (hasMetrics(backend) && this.metrics.get(backend.name) !== false) {
+      if (hasMetrics(backend) && this.metrics.get(backend) !== false) {
         try {
-          let figures = this.figures.get(backend.name);
+          let figures = this.figures.get(backend);
           if (!figures) {
             figures = new FunctionMetrics(backend);
-            this.figures.set(backend.name, figures);
+            this.figures.set(backend, figures);
           }
           const stats = await figures.stats(target, { start, end });
-          this.metrics.set(backend.name, true);
-          this.answer(key, backend, askedAt, stats ? { stats } : {});
+          this.metrics.set(backend, true);
+          this.answer(backend, target, askedAt, stats ? { stats } : {});
           return;
         } catch (err) {
           if (!metricsUnsupported(err)) throw err;
-          this.metrics.set(backend.name, false);
+          this.metrics.set(backend, false);
           this.log.info(
             `code lens: ${backend.name} cannot run TraceQL metrics (${describeError(err)}); using search`,
           );
         }
       }
       if (!backend.search) {
-        this.store(key, { at: askedAt, backend: backend.name });
+        this.store(backend, target, { at: askedAt });
         return;
       }
       const search = await this.searchStats(backend, target, start, end);
-      this.answer(key, backend, askedAt, { stats: search, search });
+      this.answer(backend, target, askedAt, { stats: search, search });
     } catch (err) {
       const message = describeError(err);
-      this.store(key, { at: Date.now(), backend: backendName, failed: message });
+      this.store(backend, target, { at: Date.now(), failed: message });
       if (
         isBackendError(err, 'unreachable', 'unauthorized', 'forbidden', 'timeout', 'rate-limited', 'proxy')
       ) {
-        this.pausedUntil.set(backendName, Date.now() + PAUSE_MS);
+        this.pausedUntil.set(backend, Date.now() + PAUSE_MS);
       }
       this.logOnce(`code lens: ${qualified(target)}: ${message}`);
     }
@@ -393,16 +395,17 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
       return [];
     }
     if (!backend.search && !hasMetrics(backend)) return [];
+    this.asked = backend;
     const lenses: vscode.CodeLens[] = [];
     const now = Date.now();
     // The cut-off note is about the backend, not a function: once per file, over the first
     // function it may hide spans of.
     let noted = false;
     for (const fn of functions) {
-      const r = this.results.get(this.key(backend.name, fn.target));
+      const r = this.result(backend, fn.target);
       const due = !r || (r.recheckAt !== undefined ? now >= r.recheckAt : now - r.at > TTL_MS);
       if (due) {
-        void this.request(backend.name, fn.target, () => this.isVisible(uri)).then(
+        void this.request(backend, fn.target, () => this.isVisible(uri)).then(
           (ran) => ran && this.fireSoon(),
         );
       }
@@ -456,8 +459,9 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
   }
 
   /**
-   * The backend Search and CodeLens ask may have changed (the local store received its first
-   * traces, or was cleared): the lenses ask it, without waiting for their figures to age.
+   * The backend Search and CodeLens ask may have changed (the person chose another in "Search
+   * In…", the local store received its first traces, was cleared, started or stopped): every
+   * visible lens is asked again at once, and shows only what that backend answered.
    */
   queryBackendChanged(): void {
     this.changed.fire();
@@ -474,10 +478,11 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     } catch {
       return [];
     }
-    await Promise.all(functions.map((fn) => this.request(backend.name, fn.target, () => true)));
+    this.asked = backend;
+    await Promise.all(functions.map((fn) => this.request(backend, fn.target, () => true)));
     const titles: string[] = [];
     for (const fn of functions) {
-      const r = this.results.get(this.key(backend.name, fn.target));
+      const r = this.result(backend, fn.target);
       if (r?.stats && r.stats.count > 0) titles.push(lensTitle(r.stats, windowLabel()));
       else if (r?.recheckAt !== undefined && !titles.includes(waitingTitle(r.cutoffMs ?? 0)))
         titles.push(waitingTitle(r.cutoffMs ?? 0));
@@ -494,7 +499,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     try {
       const backend = await this.traces.queryBackend();
       backendName = backend.name;
-      const cached = this.results.get(this.key(backend.name, target));
+      const cached = this.result(backend, target);
       if (cached?.search && Date.now() - cached.at <= TTL_MS) stats = cached.search;
       else {
         if (!backend.search) {

@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import { SpanFlag, spanIndexById, type SpanDetail } from '../../shared/model';
 import {
-  cleanText,
   exceptionFrame,
   outsideLocations,
+  pickText,
   refusedPaths,
   resolveSpanSource,
   resolveStackFrame,
   sourceAnnotationText,
+  sourcePickTexts,
   spanLabel,
+  symbolPickTexts,
   type OutsideLocation,
   type RefusedPath,
   type SourceCandidate,
@@ -88,9 +90,7 @@ function relative(path: string): string {
 }
 
 /** Text for a QuickPick label: no codicon syntax from trace data. */
-function plain(text: string): string {
-  return cleanText(text, 200).replace(/\$\(/g, '$\u200b(');
-}
+const plain = (text: string): string => pickText(text);
 
 type Choice = { kind: 'file'; place: SourcePlace } | { kind: 'symbol'; candidate: SourceCandidate };
 
@@ -308,24 +308,14 @@ export class SourceNavigator implements vscode.Disposable {
   }
 
   private async pick(choices: Choice[], what: string): Promise<Choice | undefined> {
-    const items = choices.map((c) => {
-      if (c.kind === 'symbol') {
-        return {
-          label: `$(symbol-method) ${vscode.l10n.t('Search workspace symbols for {0}', plain(c.candidate.functionName ?? ''))}`,
-          detail: plain(c.candidate.reason),
-          choice: c,
-        };
-      }
-      const rel = relative(c.place.path);
-      return {
-        label: `$(file-code) ${plain(rel)}:${c.place.line}`,
-        description: c.place.candidate.userCode
-          ? c.place.candidate.origin
-          : vscode.l10n.t('{0} · library', c.place.candidate.origin),
-        detail: plain(c.place.candidate.reason),
-        choice: c,
-      };
-    });
+    // Base name first, then its folder and what named it; how the path was mapped on a line of
+    // its own, laid out to fit the picker's width (core/source/pickItems.ts).
+    const items = choices.map((c) => ({
+      ...(c.kind === 'symbol'
+        ? symbolPickTexts(c.candidate)
+        : sourcePickTexts(c.place.candidate, relative(c.place.path))),
+      choice: c,
+    }));
     const picked = await vscode.window.showQuickPick(items, {
       title: vscode.l10n.t('Trace Lens: source of {0}', plain(what)),
       placeHolder: vscode.l10n.t('Several places match; the best is first'),

@@ -105,8 +105,20 @@ function codePlaces(trace) {
 
 /** How many spans the CodeLens over DataFetchNode.fetch must count: the server's answer for the last hour. */
 async function fetchSpansInLastHour(url) {
-  const answer = await serverSearch(url, FETCH_SPANS, { seconds: HOUR });
+  return spansInLastHour(url, FETCH_SPANS);
+}
+
+/** How many spans match `query` on the server at `url` in the last hour. */
+async function spansInLastHour(url, query) {
+  const answer = await serverSearch(url, query, { seconds: HOUR });
   return answer.traces.reduce((n, t) => n + (t.spanSets?.[0]?.matched ?? t.spanSet?.matched ?? 0), 0);
+}
+
+/** The title of a CodeLens counting `count` spans of the last hour; groups 1 and 2 are p50 and p95. */
+function lensTitleOf(count) {
+  return new RegExp(
+    `^p50 (\\S+ \\S+) · p95 (\\S+ \\S+) · ${count} spans?(?: · \\d+ errors?)? \\(last 1 h\\)$`,
+  );
 }
 
 const settingsFile = () => join(e2e.workspace, '.vscode', 'settings.json');
@@ -269,6 +281,29 @@ async function scrollToAfterText(page, editor, n, needle) {
     .catch(() => undefined);
 }
 
+/**
+ * What a QuickPick row shows: its label, description and detail as on screen, and the texts the
+ * row cuts with an ellipsis (every element that ends in `…` when too narrow, and is).
+ */
+async function pickRow(row) {
+  const got = await row.evaluate((el) => {
+    const text = (sel) => (el.querySelector(sel)?.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+    const boxes = [...el.querySelectorAll('*')].filter(
+      (e) => getComputedStyle(e).textOverflow === 'ellipsis' && e.clientWidth > 0,
+    );
+    return {
+      label: text('.quick-input-list-label .label-name'),
+      description: text('.quick-input-list-label .label-description'),
+      detail: text('.quick-input-list-label-meta'),
+      boxes: boxes.length,
+      cut: boxes.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent),
+    };
+  });
+  assert.ok(got.boxes >= 2, `the row's label and detail can be cut: ${JSON.stringify(got)}`);
+  assert.deepEqual(got.cut, [], `nothing in the row is cut off: ${JSON.stringify(got)}`);
+  return got;
+}
+
 /** Waits until the active editor is `path` with the cursor on `line` (1-based). */
 function waitForActiveEditor(path, line) {
   return waitUntil(`the active editor to be ${path}:${line}`, async () => {
@@ -299,9 +334,7 @@ async function codeLensJourney(trace, shot) {
   await host('openFile', { path: DATA_FETCH, column: 1, line: declared - 5 });
   // The language server names the functions first, then the lens asks the backend: fetch's lens
   // counts the spans the server holds for it.
-  const fetchTitle = new RegExp(
-    `^p50 (\\S+ \\S+) · p95 (\\S+ \\S+) · ${count} spans?(?: · \\d+ errors?)? \\(last 1 h\\)$`,
-  );
+  const fetchTitle = lensTitleOf(count);
   const titles = await waitUntil(
     `the CodeLens of DataFetchNode.fetch to count ${count} span(s)`,
     async () => {
@@ -321,7 +354,8 @@ async function codeLensJourney(trace, shot) {
 
   // It sits over `async fetch(`.
   const editor = editorOf(page, 'DataFetchNode.ts');
-  // (An editor opened again may first show the lenses of the backend asked before.)
+  // (VS Code shows a file opened again with the lenses it had when closed, from its own cache,
+  // until it has asked the provider: here the other backend's, from before the switch.)
   const at = await waitForLensAbove(editor, declared, title);
   assert.match(at.text, /async fetch\(ctx: StepContext\)/);
   assert.equal(at.lens.text.trim(), title, 'the lens over `async fetch(` is the one counting its spans');
@@ -506,9 +540,10 @@ describe("From a span to the code and back, on the demo system's traces (Playwri
       .locator('.monaco-hover')
       .filter({ visible: true, hasText: /Trace Lens · ⏱ \S+ \S+ · DataFetchNode\.fetch/ })
       .first();
+    // Measured at each try: the lens over `async fetch(` may arrive meanwhile and move the line.
     await hoverUntilVisible(
       page,
-      await textBox(page, "return withSpan('DataFetchNode.fetch'", 'return'),
+      () => textBox(page, "return withSpan('DataFetchNode.fetch'", 'return'),
       hover,
       'the hover with the note on the line',
     );
@@ -537,7 +572,7 @@ describe("From a span to the code and back, on the demo system's traces (Playwri
     await screenshot('source-a3-team-by-suffix');
 
     // smtp.send names its own line and its exception's frames: several places, each saying how
-    // its path was brought into the workspace.
+    // its path was brought into the workspace, readable whole however long the trace's paths are.
     const widget = page.locator('.quick-input-widget');
     const firstPlace = async () => {
       await goToSource(doc, 'smtp.send');
@@ -547,15 +582,22 @@ describe("From a span to the code and back, on the demo system's traces (Playwri
         { timeoutMs: UI_TIMEOUT },
       );
       const row = widget.locator('.monaco-list-row').first();
-      const text = (await readText(row)).replace(/\s+/g, ' ');
-      assert.ok(
-        text.includes(`${SMTP}:${smtpCode.line}`),
-        `the best place is ${SMTP}:${smtpCode.line}: ${text}`,
+      const place = await pickRow(row);
+      // Base name and line first, then its folder and the attribute that named it.
+      assert.equal(place.label, `SmtpClient.ts:${smtpCode.line}`, JSON.stringify(place));
+      assert.equal(
+        place.description,
+        `${SMTP.replace(/\/[^/]*$/, '')} · code.file.path`,
+        JSON.stringify(place),
       );
-      return { row, text };
+      return { row, place };
     };
     const bySuffix = await firstPlace();
-    assert.match(bySuffix.text, /matched by path suffix src\/clients\/SmtpClient\.ts/, bySuffix.text);
+    assert.match(
+      bySuffix.place.detail,
+      /^matched by path suffix src\/clients\/SmtpClient\.ts\b/,
+      bySuffix.place.detail,
+    );
     await screenshot('source-a3-team-places-by-suffix');
     await page.keyboard.press('Escape');
     await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
@@ -568,8 +610,8 @@ describe("From a span to the code and back, on the demo system's traces (Playwri
     try {
       const mapped = await firstPlace();
       assert.ok(
-        mapped.text.includes(`mapped by ${deployed} → \${workspaceFolder}/demo`),
-        `the place comes through the mapping: ${mapped.text}`,
+        mapped.place.detail.startsWith(`mapped by ${deployed} → \${workspaceFolder}/demo`),
+        `the place comes through the mapping, shown whole: ${mapped.place.detail}`,
       );
       await screenshot('source-a3-team-places-mapped');
       await mapped.row.click();
@@ -767,6 +809,69 @@ describe("From a span to the code and back, on the demo system's traces (Playwri
     await resetWorkbench();
     await command('traceLens.chooseQueryBackend', 'configured');
     await codeLensJourney(team, 'source-d2');
+  });
+
+  it("d3. Search In… switched with DataFetchNode.ts open: its lenses are the new backend's at once, and the file reopened shows none of the old one's", async function () {
+    const { page } = e2e;
+    // The in-host suite sent spans of DataFetchNode.totals to the local store only: a lens that
+    // only the store's answer has.
+    const TOTALS = '{ span.code.function.name = "DataFetchNode.totals" }';
+    const localTotals = await spansInLastHour(local.url, TOTALS);
+    assert.ok(localTotals > 0, 'the local store has DataFetchNode.totals spans of the last hour');
+    assert.equal(await spansInLastHour(team.url, TOTALS), 0, 'the team backend has none');
+    const localFetch = lensTitleOf(await fetchSpansInLastHour(local.url));
+    const teamFetch = lensTitleOf(await fetchSpansInLastHour(team.url));
+    const at = {
+      totals: lineOf(DATA_FETCH, /^\s*static totals\(/),
+      fetch: lineOf(DATA_FETCH, /^\s*async fetch\(/),
+    };
+    /** The lens titles over both methods: null for none, undefined while the line is not drawn. */
+    const lensesOf = async (editor) => {
+      const [t, f] = [await lineState(editor, at.totals), await lineState(editor, at.fetch)];
+      return {
+        totals: t && (t.lens?.text.trim() ?? null),
+        fetch: f && (f.lens?.text.trim() ?? null),
+      };
+    };
+
+    await resetWorkbench();
+    await command('traceLens.chooseQueryBackend', 'local');
+    await host('openFile', { path: DATA_FETCH, column: 1, line: at.totals - 5 });
+    const editor = editorOf(page, 'DataFetchNode.ts');
+    await waitUntil(
+      "the local store's lenses over totals and fetch",
+      async () => {
+        const l = await lensesOf(editor);
+        return l.totals && lensTitleOf(localTotals).test(l.totals) && l.fetch && localFetch.test(l.fetch);
+      },
+      { timeoutMs: 90000, intervalMs: 500 },
+    );
+
+    // Only the choice changes; the editor is neither touched nor focused.
+    await command('traceLens.chooseQueryBackend', 'configured');
+    const switched = await waitUntil(
+      "the team backend's lenses: none over totals, the team's figures over fetch",
+      async () => {
+        const l = await lensesOf(editor);
+        return l.totals === null && l.fetch && teamFetch.test(l.fetch) ? l : undefined;
+      },
+      { timeoutMs: UI_TIMEOUT, intervalMs: 250 },
+    );
+    await screenshot('source-d3-codelens-switched');
+
+    // Reopened: not for a moment the store's lens over totals.
+    await command('workbench.action.closeAllEditors');
+    await host('openFile', { path: DATA_FETCH, column: 1, line: at.totals - 5 });
+    const reopened = editorOf(page, 'DataFetchNode.ts');
+    await waitUntil(
+      "the reopened file's lenses to be the team backend's",
+      async () => {
+        const l = await lensesOf(reopened);
+        assert.ok(!l.totals, `no lens of the local store over totals in the reopened file: ${l.totals}`);
+        return l.fetch === switched.fetch;
+      },
+      { timeoutMs: UI_TIMEOUT, intervalMs: 100 },
+    );
   });
 
   it('e. the Trace Search view runs a TraceQL search in the local store and opens a result at its first matched span', async function () {
