@@ -102,6 +102,11 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
     });
     // "Search In…" chose another backend: no lens may keep the previous one's figures.
     const lensesFollowChoice = local.choice.onDidChange(() => lenses.queryBackendChanged());
+    // Spans arrived (here or in the window that owns the store), or the store was cleared.
+    const lensesFollowData = local.receiver.onDidReceive(() => {
+      const backend = local.receiver.backend();
+      if (backend) lenses.backendDataChanged(backend);
+    });
     context.subscriptions.push(
       log,
       config,
@@ -115,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): TraceLensApi {
       lenses,
       lensesFollowStore,
       lensesFollowChoice,
+      lensesFollowData,
       search,
       registerHover(traces, recent, config),
       registerLinks(config),

@@ -22,6 +22,17 @@ describe('LensResults (CodeLens answers by backend)', () => {
     assert.equal(results.key(local, QUERY), results.key(local, QUERY));
   });
 
+  it("lists one backend's answers (to make them due again when its data changes)", () => {
+    const results = new LensResults<string>();
+    const backends = Array.from({ length: 12 }, (_, i) => backend(`b${i}`));
+    for (const [i, b] of backends.entries()) results.set(b, `${QUERY} ${i}`, `answer ${i}`);
+    results.set(backends[0]!, QUERY, 'answer 0 bis');
+    // Backend 1 must not list backend 11's answers (keys start with their number).
+    assert.deepEqual([...results.of(backends[1]!)], ['answer 1']);
+    assert.deepEqual([...results.of(backends[0]!)], ['answer 0', 'answer 0 bis']);
+    assert.deepEqual([...results.of(backend('never asked'))], []);
+  });
+
   it('keys by the query too', () => {
     const results = new LensResults<number>();
     const b = backend('b');

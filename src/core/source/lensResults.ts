@@ -39,6 +39,14 @@ export class LensResults<R> {
     }
   }
 
+  /** The kept answers of `backend`. */
+  *of(backend: object): IterableIterator<R> {
+    const id = this.ids.get(backend);
+    if (id === undefined) return;
+    const prefix = `${id}\n`;
+    for (const [key, answer] of this.answers) if (key.startsWith(prefix)) yield answer;
+  }
+
   /** Every kept answer, of every backend. */
   values(): IterableIterator<R> {
     return this.answers.values();

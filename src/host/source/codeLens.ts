@@ -37,6 +37,8 @@ const TTL_MS = 5 * 60_000;
 /** Lenses fetched at a time, and started per minute (a lens costs one request, three when its function has spans). */
 const CONCURRENCY = 2;
 const PER_MINUTE = 20;
+/** Spans arriving in a burst make the answers of their store stale once, this long after the first. */
+const STALE_AFTER_MS = 2000;
 /** After the backend is unreachable or refuses us, stop asking for this long. */
 const PAUSE_MS = 2 * 60_000;
 const MAX_FUNCTIONS = 200;
@@ -467,6 +469,30 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     this.changed.fire();
   }
 
+  private readonly staleBackends = new Set<TraceBackend>();
+  private staleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * What `backend` holds changed (spans arrived in the local store, or it was cleared): its
+   * answers are due again. Lenses keep their figures until the new ones come (within the request
+   * budget), so a second run of the app shows in the lenses at once, not after the answers'
+   * five minutes. A burst of arrivals counts once.
+   */
+  backendDataChanged(backend: TraceBackend): void {
+    this.staleBackends.add(backend);
+    if (this.staleTimer) return;
+    this.staleTimer = setTimeout(() => {
+      this.staleTimer = undefined;
+      for (const b of this.staleBackends)
+        for (const r of this.results.of(b)) {
+          r.at = 0;
+          r.recheckAt = undefined;
+        }
+      this.staleBackends.clear();
+      this.changed.fire();
+    }, STALE_AFTER_MS);
+  }
+
   /** The lens titles of a document, fetching what is missing (for the in-host tests). */
   async titles(uriText: string): Promise<string[]> {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uriText, true));
@@ -559,6 +585,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
   dispose(): void {
     if (this.fireTimer) clearTimeout(this.fireTimer);
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    if (this.staleTimer) clearTimeout(this.staleTimer);
     this.budget.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }

@@ -304,7 +304,7 @@ describe('The local receiver in the extension host (issue 10)', function () {
     assert.ok(after.text.includes(`${after.stats.traces} traces`), after.text);
   });
 
-  it('CodeLens asks the local store when it is chosen, which counts every span', async function () {
+  it('CodeLens asks the local store when it is chosen, which counts every span, and new ones as they arrive', async function () {
     // Three spans of DataFetchNode.totals (the demo's demo/src/nodes/DataFetchNode.ts), one failed.
     const code = { 'code.function.name': 'DataFetchNode.totals' };
     await send(
@@ -356,6 +356,30 @@ describe('The local receiver in the extension host (issue 10)', function () {
       assert.ok(
         others.every((t) => /· 1 span\b/.test(t)),
         `the demo's one run of DataFetchNode.fetch beside them: ${JSON.stringify(titles)}`,
+      );
+
+      // The app runs again: a fourth span arrives. The lens the editor shows (the provider's
+      // answer, not a fresh fetch) counts it within seconds, not after its figures' five minutes.
+      await send('inhost-lens', [
+        {
+          traceId: '3c4d5e6f70819a0b1c2d3e4f50617283',
+          spanId: 'c000000000000003',
+          name: 'totals',
+          start: -40,
+          end: 0,
+          attributes: code,
+        },
+      ]);
+      const four = /^p50 \S+ ms · p95 \S+ ms · 4 spans · 1 error \(last 1 h\)$/;
+      await waitFor(
+        'the lens over DataFetchNode.totals in the editor to count the fourth span',
+        async () => {
+          const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri, 100);
+          const shown = (lenses ?? []).map((l) => l.command?.title ?? '');
+          return shown.some((t) => four.test(t)) ? shown : undefined;
+        },
+        60000,
+        500,
       );
     } finally {
       // Back to automatic, the editor closed: a visible lens asking the local store while the tests
