@@ -305,6 +305,8 @@ describe('The local receiver in the extension host (issue 10)', function () {
   });
 
   it('CodeLens asks the local store when it is chosen, which counts every span, and new ones as they arrive', async function () {
+    // The language server alone may take 90 s on a cold start.
+    this.timeout(180000);
     // Three spans of DataFetchNode.totals (the demo's demo/src/nodes/DataFetchNode.ts), one failed.
     const code = { 'code.function.name': 'DataFetchNode.totals' };
     await send(
@@ -378,7 +380,7 @@ describe('The local receiver in the extension host (issue 10)', function () {
           const shown = (lenses ?? []).map((l) => l.command?.title ?? '');
           return shown.some((t) => four.test(t)) ? shown : undefined;
         },
-        60000,
+        30000,
         500,
       );
     } finally {
