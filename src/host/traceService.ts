@@ -159,6 +159,11 @@ export class TraceService implements vscode.Disposable {
     return (await this.getBackend()).backend;
   }
 
+  /** Whether `backend` is the local store (this window's or the one another window serves). */
+  isLocal(backend: TraceBackend): boolean {
+    return backend === this.local?.backend();
+  }
+
   /** The local store's backend name while something serves it (a trace reference names it). */
   localBackendName(): string | undefined {
     return this.local?.backend()?.name;

@@ -37,6 +37,12 @@ const TTL_MS = 5 * 60_000;
 /** Lenses fetched at a time, and started per minute (a lens costs one request, three when its function has spans). */
 const CONCURRENCY = 2;
 const PER_MINUTE = 20;
+/**
+ * The local store answers from memory on this machine (a metrics query over 100k spans takes
+ * ~10 ms): its own, wider budget, so that lenses follow each run of the app instead of waiting
+ * behind the one that protects a shared Tempo.
+ */
+const LOCAL_PER_MINUTE = 240;
 /** Spans arriving in a burst make the answers of their store stale once, this long after the first. */
 const STALE_AFTER_MS = 2000;
 /** After the backend is unreachable or refuses us, stop asking for this long. */
@@ -150,6 +156,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
   private recheckTimerAt = Infinity;
   private readonly budget = new RequestBudget(CONCURRENCY, PER_MINUTE);
+  private readonly localBudget = new RequestBudget(CONCURRENCY, LOCAL_PER_MINUTE);
   private readonly logged = new Set<string>();
   /** Backend → until when it is not asked (it failed): one backend down leaves the others' lenses. */
   private readonly pausedUntil = new Map<TraceBackend, number>();
@@ -165,7 +172,10 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     this.disposables.push(
       this.changed,
       vscode.languages.registerCodeLensProvider({ scheme: 'file' }, this),
-      vscode.window.onDidChangeVisibleTextEditors(() => this.budget.sweep()),
+      vscode.window.onDidChangeVisibleTextEditors(() => {
+        this.budget.sweep();
+        this.localBudget.sweep();
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
       vscode.workspace.onDidCloseTextDocument((d) => this.symbols.delete(d.uri.toString())),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -296,7 +306,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     if (running) return running;
     const paused = () => Date.now() < (this.pausedUntil.get(backend) ?? 0);
     if (paused()) return Promise.resolve(false);
-    const p = this.budget
+    const p = (this.traces.isLocal(backend) ? this.localBudget : this.budget)
       .schedule(
         () => this.fetch(backend, target),
         () => wanted() && this.enabled && !paused() && backend === this.asked,
@@ -587,6 +597,7 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
     if (this.staleTimer) clearTimeout(this.staleTimer);
     this.budget.dispose();
+    this.localBudget.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
