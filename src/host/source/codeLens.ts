@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { BackendError, cutoffOf, isBackendError, recheckAt, type TraceBackend } from '../../core/backends';
 import { formatDuration } from '../../shared/format';
 import {
-  cleanText,
   formatAgo,
   FunctionMetrics,
   lensTitle,
@@ -10,6 +9,7 @@ import {
   statsFromSearch,
   keepInRange,
   LensResults,
+  pickText,
   type FunctionStats,
   type MetricsApi,
   type SearchStats,
@@ -562,9 +562,9 @@ export class FunctionLenses implements vscode.CodeLensProvider, vscode.Disposabl
     type Item = vscode.QuickPickItem & { choice?: TraceChoice };
     const now = Date.now();
     const item = (c: TraceChoice): Item => ({
-      label: `${c.error ? '$(error)' : '$(clock)'} ${plain(c.rootName || vscode.l10n.t('(root span missing)'))}`,
+      label: `${c.error ? '$(error)' : '$(clock)'} ${pickText(c.rootName || vscode.l10n.t('(root span missing)'))}`,
       description: `${formatDuration(c.spanDurationNs)} · ${vscode.l10n.t('trace {0}', formatDuration(c.traceDurationMs * 1e6))}`,
-      detail: `${c.rootService ? plain(c.rootService) : vscode.l10n.t('root span missing')} · ${formatAgo(c.startMs, now)} · ${c.traceId}`,
+      detail: `${c.rootService ? pickText(c.rootService) : vscode.l10n.t('root span missing')} · ${formatAgo(c.startMs, now)} · ${c.traceId}`,
       choice: c,
     });
     const items: Item[] = [];
@@ -610,11 +610,11 @@ function ignoredRangeNote(backendName: string, outOfRange: number): string {
   return outOfRange === 1
     ? vscode.l10n.t(
         '{0} ignored the time range: 1 trace from outside the last hour was left out',
-        plain(backendName),
+        pickText(backendName),
       )
     : vscode.l10n.t(
         '{0} ignored the time range: {1} traces from outside the last hour were left out',
-        plain(backendName),
+        pickText(backendName),
         outOfRange,
       );
 }
@@ -625,9 +625,4 @@ function waitingTitle(cutoffMs: number): string {
     '$(watch) no spans yet · Tempo 3.0 leaves out the last ~{0} s; this refreshes on its own',
     Math.round(cutoffMs / 1000),
   );
-}
-
-/** Trace text for a QuickPick: no codicon syntax, no line breaks. */
-function plain(text: string): string {
-  return cleanText(text, 200).replace(/\$\(/g, '$\u200b(');
 }

@@ -7,16 +7,15 @@
 import type { SearchRow } from '../../../src/shared/protocol';
 import { el, icon } from '../../dom';
 import { formatCount, formatDuration, formatTimestamp } from '../../format';
-import { SortHeader } from '../../sortHeader';
+import { SortHeader, type SortColumn } from '../../sortHeader';
 import { ResultTable, scrollToShow, visibleWindow, type SortKey } from './model';
 import { S, fmt } from '../../l10n';
 
 /** Row height in CSS pixels (matches --tl-sr-row-h in search.css). */
 export const ROW_HEIGHT = 24;
 
-/** The columns after the checkbox, in order. */
-/** A function: the page's words arrive after this module loads. */
-const columns = (): ReadonlyArray<{ key: SortKey; label: string; title: string; numeric: boolean }> => [
+/** The columns after the checkbox, in order; a function, since the page's words arrive after this module loads. */
+const columns = (): ReadonlyArray<SortColumn<SortKey>> => [
   { key: 'start', label: S.start, title: S.srStartTitle, numeric: false },
   { key: 'root', label: S.srRoot, title: S.srRootTitle, numeric: false },
   { key: 'duration', label: S.duration, title: S.srDurationTitle, numeric: true },
