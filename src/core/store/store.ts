@@ -373,7 +373,9 @@ export class TraceStore extends StoreFiles {
       }
       const seg: Segment = { seq: seqs[k]!, path, fd, index, size };
       this.segs.push(seg);
-      if (!fromCheckpoint && !last && size > SEGMENT_HEADER) this.writeCheckpoint(seg);
+      // Written in the background, as a seal's is: opening does not wait for it.
+      if (!fromCheckpoint && !last && size > SEGMENT_HEADER)
+        this.sealing = this.sealing.then(async () => void (await this.writeCheckpoint(seg)));
       if (last) {
         if (size < SEGMENT_HEADER) {
           fs.ftruncateSync(fd, 0);
@@ -426,31 +428,6 @@ export class TraceStore extends StoreFiles {
     }
   }
 
-  /** Writes the checkpoint of `seg` now (when a store opens and when it closes). */
-  private writeCheckpoint(seg: Segment): void {
-    const path = idxPath(seg.path);
-    const tmp = `${path}.tmp`;
-    try {
-      const fd = fs.openSync(tmp, 'w');
-      try {
-        writeAllSync(fd, checkpointParts(seg.index));
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(tmp, path);
-    } catch (err) {
-      this.checkpointFailed(seg, tmp, err);
-    }
-  }
-
-  private checkpointFailed(seg: Segment, tmp: string, err: unknown): void {
-    this.log(
-      `cannot write the checkpoint of ${seg.path}: ${err instanceof Error ? err.message : String(err)}`,
-    );
-    fs.rmSync(tmp, { force: true });
-  }
-
   /**
    * Seals the active segment and starts the next one at once; the sealed segment's fsync and
    * checkpoint follow in the background (`seal`), one seal after another, while appends and
@@ -469,11 +446,7 @@ export class TraceStore extends StoreFiles {
   /** The seals still being written (see `rotate`), in order. */
   private sealing: Promise<void> = Promise.resolve();
 
-  /**
-   * Makes a sealed segment durable and writes its checkpoint. A segment dropped meanwhile
-   * (retention, Clear Local Traces), or a store another process took over, gets none: the check
-   * and the rename run together, with no await between them.
-   */
+  /** Makes a sealed segment durable, writes its checkpoint and trims its columns. */
   private async seal(seg: Segment, fd: number): Promise<void> {
     try {
       await fdatasync(fd);
@@ -482,8 +455,18 @@ export class TraceStore extends StoreFiles {
     } finally {
       await close(fd).catch(() => undefined);
     }
+    if (await this.writeCheckpoint(seg)) seg.index.compact();
+  }
+
+  /**
+   * Writes the checkpoint of `seg` (a temporary file, synced, then renamed over the old one), off
+   * the event loop. A segment dropped meanwhile (retention, Clear Local Traces), or a store another
+   * process took over, gets none: the check and the rename run together, with no await between
+   * them. Resolves whether the segment is still this store's.
+   */
+  private async writeCheckpoint(seg: Segment): Promise<boolean> {
     const live = (): boolean => this.lock.held && this.segs.includes(seg);
-    if (!live()) return;
+    if (!live()) return false;
     const path = idxPath(seg.path);
     const tmp = `${path}.tmp`;
     try {
@@ -497,9 +480,12 @@ export class TraceStore extends StoreFiles {
       if (live()) fs.renameSync(tmp, path);
       else fs.rmSync(tmp, { force: true });
     } catch (err) {
-      this.checkpointFailed(seg, tmp, err);
+      this.log(
+        `cannot write the checkpoint of ${seg.path}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      fs.rmSync(tmp, { force: true });
     }
-    if (live()) seg.index.compact();
+    return live();
   }
 
   /** Calls `listener` after each write that added spans or logs; returns an unsubscribe function. */
@@ -771,7 +757,7 @@ export class TraceStore extends StoreFiles {
         fs.fsyncSync(this.writeFd);
         fs.closeSync(this.writeFd);
         // The active segment's checkpoint covers what is written now; more is scanned on open.
-        if (this.active.size > SEGMENT_HEADER && this.lock.held) this.writeCheckpoint(this.active);
+        if (this.active.size > SEGMENT_HEADER) await this.writeCheckpoint(this.active);
       } catch {
         // Nothing more can be done at close.
       }
@@ -783,21 +769,6 @@ export class TraceStore extends StoreFiles {
 }
 
 /** Writes `buffers` one after another at the file's position, however many calls that takes. */
-function writeAllSync(fd: number, buffers: Uint8Array[]): void {
-  let total = 0;
-  for (const b of buffers) total += b.length;
-  let written = 0;
-  let pending = buffers;
-  while (written < total) {
-    // At most IOV_MAX (1024 on Linux) buffers per call.
-    const n = fs.writevSync(fd, pending.slice(0, 1024) as NodeJS.ArrayBufferView[]);
-    if (n <= 0) throw new Error('the checkpoint file accepted no bytes');
-    written += n;
-    pending = skipBytes(buffers, written);
-  }
-}
-
-/** `writeAllSync` through a file handle, off the event loop. */
 async function writeAll(handle: fs.promises.FileHandle, buffers: Uint8Array[]): Promise<void> {
   let total = 0;
   for (const b of buffers) total += b.length;
